@@ -1,0 +1,94 @@
+"""The backend in use, behind one interface (see `interface.py`), plus `keras.backend`'s names.
+
+Importing this module imports only the chosen framework.
+"""
+
+import gc
+import importlib
+
+from cornu import config
+from cornu.backend import interface
+from cornu.backend.common import dtypes, scopes
+from cornu.backend.common.dtypes import (
+    is_float_dtype,
+    is_int_dtype,
+    result_type,
+    standardize_dtype,
+)
+from cornu.backend.common.scopes import (
+    AutocastScope,
+    StatelessScope,
+    SymbolicScope,
+    get_uid,
+    in_stateless_scope,
+    in_symbolic_scope,
+    name_scope,
+)
+from cornu.config import (
+    backend,
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
+
+_impl = importlib.import_module(f"cornu.backend.{config.backend()}")
+random = _impl.random
+
+IS_DIFFERENTIABLE = _impl.IS_DIFFERENTIABLE
+SUPPORTS_SPARSE = _impl.SUPPORTS_SPARSE
+SEED_DTYPE = _impl.SEED_DTYPE
+Variable = _impl.Variable
+convert_to_tensor = _impl.convert_to_tensor
+convert_to_numpy = _impl.convert_to_numpy
+is_tensor = _impl.is_tensor
+shape = _impl.shape
+cast = _impl.cast
+to_framework_dtype = _impl.to_framework_dtype
+cond = _impl.cond
+while_loop = _impl.while_loop
+scan = _impl.scan
+fori_loop = _impl.fori_loop
+stop_gradient = _impl.stop_gradient
+vectorized_map = _impl.vectorized_map
+device_scope = _impl.device_scope
+compute_output_spec = _impl.compute_output_spec
+
+
+def is_keras_tensor(x):
+    """True when `x` is a symbolic `KerasTensor`."""
+    from cornu.graph.keras_tensor import KerasTensor
+
+    return isinstance(x, KerasTensor)
+
+
+def standardize_tensor_dtype(x):
+    """cornu's dtype name of a tensor, Variable or KerasTensor."""
+    return standardize_dtype(x.dtype)
+
+
+def clear_session(free_memory=True):
+    """Resets generated names (`dense`, `dense_1`, ...) and the global random state.
+
+    Args:
+        free_memory: also run Python's garbage collector (and free framework caches).
+    """
+    scopes.reset_uids()
+    from cornu.random import seed_generator
+
+    seed_generator.reset_global_seed_generator()
+    if free_memory:
+        gc.collect()
+        if config.backend() == "jax":
+            import jax
+
+            jax.clear_caches()
+
+
+def device(device_name):
+    """Context manager placing tensors made inside on `device_name` ("cpu:0", "gpu:1", ...)."""
+    if not isinstance(device_name, str):
+        raise TypeError(f"device expects a string like 'cpu:0'; received {device_name!r}.")
+    return device_scope(device_name)

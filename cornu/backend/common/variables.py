@@ -1,0 +1,332 @@
+"""The backend-neutral half of `cornu.Variable`.
+
+Each backend subclasses `VariableBase` with four hooks: `_to_storage(value)` (wrap a tensor in
+the framework's variable type), `_direct_assign(value)`, `_storage_value()` (the tensor behind
+the storage) and `_convert(value, dtype)`. Everything else (scopes, shape checks, operators,
+paths, autocast) lives here once.
+"""
+
+import numpy as np
+
+from cornu.backend.common import dtypes, scopes
+
+
+def _ops():
+    from cornu import ops  # imported lazily: ops imports the backend
+
+    return ops
+
+
+class VariableBase:
+    """A mutable tensor that holds model state.
+
+    Args:
+        initializer: a value (array, tensor, scalar, nested list) or a callable
+            `initializer(shape, dtype)` (e.g. an initializer object or its name's instance).
+        shape: required with a callable initializer; checked against a value.
+        dtype: dtype name; defaults to the value's dtype, else `floatx()`.
+        trainable: whether gradients update it.
+        autocast: whether mixed-precision scopes cast it when read.
+        aggregation: how distributed replicas combine it ("none", "mean", "sum",
+            "only_first_replica").
+        synchronization: accepted for Keras compatibility ("auto", "none", "on_read",
+            "on_write").
+        name: a name without "/"; the path is the enclosing name scopes plus the name.
+
+    Example:
+        >>> v = cornu.Variable(np.ones((2, 3)), name="kernel")
+        >>> v.assign(v * 2.0)
+        >>> v.numpy().sum()
+        12.0
+    """
+
+    def __init__(
+        self,
+        initializer,
+        shape=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        aggregation="none",
+        synchronization="auto",
+        name=None,
+        **kwargs,
+    ):
+        kwargs.pop("layout", None)
+        if kwargs:
+            raise TypeError(f"Variable got unexpected arguments: {sorted(kwargs)}.")
+        name = name or f"variable_{scopes.get_uid('variable')}"
+        if not isinstance(name, str) or "/" in name:
+            raise ValueError(
+                f"Variable name must be a string without '/'; received {name!r}. "
+                "Use cornu.name_scope to build paths."
+            )
+        if aggregation not in ("none", "mean", "sum", "only_first_replica"):
+            raise ValueError(
+                "aggregation must be one of 'none', 'mean', 'sum', 'only_first_replica'; "
+                f"received {aggregation!r}."
+            )
+        if synchronization not in ("auto", "none", "on_read", "on_write"):
+            raise ValueError(
+                "synchronization must be one of 'auto', 'none', 'on_read', 'on_write'; "
+                f"received {synchronization!r}."
+            )
+        self.name = name
+        parent = scopes.current_path()
+        self.path = f"{parent}/{name}" if parent else name
+        self._trainable = bool(trainable)
+        self._autocast = bool(autocast)
+        self.aggregation = aggregation
+        self.synchronization = synchronization
+        self._storage = None
+        self._initializer = None
+
+        if callable(initializer) and not hasattr(initializer, "shape"):
+            if shape is None:
+                raise ValueError(
+                    f"Variable '{name}': a callable initializer needs `shape`; received "
+                    f"initializer={initializer!r} and shape=None."
+                )
+            self._shape = _standardize_shape(shape, name)
+            self._dtype = dtypes.standardize_dtype(dtype)
+            self._initializer = initializer
+            scope = scopes.current_stateless_scope()
+            if scope is not None and scope.initialize_variables:
+                # Inside a traced function the initial value would be a tracer; make it later.
+                scope.add_uninitialized_variable(self)
+            else:
+                self._deferred_initialize()
+        else:
+            if dtype is None:
+                dtype = _infer_dtype(initializer)
+            self._dtype = dtypes.standardize_dtype(dtype)
+            value = self._convert(initializer, self._dtype)
+            self._shape = tuple(int(d) for d in value.shape)
+            if shape is not None and _standardize_shape(shape, name) != self._shape:
+                raise ValueError(
+                    f"Variable '{name}': shape={tuple(shape)} does not match the initial "
+                    f"value's shape {self._shape}."
+                )
+            self._storage = self._to_storage(value)
+
+    def _deferred_initialize(self):
+        if self._storage is not None:
+            return
+        value = self._initializer(self._shape, dtype=self._dtype)
+        value = self._convert(value, self._dtype)
+        self._check_shape(value, what="initializer output")
+        self._storage = self._to_storage(value)
+        self._initializer = None
+
+    # -- reading -----------------------------------------------------------------------
+
+    @property
+    def value(self):
+        """The current tensor: the StatelessScope's value when one is active, else the stored one."""
+        scope = scopes.current_stateless_scope()
+        if scope is not None:
+            current = scope.get_current_value(self)
+            if current is not None:
+                return self._maybe_autocast(current)
+        if self._storage is None:
+            raise ValueError(
+                f"Variable '{self.path}' is not initialized yet: it was created inside a "
+                "StatelessScope and is initialized when that scope exits."
+            )
+        return self._maybe_autocast(self._storage_value())
+
+    def _maybe_autocast(self, value):
+        target = scopes.current_autocast_dtype()
+        if target is not None and self._autocast and self._dtype in dtypes.FLOAT_TYPES:
+            if target != self._dtype:
+                return _ops().cast(value, target)
+        return value
+
+    def numpy(self):
+        """The value as a NumPy array (a copy)."""
+        from cornu.backend import convert_to_numpy
+
+        return convert_to_numpy(self.value)
+
+    @property
+    def shape(self):
+        return self._shape
+
+    @property
+    def dtype(self):
+        target = scopes.current_autocast_dtype()
+        if target is not None and self._autocast and self._dtype in dtypes.FLOAT_TYPES:
+            return target
+        return self._dtype
+
+    @property
+    def ndim(self):
+        return len(self._shape)
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        self._on_trainable_change()
+
+    def _on_trainable_change(self):
+        pass
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _check_shape(self, value, what="value"):
+        shape = tuple(value.shape)
+        if shape != self._shape:
+            raise ValueError(
+                f"Variable '{self.path}' has shape {self._shape}; the {what} has shape "
+                f"{tuple(int(d) if d is not None else None for d in shape)}."
+            )
+
+    def assign(self, value):
+        """Sets the variable's value (same shape; cast to the variable's dtype)."""
+        value = self._convert(value, self._dtype)
+        self._check_shape(value)
+        scope = scopes.current_stateless_scope()
+        if scope is not None:
+            scope.add_update(self, value)
+        else:
+            self._direct_assign(value)
+        return value
+
+    def assign_add(self, value):
+        """Adds `value` to the variable."""
+        return self.assign(_ops().add(self.value, value))
+
+    def assign_sub(self, value):
+        """Subtracts `value` from the variable."""
+        return self.assign(_ops().subtract(self.value, value))
+
+    # -- Python protocols ----------------------------------------------------------------
+
+    def __repr__(self):
+        value = "<uninitialized>" if self._storage is None else np.array2string(
+            np.asarray(self.numpy()), threshold=20, separator=", "
+        )
+        return (
+            f"<Variable path={self.path}, shape={self._shape}, dtype={self._dtype}, "
+            f"value={value}>"
+        )
+
+    def __array__(self, dtype=None, copy=None):
+        array = np.asarray(self.numpy())
+        return array.astype(dtype) if dtype is not None else array
+
+    def __bool__(self):
+        raise TypeError(
+            f"The truth value of Variable '{self.path}' is ambiguous; use "
+            "cornu.ops.any/all or compare its numpy() value."
+        )
+
+    def __len__(self):
+        if not self._shape:
+            raise TypeError(f"len() of scalar Variable '{self.path}'.")
+        return self._shape[0]
+
+    def __float__(self):
+        return float(self.numpy())
+
+    def __int__(self):
+        return int(self.numpy())
+
+    def __index__(self):
+        return int(self.numpy())
+
+    __hash__ = object.__hash__
+
+    def __getitem__(self, key):
+        return _ops().get_item(self.value, key)
+
+    def __neg__(self):
+        return _ops().negative(self.value)
+
+    def __pos__(self):
+        return self.value
+
+    def __abs__(self):
+        return _ops().absolute(self.value)
+
+    def __invert__(self):
+        return _ops().invert(self.value)
+
+
+def _binary(op_name, reflected=False):
+    if reflected:
+
+        def method(self, other):
+            return getattr(_ops(), op_name)(other, self.value)
+
+    else:
+
+        def method(self, other):
+            return getattr(_ops(), op_name)(self.value, other)
+
+    method.__name__ = op_name
+    return method
+
+
+_OPERATORS = {
+    "add": "add",
+    "sub": "subtract",
+    "mul": "multiply",
+    "truediv": "true_divide",
+    "floordiv": "floor_divide",
+    "mod": "mod",
+    "pow": "power",
+    "matmul": "matmul",
+    "and": "logical_and",
+    "or": "logical_or",
+    "xor": "logical_xor",
+}
+for _dunder, _op in _OPERATORS.items():
+    setattr(VariableBase, f"__{_dunder}__", _binary(_op))
+    setattr(VariableBase, f"__r{_dunder}__", _binary(_op, reflected=True))
+for _dunder, _op in {
+    "eq": "equal",
+    "ne": "not_equal",
+    "lt": "less",
+    "le": "less_equal",
+    "gt": "greater",
+    "ge": "greater_equal",
+}.items():
+    setattr(VariableBase, f"__{_dunder}__", _binary(_op))
+
+
+def _standardize_shape(shape, name):
+    try:
+        result = tuple(int(d) for d in shape)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"Variable '{name}': shape must be a tuple of non-negative ints; received {shape!r}."
+        ) from None
+    if any(d < 0 for d in result):
+        raise ValueError(
+            f"Variable '{name}': shape must be a tuple of non-negative ints; received {shape!r}."
+        )
+    return result
+
+
+def _infer_dtype(value):
+    """The dtype a Variable made from `value` gets when none is given."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int32"
+    if isinstance(value, float):
+        return None  # floatx
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None:
+        return dtypes.standardize_dtype(dtype)
+    array = np.asarray(value)
+    if array.dtype.kind == "f":
+        return None
+    if array.dtype.kind in "iu":
+        return "int32"
+    return array.dtype

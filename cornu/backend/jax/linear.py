@@ -1,0 +1,5 @@
+"""jax linear-algebra product kernels."""
+
+import jax.numpy as np
+
+matmul = np.matmul

@@ -1,0 +1,6 @@
+"""jax shape-manipulation kernels."""
+
+import jax.numpy as np
+
+reshape = np.reshape
+squeeze = np.squeeze

@@ -1,0 +1,5 @@
+"""numpy linear-algebra product kernels."""
+
+import numpy as np
+
+matmul = np.matmul

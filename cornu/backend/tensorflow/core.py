@@ -1,0 +1,219 @@
+"""TensorFlow backend core: tensors are `tf.Tensor`; a Variable is backed by a `tf.Variable`."""
+
+import ml_dtypes
+import numpy as np
+import tensorflow as tf
+
+from cornu import tree
+from cornu.backend.common import abstract, dtypes
+from cornu.backend.common.variables import VariableBase
+
+IS_DIFFERENTIABLE = True
+SUPPORTS_SPARSE = True
+SEED_DTYPE = "int64"
+
+_FRAMEWORK_DTYPES = {name: tf.as_dtype(name) for name in dtypes.DTYPES}
+
+
+def to_framework_dtype(dtype):
+    """cornu dtype name -> tf.DType."""
+    return _FRAMEWORK_DTYPES[dtypes.standardize_dtype(dtype)]
+
+
+class Variable(VariableBase):
+    def _convert(self, value, dtype):
+        return convert_to_tensor(value, dtype)
+
+    def _to_storage(self, value):
+        return tf.Variable(value, trainable=self._trainable, name=self.name)
+
+    def _storage_value(self):
+        return self._storage.value()
+
+    def _direct_assign(self, value):
+        self._storage.assign(value)
+
+    def __tf_tensor__(self, dtype=None, name=None):
+        return tf.convert_to_tensor(self.value, dtype=dtype, name=name)
+
+
+def _variable_to_tensor(value, dtype=None, name=None, as_ref=False):
+    return tf.convert_to_tensor(value.value, dtype=dtype, name=name)
+
+
+tf.register_tensor_conversion_function(Variable, _variable_to_tensor)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """Any array-like (or Variable) -> tf.Tensor of `dtype` (Python data gets cornu's defaults)."""
+    if isinstance(x, (tf.Tensor, tf.SparseTensor, tf.RaggedTensor)):
+        if dtype is None:
+            return x
+        target = to_framework_dtype(dtype)
+        return x if x.dtype == target else tf.cast(x, target)
+    if isinstance(x, Variable):
+        x = x.value
+        return x if dtype is None else convert_to_tensor(x, dtype)
+    if isinstance(x, tf.Variable):
+        return convert_to_tensor(x.value(), dtype)
+    _refuse_symbolic(x)
+    if dtype is None:
+        dtype = abstract.python_dtype(x)
+    if isinstance(x, (np.ndarray, np.generic)) and x.dtype == ml_dtypes.bfloat16:
+        tensor = tf.cast(tf.convert_to_tensor(np.asarray(x, np.float32)), tf.bfloat16)
+        return tensor if dtype is None else convert_to_tensor(tensor, dtype)
+    if dtype is None:
+        return tf.convert_to_tensor(x)
+    target = to_framework_dtype(dtype)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return tf.convert_to_tensor(np.asarray(x).astype(target.as_numpy_dtype))
+    try:
+        return tf.convert_to_tensor(x, dtype=target)
+    except (TypeError, ValueError):
+        return tf.cast(tf.convert_to_tensor(x), target)
+
+
+def _refuse_symbolic(x):
+    from cornu.graph.keras_tensor import KerasTensor
+
+    if isinstance(x, KerasTensor):
+        raise TypeError(
+            "convert_to_tensor received a symbolic KerasTensor; it holds no data. Use "
+            "cornu.ops functions on it, or build a Model and call it on real data."
+        )
+
+
+def convert_to_numpy(x):
+    if isinstance(x, Variable):
+        x = x.value
+    if isinstance(x, tf.SparseTensor):
+        x = tf.sparse.to_dense(x)
+    if isinstance(x, (tf.Tensor, tf.Variable)):
+        return x.numpy()
+    return np.asarray(x)
+
+
+def is_tensor(x):
+    return tf.is_tensor(x)
+
+
+def shape(x):
+    """Static dimensions as ints; unknown ones as scalar tensors (inside tf.function)."""
+    static = x.shape.as_list()
+    if None not in static:
+        return tuple(static)
+    dynamic = tf.shape(x)
+    return tuple(dynamic[i] if d is None else d for i, d in enumerate(static))
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x, dtype)
+
+
+def cond(pred, true_fn, false_fn):
+    return tf.cond(pred, true_fn, false_fn)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    is_tuple = isinstance(loop_vars, (list, tuple))
+    state = tuple(loop_vars) if is_tuple else (loop_vars,)
+
+    def step(*values):
+        result = body(*values)
+        return tuple(result) if isinstance(result, (list, tuple)) else (result,)
+
+    result = tf.while_loop(cond, step, state, maximum_iterations=maximum_iterations)
+    return tuple(result) if is_tuple else result[0]
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    _, result = tf.while_loop(
+        lambda i, _: i < upper,
+        lambda i, value: (i + 1, body_fun(i, value)),
+        (tf.constant(lower), init_val),
+    )
+    return result
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    """`f(carry, x) -> (carry, y)` over the leading axis, as a tf.while_loop with TensorArrays."""
+    flat_xs = [convert_to_tensor(x) for x in tree.flatten(xs)] if xs is not None else []
+    if length is None:
+        if not flat_xs:
+            raise ValueError("scan needs `xs` or `length`; both were None.")
+        length = tf.shape(flat_xs[0])[0]
+    inputs = [
+        tf.TensorArray(x.dtype, size=length, clear_after_read=False).unstack(x) for x in flat_xs
+    ]
+    flat_init = tree.flatten(init)
+
+    # Find the output structure by tracing one step on the first element.
+    def element(i):
+        return None if xs is None else tree.pack_sequence_as(xs, [a.read(i) for a in inputs])
+
+    first = tf.constant(length - 1 if reverse and isinstance(length, int) else 0)
+    _, y_example = f(init, element(first))
+    flat_y = [convert_to_tensor(y) for y in tree.flatten(y_example)] if y_example is not None else []
+    outputs = [tf.TensorArray(y.dtype, size=length) for y in flat_y]
+
+    def body(i, carry, outs):
+        index = length - 1 - i if reverse else i
+        new_carry, y = f(tree.pack_sequence_as(init, list(carry)), element(index))
+        new_outs = [o.write(index, v) for o, v in zip(outs, tree.flatten(y) if y is not None else [])]
+        flat_carry = [convert_to_tensor(c) for c in tree.flatten(new_carry)]
+        return i + 1, flat_carry, new_outs
+
+    _, carry, outs = tf.while_loop(
+        lambda i, *_: i < length,
+        body,
+        (tf.constant(0), [convert_to_tensor(c) for c in flat_init], outputs),
+    )
+    final = tree.pack_sequence_as(init, list(carry))
+    if y_example is None:
+        return final, None
+    return final, tree.pack_sequence_as(y_example, [o.stack() for o in outs])
+
+
+def stop_gradient(x):
+    return tf.stop_gradient(convert_to_tensor(x))
+
+
+def vectorized_map(function, elements):
+    return tf.vectorized_map(function, elements)
+
+
+def device_scope(device_name):
+    name = str(device_name).upper()
+    kind = name.partition(":")[0]
+    if kind not in ("CPU", "GPU", "TPU"):
+        raise ValueError(f"Unknown device {device_name!r}; expected e.g. 'cpu:0' or 'gpu:0'.")
+    if kind != "CPU" and not tf.config.list_logical_devices(kind):
+        raise ValueError(f"Device {device_name!r} was asked for but none is available.")
+    return tf.device(name)
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    """Traces `fn` with tf.function; TensorFlow keeps `None` dimensions symbolic itself."""
+
+    def make_abstract(shape, dtype):
+        return tf.TensorSpec(shape, to_framework_dtype(dtype))
+
+    def evaluate(fn, a_args, a_kwargs):
+        specs = [x for x in tree.flatten((a_args, a_kwargs)) if isinstance(x, tf.TensorSpec)]
+
+        def traced(*tensors):
+            it = iter(tensors)
+            structure = tree.map_structure(
+                lambda x: next(it) if isinstance(x, tf.TensorSpec) else x, (a_args, a_kwargs)
+            )
+            return fn(*structure[0], **structure[1])
+
+        concrete = tf.function(traced, autograph=False).get_concrete_function(*specs)
+        return tree.map_structure(
+            lambda t: tf.TensorSpec(t.shape, t.dtype) if isinstance(t, tf.Tensor) else t,
+            concrete.structured_outputs,
+        )
+
+    return abstract.compute_output_spec(
+        fn, args, kwargs, make_abstract, evaluate, needs_two_runs=False
+    )

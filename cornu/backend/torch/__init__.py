@@ -1,0 +1,23 @@
+"""The PyTorch backend: a Layer is a torch.nn.Module and a Variable a torch.nn.Parameter."""
+
+from cornu.backend.torch import random
+from cornu.backend.torch.core import (
+    IS_DIFFERENTIABLE,
+    SEED_DTYPE,
+    SUPPORTS_SPARSE,
+    Variable,
+    cast,
+    compute_output_spec,
+    cond,
+    convert_to_numpy,
+    convert_to_tensor,
+    device_scope,
+    fori_loop,
+    is_tensor,
+    scan,
+    shape,
+    stop_gradient,
+    to_framework_dtype,
+    vectorized_map,
+    while_loop,
+)

@@ -1,0 +1,216 @@
+"""PyTorch backend core: tensors are `torch.Tensor`; a Variable is backed by an nn.Parameter."""
+
+import contextlib
+
+import ml_dtypes
+import numpy as np
+import torch
+
+from cornu.backend.common import abstract, dtypes, scopes
+from cornu.backend.common.variables import VariableBase
+from cornu.backend.numpy.core import python_scan
+
+IS_DIFFERENTIABLE = True
+SUPPORTS_SPARSE = False
+SEED_DTYPE = "int64"
+DEFAULT_DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+
+_FRAMEWORK_DTYPES = {
+    "bool": torch.bool,
+    "uint8": torch.uint8,
+    "uint16": torch.uint16,
+    "uint32": torch.uint32,
+    "uint64": torch.uint64,
+    "int8": torch.int8,
+    "int16": torch.int16,
+    "int32": torch.int32,
+    "int64": torch.int64,
+    "bfloat16": torch.bfloat16,
+    "float16": torch.float16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "complex64": torch.complex64,
+    "complex128": torch.complex128,
+}
+# torch dtypes stringify as "torch.float32": prime the shared cache with their cornu names.
+for _name, _dtype in _FRAMEWORK_DTYPES.items():
+    dtypes._STANDARD[_dtype] = _name
+
+
+def to_framework_dtype(dtype):
+    """cornu dtype name -> torch.dtype."""
+    name = dtypes.standardize_dtype(dtype)
+    try:
+        return _FRAMEWORK_DTYPES[name]
+    except KeyError:
+        raise ValueError(f"The torch backend has no {name!r} tensors.") from None
+
+
+_device_stack = []
+
+
+def current_device():
+    return _device_stack[-1] if _device_stack else DEFAULT_DEVICE
+
+
+class Variable(VariableBase):
+    def _convert(self, value, dtype):
+        return convert_to_tensor(value, dtype)
+
+    def _to_storage(self, value):
+        differentiable = value.dtype.is_floating_point or value.dtype.is_complex
+        return torch.nn.Parameter(
+            value.detach().clone(), requires_grad=self._trainable and differentiable
+        )
+
+    def _storage_value(self):
+        if scopes.in_symbolic_scope():
+            return torch.empty_like(self._storage, device="meta")
+        return self._storage
+
+    def _direct_assign(self, value):
+        with torch.no_grad():
+            self._storage.copy_(value)
+
+    def _on_trainable_change(self):
+        storage = self._storage
+        if storage is not None and (storage.dtype.is_floating_point or storage.dtype.is_complex):
+            storage.requires_grad_(self._trainable)
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        def unwrap(x):
+            if isinstance(x, Variable):
+                return x.value
+            if isinstance(x, (list, tuple)):
+                return type(x)(unwrap(y) for y in x)
+            return x
+
+        return func(*unwrap(args), **{k: unwrap(v) for k, v in (kwargs or {}).items()})
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """Any array-like (or Variable) -> torch.Tensor of `dtype` on the current device."""
+    if isinstance(x, torch.Tensor):
+        if dtype is None:
+            return x
+        target = to_framework_dtype(dtype)
+        return x if x.dtype == target else x.to(target)
+    if isinstance(x, Variable):
+        x = x.value
+        return x if dtype is None else convert_to_tensor(x, dtype)
+    _refuse_symbolic(x)
+    if dtype is None:
+        dtype = abstract.python_dtype(x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        array = np.asarray(x)
+        if array.dtype == ml_dtypes.bfloat16:
+            tensor = torch.from_numpy(array.astype(np.float32)).to(torch.bfloat16)
+        else:
+            tensor = torch.from_numpy(np.ascontiguousarray(array))
+        tensor = tensor.to(current_device())
+        return tensor if dtype is None else convert_to_tensor(tensor, dtype)
+    target = None if dtype is None else to_framework_dtype(dtype)
+    return torch.as_tensor(x, dtype=target, device=current_device())
+
+
+def _refuse_symbolic(x):
+    from cornu.graph.keras_tensor import KerasTensor
+
+    if isinstance(x, KerasTensor):
+        raise TypeError(
+            "convert_to_tensor received a symbolic KerasTensor; it holds no data. Use "
+            "cornu.ops functions on it, or build a Model and call it on real data."
+        )
+
+
+def convert_to_numpy(x):
+    if isinstance(x, Variable):
+        x = x.value
+    if isinstance(x, torch.Tensor):
+        x = x.detach()
+        if x.dtype == torch.bfloat16:
+            return x.float().cpu().numpy().astype(ml_dtypes.bfloat16)
+        return x.cpu().numpy()
+    return np.asarray(x)
+
+
+def is_tensor(x):
+    return isinstance(x, torch.Tensor)
+
+
+def shape(x):
+    return tuple(x.shape)
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x, dtype)
+
+
+def cond(pred, true_fn, false_fn):
+    return true_fn() if bool(pred) else false_fn()
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    from cornu.backend.numpy.core import while_loop as python_while_loop
+
+    return python_while_loop(cond, body, loop_vars, maximum_iterations)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    value = init_val
+    for i in range(int(lower), int(upper)):
+        value = body_fun(i, value)
+    return value
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    return python_scan(f, init, xs, length, reverse, torch.stack)
+
+
+def stop_gradient(x):
+    return convert_to_tensor(x).detach()
+
+
+def vectorized_map(function, elements):
+    return torch.vmap(function)(elements)
+
+
+@contextlib.contextmanager
+def device_scope(device_name):
+    """Tensors made inside go to `device_name` ("cpu", "cpu:0", "cuda:1", "gpu:0")."""
+    name = str(device_name).lower().replace("gpu", "cuda")
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise ValueError(f"Unknown device {device_name!r}.") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"Device {device_name!r} was asked for but CUDA is not available.")
+    if device.type == "cpu":
+        device = torch.device("cpu")
+    _device_stack.append(device)
+    try:
+        yield
+    finally:
+        _device_stack.pop()
+
+
+def _make_abstract(shape, dtype):
+    return torch.empty(shape, dtype=to_framework_dtype(dtype), device="meta")
+
+
+def _make_zeros(shape, dtype):
+    return torch.zeros(shape, dtype=to_framework_dtype(dtype), device=current_device())
+
+
+def _evaluate(fn, args, kwargs):
+    with torch.no_grad():
+        return fn(*args, **kwargs)
+
+
+def compute_output_spec(fn, *args, **kwargs):
+    """Runs `fn` on "meta" tensors; ops without meta kernels fall back to real zeros."""
+    try:
+        return abstract.compute_output_spec(fn, args, kwargs, _make_abstract, _evaluate)
+    except (RuntimeError, NotImplementedError):
+        return abstract.compute_output_spec(fn, args, kwargs, _make_zeros, _evaluate)

@@ -1,0 +1,5 @@
+"""PyTorch linear-algebra product kernels."""
+
+import torch
+
+matmul = torch.matmul

@@ -1,0 +1,3 @@
+"""`cornu.ops.image`."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""`cornu.ops.linalg`."""
+
+__all__ = []

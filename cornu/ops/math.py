@@ -1,0 +1,3 @@
+"""`cornu.ops.math`."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""NumPy-API creation ops."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""NumPy-API reduction ops."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""NumPy-API sorting ops."""
+
+__all__ = []

@@ -1,0 +1,4 @@
+"""`cornu.utils`: helpers (random seeding, ...)."""
+
+from cornu.backend import clear_session, is_keras_tensor, standardize_dtype
+from cornu.utils.random_seed import set_random_seed
