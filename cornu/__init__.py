@@ -11,10 +11,19 @@ from cornu import tree
 from cornu import ops
 from cornu import random
 from cornu import utils
+from cornu import activations, constraints, dtype_policies, initializers, layers, regularizers
+from cornu import callbacks, losses, metrics, models, optimizers
 from cornu.backend import StatelessScope, SymbolicScope, Variable, device, name_scope
-from cornu.graph.input import Input
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.graph.operation import Operation
+from cornu.layers import Input, InputSpec, Layer
+from cornu.models import Model, Sequential
+from cornu.losses import Loss
+from cornu.metrics import Metric
+from cornu.optimizers import Optimizer
+from cornu.dtype_policies import DTypePolicy, FloatDTypePolicy
+from cornu.initializers import Initializer
+from cornu.regularizers import Regularizer
 
 __version__ = "0.1.0"
 

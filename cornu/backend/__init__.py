@@ -41,6 +41,7 @@ IS_DIFFERENTIABLE = _impl.IS_DIFFERENTIABLE
 SUPPORTS_SPARSE = _impl.SUPPORTS_SPARSE
 SEED_DTYPE = _impl.SEED_DTYPE
 Variable = _impl.Variable
+LayerMixin = _impl.LayerMixin
 convert_to_tensor = _impl.convert_to_tensor
 convert_to_numpy = _impl.convert_to_numpy
 is_tensor = _impl.is_tensor
@@ -55,6 +56,7 @@ stop_gradient = _impl.stop_gradient
 vectorized_map = _impl.vectorized_map
 device_scope = _impl.device_scope
 compute_output_spec = _impl.compute_output_spec
+no_grad = _impl.no_grad
 
 
 def is_keras_tensor(x):

@@ -13,6 +13,7 @@ CAPABILITIES = (
 
 CORE = (
     "Variable",
+    "LayerMixin",
     "convert_to_tensor",
     "convert_to_numpy",
     "is_tensor",
@@ -27,6 +28,7 @@ CORE = (
     "vectorized_map",
     "device_scope",
     "compute_output_spec",
+    "no_grad",
 )
 
 # cornu.backend.<name>.random: each takes a seed tensor from cornu.random.draw_seed.

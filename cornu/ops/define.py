@@ -43,9 +43,34 @@ def op(spec=None):
     return decorate
 
 
+class _LazyKernels:
+    """The kernel module of one op family, imported on first use.
+
+    After the import, the module's names are copied onto this object, so later lookups are
+    plain attribute reads. Importing lazily keeps `import cornu` fast: a family's kernels (and
+    whatever framework submodules they pull in) load only when one of its ops first runs.
+    """
+
+    def __init__(self, family):
+        self._family = family
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        module = importlib.import_module(f"cornu.backend.{config.backend()}.{self._family}")
+        self.__dict__.update(vars(module))
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(
+                f"The {config.backend()} backend has no '{name}' kernel in family "
+                f"'{self._family}'."
+            ) from None
+
+
 def kernels(family):
     """The chosen backend's kernel module for an op family, e.g. kernels("elementwise")."""
-    return importlib.import_module(f"cornu.backend.{config.backend()}.{family}")
+    return _LazyKernels(family)
 
 
 def dtype_of(x):

@@ -102,3 +102,14 @@ def python_dtype(x):
         if kind.kind == "c":
             return "complex64"
     return None
+
+
+def refuse_keras_tensor(x):
+    """Raises a TypeError if `x` is a KerasTensor (it holds no data to convert)."""
+    from cornu.graph.keras_tensor import KerasTensor
+
+    if isinstance(x, KerasTensor):
+        raise TypeError(
+            "convert_to_tensor received a symbolic KerasTensor; it holds no data. Use "
+            "cornu.ops functions on it, or build a Model and call it on real data."
+        )

@@ -1,5 +1,6 @@
 """The JAX backend."""
 
+from cornu.backend.common.layer_mixin import LayerMixin
 from cornu.backend.jax import random
 from cornu.backend.jax.core import (
     IS_DIFFERENTIABLE,
@@ -20,4 +21,5 @@ from cornu.backend.jax.core import (
     to_framework_dtype,
     vectorized_map,
     while_loop,
+    no_grad,
 )

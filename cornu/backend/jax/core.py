@@ -4,6 +4,7 @@
 the defaults of the user's own JAX code). Without it, JAX stores int64/float64 as 32-bit.
 """
 
+import contextlib
 import jax
 import jax.numpy as jnp
 import ml_dtypes
@@ -81,22 +82,13 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if isinstance(x, Variable):
         x = x.value
         return x if dtype is None else convert_to_tensor(x, dtype)
-    _refuse_symbolic(x)
+    abstract.refuse_keras_tensor(x)
     if dtype is None:
         dtype = abstract.python_dtype(x)
     if dtype is None:
         return jnp.asarray(x)
     return jnp.asarray(x, dtype=to_framework_dtype(dtype))
 
-
-def _refuse_symbolic(x):
-    from cornu.graph.keras_tensor import KerasTensor
-
-    if isinstance(x, KerasTensor):
-        raise TypeError(
-            "convert_to_tensor received a symbolic KerasTensor; it holds no data. Use "
-            "cornu.ops functions on it, or build a Model and call it on real data."
-        )
 
 
 def convert_to_numpy(x):
@@ -210,3 +202,8 @@ def _register_keras_tensor():
 
 
 _register_keras_tensor()
+
+
+def no_grad():
+    """A context in which updates are not recorded for gradients (nothing to do here)."""
+    return contextlib.nullcontext()

@@ -1,5 +1,6 @@
 """The NumPy backend: inference only (no gradients)."""
 
+from cornu.backend.common.layer_mixin import LayerMixin
 from cornu.backend.numpy import random
 from cornu.backend.numpy.core import (
     IS_DIFFERENTIABLE,
@@ -20,4 +21,5 @@ from cornu.backend.numpy.core import (
     to_framework_dtype,
     vectorized_map,
     while_loop,
+    no_grad,
 )

@@ -46,22 +46,13 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if isinstance(x, Variable):
         x = x.value
         return x if dtype is None else convert_to_tensor(x, dtype)
-    _refuse_symbolic(x)
+    abstract.refuse_keras_tensor(x)
     if dtype is None:
         dtype = abstract.python_dtype(x)
     if dtype is None:
         return np.asarray(x)
     return np.asarray(x, dtype=to_framework_dtype(dtype))
 
-
-def _refuse_symbolic(x):
-    from cornu.graph.keras_tensor import KerasTensor
-
-    if isinstance(x, KerasTensor):
-        raise TypeError(
-            "convert_to_tensor received a symbolic KerasTensor; it holds no data. Use "
-            "cornu.ops functions on it, or build a Model and call it on real data."
-        )
 
 
 def convert_to_numpy(x):
@@ -168,3 +159,8 @@ def _evaluate(fn, args, kwargs):
 def compute_output_spec(fn, *args, **kwargs):
     """Runs `fn` on zero arrays standing in for the KerasTensors (NumPy has no abstract mode)."""
     return abstract.compute_output_spec(fn, args, kwargs, _make_abstract, _evaluate)
+
+
+def no_grad():
+    """A context in which updates are not recorded for gradients (nothing to do here)."""
+    return contextlib.nullcontext()

@@ -1,5 +1,6 @@
 """The TensorFlow backend."""
 
+from cornu.backend.common.layer_mixin import LayerMixin
 from cornu.backend.tensorflow import random
 from cornu.backend.tensorflow.core import (
     IS_DIFFERENTIABLE,
@@ -20,4 +21,5 @@ from cornu.backend.tensorflow.core import (
     to_framework_dtype,
     vectorized_map,
     while_loop,
+    no_grad,
 )

@@ -1,5 +1,6 @@
 """TensorFlow backend core: tensors are `tf.Tensor`; a Variable is backed by a `tf.Variable`."""
 
+import contextlib
 import ml_dtypes
 import numpy as np
 import tensorflow as tf
@@ -36,6 +37,14 @@ class Variable(VariableBase):
     def __tf_tensor__(self, dtype=None, name=None):
         return tf.convert_to_tensor(self.value, dtype=dtype, name=name)
 
+    # tf.GradientTape treats objects with these as resource variables, so
+    # `tape.gradient(loss, model.trainable_variables)` works on cornu Variables.
+    _should_act_as_resource_variable = True
+
+    @property
+    def handle(self):
+        return self._storage.handle
+
 
 def _variable_to_tensor(value, dtype=None, name=None, as_ref=False):
     return tf.convert_to_tensor(value.value, dtype=dtype, name=name)
@@ -56,7 +65,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         return x if dtype is None else convert_to_tensor(x, dtype)
     if isinstance(x, tf.Variable):
         return convert_to_tensor(x.value(), dtype)
-    _refuse_symbolic(x)
+    abstract.refuse_keras_tensor(x)
     if dtype is None:
         dtype = abstract.python_dtype(x)
     if isinstance(x, (np.ndarray, np.generic)) and x.dtype == ml_dtypes.bfloat16:
@@ -72,15 +81,6 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     except (TypeError, ValueError):
         return tf.cast(tf.convert_to_tensor(x), target)
 
-
-def _refuse_symbolic(x):
-    from cornu.graph.keras_tensor import KerasTensor
-
-    if isinstance(x, KerasTensor):
-        raise TypeError(
-            "convert_to_tensor received a symbolic KerasTensor; it holds no data. Use "
-            "cornu.ops functions on it, or build a Model and call it on real data."
-        )
 
 
 def convert_to_numpy(x):
@@ -217,3 +217,8 @@ def compute_output_spec(fn, *args, **kwargs):
     return abstract.compute_output_spec(
         fn, args, kwargs, make_abstract, evaluate, needs_two_runs=False
     )
+
+
+def no_grad():
+    """A context in which updates are not recorded for gradients (nothing to do here)."""
+    return contextlib.nullcontext()

@@ -1,6 +1,7 @@
 """The PyTorch backend: a Layer is a torch.nn.Module and a Variable a torch.nn.Parameter."""
 
 from cornu.backend.torch import random
+from cornu.backend.torch.layer import LayerMixin
 from cornu.backend.torch.core import (
     IS_DIFFERENTIABLE,
     SEED_DTYPE,
@@ -20,4 +21,5 @@ from cornu.backend.torch.core import (
     to_framework_dtype,
     vectorized_map,
     while_loop,
+    no_grad,
 )

@@ -99,7 +99,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if isinstance(x, Variable):
         x = x.value
         return x if dtype is None else convert_to_tensor(x, dtype)
-    _refuse_symbolic(x)
+    abstract.refuse_keras_tensor(x)
     if dtype is None:
         dtype = abstract.python_dtype(x)
     if isinstance(x, (np.ndarray, np.generic)):
@@ -107,21 +107,12 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         if array.dtype == ml_dtypes.bfloat16:
             tensor = torch.from_numpy(array.astype(np.float32)).to(torch.bfloat16)
         else:
-            tensor = torch.from_numpy(np.ascontiguousarray(array))
+            tensor = torch.from_numpy(np.require(array, requirements="C"))  # keeps 0-d shapes
         tensor = tensor.to(current_device())
         return tensor if dtype is None else convert_to_tensor(tensor, dtype)
     target = None if dtype is None else to_framework_dtype(dtype)
     return torch.as_tensor(x, dtype=target, device=current_device())
 
-
-def _refuse_symbolic(x):
-    from cornu.graph.keras_tensor import KerasTensor
-
-    if isinstance(x, KerasTensor):
-        raise TypeError(
-            "convert_to_tensor received a symbolic KerasTensor; it holds no data. Use "
-            "cornu.ops functions on it, or build a Model and call it on real data."
-        )
 
 
 def convert_to_numpy(x):
@@ -214,3 +205,8 @@ def compute_output_spec(fn, *args, **kwargs):
         return abstract.compute_output_spec(fn, args, kwargs, _make_abstract, _evaluate)
     except (RuntimeError, NotImplementedError):
         return abstract.compute_output_spec(fn, args, kwargs, _make_zeros, _evaluate)
+
+
+def no_grad():
+    """`torch.no_grad()`: variable updates (optimizers, metrics) must not enter autograd."""
+    return torch.no_grad()

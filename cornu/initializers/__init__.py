@@ -1,0 +1,46 @@
+"""`cornu.initializers`: initial values for weights, and `get`/`serialize`/`deserialize`."""
+
+from cornu.initializers.constant import Constant, Identity, Ones, Zeros
+from cornu.initializers.initializer import Initializer
+from cornu.initializers.random import (
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    LecunNormal,
+    LecunUniform,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+)
+from cornu.utils import identifiers
+
+_TABLE = identifiers.build_table(
+    [
+        Constant, Identity, Ones, Zeros, GlorotNormal, GlorotUniform, HeNormal, HeUniform,
+        LecunNormal, LecunUniform, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
+    ],
+    aliases={"uniform": RandomUniform, "normal": RandomNormal, "constant": Constant},
+)  # fmt: skip
+
+
+def get(identifier):
+    """An Initializer from a name ("glorot_uniform"), a config dict, an instance or a callable."""
+    return identifiers.resolve(identifier, _TABLE, "initializer", base=Initializer)
+
+
+def serialize(initializer):
+    """The Keras-format config dict of `initializer`."""
+    return {
+        "module": "keras.initializers",
+        "class_name": type(initializer).__name__,
+        "config": initializer.get_config(),
+        "registered_name": None,
+    }
+
+
+def deserialize(config, custom_objects=None):
+    """The initializer a `serialize` dict describes."""
+    table = dict(_TABLE, **(custom_objects or {}))
+    return identifiers.resolve(config, table, "initializer", base=Initializer)

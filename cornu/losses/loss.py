@@ -1,0 +1,107 @@
+"""`Loss`: the base of every loss, with reductions and sample weights handled once."""
+
+from cornu import backend, ops
+from cornu.backend.common import dtypes
+
+REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
+
+
+def standardize_reduction(reduction):
+    if reduction not in REDUCTIONS:
+        raise ValueError(
+            f"Invalid reduction {reduction!r}. Expected one of {[r for r in REDUCTIONS if r]} "
+            "or None."
+        )
+    return reduction
+
+
+class Loss:
+    """A loss: `loss(y_true, y_pred, sample_weight=None)` returns a scalar (or per-sample
+    values with `reduction="none"`). Subclasses implement `call(y_true, y_pred)` returning
+    per-sample losses.
+
+    Args:
+        name: the loss's name.
+        reduction: "sum_over_batch_size" (mean over samples, the default), "sum", "mean",
+            "mean_with_sample_weight" (weighted sum / sum of weights), "none"/None.
+        dtype: the dtype of the computation; `floatx()` when None.
+    """
+
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        self.name = name or _snake(type(self).__name__)
+        self.reduction = standardize_reduction(reduction)
+        self._dtype = dtypes.standardize_dtype(dtype) if dtype is not None else None
+
+    @property
+    def dtype(self):
+        return self._dtype or backend.floatx()
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        dtype = self.dtype
+        y_pred = ops.convert_to_tensor(y_pred)
+        if dtypes.standardize_dtype(y_pred.dtype) != dtype and dtypes.is_float_dtype(y_pred.dtype):
+            y_pred = ops.cast(y_pred, dtype)
+        y_true = ops.convert_to_tensor(y_true)
+        values = self.call(y_true, y_pred)
+        return reduce_weighted_values(values, sample_weight, self.reduction, dtype)
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError(f"{type(self).__name__} must implement call().")
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def reduce_weighted_values(values, sample_weight, reduction, dtype):
+    """Applies `sample_weight` (broadcast over trailing axes) and `reduction` to `values`."""
+    values = ops.cast(values, dtype)
+    if sample_weight is not None:
+        weight = ops.cast(ops.convert_to_tensor(sample_weight), dtype)
+        # Per-sample weights of shape (batch,) against values of shape (batch, ...).
+        while len(weight.shape) > len(values.shape) and weight.shape[-1] == 1:
+            weight = ops.squeeze(weight, axis=-1)
+        while len(weight.shape) < len(values.shape):
+            weight = ops.expand_dims(weight, -1)
+        values = ops.multiply(values, weight)
+    if reduction in ("none", None):
+        return values
+    total = ops.sum(values)
+    if reduction == "sum":
+        return total
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        return ops.divide_no_nan(total, ops.sum(ops.broadcast_to(weight, values.shape)))
+    return ops.divide_no_nan(total, ops.cast(num_elements(values), dtype))
+
+
+def num_elements(x):
+    """The number of elements of `x` (a scalar tensor where a dimension is only known at run
+    time, as inside tf.function)."""
+    count = 1
+    for d in backend.shape(x):
+        count = count * d
+    return count
+
+
+class LossFunctionWrapper(Loss):
+    """A Loss around a function `fn(y_true, y_pred, **kwargs)` of per-sample losses."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        return {**super().get_config(), **self._fn_kwargs}
+
+
+def _snake(name):
+    from cornu.utils.identifiers import snake_case
+
+    return snake_case(name)

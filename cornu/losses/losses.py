@@ -1,0 +1,151 @@
+"""Loss functions (per-sample values) and their Loss classes, written once over cornu.ops."""
+
+from cornu import ops
+from cornu.losses.loss import LossFunctionWrapper
+
+
+def _pair(y_true, y_pred):
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(ops.convert_to_tensor(y_true), ops.dtype(y_pred))
+    if len(y_true.shape) == len(y_pred.shape) - 1 and y_pred.shape[-1] == 1:
+        y_true = ops.expand_dims(y_true, -1)
+    if tuple(y_true.shape) != tuple(y_pred.shape):
+        try:
+            ops.broadcast_to(y_true, y_pred.shape)
+        except Exception:
+            raise ValueError(
+                f"y_true and y_pred have incompatible shapes: {tuple(y_true.shape)} vs "
+                f"{tuple(y_pred.shape)}."
+            ) from None
+    return y_true, y_pred
+
+
+def mean_squared_error(y_true, y_pred):
+    """mean((y_true - y_pred)**2) over the last axis."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.mean(ops.square(y_true - y_pred), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """mean(|y_true - y_pred|) over the last axis."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.mean(ops.absolute(y_true - y_pred), axis=-1)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary cross-entropy, averaged over `axis`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return ops.mean(ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Cross-entropy against one-hot (or soft) labels."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        classes = ops.cast(y_pred.shape[axis], ops.dtype(y_pred))
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / classes
+    return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """Cross-entropy against integer labels; `ignore_class` labels contribute zero."""
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.convert_to_tensor(y_true)
+    if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
+        y_true = ops.squeeze(y_true, axis=-1)
+    y_true = ops.cast(y_true, "int32")
+    if ignore_class is None:
+        return ops.sparse_categorical_crossentropy(
+            y_true, y_pred, from_logits=from_logits, axis=axis
+        )
+    valid = ops.not_equal(y_true, ignore_class)
+    safe = ops.where(valid, y_true, ops.zeros_like(y_true))
+    values = ops.sparse_categorical_crossentropy(safe, y_pred, from_logits=from_logits, axis=axis)
+    return ops.where(valid, values, ops.zeros_like(values))
+
+
+class MeanSquaredError(LossFunctionWrapper):
+    """Mean of squared errors."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
+        super().__init__(mean_squared_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanAbsoluteError(LossFunctionWrapper):
+    """Mean of absolute errors."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
+        super().__init__(mean_absolute_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class BinaryCrossentropy(LossFunctionWrapper):
+    """Binary cross-entropy (probabilities, or logits with `from_logits=True`)."""
+
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            binary_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+
+
+class CategoricalCrossentropy(LossFunctionWrapper):
+    """Cross-entropy against one-hot labels."""
+
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+
+
+class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    """Cross-entropy against integer labels."""
+
+    def __init__(
+        self,
+        from_logits=False,
+        ignore_class=None,
+        reduction="sum_over_batch_size",
+        axis=-1,
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            sparse_categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
+
+

@@ -1,0 +1,168 @@
+"""`Metric`: state in Variables, `update_state`/`result`/`reset_state`, and their stateless
+twins (written once here, over StatelessScope) for jit-compiled training steps."""
+
+from cornu import backend, ops
+from cornu.backend.common import dtypes, scopes
+from cornu.losses.loss import num_elements
+from cornu.utils.identifiers import snake_case
+
+
+class Metric:
+    """The base of every metric. Subclasses create state with `add_variable` in `__init__`,
+    and implement `update_state(...)` and `result()`.
+
+    Args:
+        dtype: the dtype of the metric's state and result; `floatx()` when None.
+        name: the metric's name (the key it has in training logs).
+    """
+
+    def __init__(self, dtype=None, name=None):
+        self.name = name or snake_case(type(self).__name__)
+        self._dtype = dtypes.standardize_dtype(dtype) if dtype is not None else backend.floatx()
+        self._variables = []
+        self._initial_values = []
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def variables(self):
+        return list(self._variables)
+
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="sum", name=None):
+        """Creates a non-trainable state Variable of this metric."""
+        from cornu import initializers
+
+        init = initializers.get(initializer)
+        dtype = dtypes.standardize_dtype(dtype or self._dtype)
+        with scopes.name_scope(self.name.replace("/", "_"), caller=self):
+            variable = backend.Variable(
+                init, shape=tuple(shape), dtype=dtype, trainable=False,
+                aggregation=aggregation, name=name,
+            )  # fmt: skip
+        self._variables.append(variable)
+        self._initial_values.append((init, tuple(shape), dtype))
+        return variable
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must implement update_state().")
+
+    def result(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement result().")
+
+    def reset_state(self):
+        """Sets every state variable back to its initial value."""
+        for variable, (init, shape, dtype) in zip(self._variables, self._initial_values):
+            variable.assign(init(shape, dtype=dtype))
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    # -- the stateless API ---------------------------------------------------------------
+
+    def _mapping(self, metric_variables):
+        metric_variables = list(metric_variables)
+        if len(metric_variables) != len(self._variables):
+            raise ValueError(
+                f"Metric '{self.name}' has {len(self._variables)} variables; received "
+                f"{len(metric_variables)} values."
+            )
+        return list(zip(self._variables, metric_variables))
+
+    def stateless_update_state(self, metric_variables, *args, **kwargs):
+        """`update_state` as a pure function: returns the new variable values."""
+        mapping = self._mapping(metric_variables)
+        with scopes.StatelessScope(mapping) as scope:
+            self.update_state(*args, **kwargs)
+        return [
+            scope.get_current_value(v) if scope.get_current_value(v) is not None else value
+            for v, value in mapping
+        ]
+
+    def stateless_result(self, metric_variables):
+        """`result()` computed from the given variable values."""
+        with scopes.StatelessScope(self._mapping(metric_variables)):
+            return self.result()
+
+    def stateless_reset_state(self):
+        """The initial variable values (what `reset_state` would assign)."""
+        return [init(shape, dtype=dtype) for init, shape, dtype in self._initial_values]
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self._dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class Mean(Metric):
+    """The (weighted) mean of the values it is given."""
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable((), name="total")
+        self.count = self.add_variable((), name="count")
+
+    def update_state(self, values, sample_weight=None):
+        values = ops.cast(ops.convert_to_tensor(values), self.dtype)
+        if sample_weight is None:
+            self.total.assign_add(ops.sum(values))
+            self.count.assign_add(ops.cast(num_elements(values), self.dtype))
+            return
+        weight = ops.cast(ops.convert_to_tensor(sample_weight), self.dtype)
+        while len(weight.shape) < len(values.shape):
+            weight = ops.expand_dims(weight, -1)
+        weight = ops.broadcast_to(weight, values.shape)
+        self.total.assign_add(ops.sum(values * weight))
+        self.count.assign_add(ops.sum(weight))
+
+    def result(self):
+        return ops.divide_no_nan(self.total.value, self.count.value)
+
+
+class Sum(Metric):
+    """The (weighted) sum of the values it is given."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable((), name="total")
+
+    def update_state(self, values, sample_weight=None):
+        values = ops.cast(ops.convert_to_tensor(values), self.dtype)
+        if sample_weight is not None:
+            weight = ops.cast(ops.convert_to_tensor(sample_weight), self.dtype)
+            while len(weight.shape) < len(values.shape):
+                weight = ops.expand_dims(weight, -1)
+            values = values * weight
+        self.total.assign_add(ops.sum(values))
+
+    def result(self):
+        return ops.convert_to_tensor(self.total.value)
+
+
+class MeanMetricWrapper(Mean):
+    """The mean of `fn(y_true, y_pred, **kwargs)` over all samples seen.
+
+    Args:
+        fn: a function of `(y_true, y_pred)` returning per-sample values.
+        name, dtype: as for Metric.
+        **kwargs: passed to `fn`.
+    """
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        super().__init__(name=name or getattr(fn, "__name__", "mean_metric"), dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        super().update_state(values, sample_weight=sample_weight)
+
+    def get_config(self):
+        return {**super().get_config(), **self._fn_kwargs}

@@ -1,0 +1,208 @@
+"""`Functional`: a model defined by a graph of layer calls on KerasTensors.
+
+Building walks back from the outputs through each KerasTensor's `_keras_history` to collect
+the nodes; calling replays them in topological order on real tensors.
+"""
+
+import numpy as np
+
+from cornu import backend, tree
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.layers.input_spec import InputSpec, assert_input_compatibility
+from cornu.layers.layer import Layer
+from cornu.models.model import Model
+
+
+def _collect_nodes(outputs, inputs):
+    """The nodes between `inputs` and `outputs`, in an order where parents come first."""
+    input_ids = {id(t) for t in inputs}
+    order, state = [], {}
+
+    def visit(tensor):
+        history = tensor._keras_history
+        if history is None:
+            raise ValueError(
+                f"Output tensor {tensor.name} was not produced by layers applied to the "
+                "model's Input tensors (it has no history)."
+            )
+        node = history.operation._inbound_nodes[history.node_index]
+        if state.get(id(node)) == "done":
+            return
+        if state.get(id(node)) == "active":
+            raise ValueError("The layer graph has a cycle.")
+        state[id(node)] = "active"
+        if id(tensor) not in input_ids:
+            if node.is_input:
+                raise ValueError(
+                    f"The graph needs input tensor {tensor.name}, which is not among the "
+                    "model's inputs. Pass every Input the outputs depend on to the model."
+                )
+            for parent in node.input_tensors:
+                visit(parent)
+        state[id(node)] = "done"
+        order.append(node)
+
+    for t in outputs:
+        visit(t)
+    return order
+
+
+class Functional(Model):
+    """A model built from `inputs` and `outputs` KerasTensors.
+
+    Args:
+        inputs: a KerasTensor, or a list/dict of them (from `cornu.Input`).
+        outputs: KerasTensor(s) computed from `inputs` by layers and `cornu.ops`.
+        name: the model's name.
+
+    Example:
+        >>> x = cornu.Input((3,))
+        >>> model = cornu.Model(x, cornu.layers.Dense(2)(x))
+    """
+
+    def __init__(self, inputs, outputs, name=None, **kwargs):
+        trainable = kwargs.pop("trainable", True)
+        if kwargs:
+            raise TypeError(f"Functional model: unexpected argument(s) {sorted(kwargs)}.")
+        flat_inputs = tree.flatten(inputs)
+        flat_outputs = tree.flatten(outputs)
+        for what, tensors in (("inputs", flat_inputs), ("outputs", flat_outputs)):
+            for t in tensors:
+                if not isinstance(t, KerasTensor):
+                    raise TypeError(
+                        f"A Functional model's {what} must be KerasTensors (from cornu.Input "
+                        f"and layer calls); received {type(t).__name__}."
+                    )
+        super().__init__(name=name, trainable=trainable)
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self._flat_inputs = flat_inputs
+        self._flat_outputs = flat_outputs
+        self._nodes = _collect_nodes(flat_outputs, flat_inputs)
+        layers, seen = [], set()
+        for node in self._nodes:
+            op = node.operation
+            if isinstance(op, Layer) and id(op) not in seen:
+                seen.add(id(op))
+                layers.append(op)
+        self._graph_layers = layers
+        for layer in layers:
+            self._track(layer)
+        self._input_specs = [
+            InputSpec(shape=t.shape, allow_last_axis_squeeze=True, name=t.name, optional=False)
+            for t in flat_inputs
+        ]
+        self.built = True
+        self.supports_masking = any(
+            getattr(layer, "supports_masking", False) for layer in layers
+        )
+
+    @property
+    def inputs(self):
+        return self._flat_inputs
+
+    @property
+    def outputs(self):
+        return self._flat_outputs
+
+    @property
+    def input(self):
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        return self._outputs_struct
+
+    @property
+    def layers(self):
+        """The model's layers (InputLayers included), in graph order."""
+        return list(self._graph_layers)
+
+    def _standardize_inputs(self, inputs):
+        if isinstance(self._inputs_struct, dict) and isinstance(inputs, dict):
+            missing = [k for k in self._inputs_struct if k not in inputs]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' expects inputs {sorted(self._inputs_struct)}; the "
+                    f"dict given lacks {missing}."
+                )
+            flat = [inputs[k] for k in sorted(self._inputs_struct)]
+        else:
+            flat = tree.flatten(inputs)
+        if len(flat) != len(self._flat_inputs):
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self._flat_inputs)} input(s), but it received "
+                f"{len(flat)}."
+            )
+        converted = []
+        for x, spec, kt in zip(flat, self._input_specs, self._flat_inputs):
+            if isinstance(x, KerasTensor):
+                converted.append(x)
+                continue
+            if isinstance(x, (np.ndarray, list, int, float)):
+                x = backend.convert_to_tensor(x, dtype=kt.dtype)
+            shape = getattr(x, "shape", None)
+            if shape is not None and len(shape) != len(kt.shape):
+                raise ValueError(
+                    f"Model '{self.name}' expects input '{kt.name}' with shape {kt.shape}, "
+                    f"but it received an input of shape {tuple(shape)} (rank {len(shape)} "
+                    f"instead of {len(kt.shape)})."
+                )
+            assert_input_compatibility(spec, x, self.name)
+            converted.append(x)
+        return converted
+
+    def call(self, inputs, training=None, mask=None):
+        return self._run_graph(inputs, training, mask, symbolic=False)
+
+    def compute_output_spec(self, inputs, training=None, mask=None):
+        # A nested model called on KerasTensors: replay the graph with each operation's
+        # compute_output_spec, so the inner layers gain no nodes.
+        return self._run_graph(inputs, training, mask, symbolic=True)
+
+    def _run_graph(self, inputs, training, mask, symbolic):
+        flat = self._standardize_inputs(inputs)
+        values = {id(kt): x for kt, x in zip(self._flat_inputs, flat)}
+        masks = {}
+        if mask is not None:
+            for kt, m in zip(self._flat_inputs, tree.flatten(mask)):
+                masks[id(kt)] = m
+        for node in self._nodes:
+            if node.is_input:
+                continue
+            op = node.operation
+
+            def fill(x):
+                return values[id(x)] if isinstance(x, KerasTensor) else x
+
+            args = tree.map_structure(fill, node.call_args)
+            kwargs = tree.map_structure(fill, node.call_kwargs)
+            if isinstance(op, Layer):
+                takes_training, takes_mask = op._call_flags
+                if takes_training and training is not None:
+                    kwargs["training"] = training
+                if takes_mask and "mask" not in kwargs and node.input_tensors:
+                    in_mask = masks.get(id(node.input_tensors[0]))
+                    if in_mask is not None:
+                        kwargs["mask"] = in_mask
+            if symbolic:
+                outputs = op.compute_output_spec(*args, **kwargs)
+            else:
+                outputs = op(*args, **kwargs)
+            flat_out = tree.flatten(outputs)
+            for kt, value in zip(node.outputs, flat_out):
+                values[id(kt)] = value
+            if isinstance(op, Layer) and (
+                op.supports_masking or type(op).compute_mask is not Layer.compute_mask
+            ):
+                in_mask = masks.get(id(node.input_tensors[0])) if node.input_tensors else None
+                out_mask = op.compute_mask(args[0] if args else None, in_mask)
+                if out_mask is not None:
+                    for kt, m in zip(node.outputs, tree.flatten(out_mask)):
+                        masks[id(kt)] = m
+        return tree.pack_sequence_as(
+            self._outputs_struct, [values[id(t)] for t in self._flat_outputs]
+        )
+
+    def build(self, input_shape=None):
+        self.built = True

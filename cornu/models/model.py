@@ -1,0 +1,87 @@
+"""`Model`: a Layer that trains. `Model(inputs, outputs)` makes a Functional model;
+subclassing `Model` and writing `call` makes a subclassed one."""
+
+import importlib
+
+from cornu import config
+from cornu.layers.layer import Layer
+from cornu.metrics.metric import Metric
+
+_BackendTrainer = importlib.import_module(f"cornu.backend.{config.backend()}.trainer").Trainer
+
+
+class Model(_BackendTrainer, Layer):
+    """A trainable model: a Layer with `compile`, `fit`, `evaluate`, `predict`.
+
+    `Model(inputs, outputs, name=None)` builds a Functional model from KerasTensors; a
+    subclass defines its layers in `__init__` and its forward pass in `call`.
+
+    Example:
+        >>> inputs = cornu.Input((4,))
+        >>> outputs = cornu.layers.Dense(1)(inputs)
+        >>> model = cornu.Model(inputs, outputs)
+        >>> model.compile(optimizer="adam", loss="mse")
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs)):
+            from cornu.models.functional import Functional
+
+            return Layer.__new__(Functional)
+        return Layer.__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        if args or "inputs" in kwargs:
+            raise TypeError(
+                f"{type(self).__name__}.__init__ got inputs/outputs: only Model(inputs, outputs) "
+                "itself builds a Functional model."
+            )
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
+        self._tracked_metrics = []
+        self._trainer_init()
+
+    def _track(self, value):
+        if isinstance(value, Metric):
+            if all(m is not value for m in getattr(self, "_tracked_metrics", [])):
+                self.__dict__.setdefault("_tracked_metrics", []).append(value)
+            return value
+        return super()._track(value)
+
+    @property
+    def layers(self):
+        """The direct sub-layers, in the order they were assigned."""
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        """A layer by name or by index in `layers`."""
+        if (name is None) == (index is None):
+            raise ValueError("get_layer needs exactly one of `name` or `index`.")
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"get_layer: index {index} is out of range; model '{self.name}' has "
+                    f"{len(layers)} layers."
+                )
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No layer named '{name}' in model '{self.name}'. Layers: "
+            f"{[layer.name for layer in layers]}."
+        )
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):  # fmt: skip
+        """Prints the layers with their output shapes and parameter counts (Keras's table)."""
+        from cornu.utils.summary import print_summary
+
+        print_summary(self, line_length=line_length, print_fn=print_fn,
+                      show_trainable=show_trainable)  # fmt: skip
+
+    def build(self, input_shape=None):
+        self.built = True

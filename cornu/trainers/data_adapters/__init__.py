@@ -1,0 +1,35 @@
+"""Turning user data (arrays, Pandas, generators, ...) into batches for the training loop."""
+
+import inspect
+
+from cornu.trainers.data_adapters.array_data_adapter import (
+    ArrayDataAdapter,
+    is_array_like,
+    train_validation_split,
+)
+from cornu.trainers.data_adapters.generator_data_adapter import GeneratorDataAdapter, unpack
+
+from cornu import tree
+
+
+def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None,
+                     shuffle=False, class_weight=None):  # fmt: skip
+    """The adapter for `x`'s type, or a TypeError naming the supported types."""
+    leaves = tree.flatten(x) if isinstance(x, (list, tuple, dict)) else [x]
+    if leaves and all(is_array_like(leaf) for leaf in leaves):
+        return ArrayDataAdapter(
+            x, y, sample_weight, batch_size=batch_size, shuffle=shuffle,
+            class_weight=class_weight, steps=steps_per_epoch,
+        )  # fmt: skip
+    if inspect.isgenerator(x) or (hasattr(x, "__next__") and hasattr(x, "__iter__")):
+        if y is not None or sample_weight is not None:
+            raise ValueError(
+                "When x is a generator, it must yield the targets itself: pass y=None and "
+                "sample_weight=None."
+            )
+        return GeneratorDataAdapter(x, steps=steps_per_epoch)
+    raise TypeError(
+        f"Unrecognized data type: x={type(x).__name__}. Expected NumPy arrays, lists, Pandas "
+        "DataFrames/Series, backend tensors (or nested lists/dicts of them), or a Python "
+        "generator yielding (x, y[, sample_weight]) batches."
+    )
