@@ -79,7 +79,13 @@ class Functional(Model):
         self._flat_inputs = flat_inputs
         self._flat_outputs = flat_outputs
         self._nodes = _collect_nodes(flat_outputs, flat_inputs)
+        # Input layers first (in the order of `inputs`), then the rest in graph order.
         layers, seen = [], set()
+        for t in flat_inputs:
+            op = t._keras_history.operation if t._keras_history is not None else None
+            if isinstance(op, Layer) and id(op) not in seen:
+                seen.add(id(op))
+                layers.append(op)
         for node in self._nodes:
             op = node.operation
             if isinstance(op, Layer) and id(op) not in seen:

@@ -85,6 +85,9 @@ class Trainer:
         self.stop_training = False
         self.history = None
         self._in_fit = False
+        self.run_eagerly = False
+        self.jit_compile = "auto"
+        self.steps_per_execution = 1
         self.train_function = self.test_function = self.predict_function = None
 
     # -- compile -------------------------------------------------------------------------
@@ -212,6 +215,17 @@ class Trainer:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
+    def _logs(self, raw):
+        """Lazy, flat logs in the canonical order: loss, then metrics as compiled (jax.jit
+        returns dicts sorted by key)."""
+        flat = flatten_logs(raw)
+        order = [m.name for m in self.metrics if not isinstance(m, CompileMetrics)]
+        if self._compile_metrics is not None:
+            order[1:1] = [m.name for m in self._compile_metrics.metrics]
+        ordered = {k: flat[k] for k in order if k in flat}
+        ordered.update({k: v for k, v in flat.items() if k not in ordered})
+        return LazyLogs(ordered)
+
     def _update_loss_tracker(self, loss, x):
         leaves = tree.flatten(x)
         batch = backend.shape(leaves[0])[0] if leaves else 1
@@ -308,7 +322,7 @@ class Trainer:
                         break
                     callback_list.on_train_batch_begin(step)
                     raw = train_fn(_batch_to_data(*_to_backend((bx, by, bsw))))
-                    callback_list.on_train_batch_end(step, LazyLogs(flatten_logs(raw)))
+                    callback_list.on_train_batch_end(step, self._logs(raw))
                     if self.stop_training:
                         break
                 if raw is None:
@@ -317,7 +331,7 @@ class Trainer:
                         "generator? set steps_per_epoch to split one generator into epochs)."
                     )
                 self._loop_sync()
-                epoch_logs = dict(LazyLogs(flatten_logs(raw)))
+                epoch_logs = dict(self._logs(raw))
                 if val_adapter is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = self._evaluate_adapter(val_adapter, callback_list)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
@@ -382,12 +396,12 @@ class Trainer:
             for step, (bx, by, bsw) in enumerate(adapter.epoch_batches()):
                 callback_list.on_test_batch_begin(step)
                 raw = test_fn(_batch_to_data(*_to_backend((bx, by, bsw))))
-                callback_list.on_test_batch_end(step, LazyLogs(flatten_logs(raw)))
+                callback_list.on_test_batch_end(step, self._logs(raw))
         finally:
             self._loop_end("test")
         if raw is None:
             raise ValueError("The evaluation data gave no batches.")
-        logs = dict(LazyLogs(flatten_logs(raw)))
+        logs = dict(self._logs(raw))
         callback_list.on_test_end(logs)
         return logs
 
@@ -464,7 +478,7 @@ class Trainer:
         return tree.map_structure(backend.convert_to_numpy, out)
 
     def _format_single(self, raw, return_dict):
-        logs = dict(LazyLogs(flatten_logs(raw)))
+        logs = dict(self._logs(raw))
         if return_dict:
             return logs
         values = list(logs.values())

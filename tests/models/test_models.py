@@ -1,0 +1,125 @@
+"""Functional, Sequential and subclassed models: graphs, calling, config, errors."""
+
+import numpy as np
+import pytest
+
+import cornu
+from cornu import layers, ops
+
+X = np.random.default_rng(0).normal(size=(6, 4)).astype("float32")
+
+
+def test_functional_multi_input_multi_output_and_shared_layers():
+    a, b = cornu.Input((4,), name="a"), cornu.Input((4,), name="b")
+    shared = layers.Dense(3, name="shared")
+    merged = ops.concatenate([shared(a), shared(b)], axis=-1)  # a cornu.ops call in the graph
+    out1 = layers.Dense(1, name="out1")(merged)
+    out2 = layers.Dense(2, name="out2")(merged * 2.0)
+    model = cornu.Model([a, b], [out1, out2])
+    assert [layer.name for layer in model.layers] == ["a", "b", "shared", "out1", "out2"]
+    y1, y2 = model([X, X + 1])
+    assert ops.shape(y1) == (6, 1) and ops.shape(y2) == (6, 2)
+    h = ops.convert_to_numpy(shared(X))
+    h2 = ops.convert_to_numpy(shared(X + 1))
+    kernel, bias = model.get_layer("out1").get_weights()
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(y1), np.concatenate([h, h2], -1) @ kernel + bias, rtol=1e-5, atol=1e-5
+    )
+
+
+def test_functional_dict_inputs_and_outputs():
+    inputs = {"x": cornu.Input((4,), name="x"), "y": cornu.Input((2,), name="y")}
+    outputs = {"sum": layers.Dense(1)(inputs["x"]) + layers.Dense(1)(inputs["y"])}
+    model = cornu.Model(inputs, outputs)
+    out = model({"x": X, "y": X[:, :2]})
+    assert set(out) == {"sum"} and ops.shape(out["sum"]) == (6, 1)
+    with pytest.raises(ValueError, match=r"lacks \['y'\]"):
+        model({"x": X})
+
+
+def test_nested_models_and_intermediate_outputs():
+    inner_in = cornu.Input((4,))
+    inner = cornu.Model(inner_in, layers.Dense(3, activation="relu")(inner_in), name="inner")
+    x = cornu.Input((4,))
+    hidden = inner(x)
+    model = cornu.Model(x, [layers.Dense(1)(hidden), hidden])
+    out, mid = model(X)
+    np.testing.assert_allclose(ops.convert_to_numpy(mid), ops.convert_to_numpy(inner(X)), rtol=1e-6)
+    assert len(inner._layers[1]._inbound_nodes) == 1  # nesting added no nodes to inner layers
+    assert len(model.weights) == 4
+
+
+def test_functional_wrong_input_rank_and_count():
+    x = cornu.Input((4,))
+    model = cornu.Model(x, layers.Dense(2)(x), name="probe")
+    with pytest.raises(ValueError, match=r"expects input .* shape \(None, 4\), but it received an input of shape \(4,\)"):
+        model(np.ones(4, "float32"))
+    with pytest.raises(ValueError, match="expects 1 input"):
+        model([X, X])
+    with pytest.raises(ValueError, match="incompatible"):
+        model(np.ones((2, 5), "float32"))
+
+
+def test_functional_requires_keras_tensors():
+    with pytest.raises(TypeError, match="must be KerasTensors"):
+        cornu.Model(np.ones(3), np.ones(3))
+    x, other = cornu.Input((4,)), cornu.Input((4,))
+    with pytest.raises(ValueError, match="not among the model's inputs"):
+        cornu.Model(x, layers.Dense(1)(other))
+
+
+def test_sequential_add_pop_and_deferred_build():
+    model = cornu.Sequential()
+    model.add(layers.Dense(3))
+    model.add(layers.Dense(2))
+    assert not model.built
+    out = model(X)
+    assert model.built and ops.shape(out) == (6, 2) and model.output_shape == (None, 2)
+    popped = model.pop()
+    assert popped.units == 2 and len(model.layers) == 1
+    model.build((None, 4))
+    assert model.output_shape == (None, 3)
+
+
+def test_sequential_with_input_builds_immediately():
+    model = cornu.Sequential([cornu.Input((4,)), layers.Dense(5), layers.Dense(1)])
+    assert model.built and len(model.weights) == 4
+    assert model.count_params() == 4 * 5 + 5 + 5 + 1
+    with pytest.raises(ValueError, match="already has an input layer"):
+        model.add(layers.InputLayer(shape=(4,)))
+    with pytest.raises(TypeError, match="expects a Layer"):
+        model.add("dense")
+
+
+def test_sequential_symbolic_call_and_get_layer():
+    model = cornu.Sequential([layers.Dense(3, name="first"), layers.Dense(1, name="last")])
+    y = model(cornu.Input((4,)))
+    assert y.shape == (None, 1)
+    assert model.get_layer("last").units == 1 and model.get_layer(index=0).name == "first"
+    with pytest.raises(ValueError, match="No layer named 'nope'"):
+        model.get_layer("nope")
+
+
+class TwoLayer(cornu.Model):
+    def __init__(self):
+        super().__init__(name="two_layer")
+        self.hidden = layers.Dense(8, activation="relu")
+        self.out = layers.Dense(1)
+
+    def call(self, x, training=False):
+        return self.out(self.hidden(x))
+
+
+def test_subclassed_model():
+    model = TwoLayer()
+    assert ops.shape(model(X)) == (6, 1)
+    assert len(model.weights) == 4 and model.layers == [model.hidden, model.out]
+
+
+def test_summary_table(capsys):
+    model = cornu.Sequential([cornu.Input((4,)), layers.Dense(5, name="d1"), layers.Dense(1, name="d2")])
+    model.summary()
+    text = capsys.readouterr().out
+    assert 'Model: "' in text and "d1 (Dense)" in text and "(None, 5)" in text
+    assert "Total params: 31" in text and "Trainable params: 31" in text
+    assert "Non-trainable params: 0" in text
