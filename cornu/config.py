@@ -140,12 +140,18 @@ def floatx():
     return _floatx
 
 
+# Caches that depend on floatx (dtype promotion) register a clear() here.
+_floatx_listeners = []
+
+
 def set_floatx(value):
     """Sets the default float dtype ("bfloat16", "float16", "float32" or "float64")."""
     global _floatx
     if value not in _FLOAT_TYPES:
         raise ValueError(f"Unknown floatx {value!r}. Expected one of {_FLOAT_TYPES}.")
     _floatx = str(value)
+    for clear in _floatx_listeners:
+        clear()
 
 
 def epsilon():

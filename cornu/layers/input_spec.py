@@ -76,7 +76,7 @@ def assert_input_compatibility(input_spec, inputs, layer_name):
         shape = getattr(x, "shape", None)
         if shape is None:
             continue
-        shape = tuple(None if d is None else int(d) for d in shape)
+        shape = tuple(shape)
         where = f"Input {index} of layer '{layer_name}' is incompatible with the layer"
         ndim = len(shape)
         if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:

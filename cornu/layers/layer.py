@@ -86,8 +86,7 @@ class Layer(backend.LayerMixin, Operation):
             batch_input_shape = (batch_size,) + tuple(input_shape)
         Operation.__init__(self, name=name or auto_name(to_snake_case(type(self).__name__)))
         self._batch_input_shape = batch_input_shape
-        self._dtype_policy = policies.get(dtype)
-        self._compute_framework_dtype = None
+        self._set_policy(policies.get(dtype))
         self.autocast = autocast
         self._trainable = trainable
         self.built = False
@@ -100,6 +99,7 @@ class Layer(backend.LayerMixin, Operation):
         self._regularized = []
         self._build_shapes = None
         self._call_flags = _call_signature_flags(type(self))
+        self._computes_mask = type(self).compute_mask is not Layer.compute_mask
         self._tracking = True
 
     # -- attribute tracking --------------------------------------------------------------
@@ -290,8 +290,12 @@ class Layer(backend.LayerMixin, Operation):
 
     @dtype_policy.setter
     def dtype_policy(self, value):
-        self._dtype_policy = policies.get(value)
-        self._compute_framework_dtype = None
+        self._set_policy(policies.get(value))
+
+    def _set_policy(self, policy):
+        self._dtype_policy = policy
+        self._mixed_precision = policy.compute_dtype != policy.variable_dtype
+        self._compute_framework_dtype = backend.to_framework_dtype(policy.compute_dtype)
 
     @property
     def dtype(self):
@@ -387,31 +391,40 @@ class Layer(backend.LayerMixin, Operation):
     def __call__(self, *args, **kwargs):
         if any_symbolic_tensors(args, kwargs):
             return self._symbolic_call(args, kwargs)
-        if args and isinstance(args[0], (np.ndarray, list)) and not isinstance(args[0], TrackedList):
-            args = (tree.map_structure(_to_tensor, args[0]),) + args[1:]
-        if not self.built:
+        if args:
+            first = args[0]
+            if first.__class__ in _CONVERTIBLE:
+                first = tree.map_structure(_to_tensor, first)
+            if not self.built:
+                self._maybe_build((first,) + args[1:])
+            if self.input_spec is not None:
+                assert_input_compatibility(self.input_spec, first, self.name)
+            if self.autocast:
+                first = self._cast_inputs(first)
+            args = (first,) + args[1:]
+        elif not self.built:
             self._maybe_build(args)
-        if self.input_spec is not None:
-            assert_input_compatibility(self.input_spec, args[0] if args else None, self.name)
-        if self.autocast and args:
-            args = (self._cast_inputs(args[0]),) + args[1:]
         takes_training, takes_mask = self._call_flags
         outer_training = getattr(_context, "training", None)
-        training = kwargs.pop("training", None) if "training" in kwargs else None
+        training = kwargs.pop("training", None)
         if training is None:
             training = outer_training
         if takes_training and training is not None:
             kwargs["training"] = training
-        if takes_mask and "mask" not in kwargs and args:
-            mask = getattr(args[0], "_keras_mask", None)
-            if mask is not None:
-                kwargs["mask"] = mask
+        mask = None
+        if (takes_mask or self.supports_masking) and args:
+            mask = kwargs.get("mask")
+            if mask is None:
+                mask = getattr(args[0], "_keras_mask", None)
+                if mask is not None and takes_mask:
+                    kwargs["mask"] = mask
         is_outermost = outer_training is None and training is not None
         if is_outermost:
             _context.training = training
-        self._losses = []
+        if self._losses:
+            self._losses.clear()
         try:
-            if self._dtype_policy.compute_dtype != self._dtype_policy.variable_dtype:
+            if self._mixed_precision:
                 with scopes.AutocastScope(self._dtype_policy.compute_dtype):
                     outputs = self.call(*args, **kwargs)
             else:
@@ -422,30 +435,22 @@ class Layer(backend.LayerMixin, Operation):
         if self._activity_regularizer is not None:
             for out in tree.flatten(outputs):
                 self.add_loss(self._activity_regularizer(out))
-        if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
-            self._attach_mask(args, kwargs, outputs)
+        if mask is not None or self._computes_mask:
+            self._attach_mask(args, mask, outputs)
         return outputs
 
     def _cast_inputs(self, x):
         """Casts float inputs to the compute dtype (only when they differ)."""
-        fdt = self._compute_framework_dtype
-        if fdt is None:
-            fdt = self._compute_framework_dtype = backend.to_framework_dtype(
-                self._dtype_policy.compute_dtype
-            )
         dtype = getattr(x, "dtype", None)
         if dtype is None:
             if isinstance(x, (list, tuple, dict)):
                 return tree.map_structure(self._cast_inputs, x)
             return x
-        if dtype == fdt or not dtypes.is_float_dtype(dtype):
+        if dtype == self._compute_framework_dtype or not dtypes.is_float_dtype(dtype):
             return x
         return backend.cast(x, self._dtype_policy.compute_dtype)
 
-    def _attach_mask(self, args, kwargs, outputs):
-        mask = kwargs.get("mask")
-        if mask is None and args:
-            mask = getattr(args[0], "_keras_mask", None)
+    def _attach_mask(self, args, mask, outputs):
         out_mask = self.compute_mask(args[0] if args else None, mask)
         if out_mask is None:
             return
@@ -477,7 +482,7 @@ class Layer(backend.LayerMixin, Operation):
             out_shape = self.compute_output_shape(shapes)
             dtype = self._dtype_policy.compute_dtype
             return tree.map_shape_structure(lambda s: KerasTensor(s, dtype=dtype), out_shape)
-        if self._dtype_policy.compute_dtype != self._dtype_policy.variable_dtype:
+        if self._mixed_precision:
             with scopes.AutocastScope(self._dtype_policy.compute_dtype):
                 return backend.compute_output_spec(self._call_cast, *args, **kwargs)
         return backend.compute_output_spec(self._call_cast, *args, **kwargs)
@@ -580,3 +585,10 @@ def _shape_of(x):
 
 def _to_tensor(x):
     return backend.convert_to_tensor(x) if isinstance(x, np.ndarray) else x
+
+
+# First arguments converted to tensors on call: NumPy arrays (unless they are the backend's
+# tensors) and nested lists/tuples/dicts that may hold them.
+_CONVERTIBLE = frozenset(
+    [list, tuple, dict] + ([] if backend.backend() == "numpy" else [np.ndarray])
+)

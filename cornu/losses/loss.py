@@ -73,7 +73,7 @@ def reduce_weighted_values(values, sample_weight, reduction, dtype):
     if reduction == "sum":
         return total
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        return ops.divide_no_nan(total, ops.sum(ops.broadcast_to(weight, values.shape)))
+        return ops.divide_no_nan(total, ops.sum(weight * ops.ones_like(values)))
     return ops.divide_no_nan(total, ops.cast(num_elements(values), dtype))
 
 

@@ -118,7 +118,7 @@ class Mean(Metric):
         weight = ops.cast(ops.convert_to_tensor(sample_weight), self.dtype)
         while len(weight.shape) < len(values.shape):
             weight = ops.expand_dims(weight, -1)
-        weight = ops.broadcast_to(weight, values.shape)
+        weight = weight * ops.ones_like(values)  # broadcast (works with run-time shapes too)
         self.total.assign_add(ops.sum(values * weight))
         self.count.assign_add(ops.sum(weight))
 

@@ -83,15 +83,33 @@ def dtype_of(x):
     return dtypes.standardize_dtype(backend.convert_to_tensor(x).dtype)
 
 
+_PY_TYPES = frozenset((bool, int, float, complex))
+# (dtype or Python type of each argument) -> promoted dtype name; cleared with floatx changes.
+_promotion_cache = {}
+config._floatx_listeners.append(_promotion_cache.clear)
+
+
 def promote(*values, dtype=None):
     """Converts `values` to tensors of one dtype: `dtype`, else their promoted `result_type`.
 
-    Python scalars are weak (`int8_tensor + 1` stays int8).
+    Python scalars are weak (`int8_tensor + 1` stays int8). On the hot path (arguments whose
+    dtypes were seen before) this is a tuple build, a dict lookup and one conversion each.
     """
     if dtype is None:
-        dtype = dtypes.result_type(*(dtype_of(v) for v in values))
+        key = []
+        for v in values:
+            cls = v.__class__
+            key.append(cls if cls in _PY_TYPES else getattr(v, "dtype", None))
+        key = tuple(key)
+        dtype = _promotion_cache.get(key)
+        if dtype is None:
+            dtype = dtypes.result_type(*[dtype_of(v) for v in values])
+            if None not in key:
+                _promotion_cache[key] = dtype
     convert = backend.convert_to_tensor
-    return tuple(convert(v, dtype) for v in values)
+    if len(values) == 2:
+        return convert(values[0], dtype), convert(values[1], dtype)
+    return tuple([convert(v, dtype) for v in values])
 
 
 def to_tensor(x, dtype=None):

@@ -189,12 +189,12 @@ def test_jax_loop_over_the_stateless_api():
     @jax.jit
     def step(trainable, non_trainable):
         loss, grads = jax.value_and_grad(loss_fn)(trainable, non_trainable)
-        return loss, [w - 0.1 * g for w, g in zip(trainable, grads)]
+        return loss, [w - 0.02 * g for w, g in zip(trainable, grads)]
 
     trainable = [v.value for v in model.trainable_variables]
     non_trainable = [v.value for v in model.non_trainable_variables]
     first, trainable = step(trainable, non_trainable)
-    for _ in range(20):
+    for _ in range(60):
         loss, trainable = step(trainable, non_trainable)
     assert float(loss) < float(first) * 0.1
 

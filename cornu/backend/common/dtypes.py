@@ -116,11 +116,12 @@ def standardize_dtype(dtype):
         >>> standardize_dtype("float")
         'float32'
     """
+    try:
+        return _STANDARD[dtype]
+    except (KeyError, TypeError):
+        pass
     if dtype is None:
         return config.floatx()
-    cached = _STANDARD.get(dtype) if _hashable(dtype) else None
-    if cached is not None:
-        return cached
     name = _dtype_name(dtype)
     name = _ALIASES.get(name, name)
     if name not in DTYPES:
@@ -228,7 +229,7 @@ def result_type(*dtypes):
 
 
 @functools.lru_cache(maxsize=4096)
-def _result_type_cached(nodes):
+def _result_type_cached(nodes):  # cleared when floatx changes (weak floats resolve to it)
     node = nodes[0]
     for other in nodes[1:]:
         node = _join(node, other)
@@ -263,3 +264,8 @@ def dtype_size(dtype):
     if name == "bfloat16":
         return 16
     return np.dtype(name).itemsize * 8
+
+
+for _name in DTYPES:
+    _STANDARD[_name] = _name
+config._floatx_listeners.append(_result_type_cached.cache_clear)

@@ -8,6 +8,10 @@ import threading
 
 _state = threading.local()
 
+# How many StatelessScope/SymbolicScope/AutocastScope are open in any thread. While it is 0,
+# Variable reads skip every scope lookup (the common eager case).
+active = [0]
+
 
 def _stack(key):
     stack = getattr(_state, key, None)
@@ -141,10 +145,12 @@ class StatelessScope:
 
     def __enter__(self):
         _stack("stateless").append(self)
+        active[0] += 1
         return self
 
     def __exit__(self, *exc):
         _stack("stateless").pop()
+        active[0] -= 1
         if self.initialize_variables:
             for variable in self._uninitialized:
                 variable._deferred_initialize()
@@ -177,10 +183,12 @@ class SymbolicScope:
 
     def __enter__(self):
         _stack("symbolic").append(self)
+        active[0] += 1
         return self
 
     def __exit__(self, *exc):
         _stack("symbolic").pop()
+        active[0] -= 1
         return False
 
 
@@ -194,10 +202,12 @@ class AutocastScope:
 
     def __enter__(self):
         _stack("autocast").append(self)
+        active[0] += 1
         return self
 
     def __exit__(self, *exc):
         _stack("autocast").pop()
+        active[0] -= 1
         return False
 
 

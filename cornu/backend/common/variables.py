@@ -123,6 +123,8 @@ class VariableBase:
     @property
     def value(self):
         """The current tensor: the StatelessScope's value when one is active, else the stored one."""
+        if not scopes.active[0] and self._storage is not None:
+            return self._storage_value()
         scope = scopes.current_stateless_scope()
         if scope is not None:
             current = scope.get_current_value(self)
@@ -154,6 +156,8 @@ class VariableBase:
 
     @property
     def dtype(self):
+        if not scopes.active[0]:
+            return self._dtype
         target = scopes.current_autocast_dtype()
         if target is not None and self._autocast and self._dtype in dtypes.FLOAT_TYPES:
             return target

@@ -76,9 +76,10 @@ jax.tree_util.register_pytree_node(Variable, _flatten_variable, _unflatten_varia
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     """Any array-like (or Variable) -> jax.Array of `dtype` (Python data gets cornu's defaults)."""
     if isinstance(x, jax.Array):
-        if dtype is None or dtypes.standardize_dtype(x.dtype) == dtypes.standardize_dtype(dtype):
+        if dtype is None:
             return x
-        return x.astype(to_framework_dtype(dtype))
+        target = _FRAMEWORK_DTYPES.get(dtype) or to_framework_dtype(dtype)
+        return x if x.dtype == target else x.astype(target)
     if isinstance(x, Variable):
         x = x.value
         return x if dtype is None else convert_to_tensor(x, dtype)

@@ -1,5 +1,47 @@
 """jax indexing kernels."""
 
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+reshape = jnp.reshape
+broadcast_to = jnp.broadcast_to
+where = jnp.where
+
 
 def get_item(x, key):
     return x[key]
+
+
+def diagonal(x, offset, axis1, axis2, length):
+    return jnp.diagonal(x, offset, axis1, axis2)
+
+
+def trace(diag):
+    return jnp.sum(diag, axis=-1, dtype=diag.dtype)
+
+
+def nonzero(x):
+    if isinstance(x, jax.core.Tracer):  # data-dependent shape: jnp raises its own clear error
+        return tuple(i.astype(jnp.int32) for i in jnp.nonzero(x))
+    return tuple(jnp.asarray(i.astype(np.int32)) for i in np.nonzero(np.asarray(x)))
+
+
+def _wrap(indices, n):
+    return jnp.where(indices < 0, indices + n, indices)
+
+
+@functools.partial(jax.jit, static_argnums=2)
+def take(x, indices, axis):
+    return jnp.take(x, _wrap(indices, x.shape[axis]), axis=axis)
+
+
+@functools.partial(jax.jit, static_argnums=2)
+def take_along_axis(x, indices, axis):
+    return jnp.take_along_axis(x, _wrap(indices, x.shape[axis]), axis=axis)
+
+
+def unravel_index(indices, dims):
+    return tuple(i.astype(indices.dtype) for i in jnp.unravel_index(indices, dims))

@@ -1,5 +1,51 @@
 """jax linear-algebra product kernels."""
 
+import functools
+
+import jax
 import jax.numpy as np
 
+
+def _jit(*static):
+    """jit with the named arguments static: one compilation per kernel instead of per primitive."""
+    return functools.partial(jax.jit, static_argnames=static)
+
+
 matmul = np.matmul
+dot = np.dot
+inner = np.inner
+outer = np.outer
+kron = jax.jit(np.kron)
+vdot = np.vdot
+
+
+def tensordot(x1, x2, axes):
+    return _tensordot(x1, x2, axes=(tuple(axes[0]), tuple(axes[1])))
+
+
+@_jit("axes")
+def _tensordot(x1, x2, axes):
+    return np.tensordot(x1, x2, axes)
+
+
+@_jit("subscripts")
+def einsum(subscripts, *operands):
+    return np.einsum(subscripts, *operands).astype(operands[0].dtype)
+
+
+@_jit("axisa", "axisb", "axisc")
+def cross(x1, x2, axisa, axisb, axisc):
+    if axisc is None:
+        return np.cross(x1, x2, axisa=axisa, axisb=axisb)
+    return np.cross(x1, x2, axisa=axisa, axisb=axisb, axisc=axisc)
+
+
+@_jit()
+def slogdet(x):
+    sign, logdet = np.linalg.slogdet(x)
+    return sign.astype(x.dtype), logdet.astype(x.dtype)
+
+
+@_jit()
+def correlate_full(x1, x2):
+    return np.correlate(x1, x2, mode="full")

@@ -4,3 +4,42 @@ import numpy as np
 
 reshape = np.reshape
 squeeze = np.squeeze
+transpose = np.transpose
+expand_dims = np.expand_dims
+broadcast_to = np.broadcast_to
+flip = np.flip
+tile = np.tile
+
+
+def size(x):
+    return np.size(x)
+
+
+def concatenate(xs, axis):
+    return np.concatenate(xs, axis=axis)
+
+
+def stack(xs, axis):
+    return np.stack(xs, axis=axis)
+
+
+def roll(x, shifts, axes):
+    return np.roll(x, shifts, axis=axes)
+
+
+def repeat(x, repeats, axis):
+    return np.repeat(x, repeats, axis=axis)
+
+
+def pad_constant(x, widths, value):
+    return np.pad(x, widths, mode="constant", constant_values=value)
+
+
+def pad_native(x, widths, mode):
+    return np.pad(x, widths, mode=mode).astype(x.dtype)
+
+
+def view(x, dtype, shape):
+    from cornu.backend.numpy.core import to_framework_dtype
+
+    return np.ascontiguousarray(x).view(to_framework_dtype(dtype)).reshape(shape)

@@ -58,7 +58,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if isinstance(x, (tf.Tensor, tf.SparseTensor, tf.RaggedTensor)):
         if dtype is None:
             return x
-        target = to_framework_dtype(dtype)
+        target = _FRAMEWORK_DTYPES.get(dtype) or to_framework_dtype(dtype)
         return x if x.dtype == target else tf.cast(x, target)
     if isinstance(x, Variable):
         x = x.value

@@ -2,8 +2,74 @@
 
 import tensorflow as tf
 
+from cornu.backend.tensorflow.core import to_framework_dtype
+
 reshape = tf.reshape
+broadcast_to = tf.broadcast_to
+size = tf.size
 
 
 def squeeze(x, axes):
     return tf.squeeze(x, axis=list(axes)) if axes else x
+
+
+def transpose(x, perm):
+    return tf.transpose(x, perm)
+
+
+def expand_dims(x, axes):
+    for axis in axes:
+        x = tf.expand_dims(x, axis)
+    return x
+
+
+def flip(x, axes):
+    return tf.reverse(x, list(axes))
+
+
+def tile(x, reps):
+    return tf.tile(x, reps)
+
+
+def concatenate(xs, axis):
+    return tf.concat(xs, axis=axis)
+
+
+def stack(xs, axis):
+    return tf.stack(xs, axis=axis)
+
+
+def roll(x, shifts, axes):
+    if axes is None:
+        return tf.reshape(tf.roll(tf.reshape(x, [-1]), shifts, 0), tf.shape(x))
+    return tf.roll(x, list(shifts), list(axes))
+
+
+def repeat(x, repeats, axis):
+    return tf.repeat(x, repeats, axis=axis)
+
+
+def pad_constant(x, widths, value):
+    if x.dtype == tf.bool:
+        padded = tf.pad(tf.cast(x, tf.uint8), widths, constant_values=tf.cast(value, tf.uint8))
+        return tf.cast(padded, tf.bool)
+    return tf.pad(x, widths, constant_values=value)
+
+
+def pad_gather(x, index, axis):
+    return tf.gather(x, index, axis=axis)
+
+
+def view(x, dtype, shape):
+    """Bit reinterpretation with NumPy's rule: the last axis rescales by the size ratio."""
+    target = to_framework_dtype(dtype)
+    if x.dtype == tf.bool:
+        x = tf.cast(x, tf.uint8)
+    out_bool = target == tf.bool
+    if out_bool:
+        target = tf.uint8
+    old, new = x.dtype.size, target.size
+    if old < new:
+        x = tf.reshape(x, tf.concat([tf.shape(x)[:-1], [-1, new // old]], axis=0))
+    out = tf.reshape(tf.bitcast(x, target), shape)
+    return tf.not_equal(out, 0) if out_bool else out

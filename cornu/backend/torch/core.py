@@ -64,7 +64,7 @@ class Variable(VariableBase):
         )
 
     def _storage_value(self):
-        if scopes.in_symbolic_scope():
+        if scopes.active[0] and scopes.in_symbolic_scope():
             return torch.empty_like(self._storage, device="meta")
         return self._storage
 
@@ -94,7 +94,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if isinstance(x, torch.Tensor):
         if dtype is None:
             return x
-        target = to_framework_dtype(dtype)
+        target = _FRAMEWORK_DTYPES.get(dtype) or to_framework_dtype(dtype)
         return x if x.dtype == target else x.to(target)
     if isinstance(x, Variable):
         x = x.value

@@ -1,6 +1,7 @@
 """PyTorch elementwise kernels (inputs already promoted to one dtype by the front end)."""
 
 import functools
+import math as _math
 
 import torch
 
@@ -28,8 +29,6 @@ floor_divide = _widening(torch.floor_divide)
 mod = _widening(torch.remainder)
 power = _widening(torch.pow)
 negative = _widening(torch.negative)
-absolute = _widening(torch.abs)
-invert = torch.bitwise_not
 logical_and = torch.logical_and
 logical_or = torch.logical_or
 logical_xor = torch.logical_xor
@@ -40,3 +39,141 @@ less = _widening(torch.lt, keep_dtype=False)
 less_equal = _widening(torch.le, keep_dtype=False)
 greater = _widening(torch.gt, keep_dtype=False)
 greater_equal = _widening(torch.ge, keep_dtype=False)
+
+# --- elementwise math (the front end casts to the result dtype first) -------------------------
+
+sin = torch.sin
+cos = torch.cos
+tan = torch.tan
+arcsin = torch.asin
+arccos = torch.acos
+arctan = torch.atan
+sinh = torch.sinh
+cosh = torch.cosh
+tanh = torch.tanh
+arcsinh = torch.asinh
+arccosh = torch.acosh
+arctanh = torch.atanh
+exp = torch.exp
+exp2 = torch.exp2
+expm1 = torch.expm1
+log = torch.log
+log10 = torch.log10
+log1p = torch.log1p
+log2 = torch.log2
+sqrt = torch.sqrt
+deg2rad = torch.deg2rad
+rad2deg = torch.rad2deg
+reciprocal = torch.reciprocal
+fabs = torch.abs
+erf = torch.erf
+erfc = torch.erfc
+erfinv = torch.erfinv
+rsqrt = torch.rsqrt
+ceil = torch.ceil
+floor = torch.floor
+trunc = torch.trunc
+rint = torch.round
+square = _widening(torch.square)
+maximum = _widening(torch.maximum)
+minimum = _widening(torch.minimum)
+fmax = _widening(torch.fmax)
+fmin = _widening(torch.fmin)
+fmod = _widening(torch.fmod)
+gcd = _widening(torch.gcd)
+lcm = _widening(torch.lcm)
+arctan2 = torch.atan2
+hypot = torch.hypot
+logaddexp = torch.logaddexp
+logaddexp2 = torch.logaddexp2
+nextafter = torch.nextafter
+bitwise_and = _widening(torch.bitwise_and)
+bitwise_or = _widening(torch.bitwise_or)
+bitwise_xor = _widening(torch.bitwise_xor)
+left_shift = _widening(torch.bitwise_left_shift)
+right_shift = _widening(torch.bitwise_right_shift)
+isnan = torch.isnan
+isinf = torch.isinf
+isfinite = torch.isfinite
+isposinf = torch.isposinf
+isneginf = torch.isneginf
+signbit = torch.signbit
+real = torch.real
+imag = torch.imag
+conj = torch.conj_physical
+where = torch.where
+zeros_like = torch.zeros_like
+ones_like = torch.ones_like
+copy = torch.clone
+
+
+_abs = _widening(torch.abs)
+_sign = _widening(torch.sign)
+
+
+def absolute(x):
+    return x if x.dtype == torch.bool else _abs(x)
+
+
+def invert(x):
+    if x.dtype in _WIDE_UNSIGNED:
+        return torch.bitwise_not(x.to(torch.int64)).to(x.dtype)
+    return torch.bitwise_not(x)
+
+
+def sign(x):
+    if x.is_complex():
+        return torch.sgn(x)
+    if x.is_floating_point():  # torch gives 0 for NaN; NumPy keeps NaN
+        return torch.where(torch.isnan(x), x, torch.sign(x))
+    return _sign(x)
+
+
+def cbrt(x):
+    return torch.copysign(torch.abs(x).pow(1.0 / 3.0), x)
+
+
+def i0(x):
+    return torch.special.i0(x).to(x.dtype)
+
+
+def sinc(x):
+    zero = x == 0
+    y = _math.pi * torch.where(zero, torch.ones_like(x), x)
+    return torch.where(zero, torch.ones_like(x), torch.sin(y) / y)
+
+
+def heaviside(x1, x2):
+    return torch.where(torch.isnan(x1), x1, torch.heaviside(x1, x2))
+
+
+def ldexp(x1, x2):
+    return x1 * torch.pow(2.0, x2.to(x1.dtype))
+
+
+def divide_no_nan(x1, x2):
+    zero = x2 == 0
+    safe = torch.where(zero, torch.ones_like(x2), x2)
+    return torch.where(zero, torch.zeros_like(x1), x1 / safe)
+
+
+def isclose(x1, x2, rtol, atol, equal_nan):
+    return torch.isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def angle(x):
+    if x.is_complex():
+        return torch.angle(x)
+    return torch.atan2(torch.zeros_like(x), x)
+
+
+def nan_to_num(x, nan, posinf, neginf):
+    return torch.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def view_as_complex(x):
+    return torch.view_as_complex(x.contiguous())
+
+
+def view_as_real(x):
+    return torch.view_as_real(x.resolve_conj()).clone()

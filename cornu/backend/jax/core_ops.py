@@ -1,0 +1,94 @@
+"""jax kernels for the core ops (control flow, custom gradients, slices and scatters)."""
+
+import jax
+import jax.numpy as jnp
+
+HAS_NATIVE_ASSOCIATIVE_SCAN = True
+
+
+def switch(index, branches, *operands):
+    return jax.lax.switch(index, branches, *operands)
+
+
+def map(f, xs):
+    return jax.lax.map(f, xs)
+
+
+def associative_scan(f, elems, reverse, axis):
+    return jax.lax.associative_scan(f, elems, reverse=reverse, axis=axis)
+
+
+def custom_gradient(f):
+    """`f(*args) -> (output, grad_fn)` as a jax function with that gradient."""
+
+    def wrapper(*args, **kwargs):
+        @jax.custom_gradient
+        def inner(*inputs):
+            output, grad_fn = f(*inputs, **kwargs)
+            multiple = isinstance(output, (tuple, list))
+
+            def vjp(upstream):
+                grads = grad_fn(*upstream) if multiple else grad_fn(upstream)
+                if not isinstance(grads, (tuple, list)):
+                    grads = (grads,)
+                return tuple(grads)
+
+            return output, vjp
+
+        return inner(*args)
+
+    return wrapper
+
+
+def clip(x, lo, hi):
+    return jnp.clip(x, lo, hi)
+
+
+def _starts(starts):
+    return [jnp.asarray(s).astype(jnp.int32) for s in starts]
+
+
+def dynamic_slice(x, starts, shape):
+    return jax.lax.dynamic_slice(x, _starts(starts), shape)
+
+
+def dynamic_update_slice(x, starts, updates):
+    return jax.lax.dynamic_update_slice(x, updates, _starts(starts))
+
+
+def _index_tuple(indices):
+    return tuple(indices[..., i] for i in range(indices.shape[-1]))
+
+
+def scatter(indices, values, shape):
+    return jnp.zeros(shape, values.dtype).at[_index_tuple(indices)].add(values)
+
+
+def scatter_update(inputs, indices, updates, reduction):
+    ref = inputs.at[_index_tuple(indices)]
+    if reduction is None:
+        return ref.set(updates)
+    if reduction == "add":
+        return ref.add(updates)
+    if reduction == "max":
+        return ref.max(updates)
+    if reduction == "min":
+        return ref.min(updates)
+    return ref.multiply(updates)
+
+
+def unstack(x, num, axis):
+    return [jnp.take(x, i, axis=axis) for i in range(x.shape[axis])]
+
+
+reshape = jnp.reshape
+transpose = jnp.transpose
+broadcast_to = jnp.broadcast_to
+
+
+def concat(xs, axis):
+    return jnp.concatenate(xs, axis=axis)
+
+
+def flip(x, axis):
+    return jnp.flip(x, axis=axis)

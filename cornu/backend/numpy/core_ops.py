@@ -1,0 +1,82 @@
+"""NumPy kernels for the core ops (control flow, slices and scatters); no gradients."""
+
+import numpy as np
+
+HAS_NATIVE_ASSOCIATIVE_SCAN = False
+
+
+def switch(index, branches, *operands):
+    index = min(max(int(index), 0), len(branches) - 1)
+    return branches[index](*operands)
+
+
+map = None  # the front end maps with a Python loop (scan)
+associative_scan = None
+
+
+def custom_gradient(f):
+    """NumPy has no gradients: the wrapped function returns only the output."""
+
+    def wrapper(*args, **kwargs):
+        return f(*args, **kwargs)[0]
+
+    return wrapper
+
+
+def clip(x, lo, hi):
+    return np.clip(x, lo, hi)
+
+
+def _clamped_starts(x, starts, shape):
+    return [min(max(int(s), 0), d - n) for s, d, n in zip(starts, x.shape, shape)]
+
+
+def dynamic_slice(x, starts, shape):
+    starts = _clamped_starts(x, starts, shape)
+    return x[tuple(slice(s, s + n) for s, n in zip(starts, shape))]
+
+
+def dynamic_update_slice(x, starts, updates):
+    starts = _clamped_starts(x, starts, updates.shape)
+    out = np.array(x, copy=True)
+    out[tuple(slice(s, s + n) for s, n in zip(starts, updates.shape))] = updates
+    return out
+
+
+def _index_tuple(indices):
+    return tuple(indices[..., i] for i in range(indices.shape[-1]))
+
+
+def scatter(indices, values, shape):
+    out = np.zeros(shape, values.dtype)
+    np.add.at(out, _index_tuple(indices), values)
+    return out
+
+
+_UFUNCS = {"add": np.add, "max": np.maximum, "min": np.minimum, "mul": np.multiply}
+
+
+def scatter_update(inputs, indices, updates, reduction):
+    out = np.array(inputs, copy=True)
+    if reduction is None:
+        out[_index_tuple(indices)] = updates
+    else:
+        _UFUNCS[reduction].at(out, _index_tuple(indices), updates)
+    return out
+
+
+def unstack(x, num, axis):
+    return [np.take(x, i, axis=axis) for i in range(x.shape[axis])]
+
+
+reshape = np.reshape
+transpose = np.transpose
+broadcast_to = np.broadcast_to
+
+
+def concat(xs, axis):
+    return np.concatenate(xs, axis=axis)
+
+
+def flip(x, axis):
+    return np.flip(x, axis=axis)

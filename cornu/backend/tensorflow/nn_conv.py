@@ -1,0 +1,36 @@
+"""TensorFlow convolution and pooling kernels (channels-last inputs; see numpy/nn_conv.py).
+
+TF cannot combine strides with dilation, nor run grouped convolutions on CPU: a dilated,
+strided convolution runs at stride 1 and is subsampled, and groups run one by one.
+"""
+
+import tensorflow as tf
+
+
+def _conv(x, kernel, strides, dilation):
+    n = len(strides)
+    if any(d > 1 for d in dilation) and any(s > 1 for s in strides):
+        out = tf.nn.convolution(x, kernel, strides=1, padding="VALID", dilations=list(dilation))
+        index = (slice(None),) + tuple(slice(None, None, s) for s in strides) + (slice(None),)
+        return out[index]
+    del n
+    return tf.nn.convolution(
+        x, kernel, strides=list(strides), padding="VALID", dilations=list(dilation)
+    )
+
+
+def conv(x, kernel, strides, padding, dilation, groups):
+    x = tf.pad(x, [[0, 0]] + [list(p) for p in padding] + [[0, 0]])
+    if groups == 1:
+        return _conv(x, kernel, strides, dilation)
+    xs = tf.split(x, groups, axis=-1)
+    ks = tf.split(kernel, groups, axis=-1)
+    return tf.concat([_conv(a, b, strides, dilation) for a, b in zip(xs, ks)], axis=-1)
+
+
+def max_pool(x, window, strides):
+    return tf.nn.max_pool(x, list(window), list(strides), "VALID")
+
+
+def avg_pool(x, window, strides):
+    return tf.nn.avg_pool(x, list(window), list(strides), "VALID")

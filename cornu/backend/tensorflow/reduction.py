@@ -1,0 +1,199 @@
+"""TensorFlow reduction kernels. `axes` is None or a non-empty tuple of canonical axes; the front
+end has already chosen the compute dtype, so every kernel returns it."""
+
+import math
+
+import numpy as np
+import tensorflow as tf
+
+
+def _list(axes):
+    return None if axes is None else list(axes)
+
+
+def sum(x, axes, keepdims):
+    return tf.reduce_sum(x, axis=_list(axes), keepdims=keepdims)
+
+
+def prod(x, axes, keepdims):
+    return tf.reduce_prod(x, axis=_list(axes), keepdims=keepdims)
+
+
+def _nan_propagating(fn, bool_fn):
+    def kernel(x, axes, keepdims):
+        if x.dtype == tf.bool:
+            return bool_fn(x, axis=_list(axes), keepdims=keepdims)
+        out = fn(x, axis=_list(axes), keepdims=keepdims)
+        if x.dtype.is_floating:
+            has_nan = tf.reduce_any(tf.math.is_nan(x), axis=_list(axes), keepdims=keepdims)
+            out = tf.where(has_nan, tf.constant(np.nan, x.dtype), out)
+        return out
+
+    return kernel
+
+
+max = _nan_propagating(tf.reduce_max, tf.reduce_any)
+min = _nan_propagating(tf.reduce_min, tf.reduce_all)
+
+
+def all(x, axes, keepdims):
+    return tf.reduce_all(x, axis=_list(axes), keepdims=keepdims)
+
+
+def any(x, axes, keepdims):
+    return tf.reduce_any(x, axis=_list(axes), keepdims=keepdims)
+
+
+def mean(x, axes, keepdims):
+    total = tf.reduce_sum(x, axis=_list(axes), keepdims=keepdims)
+    count = _count(x, axes)
+    return total / tf.cast(count, x.dtype)
+
+
+def _count(x, axes):
+    shape = tf.shape(x, out_type=tf.int64)
+    if axes is None:
+        return tf.reduce_prod(shape)
+    return tf.reduce_prod(tf.gather(shape, list(axes)))
+
+
+def var(x, axes, keepdims):
+    centered = x - mean(x, axes, True)
+    return mean(centered * centered, axes, keepdims)
+
+
+def _arg(fn):
+    def kernel(x, axis, keepdims):
+        ndim = x.shape.rank
+        if x.dtype == tf.bool or not (x.dtype.is_floating or x.dtype == tf.int64):
+            x = tf.cast(x, tf.int64)
+        if axis is None:
+            x = tf.reshape(x, [-1])
+            dim = 0
+        else:
+            dim = axis
+        index = fn(x, axis=dim, output_type=tf.int32)
+        if x.dtype.is_floating:  # NaN wins, as in NumPy
+            nan = tf.math.is_nan(x)
+            first_nan = tf.argmax(tf.cast(nan, tf.int32), axis=dim, output_type=tf.int32)
+            index = tf.where(tf.reduce_any(nan, axis=dim), first_nan, index)
+        if keepdims:
+            index = tf.reshape(index, [1] * ndim) if axis is None else tf.expand_dims(index, axis)
+        return index
+
+    return kernel
+
+
+argmax = _arg(tf.argmax)
+argmin = _arg(tf.argmin)
+
+
+def cumsum(x, axis):
+    return tf.cumsum(x, axis=axis)
+
+
+def cumprod(x, axis):
+    return tf.math.cumprod(x, axis=axis)
+
+
+def _final_shape(shape, axes, keepdims):
+    ndim = len(shape)
+    axes = tuple(range(ndim)) if axes is None else axes
+    if keepdims:
+        return [1 if i in axes else d for i, d in enumerate(shape)]
+    return [d for i, d in enumerate(shape) if i not in axes]
+
+
+def quantile(x, q, axes, method, keepdims, ignore_nan):
+    """Sort-based quantile matching NumPy's methods (NaN sorts last; rows with NaN give NaN
+    unless `ignore_nan`, which counts only the non-NaN values of each row)."""
+    ndim = x.shape.rank
+    axes = tuple(range(ndim)) if axes is None else axes
+    kept = [i for i in range(ndim) if i not in axes]
+    dyn = tf.shape(x)
+    kept_dims = [dyn[i] for i in kept]
+    rows = tf.reshape(tf.transpose(x, kept + list(axes)), tf.stack(kept_dims + [-1]))
+    n = tf.shape(rows)[-1]
+    nan = tf.math.is_nan(rows)
+    inf = tf.constant(np.inf, x.dtype)
+    ordered = tf.sort(tf.where(nan, inf, rows), axis=-1)
+    if ignore_nan:
+        count = tf.cast(n, tf.float64) - tf.reduce_sum(tf.cast(nan, tf.float64), axis=-1)
+    else:
+        count = tf.fill(tf.shape(rows)[:-1], tf.cast(n, tf.float64))
+    qs = tf.cast(tf.reshape(q, [-1]), tf.float64)
+    pos = qs * (count[..., None] - 1)
+    lo, hi = tf.floor(pos), tf.math.ceil(pos)
+
+    def take(index):
+        index = tf.clip_by_value(tf.cast(index, tf.int32), 0, tf.maximum(n - 1, 0))
+        return tf.gather(ordered, index, axis=-1, batch_dims=len(kept))
+
+    if method == "lower":
+        out = take(lo)
+    elif method == "higher":
+        out = take(hi)
+    elif method == "nearest":
+        out = take(tf.round(pos))
+    elif method == "midpoint":
+        out = (take(lo) + take(hi)) / 2
+    else:
+        v_lo, v_hi = take(lo), take(hi)
+        t = tf.cast(pos - lo, x.dtype)
+        out = tf.where(t > 0, v_lo + (v_hi - v_lo) * t, v_lo)
+    invalid = tf.equal(count, 0) if ignore_nan else tf.reduce_any(nan, axis=-1)
+    out = tf.where(invalid[..., None], tf.constant(np.nan, x.dtype), out)
+    out = tf.transpose(out, [len(kept)] + list(range(len(kept))))
+    final = [dyn[i] if keepdims is False or i not in axes else 1 for i in range(ndim)]
+    final = [d for i, d in enumerate(final) if keepdims or i not in axes]
+    q_dims = [tf.shape(q)[0]] if q.shape.rank == 1 else []
+    return tf.reshape(out, tf.stack(q_dims + final) if q_dims + final else [])
+
+
+def maximum(x1, x2):
+    return tf.logical_or(x1, x2) if x1.dtype == tf.bool else tf.maximum(x1, x2)
+
+
+def minimum(x1, x2):
+    return tf.logical_and(x1, x2) if x1.dtype == tf.bool else tf.minimum(x1, x2)
+
+
+isnan = tf.math.is_nan
+where = tf.where
+sqrt = tf.sqrt
+
+
+def slice_axis(x, axis, start, stop):
+    index = [slice(None)] * x.shape.rank
+    index[axis] = slice(start, stop)
+    return x[tuple(index)]
+
+
+def corrcoef(x):
+    centered = x - tf.reduce_mean(x, axis=-1, keepdims=True)
+    if x.shape.rank == 1:
+        centered = centered[None, :]
+    cov = tf.matmul(centered, centered, transpose_b=True)
+    d = tf.sqrt(tf.linalg.diag_part(cov))
+    out = cov / d[:, None] / d[None, :]
+    out = tf.clip_by_value(out, tf.constant(-1, x.dtype), tf.constant(1, x.dtype))
+    return out[0, 0] if x.shape.rank == 1 else out
+
+
+# Elementwise helpers used by composite reductions (inputs share one dtype).
+def reshape(x, shape):
+    return tf.reshape(x, shape)
+
+
+add = tf.add
+subtract = tf.subtract
+multiply = tf.multiply
+divide = tf.math.truediv
+absolute = tf.abs
+equal = tf.equal
+not_equal = tf.not_equal
+less_equal = tf.less_equal
+logical_and = tf.logical_and
+logical_or = tf.logical_or
+logical_not = tf.logical_not
+expand_dims = tf.expand_dims

@@ -1,0 +1,42 @@
+"""PyTorch convolution and pooling kernels (channels-last inputs; see numpy/nn_conv.py).
+
+torch is channels-first: inputs are transposed in and out.
+"""
+
+import torch
+import torch.nn.functional as F
+
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+_AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+
+
+def _to_first(x):
+    n = x.ndim - 2
+    return x.permute(0, n + 1, *range(1, n + 1))
+
+
+def _to_last(x):
+    n = x.ndim - 2
+    return x.permute(0, *range(2, n + 2), 1)
+
+
+def conv(x, kernel, strides, padding, dilation, groups):
+    n = kernel.ndim - 2
+    flat = []
+    for before, after in reversed(list(padding)):
+        flat += [int(before), int(after)]
+    x = F.pad(_to_first(x), flat)
+    weights = kernel.permute(n + 1, n, *range(n))
+    out = _CONV[n](x, weights, stride=tuple(strides), dilation=tuple(dilation), groups=groups)
+    return _to_last(out)
+
+
+def max_pool(x, window, strides):
+    n = len(window)
+    return _to_last(_MAX_POOL[n](_to_first(x), tuple(window), tuple(strides)))
+
+
+def avg_pool(x, window, strides):
+    n = len(window)
+    return _to_last(_AVG_POOL[n](_to_first(x), tuple(window), tuple(strides)))
