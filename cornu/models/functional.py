@@ -212,3 +212,14 @@ class Functional(Model):
 
     def build(self, input_shape=None):
         self.built = True
+
+    def get_config(self):
+        from cornu.models.functional_config import get_functional_config
+
+        return get_functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from cornu.models.functional_config import functional_from_config
+
+        return functional_from_config(cls, config, custom_objects)

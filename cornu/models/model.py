@@ -50,6 +50,14 @@ class Model(_BackendTrainer, Layer):
             return value
         return super()._track(value)
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        if "input_layers" in config and "output_layers" in config:
+            from cornu.models.functional import Functional
+
+            return Functional.from_config(config, custom_objects=custom_objects)
+        return cls(**config)
+
     @property
     def layers(self):
         """The direct sub-layers, in the order they were assigned."""

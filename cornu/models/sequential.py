@@ -171,3 +171,24 @@ class Sequential(Model):
     @property
     def _flat_outputs(self):
         return self._functional.outputs if self._functional is not None else None
+
+    def get_config(self):
+        from cornu.saving import serialization_lib
+
+        return {
+            **Model.get_config(self),
+            "layers": [serialization_lib.serialize_keras_object(layer) for layer in self._stack],
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from cornu.saving import serialization_lib
+
+        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
+        for layer_config in config.get("layers", []):
+            model.add(
+                serialization_lib.deserialize_keras_object(layer_config, custom_objects),
+                rebuild=False,
+            )
+        model._maybe_rebuild()
+        return model

@@ -123,3 +123,58 @@ def test_summary_table(capsys):
     assert 'Model: "' in text and "d1 (Dense)" in text and "(None, 5)" in text
     assert "Total params: 31" in text and "Trainable params: 31" in text
     assert "Non-trainable params: 0" in text
+
+
+def _round_trip(config):
+    import json
+
+    return json.loads(json.dumps(config))  # configs must be plain JSON
+
+
+def test_functional_config_round_trip_with_ops_and_shared_layers():
+    a, b = cornu.Input((4,), name="a"), cornu.Input((4,), name="b")
+    shared = layers.Dense(3, name="shared")
+    merged = ops.concatenate([shared(a), shared(b)], axis=-1)
+    model = cornu.Model([a, b], [layers.Dense(1, name="out")(merged), merged * 2.0])
+    config = model.get_config()
+    shared_entry = next(e for e in config["layers"] if e["name"] == "shared")
+    histories = [n["args"][0]["config"]["keras_history"] for n in shared_entry["inbound_nodes"]]
+    assert histories == [["a", 0, 0], ["b", 0, 0]]
+    assert config["input_layers"] == [["a", 0, 0], ["b", 0, 0]]
+    clone = cornu.Model.from_config(_round_trip(config))
+    clone.set_weights(model.get_weights())
+    for got, want in zip(clone([X, X + 1]), model([X, X + 1])):
+        np.testing.assert_allclose(ops.convert_to_numpy(got), ops.convert_to_numpy(want), rtol=1e-6)
+
+
+def test_sequential_config_and_clone_model():
+    model = cornu.Sequential([cornu.Input((4,)), layers.Dense(3, activation="relu"), layers.Dense(1)])
+    config = model.get_config()
+    assert [c["class_name"] for c in config["layers"]] == ["InputLayer", "Dense", "Dense"]
+    restored = cornu.Sequential.from_config(_round_trip(config))
+    assert restored.output_shape == (None, 1) and len(restored.weights) == 4
+    clone = cornu.models.clone_model(model)
+    assert clone.output_shape == (None, 1)
+    assert not np.allclose(clone.get_weights()[0], model.get_weights()[0])  # fresh weights
+
+
+def test_custom_layers_need_registration():
+    @cornu.saving.register_keras_serializable(package="tests")
+    class Doubler(cornu.Layer):
+        def call(self, x):
+            return x * 2.0
+
+    class Unregistered(cornu.Layer):
+        def call(self, x):
+            return x
+
+    x = cornu.Input((4,))
+    model = cornu.Model(x, Doubler()(x))
+    restored = cornu.Model.from_config(_round_trip(model.get_config()))
+    np.testing.assert_allclose(ops.convert_to_numpy(restored(X)), X * 2)
+    assert cornu.saving.get_registered_name(Doubler) == "tests>Doubler"
+    model = cornu.Model(x, Unregistered()(x))
+    with pytest.raises(TypeError, match="Could not locate class 'Unregistered'.*register_keras_serializable"):
+        cornu.Model.from_config(_round_trip(model.get_config()))
+    with cornu.saving.custom_object_scope({"Unregistered": Unregistered}):
+        cornu.Model.from_config(_round_trip(model.get_config()))

@@ -1,0 +1,181 @@
+"""Functional models <-> Keras-format configs (`layers` with `inbound_nodes`, `input_layers`,
+`output_layers`), as Keras 3 writes them in `config.json`."""
+
+from cornu import tree
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.operation import OpCall
+from cornu.saving import serialization_lib
+
+
+def _model_node_indices(model):
+    """(operation id, global node index) -> the node's index among the model's own nodes."""
+    own = {id(n) for n in model._nodes}
+    mapping = {}
+    for op in _operations(model):
+        i = 0
+        for node in op._inbound_nodes:
+            if id(node) in own:
+                mapping[(id(op), node.node_index)] = i
+                i += 1
+    return mapping
+
+
+def _operations(model):
+    ops, seen = [], set()
+    for layer in model.layers:
+        ops.append(layer)
+        seen.add(id(layer))
+    for node in model._nodes:
+        if id(node.operation) not in seen:
+            seen.add(id(node.operation))
+            ops.append(node.operation)
+    return ops
+
+
+def _history(tensor, mapping):
+    h = tensor._keras_history
+    return [h.operation.name, mapping[(id(h.operation), h.node_index)], h.tensor_index]
+
+
+def _serialize_value(value, mapping):
+    if isinstance(value, KerasTensor):
+        return {
+            "class_name": "__keras_tensor__",
+            "config": {
+                "shape": list(value.shape),
+                "dtype": value.dtype,
+                "keras_history": _history(value, mapping),
+            },
+        }
+    if isinstance(value, (list, tuple)):
+        return [_serialize_value(v, mapping) for v in value]
+    if isinstance(value, dict):
+        return {k: _serialize_value(v, mapping) for k, v in value.items()}
+    return serialization_lib.serialize_keras_object(value)
+
+
+def _serialize_operation(op):
+    if isinstance(op, OpCall):
+        return {
+            "module": "cornu.ops",
+            "class_name": "OpCall",
+            "config": {"name": op.name, "op": op.fn.__name__},
+            "registered_name": None,
+        }
+    return serialization_lib.serialize_keras_object(op)
+
+
+def get_functional_config(model):
+    mapping = _model_node_indices(model)
+    own = {id(n) for n in model._nodes}
+    layers = []
+    for op in _operations(model):
+        entry = _serialize_operation(op)
+        entry["name"] = op.name
+        entry["inbound_nodes"] = [
+            {
+                "args": _serialize_value(list(node.call_args), mapping),
+                "kwargs": _serialize_value(node.call_kwargs, mapping),
+            }
+            for node in op._inbound_nodes
+            if id(node) in own and not node.is_input
+        ]
+        layers.append(entry)
+
+    def endpoints(structure):
+        if isinstance(structure, dict):
+            return {k: _history(v, mapping) for k, v in structure.items()}
+        if isinstance(structure, KerasTensor):
+            return [_history(structure, mapping)]
+        return [_history(t, mapping) for t in structure]
+
+    return {
+        "name": model.name,
+        "trainable": model.trainable,
+        "layers": layers,
+        "input_layers": endpoints(model._inputs_struct),
+        "output_layers": endpoints(model._outputs_struct),
+    }
+
+
+def _deserialize_operation(entry, custom_objects):
+    if entry.get("class_name") == "OpCall":
+        from cornu import ops
+
+        name = entry["config"]["op"]
+        fn = getattr(ops, name, None)
+        if fn is None:
+            raise ValueError(f"The config uses op '{name}', which cornu.ops does not have.")
+        op = OpCall(fn.eager, fn.spec)
+        op.name = entry["config"]["name"]
+        return op
+    config = {k: v for k, v in entry.items() if k not in ("name", "inbound_nodes")}
+    config.pop("build_config", None)  # built by replaying the graph below
+    return serialization_lib.deserialize_keras_object(config, custom_objects)
+
+
+def functional_from_config(cls, config, custom_objects=None):
+    """Rebuilds the layers and replays their calls on new Inputs."""
+    from cornu.layers.core.input_layer import InputLayer
+
+    ops, pending = {}, []
+    for entry in config["layers"]:
+        op = _deserialize_operation(entry, custom_objects)
+        ops[entry["name"]] = op
+        pending.append((op, list(entry.get("inbound_nodes", []))))
+    produced = {}  # (name, node index, tensor index) -> KerasTensor
+    for op in ops.values():
+        if isinstance(op, InputLayer):
+            produced[(op.name, 0, 0)] = op._output_tensor
+    calls = {name: 0 for name in ops}
+
+    def ready(value):
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            return tuple(value["config"]["keras_history"]) in produced
+        if isinstance(value, (list, tuple)):
+            return all(ready(v) for v in value)
+        if isinstance(value, dict):
+            return all(ready(v) for v in value.values())
+        return True
+
+    def fill(value):
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            return produced[tuple(value["config"]["keras_history"])]
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        if isinstance(value, dict):
+            return {k: fill(v) for k, v in value.items()}
+        return value
+
+    progress = True
+    while progress:
+        progress = False
+        for op, nodes in pending:
+            while nodes and ready(nodes[0]):
+                node = nodes.pop(0)
+                args = fill(node.get("args", []))
+                kwargs = fill(node.get("kwargs", {}))
+                outputs = op(*args, **kwargs)
+                index = calls[op.name]
+                calls[op.name] += 1
+                for i, t in enumerate(tree.flatten(outputs)):
+                    produced[(op.name, index, i)] = t
+                progress = True
+    unresolved = [op.name for op, nodes in pending if nodes]
+    if unresolved:
+        raise ValueError(f"Cannot rebuild the graph: the inputs of layers {unresolved} are missing.")
+
+    def endpoints(spec):
+        if isinstance(spec, dict):
+            return {k: produced[tuple(v)] for k, v in spec.items()}
+        if spec and not isinstance(spec[0], (list, tuple)):
+            return produced[tuple(spec)]
+        tensors = [produced[tuple(v)] for v in spec]
+        return tensors[0] if len(tensors) == 1 else tensors
+
+    return cls(
+        endpoints(config["input_layers"]),
+        endpoints(config["output_layers"]),
+        name=config.get("name"),
+        trainable=config.get("trainable", True),
+    )
