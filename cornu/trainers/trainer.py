@@ -55,8 +55,10 @@ def _to_backend(structure):
     """NumPy leaves -> backend tensors; float arrays become floatx (as Keras feeds them)."""
 
     def convert(a):
-        if a is None or not isinstance(a, np.ndarray):
+        if a is None or backend.is_tensor(a) or not hasattr(a, "shape"):
             return a
+        if not isinstance(a, np.ndarray):
+            a = np.asarray(a)
         if a.dtype.kind == "f" and a.dtype != np.dtype(backend.floatx()):
             return backend.convert_to_tensor(a, dtype=backend.floatx())
         return backend.convert_to_tensor(a)

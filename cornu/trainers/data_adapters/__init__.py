@@ -7,7 +7,15 @@ from cornu.trainers.data_adapters.array_data_adapter import (
     is_array_like,
     train_validation_split,
 )
+from cornu.trainers.data_adapters.dataset_adapters import (
+    PyDatasetAdapter,
+    TFDatasetAdapter,
+    TorchDataLoaderAdapter,
+    is_tf_dataset,
+    is_torch_dataloader,
+)
 from cornu.trainers.data_adapters.generator_data_adapter import GeneratorDataAdapter, unpack
+from cornu.utils.py_dataset import PyDataset
 
 from cornu import tree
 
@@ -21,6 +29,20 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
             x, y, sample_weight, batch_size=batch_size, shuffle=shuffle,
             class_weight=class_weight, steps=steps_per_epoch,
         )  # fmt: skip
+    dataset_like = (
+        isinstance(x, PyDataset) or is_tf_dataset(x) or is_torch_dataloader(x)
+    )
+    if dataset_like and (y is not None or sample_weight is not None):
+        raise ValueError(
+            f"When x is a {type(x).__name__}, it must yield the targets itself: pass y=None "
+            "and sample_weight=None."
+        )
+    if isinstance(x, PyDataset):
+        return PyDatasetAdapter(x, steps=steps_per_epoch)
+    if is_tf_dataset(x):
+        return TFDatasetAdapter(x, steps=steps_per_epoch)
+    if is_torch_dataloader(x):
+        return TorchDataLoaderAdapter(x, steps=steps_per_epoch)
     if inspect.isgenerator(x) or (hasattr(x, "__next__") and hasattr(x, "__iter__")):
         if y is not None or sample_weight is not None:
             raise ValueError(
@@ -30,6 +52,7 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
         return GeneratorDataAdapter(x, steps=steps_per_epoch)
     raise TypeError(
         f"Unrecognized data type: x={type(x).__name__}. Expected NumPy arrays, lists, Pandas "
-        "DataFrames/Series, backend tensors (or nested lists/dicts of them), or a Python "
-        "generator yielding (x, y[, sample_weight]) batches."
+        "DataFrames/Series, backend tensors (or nested lists/dicts of them), a "
+        "cornu.utils.PyDataset, a tf.data.Dataset, a torch DataLoader, or a Python generator "
+        "yielding (x, y[, sample_weight]) batches."
     )

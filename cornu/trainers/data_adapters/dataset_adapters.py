@@ -1,0 +1,135 @@
+"""Batches from PyDataset, tf.data.Dataset and torch DataLoader, on every backend.
+
+Batches from another framework stay as they are when that framework is the backend (no copy),
+and become NumPy arrays otherwise (then the trainer converts them to the backend's tensors).
+"""
+
+import concurrent.futures
+import itertools
+
+import numpy as np
+
+from cornu import config, tree
+from cornu.trainers.data_adapters.generator_data_adapter import unpack
+
+
+def _to_numpy(x):
+    if x is None or isinstance(x, np.ndarray):
+        return x
+    if hasattr(x, "numpy"):  # tf.Tensor, torch.Tensor (cpu)
+        return np.asarray(x.detach().cpu().numpy() if hasattr(x, "detach") else x.numpy())
+    return np.asarray(x)
+
+
+class PyDatasetAdapter:
+    """Yields a PyDataset's batches in order; workers prefetch up to `max_queue_size` ahead."""
+
+    def __init__(self, dataset, steps=None, shuffle=False):
+        self.dataset = dataset
+        self._steps = steps
+        self.batch_size = None
+        self.num_samples = None
+
+    @property
+    def num_batches(self):
+        n = len(self.dataset)
+        return n if self._steps is None else min(n, self._steps)
+
+    def _get(self, index):
+        return tree.map_structure(_to_numpy, self.dataset[index])
+
+    def epoch_batches(self, rng=None):
+        n = self.num_batches
+        workers = self.dataset.workers
+        if workers <= 1:
+            for i in range(n):
+                yield unpack(self._get(i))
+        else:
+            pool_cls = (
+                concurrent.futures.ProcessPoolExecutor
+                if self.dataset.use_multiprocessing
+                else concurrent.futures.ThreadPoolExecutor
+            )
+            ahead = max(1, self.dataset.max_queue_size)
+            with pool_cls(max_workers=workers) as pool:
+                pending = [pool.submit(_fetch, self.dataset, i) for i in range(min(ahead, n))]
+                next_index = len(pending)
+                for _ in range(n):
+                    batch = pending.pop(0).result()
+                    if next_index < n:
+                        pending.append(pool.submit(_fetch, self.dataset, next_index))
+                        next_index += 1
+                    yield unpack(batch)
+        self.dataset.on_epoch_end()
+
+
+def _fetch(dataset, index):
+    return tree.map_structure(_to_numpy, dataset[index])
+
+
+class TFDatasetAdapter:
+    """Yields a tf.data.Dataset's elements (tf tensors on the tensorflow backend)."""
+
+    def __init__(self, dataset, steps=None):
+        self.dataset = dataset
+        self._steps = steps
+        self.batch_size = None
+        self.num_samples = None
+        self._keep = config.backend() == "tensorflow"
+
+    @property
+    def num_batches(self):
+        if self._steps is not None:
+            return self._steps
+        cardinality = int(self.dataset.cardinality())
+        return cardinality if cardinality >= 0 else None
+
+    def epoch_batches(self, rng=None):
+        source = iter(self.dataset)
+        if self._steps is not None:
+            source = itertools.islice(source, self._steps)
+        for element in source:
+            if not self._keep:
+                element = tree.map_structure(_to_numpy, element)
+            yield unpack(element)
+
+
+class TorchDataLoaderAdapter:
+    """Yields a torch DataLoader's batches (torch tensors on the torch backend)."""
+
+    def __init__(self, loader, steps=None):
+        self.loader = loader
+        self._steps = steps
+        self.batch_size = getattr(loader, "batch_size", None)
+        self.num_samples = None
+        self._keep = config.backend() == "torch"
+
+    @property
+    def num_batches(self):
+        if self._steps is not None:
+            return self._steps
+        try:
+            return len(self.loader)
+        except TypeError:
+            return None
+
+    def epoch_batches(self, rng=None):
+        source = iter(self.loader)
+        if self._steps is not None:
+            source = itertools.islice(source, self._steps)
+        for batch in source:
+            batch = tuple(batch) if isinstance(batch, list) else batch
+            if not self._keep:
+                batch = tree.map_structure(_to_numpy, batch)
+            yield unpack(batch)
+
+
+def is_tf_dataset(x):
+    module = type(x).__module__
+    return module.startswith("tensorflow") and hasattr(x, "cardinality") and hasattr(x, "element_spec")
+
+
+def is_torch_dataloader(x):
+    return type(x).__module__.startswith("torch.utils.data") and hasattr(x, "dataset")
+
+
