@@ -92,4 +92,5 @@ def diag_part(x, k, length):
 
 
 def vander(x, n, increasing):
-    return np.vander(x, n, increasing=increasing).astype(x.dtype)
+    powers = np.arange(n) if increasing else np.arange(n)[::-1]
+    return np.power(x[:, None], powers.astype(x.dtype))

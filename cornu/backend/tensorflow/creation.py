@@ -46,7 +46,10 @@ def _linspace0(start, stop, num, endpoint):
     start, stop = tf.broadcast_to(start, shape), tf.broadcast_to(stop, shape)
     div = num - 1 if endpoint else num
     delta = stop - start
-    step = delta / tf.cast(div, delta.dtype) if div > 0 else tf.fill(shape, tf.cast(math.nan, delta.dtype))
+    if div > 0:
+        step = delta / tf.cast(div, delta.dtype)
+    else:
+        step = tf.fill(shape, tf.cast(math.nan, delta.dtype))
     index = tf.reshape(tf.range(num, dtype=start.dtype), [num] + [1] * start.shape.rank)
     samples = start + index * (step if div > 0 else delta)
     if endpoint and num > 1:
@@ -143,7 +146,10 @@ def diag_matrix(x, k):
 
 
 def diag_part(x, k, length):
-    if length == 0:
+    if length is None:  # unknown sizes inside a graph
+        rows, cols = tf.shape(x)[0], tf.shape(x)[1]
+        length = tf.maximum(0, tf.minimum(rows + min(k, 0), cols - max(k, 0)))
+    elif length == 0:
         return tf.zeros([0], x.dtype)
     rows = tf.range(length) + max(-k, 0)
     cols = tf.range(length) + max(k, 0)

@@ -21,8 +21,10 @@ def diagonal(x, offset, axis1, axis2, length):
     kept = [i for i in range(ndim) if i not in (axis1, axis2)]
     x = tf.transpose(x, kept + [axis1, axis2])
     shape = tf.shape(x)
-    cols = shape[-1]
-    flat = tf.reshape(x, tf.concat([shape[:-2], [shape[-2] * cols]], axis=0))
+    rows, cols = shape[-2], shape[-1]
+    if length is None:  # unknown sizes inside a graph
+        length = tf.maximum(0, tf.minimum(rows + min(offset, 0), cols - max(offset, 0)))
+    flat = tf.reshape(x, tf.concat([shape[:-2], [rows * cols]], axis=0))
     steps = tf.range(length)
     index = (steps + max(-offset, 0)) * cols + steps + max(offset, 0)
     return tf.gather(flat, index, axis=ndim - 2)

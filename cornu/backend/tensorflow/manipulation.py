@@ -60,6 +60,25 @@ def pad_gather(x, index, axis):
     return tf.gather(x, index, axis=axis)
 
 
+def pad_gather_dynamic(x, before, after, mode, axis):
+    """`pad_gather` for an axis whose size is known only at run time."""
+    n = tf.shape(x)[axis]
+    positions = tf.range(-before, n + after)
+    if mode == "edge":
+        index = tf.clip_by_value(positions, 0, n - 1)
+    elif mode == "wrap":
+        index = tf.math.floormod(positions, n)
+    elif mode == "reflect":
+        period = tf.maximum(2 * (n - 1), 1)
+        p = tf.math.floormod(positions, period)
+        index = tf.where(p < n, p, period - p)
+    else:  # symmetric
+        period = 2 * n
+        p = tf.math.floormod(positions, period)
+        index = tf.where(p < n, p, period - 1 - p)
+    return tf.gather(x, index, axis=axis)
+
+
 def view(x, dtype, shape):
     """Bit reinterpretation with NumPy's rule: the last axis rescales by the size ratio."""
     target = to_framework_dtype(dtype)

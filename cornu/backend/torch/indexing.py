@@ -2,6 +2,18 @@
 
 import torch
 
+# torch stores uint16/32/64 but lacks most CPU kernels for them: move their bits as the signed
+# type of the same size (exact for gathers), sum them in int64.
+_SIGNED = {torch.uint16: torch.int16, torch.uint32: torch.int32, torch.uint64: torch.int64}
+
+
+def _signed(x):
+    return x.view(_SIGNED[x.dtype]) if x.dtype in _SIGNED else x
+
+
+def _restore(out, dtype):
+    return out.view(dtype) if dtype in _SIGNED else out
+
 reshape = torch.reshape
 broadcast_to = torch.broadcast_to
 where = torch.where
@@ -24,11 +36,13 @@ def diagonal(x, offset, axis1, axis2, length):
 
 
 def trace(diag):
+    if diag.dtype in _SIGNED:
+        return torch.sum(diag.to(torch.int64), dim=-1).to(diag.dtype)
     return torch.sum(diag, dim=-1, dtype=diag.dtype)
 
 
 def nonzero(x):
-    return tuple(i.to(torch.int32) for i in torch.nonzero(x, as_tuple=True))
+    return tuple(i.to(torch.int32) for i in torch.nonzero(_signed(x), as_tuple=True))
 
 
 def _wrap(indices, n, device):
@@ -38,12 +52,13 @@ def _wrap(indices, n, device):
 
 def take(x, indices, axis):
     flat = _wrap(indices, x.shape[axis], x.device).reshape(-1)
-    out = torch.index_select(x, axis, flat)
+    out = _restore(torch.index_select(_signed(x), axis, flat), x.dtype)
     return out.reshape(tuple(x.shape[:axis]) + tuple(indices.shape) + tuple(x.shape[axis + 1 :]))
 
 
 def take_along_axis(x, indices, axis):
-    return torch.take_along_dim(x, _wrap(indices, x.shape[axis], x.device), dim=axis)
+    out = torch.take_along_dim(_signed(x), _wrap(indices, x.shape[axis], x.device), dim=axis)
+    return _restore(out, x.dtype)
 
 
 def unravel_index(indices, dims):

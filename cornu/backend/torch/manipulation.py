@@ -1,13 +1,36 @@
 """PyTorch shape-manipulation kernels."""
 
+import functools
+
 import torch
 
 from cornu.backend.torch.core import to_framework_dtype
+from cornu.backend.torch.indexing import _SIGNED, _restore, _signed
+
+
+def _bitwise(fn):
+    """Runs a data-movement kernel on uint16/32/64 tensors as the same-size signed type
+    (torch lacks CPU kernels for those dtypes; moving bits is exact)."""
+
+    @functools.wraps(fn)
+    def kernel(x, *args):
+        first = x[0] if isinstance(x, (list, tuple)) else x
+        if first.dtype not in _SIGNED:
+            return fn(x, *args)
+        signed = [_signed(t) for t in x] if isinstance(x, (list, tuple)) else _signed(x)
+        args = [
+            _signed(a) if isinstance(a, torch.Tensor) and a.dtype == first.dtype else a
+            for a in args
+        ]
+        return _restore(fn(signed, *args), first.dtype)
+
+    return kernel
+
 
 reshape = torch.reshape
 broadcast_to = torch.broadcast_to
-tile = torch.tile
-stack = torch.stack
+tile = _bitwise(torch.tile)
+stack = _bitwise(torch.stack)
 
 
 def squeeze(x, axes):
@@ -24,6 +47,7 @@ def expand_dims(x, axes):
     return x
 
 
+@_bitwise
 def flip(x, axes):
     return torch.flip(x, axes)
 
@@ -32,16 +56,19 @@ def size(x):
     return x.numel()
 
 
+@_bitwise
 def concatenate(xs, axis):
     return torch.cat(xs, dim=axis)
 
 
+@_bitwise
 def roll(x, shifts, axes):
     if axes is None:
         return torch.roll(x, shifts)
     return torch.roll(x, shifts, axes)
 
 
+@_bitwise
 def repeat(x, repeats, axis):
     if isinstance(repeats, tuple):
         repeats = torch.tensor(repeats, dtype=torch.int64, device=x.device)
@@ -50,6 +77,7 @@ def repeat(x, repeats, axis):
     return torch.repeat_interleave(x, repeats, dim=axis)
 
 
+@_bitwise
 def pad_constant(x, widths, value):
     shape = [d + a + b for d, (a, b) in zip(x.shape, widths)]
     out = torch.broadcast_to(value.to(x.device), shape).clone()
@@ -58,7 +86,8 @@ def pad_constant(x, widths, value):
 
 
 def pad_gather(x, index, axis):
-    return torch.index_select(x, axis, index.to(device=x.device, dtype=torch.int64))
+    index = index.to(device=x.device, dtype=torch.int64)
+    return _restore(torch.index_select(_signed(x), axis, index), x.dtype)
 
 
 def view(x, dtype, shape):
