@@ -54,10 +54,6 @@ def lu_factor(x):
     return a.reshape(x.shape), pivots.reshape(x.shape[:-2] + (k,))
 
 
-def svdvals(x):
-    return np.linalg.svd(x, compute_uv=False)
-
-
 def matrix_rank(x, tol):
     s = np.linalg.svd(x, compute_uv=False)
     if tol is None:

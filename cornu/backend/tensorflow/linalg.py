@@ -89,16 +89,31 @@ def _perm_to_pivots(perm):
 def lu_factor(x):
     m, n = x.shape[-2], x.shape[-1]
     if m != n:
-        raise ValueError(
-            f"lu_factor: the tensorflow backend supports only square matrices; received shape "
-            f"{tuple(x.shape)}."
-        )
+        return _lu_rectangular(x)
     lu, perm = tf.linalg.lu(x)
     return lu, tf.cast(_perm_to_pivots(tf.cast(perm, tf.int32)), tf.int32)
 
 
-def svdvals(x):
-    return tf.linalg.svd(x, compute_uv=False)
+def _lu_rectangular(x):
+    """Gaussian elimination with partial pivoting (tf.linalg.lu takes only square matrices)."""
+    m, n = x.shape[-2], x.shape[-1]
+    k = min(m, n)
+    batch_shape = tf.shape(x)[:-2]
+    a = tf.reshape(x, [-1, m, n])
+    rows = tf.range(m)[None, :]
+    pivots = []
+    for j in range(k):
+        p = j + tf.argmax(tf.abs(a[:, j:, j]), axis=1, output_type=tf.int32)
+        pivots.append(p)
+        perm = tf.where(rows == j, p[:, None], tf.where(rows == p[:, None], j, rows))
+        a = tf.gather(a, perm, batch_dims=1)
+        factors = tf.math.divide_no_nan(a[:, j + 1 :, j], a[:, j : j + 1, j])
+        trailing = a[:, j + 1 :, j + 1 :] - factors[:, :, None] * a[:, j : j + 1, j + 1 :]
+        bottom = tf.concat([a[:, j + 1 :, :j], factors[:, :, None], trailing], axis=2)
+        a = tf.concat([a[:, : j + 1, :], bottom], axis=1)
+    lu = tf.reshape(a, tf.shape(x))
+    pivots = tf.reshape(tf.stack(pivots, -1), tf.concat([batch_shape, [k]], 0))
+    return lu, pivots
 
 
 def matrix_rank(x, tol):

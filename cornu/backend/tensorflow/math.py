@@ -68,9 +68,6 @@ def frame(x, length, stride):
     return tf.gather(x, idx, axis=-1)
 
 
-_COMPLEX = {tf.float32: tf.complex64, tf.float64: tf.complex128}
-
-
 def _complex(real, imag):
     return tf.complex(real, imag)
 

@@ -103,22 +103,31 @@ def squeeze_last(x):
 
 
 def jvp(fun, primals, tangents, has_aux):
+    import warnings
+
     import torch.func
 
     from cornu import tree
 
-    if not has_aux:
-        return torch.func.jvp(fun, primals, tangents)
-    # torch's aux must hold only tensors: pass tensor leaves through it, keep the rest aside.
-    kept = {}
+    with warnings.catch_warnings():
+        # torch's first forward-mode call loads decompositions through deprecated jit.script
+        warnings.filterwarnings(
+            "ignore", message=".*torch.jit.script.* is deprecated", category=DeprecationWarning
+        )
+        if not has_aux:
+            return torch.func.jvp(fun, primals, tangents)
+        # torch's aux must hold only tensors: pass tensor leaves through it, keep the rest aside.
+        kept = {}
 
-    def split_aux(*args):
-        out, aux = fun(*args)
-        leaves = tree.flatten(aux)
-        kept["aux"], kept["leaves"] = aux, leaves
-        return out, tuple(v for v in leaves if isinstance(v, torch.Tensor))
+        def split_aux(*args):
+            out, aux = fun(*args)
+            leaves = tree.flatten(aux)
+            kept["aux"], kept["leaves"] = aux, leaves
+            return out, tuple(v for v in leaves if isinstance(v, torch.Tensor))
 
-    out, tangent_out, tensor_leaves = torch.func.jvp(split_aux, primals, tangents, has_aux=True)
+        out, tangent_out, tensor_leaves = torch.func.jvp(
+            split_aux, primals, tangents, has_aux=True
+        )
     tensor_leaves = iter(tensor_leaves)
     leaves = [next(tensor_leaves) if isinstance(v, torch.Tensor) else v for v in kept["leaves"]]
     return out, tangent_out, tree.pack_sequence_as(kept["aux"], leaves)
