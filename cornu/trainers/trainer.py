@@ -19,22 +19,33 @@ from cornu.trainers.compile_utils import CompileLoss, CompileMetrics, _output_na
 
 
 class LazyLogs(Mapping):
-    """Logs whose values are device tensors until read; each is converted once, on access."""
+    """Logs whose values are device tensors until read; each is converted once, on access.
+
+    `raw` may be a dict or a function returning one (called on first access), so a step whose
+    logs nobody reads costs one object.
+    """
 
     def __init__(self, raw):
-        self._raw = raw
+        self._source = raw
+        self._raw = None
         self._cache = {}
+
+    def _values(self):
+        if self._raw is None:
+            self._raw = self._source() if callable(self._source) else self._source
+        return self._raw
 
     def __getitem__(self, key):
         if key not in self._cache:
-            self._cache[key] = float(np.asarray(backend.convert_to_numpy(self._raw[key])))
+            value = self._values()[key]
+            self._cache[key] = float(np.asarray(backend.convert_to_numpy(value)))
         return self._cache[key]
 
     def __iter__(self):
-        return iter(self._raw)
+        return iter(self._values())
 
     def __len__(self):
-        return len(self._raw)
+        return len(self._values())
 
     def __repr__(self):
         return repr(dict(self))
@@ -219,13 +230,17 @@ class Trainer:
 
     def _logs(self, raw):
         """Lazy, flat logs in the canonical order: loss, then metrics as compiled (jax.jit
-        returns dicts sorted by key)."""
-        flat = flatten_logs(raw)
-        order = [m.name for m in self.metrics if not isinstance(m, CompileMetrics)]
-        if self._compile_metrics is not None:
-            order[1:1] = [m.name for m in self._compile_metrics.metrics]
-        ordered = {k: flat[k] for k in order if k in flat}
-        ordered.update({k: v for k, v in flat.items() if k not in ordered})
+        returns dicts sorted by key). Ordering happens only if the logs are read."""
+
+        def ordered():
+            flat = flatten_logs(raw)
+            order = [m.name for m in self.metrics if not isinstance(m, CompileMetrics)]
+            if self._compile_metrics is not None:
+                order[1:1] = [m.name for m in self._compile_metrics.metrics]
+            result = {k: flat[k] for k in order if k in flat}
+            result.update({k: v for k, v in flat.items() if k not in result})
+            return result
+
         return LazyLogs(ordered)
 
     def _update_loss_tracker(self, loss, x):
@@ -323,7 +338,7 @@ class Trainer:
                     if steps is not None and step >= steps:
                         break
                     callback_list.on_train_batch_begin(step)
-                    raw = train_fn(_batch_to_data(*_to_backend((bx, by, bsw))))
+                    raw = train_fn(self._convert_batch(bx, by, bsw))
                     callback_list.on_train_batch_end(step, self._logs(raw))
                     if self.stop_training:
                         break
@@ -397,7 +412,7 @@ class Trainer:
         try:
             for step, (bx, by, bsw) in enumerate(adapter.epoch_batches()):
                 callback_list.on_test_batch_begin(step)
-                raw = test_fn(_batch_to_data(*_to_backend((bx, by, bsw))))
+                raw = test_fn(self._convert_batch(bx, by, bsw))
                 callback_list.on_test_batch_end(step, self._logs(raw))
         finally:
             self._loop_end("test")
@@ -447,7 +462,7 @@ class Trainer:
         self._loop_begin("train")
         try:
             bx, by, bsw = next(iter(adapter.epoch_batches()))
-            raw = fn(_batch_to_data(*_to_backend((bx, by, bsw))))
+            raw = fn(self._convert_batch(bx, by, bsw))
         finally:
             self._loop_sync()
             self._loop_end("train")
@@ -464,7 +479,7 @@ class Trainer:
         self._loop_reset_metrics()
         try:
             bx, by, bsw = next(iter(adapter.epoch_batches()))
-            raw = fn(_batch_to_data(*_to_backend((bx, by, bsw))))
+            raw = fn(self._convert_batch(bx, by, bsw))
         finally:
             self._loop_end("test")
         return self._format_single(raw, return_dict)
@@ -487,6 +502,10 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     # -- hooks the backend trainers override ---------------------------------------------
+
+    def _convert_batch(self, x, y, sample_weight):
+        """A NumPy batch -> the step's `data` tuple of backend tensors."""
+        return _batch_to_data(*_to_backend((x, y, sample_weight)))
 
     def _loop_begin(self, mode):
         pass

@@ -86,6 +86,11 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     abstract.refuse_keras_tensor(x)
     if dtype is None:
         dtype = abstract.python_dtype(x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        # Cast on the host, then transfer: jnp.asarray(x, dtype) would compile a small
+        # conversion program for every new shape.
+        array = np.asarray(x) if dtype is None else np.asarray(x, dtype=to_framework_dtype(dtype))
+        return jax.device_put(array)
     if dtype is None:
         return jnp.asarray(x)
     return jnp.asarray(x, dtype=to_framework_dtype(dtype))

@@ -74,6 +74,14 @@ class Trainer(BaseTrainer):
 
     # -- compiled functions and the state they carry -------------------------------------
 
+    def _convert_batch(self, x, y, sample_weight):
+        if self.run_eagerly:
+            return super()._convert_batch(x, y, sample_weight)
+        # NumPy batches go straight into the jitted step, which transfers them itself.
+        if y is None and sample_weight is None:
+            return (x,)
+        return (x, y) if sample_weight is None else (x, y, sample_weight)
+
     def _jit(self, step):
         return step if self.run_eagerly else jax.jit(step)
 

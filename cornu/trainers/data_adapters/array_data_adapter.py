@@ -46,7 +46,7 @@ class ArrayDataAdapter:
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, shuffle=False,
                  class_weight=None, steps=None):  # fmt: skip
-        to_np = lambda s: None if s is None else tree.map_structure(to_numpy, s)  # noqa: E731
+        to_np = lambda s: None if s is None else tree.map_structure(_floatx_numpy, s)  # noqa: E731
         self.x, self.y, self.sample_weight = to_np(x), to_np(y), to_np(sample_weight)
         sizes = {}
         for name, part in (("x", self.x), ("y", self.y), ("sample_weight", self.sample_weight)):
@@ -81,16 +81,50 @@ class ArrayDataAdapter:
         return full if self._steps is None else min(full, self._steps)
 
     def epoch_batches(self, rng=None):
-        """The batches of one epoch, as `(x, y, sample_weight)` tuples of NumPy structures."""
-        order = np.arange(self.num_samples)
+        """The batches of one epoch, as `(x, y, sample_weight)` tuples of NumPy structures.
+
+        Without shuffling, batches are slices (views, no copy).
+        """
+        parts = (self.x, self.y, self.sample_weight)
+        leaves = [leaf for part in parts if part is not None for leaf in tree.flatten(part)]
+        structure = tuple(part if part is not None else None for part in parts)
+        order = None
         if self.shuffle is True:
             order = (rng or np.random).permutation(self.num_samples)
+        size = self.batch_size
         for step in range(self.num_batches):
-            index = order[step * self.batch_size : (step + 1) * self.batch_size]
-            if self.shuffle == "batch":
-                index = (rng or np.random).permutation(index)
-            take = lambda s: None if s is None else tree.map_structure(lambda a: a[index], s)  # noqa: E731
-            yield take(self.x), take(self.y), take(self.sample_weight)
+            if order is not None:
+                index = order[step * size : (step + 1) * size]
+            elif self.shuffle == "batch":
+                stop = min((step + 1) * size, self.num_samples)
+                index = step * size + (rng or np.random).permutation(stop - step * size)
+            else:
+                index = slice(step * size, (step + 1) * size)
+            batch = [leaf[index] for leaf in leaves]
+            yield _pack(structure, batch)
+
+
+def _floatx_numpy(x):
+    """A leaf as NumPy, with float arrays in floatx (as the model consumes them), once."""
+    from cornu import config
+
+    array = to_numpy(x)
+    if array.dtype.kind == "f" and array.dtype != np.dtype(config.floatx()):
+        array = array.astype(config.floatx())
+    return array
+
+
+def _pack(structure, flat):
+    """Rebuilds `(x, y, sample_weight)` from the flat batch leaves."""
+    out, i = [], 0
+    for part in structure:
+        if part is None:
+            out.append(None)
+            continue
+        n = len(tree.flatten(part))
+        out.append(tree.pack_sequence_as(part, flat[i : i + n]))
+        i += n
+    return tuple(out)
 
 
 def _class_weights_to_sample_weights(y, class_weight, sample_weight):

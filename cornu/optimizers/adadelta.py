@@ -1,0 +1,77 @@
+"""Adadelta (Zeiler, 2012, https://arxiv.org/abs/1212.5701)."""
+
+from cornu import ops
+from cornu.optimizers.optimizer import Optimizer
+
+
+class Adadelta(Optimizer):
+    """Steps scaled by the ratio of running RMS of past updates to that of gradients.
+
+    `Eg = rho Eg + (1 - rho) g^2`; `delta = -sqrt(Edx + eps) / sqrt(Eg + eps) * g`;
+    `Edx = rho Edx + (1 - rho) delta^2`; `w += lr * delta`.
+
+    Args:
+        rho: decay of the running averages.
+        epsilon: small constant for numerical stability.
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho=0.95,
+        epsilon=1e-7,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            use_ema=use_ema,
+            ema_momentum=ema_momentum,
+            ema_overwrite_frequency=ema_overwrite_frequency,
+            loss_scale_factor=loss_scale_factor,
+            gradient_accumulation_steps=gradient_accumulation_steps,
+            name=name,
+            **kwargs,
+        )
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._accumulated_grads, self._accumulated_delta_vars = self.add_optimizer_variables(
+            var_list, ["accumulated_grad", "accumulated_delta_var"]
+        )
+
+    def update_step(self, gradient, variable, learning_rate):
+        index = self._get_variable_index(variable)
+        lr = ops.cast(learning_rate, variable.dtype)
+        grad_avg = self._accumulated_grads[index]
+        delta_avg = self._accumulated_delta_vars[index]
+        grad_avg.assign(self.rho * grad_avg.value + (1.0 - self.rho) * ops.square(gradient))
+        delta = (
+            -ops.sqrt(delta_avg.value + self.epsilon)
+            / ops.sqrt(grad_avg.value + self.epsilon)
+            * gradient
+        )
+        delta_avg.assign(self.rho * delta_avg.value + (1.0 - self.rho) * ops.square(delta))
+        variable.assign_add(lr * delta)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rho": self.rho, "epsilon": self.epsilon})
+        return config

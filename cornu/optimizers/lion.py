@@ -1,0 +1,69 @@
+"""Lion (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms",
+https://arxiv.org/abs/2302.06675)."""
+
+from cornu import ops
+from cornu.optimizers.optimizer import Optimizer
+
+
+class Lion(Optimizer):
+    """Sign-of-momentum steps: `w -= lr * sign(b1 m + (1 - b1) g)`, then
+    `m = b2 m + (1 - b2) g`.
+
+    Args:
+        beta_1: interpolation used for the step's direction, in (0, 1].
+        beta_2: decay of the momentum.
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.99,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            use_ema=use_ema,
+            ema_momentum=ema_momentum,
+            ema_overwrite_frequency=ema_overwrite_frequency,
+            loss_scale_factor=loss_scale_factor,
+            gradient_accumulation_steps=gradient_accumulation_steps,
+            name=name,
+            **kwargs,
+        )
+        if not 0.0 < beta_1 <= 1.0:
+            raise ValueError(f"Lion: `beta_1` must be in (0, 1]; received beta_1={beta_1!r}.")
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._momentums = self.add_optimizer_variables(var_list, "momentum")
+
+    def update_step(self, gradient, variable, learning_rate):
+        lr = ops.cast(learning_rate, variable.dtype)
+        m = self._momentums[self._get_variable_index(variable)]
+        direction = ops.sign(m.value * self.beta_1 + gradient * (1.0 - self.beta_1))
+        variable.assign_sub(lr * direction)
+        m.assign(m.value * self.beta_2 + gradient * (1.0 - self.beta_2))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2})
+        return config
