@@ -1,6 +1,9 @@
 """JAX reduction kernels. `axes` is None or a non-empty tuple of canonical axes; the front end
 has already chosen the compute dtype, so every kernel keeps it."""
 
+import functools
+
+import jax
 import jax.numpy as jnp
 
 
@@ -52,6 +55,7 @@ def cumprod(x, axis):
     return jnp.cumprod(x, axis=axis, dtype=x.dtype)
 
 
+@functools.partial(jax.jit, static_argnames=("axes", "method", "keepdims", "ignore_nan"))
 def quantile(x, q, axes, method, keepdims, ignore_nan):
     if not ignore_nan:
         return jnp.quantile(x, q, axis=axes, method=method, keepdims=keepdims).astype(x.dtype)

@@ -4,6 +4,8 @@ bincount and unique have data-dependent output sizes: they need concrete (non-tr
 unless a static length / size is given.
 """
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -35,7 +37,9 @@ def bincount(x, weights, minlength, length, dtype):
     if length is None:
         concrete = np.asarray(x)  # data-dependent length: raises under jit
         if concrete.size and concrete.min() < 0:
-            raise ValueError(f"bincount: `x` must be non-negative; its minimum is {concrete.min()}.")
+            raise ValueError(
+                f"bincount: `x` must be non-negative; its minimum is {concrete.min()}."
+            )
         length = max(minlength, int(concrete.max()) + 1 if concrete.size else 0)
     if weights is not None:
         weights = weights.astype(dtype)
@@ -65,19 +69,7 @@ def unique(x, axis, size=None, fill_value=None):
     `fill_value` (default 0) and index 0, as on the other backends.
     """
     if size is not None:
-        fill = jnp.asarray(0 if fill_value is None else fill_value, dtype=x.dtype)
-        values, index, inverse, counts = jnp.unique(
-            x,
-            return_index=True,
-            return_inverse=True,
-            return_counts=True,
-            axis=axis,
-            size=size,
-            fill_value=fill,
-        )
-        index = jnp.where(counts > 0, index, 0)
-        inverse = inverse.reshape(x.shape) if axis is None else inverse.reshape(-1)
-        return values, index.astype("int32"), inverse.astype("int32"), counts.astype("int32")
+        return _unique_sized(x, axis, size, 0 if fill_value is None else fill_value)
     concrete = np.asarray(x)
     values, index, inverse, counts = np.unique(
         concrete, return_index=True, return_inverse=True, return_counts=True, axis=axis
@@ -89,6 +81,22 @@ def unique(x, axis, size=None, fill_value=None):
         jnp.asarray(inverse, dtype="int32"),
         jnp.asarray(counts, dtype="int32"),
     )
+
+
+@functools.partial(jax.jit, static_argnames=("axis", "size"))
+def _unique_sized(x, axis, size, fill_value):
+    values, index, inverse, counts = jnp.unique(
+        x,
+        return_index=True,
+        return_inverse=True,
+        return_counts=True,
+        axis=axis,
+        size=size,
+        fill_value=jnp.asarray(fill_value, dtype=x.dtype),
+    )
+    index = jnp.where(counts > 0, index, 0)
+    inverse = inverse.reshape(x.shape) if axis is None else inverse.reshape(-1)
+    return values, index.astype("int32"), inverse.astype("int32"), counts.astype("int32")
 
 
 def concatenate(xs, axis):

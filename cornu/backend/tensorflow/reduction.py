@@ -1,8 +1,6 @@
 """TensorFlow reduction kernels. `axes` is None or a non-empty tuple of canonical axes; the front
 end has already chosen the compute dtype, so every kernel returns it."""
 
-import math
-
 import numpy as np
 import tensorflow as tf
 
@@ -96,14 +94,6 @@ def cumprod(x, axis):
     return tf.math.cumprod(x, axis=axis)
 
 
-def _final_shape(shape, axes, keepdims):
-    ndim = len(shape)
-    axes = tuple(range(ndim)) if axes is None else axes
-    if keepdims:
-        return [1 if i in axes else d for i, d in enumerate(shape)]
-    return [d for i, d in enumerate(shape) if i not in axes]
-
-
 def quantile(x, q, axes, method, keepdims, ignore_nan):
     """Sort-based quantile matching NumPy's methods (NaN sorts last; rows with NaN give NaN
     unless `ignore_nan`, which counts only the non-NaN values of each row)."""
@@ -144,8 +134,10 @@ def quantile(x, q, axes, method, keepdims, ignore_nan):
     invalid = tf.equal(count, 0) if ignore_nan else tf.reduce_any(nan, axis=-1)
     out = tf.where(invalid[..., None], tf.constant(np.nan, x.dtype), out)
     out = tf.transpose(out, [len(kept)] + list(range(len(kept))))
-    final = [dyn[i] if keepdims is False or i not in axes else 1 for i in range(ndim)]
-    final = [d for i, d in enumerate(final) if keepdims or i not in axes]
+    if keepdims:
+        final = [1 if i in axes else dyn[i] for i in range(ndim)]
+    else:
+        final = [dyn[i] for i in kept]
     q_dims = [tf.shape(q)[0]] if q.shape.rank == 1 else []
     return tf.reshape(out, tf.stack(q_dims + final) if q_dims + final else [])
 

@@ -27,7 +27,8 @@ def argsort(x, axis):
         keys = tf.where(nan, tf.constant(np.inf, x.dtype), moved)
         order = tf.argsort(keys, axis=-1, stable=True)
         nan_sorted = tf.gather(tf.cast(nan, tf.int32), order, axis=-1, batch_dims=batch)
-        order = tf.gather(order, tf.argsort(nan_sorted, axis=-1, stable=True), axis=-1, batch_dims=batch)
+        nan_order = tf.argsort(nan_sorted, axis=-1, stable=True)
+        order = tf.gather(order, nan_order, axis=-1, batch_dims=batch)
     else:
         order = tf.argsort(moved, axis=-1, stable=True)
     return tf.transpose(tf.cast(order, tf.int32), np.argsort(perm))
@@ -65,7 +66,8 @@ def bincount(x, weights, minlength, length, dtype):
     out_dtype = tf.as_dtype(dtype)
     work = out_dtype if out_dtype in (tf.int32, tf.int64, tf.float32, tf.float64) else tf.float32
     x = tf.cast(x, tf.int32 if x.dtype != tf.int64 else tf.int64)
-    with tf.control_dependencies([tf.debugging.assert_non_negative(x, message="bincount: `x` must be non-negative")]):
+    check = tf.debugging.assert_non_negative(x, message="bincount: `x` must be non-negative")
+    with tf.control_dependencies([check]):
         x = tf.identity(x)
     if weights is not None:
         weights = tf.cast(weights, work)

@@ -85,9 +85,8 @@ def _arg(fn, nan_first):
         index = fn(x, dim=dim, keepdim=keepdim)
         if x.dtype.is_floating_point:
             nan = torch.isnan(x)
-            index = torch.where(
-                nan.any(dim, keepdim=keepdim), torch.argmax(nan.to(torch.uint8), dim, keepdim), index
-            )
+            first_nan = torch.argmax(nan.to(torch.uint8), dim, keepdim)
+            index = torch.where(nan.any(dim, keepdim=keepdim), first_nan, index)
         return index
 
     return kernel
