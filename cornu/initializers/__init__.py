@@ -9,6 +9,7 @@ from cornu.initializers.random import (
     HeUniform,
     LecunNormal,
     LecunUniform,
+    Orthogonal,
     RandomNormal,
     RandomUniform,
     TruncatedNormal,
@@ -19,9 +20,13 @@ from cornu.utils import identifiers
 _TABLE = identifiers.build_table(
     [
         Constant, Identity, Ones, Zeros, GlorotNormal, GlorotUniform, HeNormal, HeUniform,
-        LecunNormal, LecunUniform, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
+        LecunNormal, LecunUniform, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal,
+        VarianceScaling,
     ],
-    aliases={"uniform": RandomUniform, "normal": RandomNormal, "constant": Constant},
+    aliases={
+        "uniform": RandomUniform, "normal": RandomNormal, "constant": Constant,
+        "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+    },
 )  # fmt: skip
 
 
@@ -44,3 +49,12 @@ def deserialize(config, custom_objects=None):
     """The initializer a `serialize` dict describes."""
     table = dict(_TABLE, **(custom_objects or {}))
     return identifiers.resolve(config, table, "initializer", base=Initializer)
+
+# Keras's lower-case aliases of the classes.
+IdentityInitializer = identity = Identity
+OrthogonalInitializer = orthogonal = Orthogonal
+zeros, ones, constant = Zeros, Ones, Constant
+random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
+variance_scaling = VarianceScaling
+glorot_normal, glorot_uniform = GlorotNormal, GlorotUniform
+he_normal, he_uniform, lecun_normal, lecun_uniform = HeNormal, HeUniform, LecunNormal, LecunUniform

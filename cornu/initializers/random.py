@@ -62,9 +62,17 @@ class TruncatedNormal(RandomNormal):
         )
 
 
-def compute_fans(shape):
-    """(fan_in, fan_out) of a weight shape: dense (in, out) or conv (spatial..., in, out)."""
+def compute_fans(shape, input_axes=None, output_axes=None):
+    """(fan_in, fan_out) of a weight shape: dense (in, out) or conv (spatial..., in, out).
+
+    `input_axes`/`output_axes` name the axes whose sizes make the fans (for kernels such as
+    EinsumDense's, whose layout is not (..., in, out)).
+    """
     shape = tuple(shape)
+    if input_axes is not None or output_axes is not None:
+        fan_in = math.prod(shape[a] for a in (input_axes or ())) or 1
+        fan_out = math.prod(shape[a] for a in (output_axes or ())) or 1
+        return fan_in, fan_out
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -83,8 +91,11 @@ class VarianceScaling(RandomInitializer):
     (He et al. 2015; Glorot & Bengio 2010).
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):  # fmt: skip
         super().__init__(seed)
+        self.input_axes = None if input_axes is None else tuple(input_axes)
+        self.output_axes = None if output_axes is None else tuple(output_axes)
         if scale <= 0:
             raise ValueError(f"VarianceScaling: scale must be positive; received {scale!r}.")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -102,7 +113,7 @@ class VarianceScaling(RandomInitializer):
         self.distribution = "truncated_normal" if distribution == "normal" else distribution
 
     def __call__(self, shape, dtype=None):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
         dtype = _float(dtype)
@@ -120,15 +131,25 @@ class VarianceScaling(RandomInitializer):
             "mode": self.mode,
             "distribution": self.distribution,
             "seed": self.seed,
+            "input_axes": _axes_config(self.input_axes),
+            "output_axes": _axes_config(self.output_axes),
         }
 
 
+def _axes_config(axes):
+    return None if axes is None else list(axes)
+
+
 def _named(name, scale, mode, distribution, doc):
-    def __init__(self, seed=None):
-        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed, input_axes, output_axes)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {
+            "seed": self.seed,
+            "input_axes": _axes_config(self.input_axes),
+            "output_axes": _axes_config(self.output_axes),
+        }
 
     return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config, "__doc__": doc})
 
@@ -146,3 +167,30 @@ for _cls in (GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, Lec
 def _float(dtype):
     name = dtypes.standardize_dtype(dtype)
     return name if name in dtypes.FLOAT_TYPES else None
+
+
+class Orthogonal(RandomInitializer):
+    """A (scaled) random orthogonal matrix: the Q of the QR of a normal sample, with signs
+    fixed by R's diagonal (Saxe et al. 2014). Higher-rank shapes are flattened to
+    (prod(shape[:-1]), shape[-1])."""
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        from cornu import ops
+
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal initializer needs a shape of rank >= 2; received {tuple(shape)}.")
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        flat = (max(rows, cols), min(rows, cols))
+        sample = cornu_random.normal(flat, 0.0, 1.0, "float32", self._seed())
+        q, r = ops.qr(sample)
+        q = q * ops.sign(ops.diagonal(r))
+        if rows < cols:
+            q = ops.transpose(q)
+        return ops.cast(self.gain * ops.reshape(q, tuple(shape)), _float(dtype) or "float32")
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}

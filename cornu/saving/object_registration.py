@@ -65,11 +65,12 @@ class CustomObjectScope:
         ...     model = cornu.models.model_from_json(text)
     """
 
-    def __init__(self, *custom_objects):
-        self.custom_objects = {}
-        for objects in custom_objects:
-            if objects:
-                self.custom_objects.update(objects)
+    def __init__(self, custom_objects):
+        if custom_objects is not None and not isinstance(custom_objects, dict):
+            raise TypeError(
+                f"CustomObjectScope expects a dict of name -> object; received {custom_objects!r}."
+            )
+        self.custom_objects = dict(custom_objects or {})
 
     def __enter__(self):
         if not hasattr(_scope_state, "stack"):
