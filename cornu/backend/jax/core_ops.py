@@ -4,6 +4,7 @@ import jax
 import jax.numpy as jnp
 
 HAS_NATIVE_ASSOCIATIVE_SCAN = True
+fori_loop = None  # the backend's core fori_loop serves
 
 
 def switch(index, branches, *operands):
@@ -14,8 +15,14 @@ def map(f, xs):
     return jax.lax.map(f, xs)
 
 
+# Compiled as one program (cached per `f` and shapes): much faster than op-by-op dispatch.
+_associative_scan = jax.jit(
+    jax.lax.associative_scan, static_argnums=(0,), static_argnames=("reverse", "axis")
+)
+
+
 def associative_scan(f, elems, reverse, axis):
-    return jax.lax.associative_scan(f, elems, reverse=reverse, axis=axis)
+    return _associative_scan(f, elems, reverse=reverse, axis=axis)
 
 
 def custom_gradient(f):

@@ -12,6 +12,7 @@ def switch(index, branches, *operands):
 
 map = None  # the front end maps with a Python loop (scan)
 associative_scan = None
+fori_loop = None  # the backend's core fori_loop serves
 
 
 def custom_gradient(f):

@@ -4,13 +4,13 @@ Most nn ops are composed in the front end from the small primitives here; conv a
 live in `nn_conv.py`.
 """
 
-import numpy as np
-import scipy.special
+import math
 
+import numpy as np
 
 
 def _float_safe(fn):
-    """Runs a SciPy ufunc in float32 for dtypes it lacks (float16, bfloat16) and casts back."""
+    """Runs `fn` in float32 for float16/bfloat16 inputs and casts the result back."""
 
     def wrapped(x):
         if x.dtype in (np.float32, np.float64):
@@ -30,8 +30,19 @@ absolute = np.absolute
 sign = np.sign
 cos = np.cos
 sin = np.sin
-erf = _float_safe(scipy.special.erf)
-sigmoid = _float_safe(scipy.special.expit)
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+@_float_safe
+def erf(x):
+    return _erf(x).astype(x.dtype)
+
+
+@_float_safe
+def sigmoid(x):
+    # exp of a non-positive argument only, so nothing overflows.
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype)
 
 
 def softplus(x):
@@ -117,7 +128,10 @@ def take_along_axis(x, indices, axis):
 
 
 def einsum(subscripts, *operands):
-    return np.einsum(subscripts, *operands).astype(operands[0].dtype, copy=False)
+    dtype = operands[0].dtype
+    if dtype.kind == "V" or dtype.name == "bfloat16":  # ml_dtypes' bfloat16: no einsum
+        operands = [o.astype(np.float32) for o in operands]
+    return np.einsum(subscripts, *operands).astype(dtype, copy=False)
 
 
 def stop_gradient(x):

@@ -36,6 +36,8 @@ def conv(x, kernel, strides, padding, dilation, groups):
     weights = kernel.reshape(window + (in_per_group, groups, out_channels // groups))
     k = _LETTERS[:n]
     o = "xyz"[:n]
+    if x.dtype.name == "bfloat16":  # ml_dtypes' bfloat16 has no einsum
+        patches, weights = patches.astype(np.float32), weights.astype(np.float32)
     result = np.einsum(f"N{o}Gc{k},{k}cGg->N{o}Gg", patches, weights)
     return result.reshape((batch,) + out + (out_channels,)).astype(x.dtype, copy=False)
 

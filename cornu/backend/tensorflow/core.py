@@ -127,10 +127,13 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 
 
 def fori_loop(lower, upper, body_fun, init_val):
+    # Bounds may be Python ints or (graph) tensors: run the counter in the upper bound's dtype.
+    upper = tf.convert_to_tensor(upper)
+    lower = tf.cast(tf.convert_to_tensor(lower), upper.dtype)
     _, result = tf.while_loop(
         lambda i, _: i < upper,
         lambda i, value: (i + 1, body_fun(i, value)),
-        (tf.constant(lower), init_val),
+        (lower, init_val),
     )
     return result
 

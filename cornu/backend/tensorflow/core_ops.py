@@ -107,3 +107,15 @@ def concat(xs, axis):
 
 def flip(x, axis):
     return tf.reverse(x, axis=[axis])
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    """A tf.while_loop over `i`; the bounds may be Python ints or (graph) tensors."""
+    lower = tf.convert_to_tensor(lower)
+    upper = tf.cast(upper, lower.dtype)
+    _, result = tf.while_loop(
+        lambda i, _: i < upper,
+        lambda i, value: (i + 1, body_fun(i, value)),
+        (lower, init_val),
+    )
+    return result

@@ -8,12 +8,10 @@ import tensorflow as tf
 
 
 def _conv(x, kernel, strides, dilation):
-    n = len(strides)
     if any(d > 1 for d in dilation) and any(s > 1 for s in strides):
         out = tf.nn.convolution(x, kernel, strides=1, padding="VALID", dilations=list(dilation))
         index = (slice(None),) + tuple(slice(None, None, s) for s in strides) + (slice(None),)
         return out[index]
-    del n
     return tf.nn.convolution(
         x, kernel, strides=list(strides), padding="VALID", dilations=list(dilation)
     )

@@ -1,5 +1,7 @@
 """PyTorch kernels for the core ops (control flow, custom gradients, slices and scatters)."""
 
+import warnings
+
 import torch
 
 HAS_NATIVE_ASSOCIATIVE_SCAN = False
@@ -12,6 +14,7 @@ def switch(index, branches, *operands):
 
 map = None  # the front end maps with a Python loop (scan)
 associative_scan = None
+fori_loop = None  # the backend's core fori_loop serves
 
 
 class _CustomGradient(torch.autograd.Function):
@@ -92,7 +95,9 @@ def scatter_update(inputs, indices, updates, reduction):
     flat_linear = linear.reshape(-1)
     flat_inputs = inputs.reshape((-1,) + tuple(inputs.shape[k:]))
     flat_updates = updates.reshape((-1,) + tuple(inputs.shape[k:]))
-    out = flat_inputs.index_reduce(0, flat_linear, flat_updates, _REDUCE[reduction])
+    with warnings.catch_warnings():  # index_reduce warns that it is a beta API
+        warnings.simplefilter("ignore", UserWarning)
+        out = flat_inputs.index_reduce(0, flat_linear, flat_updates, _REDUCE[reduction])
     return out.reshape(inputs.shape)
 
 

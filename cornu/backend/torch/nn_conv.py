@@ -3,7 +3,6 @@
 torch is channels-first: inputs are transposed in and out.
 """
 
-import torch
 import torch.nn.functional as F
 
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}

@@ -7,3 +7,4 @@ from cornu.ops.numpy.linear import *  # noqa: F401,F403
 from cornu.ops.numpy.manipulation import *  # noqa: F401,F403
 from cornu.ops.numpy.reduction import *  # noqa: F401,F403
 from cornu.ops.numpy.sorting import *  # noqa: F401,F403
+from cornu.ops.core import vectorize  # noqa: F401,E402 (also a keras.ops.numpy name)
