@@ -294,3 +294,17 @@ def set_max_steps_per_epoch(max_steps_per_epoch):
 
 
 _load()
+
+
+def dtype_policy():
+    """The global DTypePolicy layers use when given no `dtype` (from floatx by default)."""
+    from cornu.dtype_policies import policy
+
+    return policy.dtype_policy()
+
+
+def set_dtype_policy(policy):
+    """Sets the global DTypePolicy (a DTypePolicy or a name such as "mixed_float16")."""
+    from cornu.dtype_policies import policy as policies
+
+    policies.set_dtype_policy(policy)

@@ -179,3 +179,18 @@ def test_flags():
     assert config.max_steps_per_epoch() == 3
     config.set_max_steps_per_epoch(None)
     assert config.is_nnx_enabled() is False
+
+
+def test_global_dtype_policy():
+    import cornu
+
+    try:
+        config.set_dtype_policy("mixed_float16")
+        assert config.dtype_policy().name == "mixed_float16"
+        layer = cornu.layers.Dense(2)
+        assert layer.compute_dtype == "float16" and layer.variable_dtype == "float32"
+    finally:
+        config.set_dtype_policy(None)
+    assert config.dtype_policy().name == "float32"
+    with pytest.raises(ValueError, match="Unknown dtype policy 'mixed_float8'"):
+        config.set_dtype_policy("mixed_float8")
