@@ -1,0 +1,254 @@
+"""`EinsumDense`: a dense layer whose contraction is an einsum equation."""
+
+import re
+
+from cornu import activations, constraints, initializers, ops, regularizers
+from cornu.layers.layer import Layer
+
+_EQUATION = re.compile(r"^([a-zA-Z.]+),([a-zA-Z.]+)->([a-zA-Z.]+)$")
+
+
+def _split(spec, what, equation):
+    """`"...ab"` -> (letters before the ellipsis, letters after it, has_ellipsis)."""
+    if spec.count("...") > 1 or spec.replace("...", "").count(".") > 0:
+        raise ValueError(
+            f"EinsumDense: the {what} part of equation {equation!r} is malformed: at most one "
+            f"'...' and no other dots are allowed; received {spec!r}."
+        )
+    if "..." in spec:
+        before, after = spec.split("...")
+        return before, after, True
+    return spec, "", False
+
+
+def _dims_of(spec, shape, what, equation):
+    """Maps each letter of an operand's spec to its size in `shape` (ellipsis dims apart)."""
+    before, after, has_ellipsis = spec
+    rank = len(shape)
+    n = len(before) + len(after)
+    if (not has_ellipsis and rank != n) or (has_ellipsis and rank < n):
+        raise ValueError(
+            f"EinsumDense: equation {equation!r} expects the {what} to have rank "
+            f"{n if not has_ellipsis else f'>= {n}'}; received shape {tuple(shape)}."
+        )
+    sizes = {}
+    for i, c in enumerate(before):
+        sizes[c] = shape[i]
+    for i, c in enumerate(after):
+        sizes[c] = shape[rank - len(after) + i]
+    ellipsis_dims = tuple(shape[len(before) : rank - len(after)]) if has_ellipsis else ()
+    return sizes, ellipsis_dims
+
+
+class EinsumDense(Layer):
+    """A dense layer given by an einsum equation between the input and a kernel.
+
+    Args:
+        equation: `"<input>,<kernel>-><output>"`, e.g. `"ab,bc->ac"` (a Dense layer) or
+            `"abc,cde->abde"`; one `...` may stand for leading (or trailing) input dims.
+        output_shape: the output shape without the batch dimension and the `...` dims; a
+            dim also present in the input may be None. An int means a 1-tuple.
+        activation: an activation (name or function); None is linear.
+        bias_axes: the output letters the bias spans (e.g. `"de"`), or None for no bias.
+        kernel_initializer, bias_initializer: initializers (names or objects).
+        kernel_regularizer, bias_regularizer: penalties added to the loss.
+        kernel_constraint, bias_constraint: projections applied after each update.
+        lora_rank, lora_alpha, gptq_unpacked_column_size, quantization_config: accepted for
+            Keras compatibility; LoRA and quantization are not implemented (a non-None value of
+            `lora_rank`, `gptq_unpacked_column_size` or `quantization_config` raises ValueError).
+
+    Example:
+        >>> layer = EinsumDense("abc,cd->abd", output_shape=(None, 8), bias_axes="d")
+        >>> layer(np.ones((2, 5, 3), "float32")).shape
+        (2, 5, 8)
+    """
+
+    def __init__(
+        self,
+        equation,
+        output_shape,
+        activation=None,
+        bias_axes=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        lora_rank=None,
+        lora_alpha=None,
+        gptq_unpacked_column_size=None,
+        quantization_config=None,
+        **kwargs,
+    ):
+        activity_regularizer = regularizers.get(kwargs.pop("activity_regularizer", None))
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        for arg, value in (
+            ("lora_rank", lora_rank),
+            ("gptq_unpacked_column_size", gptq_unpacked_column_size),
+            ("quantization_config", quantization_config),
+        ):
+            if value is not None:
+                raise ValueError(
+                    f"EinsumDense: {arg} is not supported by cornu yet; received {value!r}."
+                )
+        if not isinstance(equation, str) or not _EQUATION.match(equation.replace(" ", "")):
+            raise ValueError(
+                "EinsumDense: equation must look like 'ab,bc->ac' (input,kernel->output); "
+                f"received equation={equation!r}."
+            )
+        self.equation = equation.replace(" ", "")
+        in_spec, kernel_spec, out_spec = _EQUATION.match(self.equation).groups()
+        self._in = _split(in_spec, "input", equation)
+        self._kernel = _split(kernel_spec, "kernel", equation)
+        self._out = _split(out_spec, "output", equation)
+        if self._kernel[2]:
+            raise ValueError(
+                f"EinsumDense: the kernel part of equation {equation!r} cannot use '...'."
+            )
+        if isinstance(output_shape, int) and not isinstance(output_shape, bool):
+            output_shape = (output_shape,)
+        if not isinstance(output_shape, (list, tuple)) or not all(
+            d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0)
+            for d in output_shape
+        ):
+            raise ValueError(
+                "EinsumDense: output_shape must be an int or a tuple of ints/None; received "
+                f"output_shape={output_shape!r}."
+            )
+        self.partial_output_shape = tuple(output_shape)
+        out_letters = self._out[0] + self._out[1]
+        expected = len(self._named_output_letters())
+        if len(self.partial_output_shape) != expected:
+            raise ValueError(
+                f"EinsumDense: equation {equation!r} has {expected} output dims besides the "
+                f"batch{' and ellipsis' if self._out[2] else ''} dims, but output_shape "
+                f"{self.partial_output_shape} has {len(self.partial_output_shape)}."
+            )
+        if bias_axes is not None:
+            if not isinstance(bias_axes, str) or any(c not in out_letters for c in bias_axes):
+                raise ValueError(
+                    f"EinsumDense: bias_axes must be letters of the output spec "
+                    f"{out_spec!r}; received bias_axes={bias_axes!r}."
+                )
+        self.bias_axes = bias_axes
+        self.activation = activations.get(activation)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.supports_masking = True
+        self.full_output_shape = None
+
+    def _named_output_letters(self):
+        """The output letters `output_shape` describes: all but the batch letter, which is the
+        first one unless the output spec starts with `...` (then the batch is in the `...`)."""
+        before, after, _ = self._out
+        return (before + after)[1:] if before else after
+
+    def _letter_sizes(self, input_shape):
+        """Sizes of every letter (from the input, else from `output_shape`) and the ellipsis
+        dims."""
+        sizes, ellipsis_dims = _dims_of(self._in, input_shape, "input", self.equation)
+        before = self._out[0]
+        for c, given in zip(self._named_output_letters(), self.partial_output_shape):
+            if c in sizes:
+                if given is not None and sizes[c] is not None and given != sizes[c]:
+                    raise ValueError(
+                        f"EinsumDense: output_shape gives dim '{c}' size {given}, but the input "
+                        f"shape {tuple(input_shape)} has {sizes[c]} there (equation "
+                        f"{self.equation!r})."
+                    )
+            else:
+                if given is None:
+                    raise ValueError(
+                        f"EinsumDense: output dim '{c}' is not in the input, so output_shape "
+                        f"must give its size; received output_shape={self.partial_output_shape}."
+                    )
+                sizes[c] = given
+        if before and before[0] not in sizes:
+            raise ValueError(
+                f"EinsumDense: the output's first (batch) letter '{before[0]}' must appear in "
+                f"the input spec of equation {self.equation!r}."
+            )
+        return sizes, ellipsis_dims
+
+    def compute_output_shape(self, input_shape):
+        sizes, ellipsis_dims = self._letter_sizes(tuple(input_shape))
+        before, after, _ = self._out
+        return tuple(sizes[c] for c in before) + ellipsis_dims + tuple(sizes[c] for c in after)
+
+    def build(self, input_shape):
+        input_shape = tuple(input_shape)
+        sizes, ellipsis_dims = self._letter_sizes(input_shape)
+        kernel_letters = self._kernel[0]
+        kernel_shape = []
+        for c in kernel_letters:
+            size = sizes.get(c)
+            if size is None:
+                raise ValueError(
+                    f"EinsumDense: kernel dim '{c}' of equation {self.equation!r} needs a known "
+                    f"size (from the input or output_shape); input shape {input_shape}."
+                )
+            kernel_shape.append(size)
+        self.full_output_shape = self.compute_output_shape(input_shape)
+        self.kernel = self.add_weight(
+            shape=tuple(kernel_shape),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            name="kernel",
+        )
+        self.bias = None
+        if self.bias_axes:
+            self.bias = self.add_weight(
+                shape=self._bias_shape(sizes, len(ellipsis_dims)),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
+            )
+        self.built = True
+
+    def _bias_shape(self, sizes, ellipsis_rank):
+        """The bias spans the output from its first bias letter to the end, with size 1 on
+        the non-bias (and `...`) dims, so it broadcasts against the output."""
+        before, after, _ = self._out
+        dims = list(before) + [None] * ellipsis_rank + list(after)
+        start = min(i for i, c in enumerate(dims) if c is not None and c in self.bias_axes)
+        return tuple(
+            sizes[c] if c is not None and c in self.bias_axes else 1 for c in dims[start:]
+        )
+
+    def call(self, inputs, training=None):
+        x = ops.einsum(self.equation, inputs, self.kernel)
+        if self.bias is not None:
+            x = ops.add(x, self.bias)
+        if self.activation is not activations.linear:
+            x = self.activation(x)
+        return x
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "output_shape": list(self.partial_output_shape),
+            "equation": self.equation,
+            "activation": activations.serialize(self.activation),
+            "bias_axes": self.bias_axes,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": _maybe(regularizers.serialize, self.kernel_regularizer),
+            "bias_regularizer": _maybe(regularizers.serialize, self.bias_regularizer),
+            "activity_regularizer": _maybe(regularizers.serialize, self._activity_regularizer),
+            "kernel_constraint": _maybe(constraints.serialize, self.kernel_constraint),
+            "bias_constraint": _maybe(constraints.serialize, self.bias_constraint),
+            "quantization_config": None,
+        }
+
+
+def _maybe(serialize, value):
+    return None if value is None else serialize(value)

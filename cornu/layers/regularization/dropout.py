@@ -1,0 +1,99 @@
+"""`Dropout`: randomly zeroes inputs during training."""
+
+from cornu import ops
+from cornu.layers.layer import Layer
+
+
+class Dropout(Layer):
+    """During training, zeroes each entry with probability `rate` and scales the others by
+    `1 / (1 - rate)`, so the expected sum is unchanged; otherwise returns the input.
+
+    The layer draws its randomness from its own `cornu.random.SeedGenerator`, whose state is a
+    non-trainable variable of the layer, so it works inside `stateless_call` and `jax.jit`.
+
+    Args:
+        rate: the drop probability, in [0, 1].
+        noise_shape: the shape of the keep mask, broadcast against the input (None entries take
+            the input's size), e.g. `(batch, 1, features)` to drop whole features.
+        seed: an int seed for reproducibility.
+
+    Example:
+        >>> layer = Dropout(0.5, seed=1)
+        >>> layer(np.ones((2, 4), "float32"), training=True)   # zeros and 2.0s
+    """
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if (
+            not isinstance(rate, (int, float))
+            or isinstance(rate, bool)
+            or not 0 <= rate <= 1
+        ):
+            raise ValueError(
+                f"Dropout: rate must be a number in [0, 1]; received rate={rate!r}."
+            )
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            raise ValueError(f"Dropout: seed must be an int or None; received seed={seed!r}.")
+        if noise_shape is not None:
+            if not isinstance(noise_shape, (list, tuple)):
+                raise ValueError(
+                    "Dropout: noise_shape must be a tuple of ints/None; received "
+                    f"noise_shape={noise_shape!r}."
+                )
+            noise_shape = tuple(noise_shape)
+        self.rate = rate
+        self.noise_shape = noise_shape
+        self.seed = seed
+        self.seed_generator = None
+        if rate > 0:
+            from cornu.random import SeedGenerator
+
+            self.seed_generator = SeedGenerator(seed)
+            self._track(self.seed_generator.state)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0:
+            return inputs
+        if self.rate == 1:
+            return ops.zeros_like(inputs)
+        from cornu.random import dropout
+
+        noise_shape = self.noise_shape
+        if noise_shape is not None and len(noise_shape) != len(inputs.shape):
+            raise ValueError(
+                f"Dropout layer '{self.name}': noise_shape {noise_shape} has rank "
+                f"{len(noise_shape)}, but the input has shape {tuple(inputs.shape)}."
+            )
+        static = tuple(inputs.shape) if noise_shape is None else tuple(
+            inputs.shape[i] if d is None else d for i, d in enumerate(noise_shape)
+        )
+        if all(d is not None for d in static):
+            return dropout(inputs, self.rate, noise_shape=static, seed=self.seed_generator)
+        return self._dynamic_dropout(inputs, static)
+
+    def _dynamic_dropout(self, inputs, static):
+        """Dropout when some mask dims are only known at run time (a TF trace with a `None`
+        batch): the mask shape takes those dims from `ops.shape(inputs)`."""
+        from cornu import backend
+        from cornu.backend.common import dtypes
+        from cornu.random.seed_generator import draw_seed
+
+        dynamic = ops.shape(inputs)
+        shape = [dynamic[i] if d is None else d for i, d in enumerate(static)]
+        dtype = dtypes.standardize_dtype(inputs.dtype)
+        noise = backend.random.uniform(shape, 0.0, 1.0, dtype, draw_seed(self.seed_generator))
+        keep = ops.cast(ops.greater_equal(noise, self.rate), dtype)
+        return ops.multiply(keep, ops.true_divide(inputs, 1.0 - self.rate))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "rate": self.rate,
+            "seed": self.seed,
+            "noise_shape": list(self.noise_shape) if self.noise_shape is not None else None,
+        }
