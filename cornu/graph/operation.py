@@ -1,17 +1,13 @@
 """`Operation`: something callable on real tensors (eagerly) or on KerasTensors (symbolically)."""
 
-import re
-
 from cornu import backend, tree
 from cornu.backend.common import scopes
 from cornu.graph.keras_tensor import any_symbolic_tensors
 from cornu.graph.node import Node
+from cornu.utils.identifiers import snake_case
 
 
-def to_snake_case(name):
-    """`MultiHeadAttention` -> `multi_head_attention`."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+to_snake_case = snake_case  # `MultiHeadAttention` -> `multi_head_attention`
 
 
 def auto_name(prefix):

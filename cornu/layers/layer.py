@@ -21,6 +21,7 @@ from cornu.graph.node import Node
 from cornu.graph.operation import Operation, auto_name, to_snake_case
 from cornu.layers.input_spec import assert_input_compatibility
 from cornu.layers.tracking import TrackedDict, TrackedList
+from cornu.random.seed_generator import SeedGenerator
 
 _context = threading.local()  # `training` set by the outermost call, inherited by inner ones
 
@@ -110,6 +111,9 @@ class Layer(backend.LayerMixin, Operation):
         super().__setattr__(name, value)
 
     def _track(self, value):
+        if isinstance(value, SeedGenerator):
+            self._track(value.state)  # its state is the layer's (non-trainable) variable
+            return value
         if isinstance(value, backend.Variable):
             if all(v is not value for v in self._variables):
                 self._variables.append(value)
@@ -411,13 +415,11 @@ class Layer(backend.LayerMixin, Operation):
             training = outer_training
         if takes_training and training is not None:
             kwargs["training"] = training
-        mask = None
-        if (takes_mask or self.supports_masking) and args:
-            mask = kwargs.get("mask")
-            if mask is None:
-                mask = getattr(args[0], "_keras_mask", None)
-                if mask is not None and takes_mask:
-                    kwargs["mask"] = mask
+        mask = kwargs.get("mask") if takes_mask else kwargs.pop("mask", None)
+        if mask is None and (takes_mask or self.supports_masking) and args:
+            mask = getattr(args[0], "_keras_mask", None)
+            if mask is not None and takes_mask:
+                kwargs["mask"] = mask
         is_outermost = outer_training is None and training is not None
         if is_outermost:
             _context.training = training
@@ -576,7 +578,7 @@ class Layer(backend.LayerMixin, Operation):
 
 
 def _is_seed_state(variable):
-    return variable.name in ("seed_generator_state", "global_seed_generator")
+    return variable.name == "seed_generator_state"
 
 
 def _shape_of(x):

@@ -306,7 +306,9 @@ def _transpose_lengths(lengths, windows, strides, dilations, mode, output_paddin
             out = (
                 None if length is None else (length - 1) * s + extent - 2 * pad + output_padding[i]
             )
-            start = pad
+            # The full transposed output is (L-1)*s + extent long; crop its middle (TF's
+            # convention: the extra element of an odd crop comes off the end).
+            start = max(2 * pad - output_padding[i], 0) // 2
         result.append((out, start))
     return result
 

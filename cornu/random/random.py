@@ -10,15 +10,24 @@ from cornu.random.seed_generator import draw_seed
 
 
 def _shape(shape, fn):
+    """The shape as a tuple: ints, or scalar tensors for dimensions only known at run time
+    (inside tf.function); None dimensions are refused."""
+    dims = (shape,) if isinstance(shape, int) else shape
     try:
-        result = tuple(int(d) for d in ((shape,) if isinstance(shape, int) else shape))
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"random.{fn}: shape must be a tuple of ints; received {shape!r}."
-        ) from None
-    if any(d < 0 for d in result):
-        raise ValueError(f"random.{fn}: shape must be non-negative; received {shape!r}.")
-    return result
+        dims = tuple(dims)
+    except TypeError:
+        raise ValueError(f"random.{fn}: shape must be a tuple of ints; received {shape!r}.") from None
+    result = []
+    for d in dims:
+        if backend.is_tensor(d):
+            result.append(d)
+            continue
+        if isinstance(d, bool) or not hasattr(d, "__index__"):
+            raise ValueError(f"random.{fn}: shape must be a tuple of ints; received {shape!r}.")
+        if int(d) < 0:
+            raise ValueError(f"random.{fn}: shape must be non-negative; received {shape!r}.")
+        result.append(int(d))
+    return tuple(result)
 
 
 def _float_dtype(dtype, fn):
@@ -111,8 +120,9 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     if rate == 0:
         return inputs
     dtype = dtypes.standardize_dtype(inputs.dtype)
-    shape = tuple(inputs.shape) if noise_shape is None else tuple(
-        inputs.shape[i] if d is None else d for i, d in enumerate(noise_shape)
+    full = backend.shape(inputs)  # run-time sizes where static ones are unknown
+    shape = full if noise_shape is None else tuple(
+        full[i] if d is None else d for i, d in enumerate(noise_shape)
     )
     keep = ops.greater_equal(uniform(shape, dtype=dtype, seed=seed), rate)
     return ops.multiply(ops.cast(keep, dtype), ops.true_divide(inputs, 1.0 - rate))

@@ -10,9 +10,9 @@ import re
 
 
 def snake_case(name):
-    """`GlorotUniform` -> `glorot_uniform`."""
+    """`GlorotUniform` -> `glorot_uniform`, `Conv2D` -> `conv2d` (as Keras names layers)."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def build_table(classes, aliases=None):

@@ -97,8 +97,11 @@ def ref_conv_transpose(
             starts.append(0 if padding == "valid" else max(e - si, 0) // 2)
         else:
             pad = e // 2 if padding == "same" else 0
-            outs.append((L - 1) * si + e - 2 * pad + _as_tuple(output_padding, n)[i])
-            starts.append(pad)
+            extra = _as_tuple(output_padding, n)[i]
+            outs.append((L - 1) * si + e - 2 * pad + extra)
+            # TF's convention (what Keras's tensorflow backend gives): crop the middle of the
+            # full (L-1)*s + e output, the odd element coming off the end.
+            starts.append(max(2 * pad - extra, 0) // 2)
     full = np.pad(full, [(0, 0)] + [(0, max(st + o - f, 0)) for st, o, f in
                                     zip(starts, outs, full.shape[1:-1])] + [(0, 0)])  # fmt: skip
     out = full[(slice(None),) + tuple(slice(st, st + o) for st, o in zip(starts, outs))]

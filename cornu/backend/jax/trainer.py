@@ -53,7 +53,10 @@ class Trainer(BaseTrainer):
         (loss, (y_pred, non_trainable, metrics_vars)), grads = grad_fn(
             trainable, non_trainable, metrics_vars, x, y, sample_weight, training=True
         )
-        trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+        if trainable:
+            trainable, optimizer_vars = self.optimizer.stateless_apply(
+                optimizer_vars, grads, trainable
+            )
         logs, metrics_vars = self._metrics_logs(metrics_vars, x, y, y_pred, sample_weight)
         return logs, (trainable, non_trainable, optimizer_vars, metrics_vars)
 

@@ -15,8 +15,8 @@ class Trainer(BaseTrainer):
             y_pred = self(x, training=True)
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
         trainable = self.trainable_weights
-        grads = tape.gradient(loss, trainable)
-        self.optimizer.apply(grads, trainable)
+        if trainable:
+            self.optimizer.apply(tape.gradient(loss, trainable), trainable)
         self._update_loss_tracker(loss, x)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 

@@ -21,7 +21,8 @@ class Trainer(BaseTrainer):
         trainable = self._trainable_cache
         grads = [v.value.grad for v in trainable]
         with torch.no_grad():
-            self.optimizer.apply(grads, trainable)
+            if trainable:
+                self.optimizer.apply(grads, trainable)
             self._update_loss_tracker(loss, x)
             return self.compute_metrics(x, y, _detach(y_pred), sample_weight)
 

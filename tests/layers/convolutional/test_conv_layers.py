@@ -206,11 +206,6 @@ def test_matches_numpy_reference(cls, kwargs, shape, data_format):
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.xfail(
-    reason="ops.conv_transpose crops 'same' + output_padding at window // 2; Keras (TF's "
-    "convention) crops at (2 * (window // 2) - output_padding) // 2",
-    strict=False,
-)
 def test_conv_transpose_same_with_output_padding():
     test_matches_numpy_reference(
         layers.Conv1DTranspose,
