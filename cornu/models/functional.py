@@ -47,6 +47,20 @@ def _collect_nodes(outputs, inputs):
     return order
 
 
+def _input_masks(node, masks):
+    """The mask(s) of a node's first argument: one mask, or a list for a list of inputs
+    (None when no input carries a mask)."""
+    if not node.call_args:
+        return None
+    first = node.call_args[0]
+    if isinstance(first, KerasTensor):
+        return masks.get(id(first))
+    if isinstance(first, (list, tuple)):
+        found = [masks.get(id(t)) if isinstance(t, KerasTensor) else None for t in first]
+        return found if any(m is not None for m in found) else None
+    return None
+
+
 class Functional(Model):
     """A model built from `inputs` and `outputs` KerasTensors.
 
@@ -183,14 +197,14 @@ class Functional(Model):
 
             args = tree.map_structure(fill, node.call_args)
             kwargs = tree.map_structure(fill, node.call_kwargs)
+            in_mask = None
             if isinstance(op, Layer):
                 takes_training, takes_mask = op._call_flags
                 if takes_training and training is not None:
                     kwargs["training"] = training
-                if takes_mask and "mask" not in kwargs and node.input_tensors:
-                    in_mask = masks.get(id(node.input_tensors[0]))
-                    if in_mask is not None:
-                        kwargs["mask"] = in_mask
+                in_mask = _input_masks(node, masks)
+                if takes_mask and "mask" not in kwargs and in_mask is not None:
+                    kwargs["mask"] = in_mask
             if symbolic:
                 outputs = op.compute_output_spec(*args, **kwargs)
             else:
@@ -201,7 +215,6 @@ class Functional(Model):
             if isinstance(op, Layer) and (
                 op.supports_masking or type(op).compute_mask is not Layer.compute_mask
             ):
-                in_mask = masks.get(id(node.input_tensors[0])) if node.input_tensors else None
                 out_mask = op.compute_mask(args[0] if args else None, in_mask)
                 if out_mask is not None:
                     for kt, m in zip(node.outputs, tree.flatten(out_mask)):
