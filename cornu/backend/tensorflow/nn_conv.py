@@ -26,9 +26,16 @@ def conv(x, kernel, strides, padding, dilation, groups):
     return tf.concat([_conv(a, b, strides, dilation) for a, b in zip(xs, ks)], axis=-1)
 
 
-def max_pool(x, window, strides):
-    return tf.nn.max_pool(x, list(window), list(strides), "VALID")
+def _half_safe(pool):
+    """TF has no float16/bfloat16 CPU kernels for 3-D pooling: compute those in float32."""
+
+    def run(x, window, strides):
+        if len(window) == 3 and x.dtype in (tf.float16, tf.bfloat16):
+            return tf.cast(pool(tf.cast(x, tf.float32), list(window), list(strides), "VALID"), x.dtype)
+        return pool(x, list(window), list(strides), "VALID")
+
+    return run
 
 
-def avg_pool(x, window, strides):
-    return tf.nn.avg_pool(x, list(window), list(strides), "VALID")
+max_pool = _half_safe(tf.nn.max_pool)
+avg_pool = _half_safe(tf.nn.avg_pool)

@@ -3,6 +3,7 @@
 torch is channels-first: inputs are transposed in and out.
 """
 
+import torch
 import torch.nn.functional as F
 
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
@@ -38,4 +39,8 @@ def max_pool(x, window, strides):
 
 def avg_pool(x, window, strides):
     n = len(window)
+    if n == 3 and x.dtype in (torch.float16, torch.bfloat16):
+        # torch has no half-precision CPU kernel for 3-D average pooling.
+        out = _AVG_POOL[n](_to_first(x).float(), tuple(window), tuple(strides)).to(x.dtype)
+        return _to_last(out)
     return _to_last(_AVG_POOL[n](_to_first(x), tuple(window), tuple(strides)))
