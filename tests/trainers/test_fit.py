@@ -122,6 +122,8 @@ def test_fit_before_compile_and_unknown_names():
     with pytest.raises(ValueError, match="Unknown loss: 'mean_sqared_error'. Did you mean"):
         model.compile(optimizer="sgd", loss="mean_sqared_error")
         model.evaluate(X, Y, verbose=0)
+    with pytest.raises(ValueError, match="Unknown optimizer: 'adamm'. Did you mean: 'adam'"):
+        model.compile(optimizer="adamm", loss="mse")
     with pytest.raises(ValueError, match="Unknown metric: 'acuracy'"):
         model.compile(optimizer="sgd", loss="mse", metrics=["acuracy"])
         model.evaluate(X, Y, verbose=0)
