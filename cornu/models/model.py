@@ -93,3 +93,31 @@ class Model(_BackendTrainer, Layer):
 
     def build(self, input_shape=None):
         self.built = True
+
+    # -- saving (the formats live in cornu/saving) ----------------------------------------
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the model (architecture, weights, compile state) as a `.keras` file."""
+        from cornu.saving import saving_api
+
+        return saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True):
+        """Saves the weights to a `.weights.h5` file (Keras's layout)."""
+        from cornu.saving import saving_api
+
+        return saving_api.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads weights saved by `save_weights` (or a `.keras` / legacy `.h5` file)."""
+        from cornu.saving import saving_api
+
+        return saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs):
+        """The model's architecture as a JSON string (see `cornu.models.model_from_json`)."""
+        import json
+
+        from cornu.saving import serialization_lib
+
+        return json.dumps(serialization_lib.serialize_keras_object(self), **kwargs)
