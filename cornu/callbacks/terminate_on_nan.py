@@ -1,0 +1,31 @@
+"""`TerminateOnNaN`: stops training when the loss becomes NaN or infinite."""
+
+import math
+
+import numpy as np
+
+from cornu.callbacks.callback import Callback
+
+
+class TerminateOnNaN(Callback):
+    """Stops training (or raises, with `raise_error=True`) at the first batch whose loss is
+    NaN or infinite.
+
+    Args:
+        raise_error: raise a RuntimeError instead of setting `model.stop_training`.
+    """
+
+    def __init__(self, raise_error=False):
+        super().__init__()
+        self.raise_error = raise_error
+
+    def on_train_batch_end(self, batch, logs=None):
+        if not logs or "loss" not in logs:
+            return
+        loss = float(np.asarray(logs["loss"]))
+        if math.isnan(loss) or math.isinf(loss):
+            message = f"TerminateOnNaN: batch {batch} has an invalid loss ({loss})."
+            if self.raise_error:
+                raise RuntimeError(message + " Stopping training.")
+            print(message + " Terminating training.")
+            self.model.stop_training = True
