@@ -55,18 +55,11 @@ def _get_monitor(callback, name, logs):
 
 
 def _refresh_loop_state(model):
-    """After assigning a model's variables mid-loop, make the running loop see them.
-
-    The JAX trainer keeps the state outside the Variables while a loop runs; re-entering
-    the current loop mode rebuilds that state from the Variables. A no-op elsewhere.
-    """
-    if getattr(model, "_jax_state", None) is None or getattr(model, "_mode", None) is None:
-        return
-    stack = getattr(model, "_loop_stack", None)
-    if stack is None:
-        return
-    model._loop_begin(model._mode)
-    model._loop_stack.pop()
+    """After assigning a model's variables mid-loop, make the running loop see them (the JAX
+    trainer keeps its state outside the Variables while a loop runs)."""
+    refresh = getattr(model, "_loop_refresh", None)
+    if refresh is not None:
+        refresh()
 
 
 def _sync_from_loop(model):

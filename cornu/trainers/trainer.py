@@ -327,12 +327,15 @@ class Trainer:
         train_fn = self._make_train_function()
         self._loop_begin("train")
         callback_list.on_train_begin()
+        # A callback (BackupAndRestore) may resume from a later epoch.
+        initial_epoch = self.__dict__.pop("_resume_epoch", None) or initial_epoch
         epoch_logs = {}
         try:
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
-                self._loop_reset_metrics()
                 callback_list.on_epoch_begin(epoch)
+                # Callbacks may have changed variables (weights, learning rate) between epochs.
+                self._loop_refresh()
                 raw = None
                 for step, (bx, by, bsw) in enumerate(adapter.epoch_batches()):
                     if steps is not None and step >= steps:
@@ -514,7 +517,10 @@ class Trainer:
         pass
 
     def _loop_sync(self):
-        pass
+        """Writes a running loop's state to the Variables (JAX keeps it outside them)."""
+
+    def _loop_refresh(self):
+        """Re-reads the Variables into a running loop's state, after callbacks changed them."""
 
     def _loop_reset_metrics(self):
         pass

@@ -145,10 +145,10 @@ class VariableBase:
         return value
 
     def numpy(self):
-        """The value as a NumPy array (a copy)."""
+        """The value as a NumPy array (a copy: later updates of the variable do not show)."""
         from cornu.backend import convert_to_numpy
 
-        return convert_to_numpy(self.value)
+        return np.array(convert_to_numpy(self.value), copy=True)
 
     @property
     def shape(self):

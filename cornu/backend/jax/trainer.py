@@ -140,17 +140,25 @@ class Trainer(BaseTrainer):
             (getattr(self, "_mode", None), getattr(self, "_jax_state", None))
         )
         self._mode = mode
+        self._jax_state = self._read_state(mode)
+
+    def _read_state(self, mode):
+        """The loop state of `mode` read from the Variables."""
         trainable = _values(self.trainable_variables)
         non_trainable = _values(self.non_trainable_variables)
         if mode == "train":
-            self._jax_state = (
+            return (
                 trainable, non_trainable, _values(self.optimizer.variables),
                 _values(self.metrics_variables),
             )  # fmt: skip
-        elif mode == "test":
-            self._jax_state = (trainable, non_trainable, _values(self.metrics_variables))
-        else:
-            self._jax_state = (trainable, non_trainable)
+        if mode == "test":
+            return (trainable, non_trainable, _values(self.metrics_variables))
+        return (trainable, non_trainable)
+
+    def _loop_refresh(self):
+        mode = getattr(self, "_mode", None)
+        if mode is not None and getattr(self, "_jax_state", None) is not None:
+            self._jax_state = self._read_state(mode)
 
     def _loop_reset_metrics(self):
         state = getattr(self, "_jax_state", None)

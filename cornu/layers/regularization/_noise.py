@@ -1,0 +1,71 @@
+"""Shared helpers of the noise layers: argument checks and sampling with run-time shapes."""
+
+from cornu import backend, ops
+from cornu.backend.common import dtypes
+
+
+def check_rate(layer, rate, allow_one=True):
+    upper_ok = (lambda r: r <= 1) if allow_one else (lambda r: r < 1)
+    if (
+        not isinstance(rate, (int, float))
+        or isinstance(rate, bool)
+        or not (0 <= rate and upper_ok(rate))
+    ):
+        interval = "[0, 1]" if allow_one else "[0, 1)"
+        raise ValueError(f"{layer}: rate must be a number in {interval}; received rate={rate!r}.")
+    return rate
+
+
+def check_seed(layer, seed):
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise ValueError(f"{layer}: seed must be an int or None; received seed={seed!r}.")
+    return seed
+
+
+def make_seed_generator(layer, seed):
+    """A SeedGenerator whose state variable the layer tracks (a non-trainable variable that
+    is not one of its `weights`)."""
+    from cornu.random import SeedGenerator
+
+    generator = SeedGenerator(seed)
+    layer._track(generator.state)
+    return generator
+
+
+def noise_shape_for(inputs, noise_shape=None):
+    """The sample shape: `noise_shape` with None entries (or the whole shape when None) taken
+    from the input, using run-time sizes where the static size is unknown."""
+    static = tuple(inputs.shape)
+    if noise_shape is None:
+        noise_shape = (None,) * len(static)
+    if len(noise_shape) != len(static):
+        raise ValueError(
+            f"noise_shape {tuple(noise_shape)} has rank {len(noise_shape)}, but the input has "
+            f"shape {static}."
+        )
+    shape = [static[i] if d is None else d for i, d in enumerate(noise_shape)]
+    if any(d is None for d in shape):
+        dynamic = ops.shape(inputs)
+        shape = [dynamic[i] if d is None else d for i, d in enumerate(shape)]
+    return shape
+
+
+def _seed(generator):
+    from cornu.random.seed_generator import draw_seed
+
+    return draw_seed(generator)
+
+
+def normal(shape, mean, stddev, dtype, generator):
+    dtype = dtypes.standardize_dtype(dtype)
+    return backend.random.normal(shape, mean, stddev, dtype, _seed(generator))
+
+
+def uniform(shape, dtype, generator):
+    dtype = dtypes.standardize_dtype(dtype)
+    return backend.random.uniform(shape, 0.0, 1.0, dtype, _seed(generator))
+
+
+def keep_mask(shape, rate, dtype, generator):
+    """1.0 where a uniform draw is >= rate (kept), else 0.0, in `dtype`."""
+    return ops.cast(ops.greater_equal(uniform(shape, dtype, generator), rate), dtype)
