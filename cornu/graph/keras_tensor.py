@@ -5,6 +5,7 @@ inferred shape and dtype and records the graph node that made them.
 """
 
 from cornu.backend.common import dtypes, scopes
+from cornu.backend.common.operators import install_operators
 
 
 def _ops():
@@ -168,64 +169,11 @@ class KerasTensor:
         for i in range(self._shape[0]):
             yield self[i]
 
-    __hash__ = object.__hash__
-
-    def __getitem__(self, key):
-        return _ops().get_item(self, key)
-
-    def __neg__(self):
-        return _ops().negative(self)
-
     def __pos__(self):
         return self
 
-    def __abs__(self):
-        return _ops().absolute(self)
 
-    def __invert__(self):
-        return _ops().invert(self)
-
-
-def _binary(op_name, reflected=False):
-    if reflected:
-
-        def method(self, other):
-            return getattr(_ops(), op_name)(other, self)
-
-    else:
-
-        def method(self, other):
-            return getattr(_ops(), op_name)(self, other)
-
-    method.__name__ = op_name
-    return method
-
-
-_OPERATORS = {
-    "add": "add",
-    "sub": "subtract",
-    "mul": "multiply",
-    "truediv": "true_divide",
-    "floordiv": "floor_divide",
-    "mod": "mod",
-    "pow": "power",
-    "matmul": "matmul",
-    "and": "logical_and",
-    "or": "logical_or",
-    "xor": "logical_xor",
-}
-for _dunder, _op in _OPERATORS.items():
-    setattr(KerasTensor, f"__{_dunder}__", _binary(_op))
-    setattr(KerasTensor, f"__r{_dunder}__", _binary(_op, reflected=True))
-for _dunder, _op in {
-    "eq": "equal",
-    "ne": "not_equal",
-    "lt": "less",
-    "le": "less_equal",
-    "gt": "greater",
-    "ge": "greater_equal",
-}.items():
-    setattr(KerasTensor, f"__{_dunder}__", _binary(_op))
+install_operators(KerasTensor, lambda tensor: tensor)
 
 
 def is_keras_tensor(x):

@@ -9,6 +9,7 @@ paths, autocast) lives here once.
 import numpy as np
 
 from cornu.backend.common import dtypes, scopes
+from cornu.backend.common.operators import install_operators
 
 
 def _ops():
@@ -243,64 +244,11 @@ class VariableBase:
     def __index__(self):
         return int(self.numpy())
 
-    __hash__ = object.__hash__
-
-    def __getitem__(self, key):
-        return _ops().get_item(self.value, key)
-
-    def __neg__(self):
-        return _ops().negative(self.value)
-
     def __pos__(self):
         return self.value
 
-    def __abs__(self):
-        return _ops().absolute(self.value)
 
-    def __invert__(self):
-        return _ops().invert(self.value)
-
-
-def _binary(op_name, reflected=False):
-    if reflected:
-
-        def method(self, other):
-            return getattr(_ops(), op_name)(other, self.value)
-
-    else:
-
-        def method(self, other):
-            return getattr(_ops(), op_name)(self.value, other)
-
-    method.__name__ = op_name
-    return method
-
-
-_OPERATORS = {
-    "add": "add",
-    "sub": "subtract",
-    "mul": "multiply",
-    "truediv": "true_divide",
-    "floordiv": "floor_divide",
-    "mod": "mod",
-    "pow": "power",
-    "matmul": "matmul",
-    "and": "logical_and",
-    "or": "logical_or",
-    "xor": "logical_xor",
-}
-for _dunder, _op in _OPERATORS.items():
-    setattr(VariableBase, f"__{_dunder}__", _binary(_op))
-    setattr(VariableBase, f"__r{_dunder}__", _binary(_op, reflected=True))
-for _dunder, _op in {
-    "eq": "equal",
-    "ne": "not_equal",
-    "lt": "less",
-    "le": "less_equal",
-    "gt": "greater",
-    "ge": "greater_equal",
-}.items():
-    setattr(VariableBase, f"__{_dunder}__", _binary(_op))
+install_operators(VariableBase, lambda variable: variable.value)
 
 
 def _standardize_shape(shape, name):
