@@ -9,3 +9,4 @@ from cornu.saving.object_registration import (
     register_keras_serializable,
 )
 from cornu.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
+from cornu.saving.saving_api import load_model, load_weights, save_model, save_weights

@@ -1,0 +1,147 @@
+"""The `.keras` archive: a zip holding `metadata.json`, `config.json` and `model.weights.h5`.
+
+`config.json` is the model's `serialize_keras_object` config plus its `compile_config`;
+`metadata.json` records the Keras version the format follows and the save date.
+"""
+
+import datetime
+import io
+import json
+import warnings
+import zipfile
+
+import h5py
+
+from cornu.saving import object_registration, serialization_lib, weights_h5
+
+KERAS_VERSION = "3.15.1"  # the Keras release whose file format cornu writes
+CONFIG_FILE = "config.json"
+METADATA_FILE = "metadata.json"
+WEIGHTS_FILE = "model.weights.h5"
+
+
+def _serialize_compile_config(model):
+    config = getattr(model, "_compile_config", None)
+    if not getattr(model, "compiled", False) or config is None:
+        return {}
+    result = {}
+    for key, value in config.items():
+        if key == "optimizer" and getattr(model, "optimizer", None) is not None:
+            value = model.optimizer
+        result[key] = serialization_lib.serialize_keras_object(value)
+    return result
+
+
+def _build_config(model):
+    """Keras records `{"input_shape": None}` for Functional models (their Inputs fix the
+    shapes) and the input batch shape for Sequential ones."""
+    from cornu.models.functional import Functional
+    from cornu.models.sequential import Sequential
+
+    if isinstance(model, Sequential):
+        shape = model._input_batch_shape()
+        return {"input_shape": list(shape) if shape is not None else None}
+    if isinstance(model, Functional):
+        return {"input_shape": None}
+    built = model.get_build_config() if hasattr(model, "get_build_config") else None
+    return built if built is not None else {"input_shape": None}
+
+
+def model_config(model):
+    """The `config.json` content for `model`."""
+    config = serialization_lib.serialize_keras_object(model)
+    if config.get("class_name") == "Sequential" and config.get("module") == "keras.models":
+        config["module"] = "keras"  # where Keras 3 records Sequential
+    if "build_config" not in config and getattr(model, "built", False):
+        config["build_config"] = _build_config(model)
+    config["compile_config"] = _serialize_compile_config(model)
+    return config
+
+
+def write_archive(model, fileobj):
+    """Writes the `.keras` zip of `model` into the binary file object `fileobj`."""
+    metadata = {
+        "keras_version": KERAS_VERSION,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+    }
+    config_text = json.dumps(model_config(model))
+    weights = io.BytesIO()
+    with h5py.File(weights, "w") as h5file:
+        weights_h5.save_weights_to_h5(model, h5file)
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr(METADATA_FILE, json.dumps(metadata))
+        archive.writestr(CONFIG_FILE, config_text)
+        archive.writestr(WEIGHTS_FILE, weights.getvalue())
+
+
+def _fail(source, what):
+    raise ValueError(f"Cannot load '{source}' as a .keras file: {what}")
+
+
+def read_archive(fileobj, source):
+    """(config dict, metadata dict, weights bytes) of a `.keras` zip; ValueError if broken."""
+    try:
+        archive = zipfile.ZipFile(fileobj, "r")
+    except zipfile.BadZipFile as error:
+        _fail(source, f"it is not a valid zip archive ({error}); the file may be truncated or "
+              "in another format.")  # fmt: skip
+    with archive:
+        names = set(archive.namelist())
+        missing = [n for n in (CONFIG_FILE, WEIGHTS_FILE) if n not in names]
+        if missing:
+            _fail(source, f"the archive lacks {missing} (it holds {sorted(names)}).")
+        try:
+            config_text = archive.read(CONFIG_FILE)
+            weights = archive.read(WEIGHTS_FILE)
+            metadata_text = archive.read(METADATA_FILE) if METADATA_FILE in names else b"{}"
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            _fail(source, f"a member of the archive is corrupted ({error}).")
+    try:
+        config = json.loads(config_text)
+        metadata = json.loads(metadata_text)
+    except (ValueError, UnicodeDecodeError) as error:
+        _fail(source, f"{CONFIG_FILE} or {METADATA_FILE} is not valid JSON ({error}).")
+    if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
+        _fail(source, f"{CONFIG_FILE} is not a model config (no 'class_name'/'config').")
+    return config, metadata, weights
+
+
+def open_weights(weights_bytes, source):
+    try:
+        return h5py.File(io.BytesIO(weights_bytes), "r")
+    except OSError as error:
+        _fail(source, f"{WEIGHTS_FILE} is not a readable HDF5 file ({error}).")
+
+
+def compile_from_config(model, compile_config, custom_objects=None):
+    """Compiles `model` from a serialized compile config; warns instead of failing."""
+    from cornu import optimizers
+
+    kwargs = {}
+    with object_registration.CustomObjectScope(custom_objects or {}):
+        for key, value in compile_config.items():
+            if key == "optimizer_config":
+                key = "optimizer"
+            if key == "optimizer" and isinstance(value, dict):
+                value = optimizers.deserialize(value) if hasattr(optimizers, "deserialize") else (
+                    serialization_lib.deserialize_keras_object(value, custom_objects)
+                )
+            elif key in ("loss", "metrics", "weighted_metrics", "loss_weights"):
+                value = serialization_lib.deserialize_keras_object(value, custom_objects)
+            kwargs[key] = value
+    import inspect
+
+    accepted = set(inspect.signature(model.compile).parameters)
+    kwargs = {k: v for k, v in kwargs.items() if k in accepted}
+    if kwargs.get("optimizer") is None:
+        kwargs.pop("optimizer", None)
+    try:
+        model.compile(**kwargs)
+    except Exception as error:  # a custom loss that cannot be rebuilt must not block loading
+        warnings.warn(
+            f"The model was loaded but could not be compiled from its saved compile config "
+            f"({type(error).__name__}: {error}); compile it yourself.",
+            stacklevel=3,
+        )
+        return False
+    return True

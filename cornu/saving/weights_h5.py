@@ -1,0 +1,337 @@
+"""`.weights.h5` files in the Keras 3 layout.
+
+Every layer gets a group; its own variables (not its sub-layers') are the datasets
+`vars/0`, `vars/1`, ... in creation order, and the `vars` group carries the layer's name as
+the attribute `name`. A model's layers live under `layers/<snake_case class name>` (with `_1`,
+`_2`, ... for repeated classes, in `model.layers` order); the sub-layers of a plain layer live
+under the attribute that holds them (`cell`, `forward_layer`, `query_dense`, ...). A compiled
+model's optimizer variables are `optimizer/vars/<i>`.
+"""
+
+import re
+import warnings
+
+import numpy as np
+
+_SKIPPED_ATTRIBUTES = {
+    "_layers", "_stack", "_functional", "_graph_layers", "_tracked_metrics", "_inbound_nodes",
+    "_outbound_nodes", "_modules", "_parameters", "_buffers", "_compile_metrics",
+    "_compile_loss", "_loss_tracker", "optimizer",
+}  # fmt: skip
+
+
+def snake_case(name):
+    """`"GlobalAveragePooling1D"` -> `"global_average_pooling1d"` (Keras's naming of groups)."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _is_model(layer):
+    from cornu.models.model import Model
+
+    return isinstance(layer, Model)
+
+
+def _own_variables(layer):
+    from cornu.layers.layer import _is_seed_state
+
+    return [v for v in getattr(layer, "_variables", []) if not _is_seed_state(v)]
+
+
+def _container_children(prefix, layers, used=None):
+    used = {} if used is None else used
+    children = []
+    for layer in layers:
+        base = snake_case(type(layer).__name__)
+        count = used.get(base, 0)
+        used[base] = count + 1
+        children.append((f"{prefix}/{base}" if count == 0 else f"{prefix}/{base}_{count}", layer))
+    return children
+
+
+def _attribute_children(layer):
+    """(group name, sub-layer) pairs of a plain layer, from the attributes holding them."""
+    from cornu.layers.layer import Layer
+
+    candidates = {}
+    for name, value in vars(layer).items():
+        if name not in _SKIPPED_ATTRIBUTES and not name.startswith("__"):
+            candidates.setdefault(name, value)
+    modules = vars(layer).get("_modules") or {}
+    reachable = set()
+    for value in candidates.values():
+        items = value if isinstance(value, (list, tuple)) else [value]
+        reachable.update(id(v) for v in items if isinstance(v, Layer))
+    # torch also registers each tracked sub-layer under its layer name (an alias); the
+    # attribute holding it names it instead.
+    aliases = []
+    for name, value in modules.items():
+        if not isinstance(value, Layer):
+            continue
+        base = value.name.replace(".", "_")
+        if name == base or re.fullmatch(re.escape(base) + r"_\d+", name):
+            aliases.append((name, value))
+        else:
+            candidates.setdefault(name, value)
+            reachable.add(id(value))
+    for name, value in aliases:
+        if id(value) not in reachable:
+            candidates.setdefault(name, value)
+    for name in dir(type(layer)):  # public properties exposing sub-layers (`key_dense`)
+        if name.startswith("_") or name in candidates or name in _SKIPPED_ATTRIBUTES:
+            continue
+        if not isinstance(getattr(type(layer), name, None), property):
+            continue
+        try:
+            value = getattr(layer, name)
+        except Exception:  # a property that needs state the layer lacks: not a sub-layer
+            continue
+        if isinstance(value, Layer):
+            candidates[name] = value
+    children, seen = [], set()
+
+    # Public names first, so a sub-layer also exposed as a property is saved under it.
+    for name in sorted(candidates, key=lambda n: (n.startswith("_"), n)):
+        value = candidates[name]
+        if isinstance(value, Layer) and value is not layer:
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            children.append((name, value))
+        elif isinstance(value, (list, tuple)) and value and all(
+            isinstance(v, Layer) for v in value
+        ):
+            fresh = [v for v in value if id(v) not in seen and v is not layer]
+            seen.update(id(v) for v in fresh)
+            children.extend(_container_children(name, fresh))
+    rest = [sub for sub in getattr(layer, "_layers", []) if id(sub) not in seen]
+    children.extend(_container_children("layers", rest))
+    return children
+
+
+def keras_layer_order(model):
+    """A Functional model's layers in Keras's order: by decreasing depth in the graph (the
+    inputs deepest), ties in the order a depth-first walk from the outputs meets them. The
+    group names of the saved layers (`dense`, `dense_1`, ...) follow this order."""
+    from cornu.layers.layer import Layer
+
+    nodes = list(model._nodes)
+    own = {id(n) for n in nodes}
+    depth = {}
+    for node in reversed(nodes):  # children before parents
+        d = depth.setdefault(id(node), 0)
+        if node.is_input:
+            continue
+        for tensor in node.input_tensors:
+            history = tensor._keras_history
+            parent = history.operation._inbound_nodes[history.node_index]
+            if id(parent) in own:
+                depth[id(parent)] = max(depth.get(id(parent), 0), d + 1)
+    op_depth, op_index, ops = {}, {}, {}
+    for i, node in enumerate(nodes):
+        op = node.operation
+        ops.setdefault(id(op), op)
+        op_index.setdefault(id(op), i)
+        op_depth[id(op)] = max(op_depth.get(id(op), 0), depth[id(node)])
+    ordered = sorted(ops.values(), key=lambda op: (-op_depth[id(op)], op_index[id(op)]))
+    ordered = [op for op in ordered if isinstance(op, Layer)]
+    seen = {id(op) for op in ordered}
+    return ordered + [layer for layer in model.layers if id(layer) not in seen]
+
+
+def _model_layers(model):
+    from cornu.models.functional import Functional
+
+    if isinstance(model, Functional) and getattr(model, "_nodes", None) is not None:
+        try:
+            return keras_layer_order(model)
+        except (AttributeError, IndexError, KeyError):
+            return list(model.layers)
+    return list(model.layers)
+
+
+def children(layer):
+    """The (relative group path, sub-layer) pairs saved under `layer`."""
+    if _is_model(layer):
+        return _container_children("layers", _model_layers(layer))
+    return _attribute_children(layer)
+
+
+def walk(layer, path="", visited=None):
+    """Yields (group path, layer) for `layer` and every sub-layer, each once."""
+    visited = set() if visited is None else visited
+    if id(layer) in visited:
+        return
+    visited.add(id(layer))
+    yield path, layer
+    for name, sub in children(layer):
+        yield from walk(sub, f"{path}/{name}" if path else name, visited)
+
+
+def _join(path, leaf):
+    return f"{path}/{leaf}" if path else leaf
+
+
+def save_weights_to_h5(model, h5file):
+    """Writes `model`'s variables (and its optimizer's) into an open, writable h5py File."""
+    for path, layer in walk(model):
+        group = h5file.require_group(_join(path, "vars"))
+        group.attrs["name"] = layer.name
+        for i, variable in enumerate(_own_variables(layer)):
+            group.create_dataset(str(i), data=np.asarray(variable.numpy()))
+    if "layers" not in h5file:
+        h5file.create_group("layers")
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and getattr(optimizer, "variables", None) is not None:
+        group = h5file.require_group("optimizer/vars")
+        group.attrs["name"] = optimizer.name
+        for i, variable in enumerate(optimizer.variables):
+            group.create_dataset(str(i), data=np.asarray(variable.numpy()))
+
+
+def _describe(source):
+    return f" in '{source}'" if source else ""
+
+
+def _read_vars(group):
+    keys = sorted((k for k in group.keys() if k.isdigit()), key=int)
+    return [np.asarray(group[k]) for k in keys]
+
+
+def _layer_groups_by_name(h5file, parent_path):
+    """{layer name stored in `vars.attrs["name"]`: group path} for a model's children."""
+    found = {}
+    container = h5file.get(_join(parent_path, "layers"))
+    if container is None:
+        return found
+    for key in container.keys():
+        vars_group = container[key].get("vars")
+        if vars_group is not None and "name" in vars_group.attrs:
+            name = vars_group.attrs["name"]
+            name = name.decode() if isinstance(name, bytes) else str(name)
+            found.setdefault(name, _join(parent_path, f"layers/{key}"))
+    return found
+
+
+def load_weights_from_h5(model, h5file, skip_mismatch=False, source=None):
+    """Assigns the variables stored in an open h5py File to `model` (and its optimizer).
+
+    Layers are found by their group path (falling back on the layer name the file records
+    for a model's layers); variables are matched by position within each layer.
+
+    Raises:
+        ValueError: a layer's variables are missing or do not match in number or shape (the
+            message names the layer and both shapes), unless `skip_mismatch=True`, which skips
+            such layers with a warning.
+    """
+    if "layers" not in h5file and "vars" not in h5file:
+        raise ValueError(
+            f"The file{_describe(source)} is not a Keras .weights.h5 file: it has no 'layers' "
+            f"or 'vars' group (found {sorted(h5file.keys())})."
+        )
+    assignments = []
+    _collect(model, "", h5file, skip_mismatch, source, assignments, set())
+    optimizer_assign = _optimizer_values(model, h5file, skip_mismatch, source)
+    for variable, value in assignments:
+        variable.assign(value)
+    if optimizer_assign is not None:
+        optimizer, store = optimizer_assign
+        optimizer.load_own_variables(store)
+
+
+def _collect(layer, path, h5file, skip_mismatch, source, out, visited):
+    if id(layer) in visited:
+        return
+    visited.add(id(layer))
+    _match_layer(layer, path, h5file, skip_mismatch, source, out)
+    by_name = _layer_groups_by_name(h5file, path) if _is_model(layer) else {}
+    for name, sub in children(layer):
+        sub_path = _join(path, name)
+        stored = by_name.get(sub.name)
+        if stored is not None and stored != sub_path:
+            sub_path = stored
+        elif sub_path not in h5file:
+            sub_path = _alternative_path(h5file, path, name) or sub_path
+        _collect(sub, sub_path, h5file, skip_mismatch, source, out, visited)
+
+
+def _alternative_path(h5file, parent, name):
+    """A sub-layer held as `_key_dense` may be saved as `key_dense` (Keras exposes such
+    sub-layers as public properties), and the other way round."""
+    head, _, last = name.rpartition("/")
+    other = last[1:] if last.startswith("_") else f"_{last}"
+    candidate = _join(parent, f"{head}/{other}" if head else other)
+    return candidate if candidate in h5file else None
+
+
+def _mismatch(message, skip_mismatch):
+    if skip_mismatch:
+        warnings.warn(f"{message} Skipping this layer (skip_mismatch=True).", stacklevel=4)
+        return
+    raise ValueError(message)
+
+
+def _match_layer(layer, path, h5file, skip_mismatch, source, out):
+    variables = _own_variables(layer)
+    group = h5file.get(_join(path, "vars"))
+    where = path or "<top level>"
+    if group is None:
+        if variables:
+            _mismatch(
+                f"Layer '{layer.name}' has {len(variables)} variable(s) but the file"
+                f"{_describe(source)} has no group '{_join(path, 'vars')}'.",
+                skip_mismatch,
+            )
+        return
+    values = _read_vars(group)
+    if len(values) != len(variables):
+        _mismatch(
+            f"Layer '{layer.name}' (group '{where}') expects {len(variables)} variable(s) but "
+            f"the file{_describe(source)} holds {len(values)}: model shapes "
+            f"{[tuple(v.shape) for v in variables]}, file shapes "
+            f"{[tuple(v.shape) for v in values]}."
+            + ("" if getattr(layer, "built", True) else
+               " The layer is not built: build the model (or call it once) before loading."),
+            skip_mismatch,
+        )
+        return
+    for i, (variable, value) in enumerate(zip(variables, values)):
+        if tuple(variable.shape) != tuple(value.shape):
+            _mismatch(
+                f"Layer '{layer.name}' (group '{where}'): variable {i} ('{variable.name}') has "
+                f"shape {tuple(variable.shape)} in the model but {tuple(value.shape)} in the "
+                f"file{_describe(source)}.",
+                skip_mismatch,
+            )
+            return
+    out.extend(zip(variables, values))
+
+
+def _optimizer_values(model, h5file, skip_mismatch, source):
+    group = h5file.get("optimizer/vars")
+    optimizer = getattr(model, "optimizer", None)
+    if group is None or optimizer is None:
+        return None
+    values = _read_vars(group)
+    if len(values) != len(optimizer.variables) and not getattr(optimizer, "built", False):
+        trainable = model.trainable_variables
+        if trainable:
+            optimizer.build(trainable)
+    if len(values) != len(optimizer.variables):
+        warnings.warn(
+            f"Skipping the optimizer state{_describe(source)}: the file holds {len(values)} "
+            f"variable(s) but the {type(optimizer).__name__} has {len(optimizer.variables)}.",
+            stacklevel=3,
+        )
+        return None
+    for i, (variable, value) in enumerate(zip(optimizer.variables, values)):
+        if tuple(variable.shape) != tuple(value.shape):
+            message = (
+                f"Optimizer variable {i} ('{variable.name}') has shape {tuple(variable.shape)} "
+                f"but {tuple(value.shape)} in the file{_describe(source)}."
+            )
+            if skip_mismatch:
+                warnings.warn(message + " Skipping the optimizer state.", stacklevel=3)
+                return None
+            raise ValueError(message)
+    return optimizer, {str(i): v for i, v in enumerate(values)}
