@@ -54,13 +54,25 @@ def _serialize_value(value, mapping):
     return serialization_lib.serialize_keras_object(value)
 
 
+_OP_FAMILIES = {"nn_conv": "nn", "core_updates": "core", "elementwise_math": "numpy"}
+
+
+def _op_class_name(fn_name):
+    """`not_equal` -> `NotEqual` (Keras names its op classes this way)."""
+    return "".join(part[:1].upper() + part[1:] for part in fn_name.split("_"))
+
+
 def _serialize_operation(op):
+    """A `cornu.ops` call in the graph, written as Keras writes its op classes."""
     if isinstance(op, OpCall):
+        parts = op.fn.__module__.split(".")  # cornu.ops[.numpy].<family module>
+        family = "numpy" if "numpy" in parts else _OP_FAMILIES.get(parts[-1], parts[-1])
+        class_name = _op_class_name(op.fn.__name__)
         return {
-            "module": "cornu.ops",
-            "class_name": "OpCall",
-            "config": {"name": op.name, "op": op.fn.__name__},
-            "registered_name": None,
+            "module": f"keras.src.ops.{family}",
+            "class_name": class_name,
+            "config": {"name": op.name},
+            "registered_name": class_name,
         }
     return serialization_lib.serialize_keras_object(op)
 
@@ -99,19 +111,39 @@ def get_functional_config(model):
 
 
 def _deserialize_operation(entry, custom_objects):
-    if entry.get("class_name") == "OpCall":
-        from cornu import ops
-
-        name = entry["config"]["op"]
-        fn = getattr(ops, name, None)
-        if fn is None:
-            raise ValueError(f"The config uses op '{name}', which cornu.ops does not have.")
-        op = OpCall(fn.eager, fn.spec)
-        op.name = entry["config"]["name"]
-        return op
+    if (entry.get("module") or "").startswith("keras.src.ops"):
+        return _op_from_config(entry)
     config = {k: v for k, v in entry.items() if k not in ("name", "inbound_nodes")}
     config.pop("build_config", None)  # built by replaying the graph below
     return serialization_lib.deserialize_keras_object(config, custom_objects)
+
+
+def _op_from_config(entry):
+    """An OpCall for a Keras op class entry (`NotEqual` -> `cornu.ops.not_equal`); static
+    arguments stored in its config are bound to the op."""
+    import functools
+
+    from cornu import ops
+    from cornu.utils.identifiers import snake_case
+
+    class_name = entry["class_name"]
+    family = entry["module"].rsplit(".", 1)[-1]
+    name = snake_case(class_name)
+    namespace = ops.image if family == "image" else ops
+    fn = getattr(namespace, name, None)
+    if fn is None or not hasattr(fn, "eager"):
+        raise ValueError(
+            f"The model config uses the op {class_name} ({entry['module']}), which cornu.ops "
+            f"does not have (looked for cornu.ops.{name})."
+        )
+    static = {k: v for k, v in (entry.get("config") or {}).items() if k != "name"}
+    eager, spec = fn.eager, fn.spec
+    if static:
+        eager = functools.update_wrapper(functools.partial(fn.eager, **static), fn.eager)
+        spec = functools.partial(fn.spec, **static) if fn.spec is not None else None
+    op = OpCall(eager, spec)
+    op.name = (entry.get("config") or {}).get("name", entry.get("name", op.name))
+    return op
 
 
 def functional_from_config(cls, config, custom_objects=None):

@@ -102,11 +102,13 @@ class Model(_BackendTrainer, Layer):
 
         return saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
-    def save_weights(self, filepath, overwrite=True):
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
         """Saves the weights to a `.weights.h5` file (Keras's layout)."""
         from cornu.saving import saving_api
 
-        return saving_api.save_weights(self, filepath, overwrite=overwrite)
+        return saving_api.save_weights(
+            self, filepath, overwrite=overwrite, max_shard_size=max_shard_size
+        )
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Loads weights saved by `save_weights` (or a `.keras` / legacy `.h5` file)."""
