@@ -1,0 +1,132 @@
+"""`GRUCell` and `GRU`: gated recurrent unit with gates in the order z, r, h."""
+
+from cornu import activations, ops
+from cornu.layers.recurrent.rnn import RNN
+from cornu.layers.recurrent.simple_rnn import (
+    SimpleRNN,
+    _CellBase,
+    _init_rnn_layer,
+    _rnn_layer_config,
+    add_cell_properties,
+)
+
+
+class GRUCell(_CellBase):
+    """One GRU step (Cho et al., 2014).
+
+    With `x @ kernel` split into (z, r, h) blocks: `z = sig(x_z + h @ R_z)`,
+    `r = sig(x_r + h @ R_r)`, and the candidate `hh = act(x_h + r * (h @ R_h + b_rec_h))` when
+    `reset_after` (the default, bias shape `(2, 3 * units)`: input bias then recurrent bias), or
+    `hh = act(x_h + (r * h) @ R_h)` otherwise (bias `(3 * units,)`). Output
+    `h' = z * h + (1 - z) * hh`.
+
+    Args:
+        units: the state size.
+        activation: default "tanh"; recurrent_activation: default "sigmoid".
+        reset_after: apply the reset gate after the recurrent matmul.
+        implementation: accepted for Keras compatibility (1 or 2).
+        The other arguments are those of `SimpleRNNCell`.
+
+    Example:
+        >>> out, states = GRUCell(4)(np.ones((2, 3), "float32"), [np.zeros((2, 4), "float32")])
+    """
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        reset_after=True,
+        implementation=2,
+        **kwargs,
+    ):
+        super().__init__(
+            units,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            **kwargs,
+        )
+        if implementation not in (1, 2):
+            raise ValueError(
+                f"GRUCell: implementation must be 1 or 2; received implementation="
+                f"{implementation!r}."
+            )
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.reset_after = bool(reset_after)
+        self.implementation = implementation
+
+    def build(self, input_shape):
+        input_dim = self._input_dim(type(self).__name__, input_shape)
+        bias_shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+        self._weights(input_dim, 3, bias_shape)
+        self.built = True
+
+    def call(self, inputs, states, training=False):
+        h_prev = states[0] if isinstance(states, (list, tuple)) else states
+        dp, rec = self._dropout_masks(inputs, [h_prev], training)
+        if dp is not None:
+            inputs = inputs * dp
+        h_in = h_prev * rec if rec is not None else h_prev
+        u = self.units
+        x = ops.matmul(inputs, self.kernel)
+        if self.bias is not None:
+            x = x + (self.bias[0] if self.reset_after else self.bias)
+        rk = self.recurrent_kernel
+        if self.reset_after:
+            inner = ops.matmul(h_in, rk)
+            if self.bias is not None:
+                inner = inner + self.bias[1]
+            z = self.recurrent_activation(x[:, :u] + inner[:, :u])
+            r = self.recurrent_activation(x[:, u : 2 * u] + inner[:, u : 2 * u])
+            hh = self.activation(x[:, 2 * u :] + r * inner[:, 2 * u :])
+        else:
+            inner = ops.matmul(h_in, rk[:, : 2 * u])
+            z = self.recurrent_activation(x[:, :u] + inner[:, :u])
+            r = self.recurrent_activation(x[:, u : 2 * u] + inner[:, u:])
+            hh = self.activation(x[:, 2 * u :] + ops.matmul(r * h_in, rk[:, 2 * u :]))
+        h = z * h_prev + (1 - z) * hh
+        return h, [h]
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "recurrent_activation": activations.serialize(self.recurrent_activation),
+            "reset_after": self.reset_after,
+            "implementation": self.implementation,
+        }
+
+
+class GRU(RNN):
+    """A gated recurrent unit layer over a sequence.
+
+    Args: those of `GRUCell` plus those of `RNN` (return_sequences, return_state, go_backwards,
+    stateful, unroll, zero_output_for_mask) and activity_regularizer.
+
+    Example:
+        >>> GRU(4, return_sequences=True)(np.ones((2, 5, 3), "float32")).shape
+        (2, 5, 4)
+    """
+
+    _cell_class = GRUCell
+    _cell_args = SimpleRNN._cell_args + ("recurrent_activation", "reset_after", "implementation")
+
+    def __init__(self, units, *args, **kwargs):
+        kwargs.pop("use_cudnn", None)
+        _init_rnn_layer(self, units, args, kwargs)
+
+    def get_config(self):
+        return _rnn_layer_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        return cls(**config)
+
+
+add_cell_properties(GRU)

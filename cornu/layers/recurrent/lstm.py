@@ -1,0 +1,145 @@
+"""`LSTMCell` and `LSTM`: long short-term memory with gates in the order i, f, c, o."""
+
+from cornu import activations, ops
+from cornu.layers.recurrent.rnn import RNN
+from cornu.layers.recurrent.simple_rnn import (
+    SimpleRNN,
+    _CellBase,
+    _init_rnn_layer,
+    _rnn_layer_config,
+    add_cell_properties,
+)
+
+
+class LSTMCell(_CellBase):
+    """One LSTM step. With `z = x @ kernel + h @ recurrent_kernel + bias` split into four blocks
+    (i, f, c, o): `c' = sig(f) * c + sig(i) * act(c_blk)`, `h' = sig(o) * act(c')`.
+
+    Args:
+        units: the state size.
+        activation: default "tanh"; recurrent_activation: for the gates, default "sigmoid".
+        unit_forget_bias: initialize the forget-gate bias to ones (the others use
+            bias_initializer).
+        implementation: accepted for Keras compatibility (1 or 2; same results).
+        The other arguments are those of `SimpleRNNCell`.
+
+    The states are `[h, c]`; kernel `(input_dim, 4 * units)`, recurrent_kernel
+    `(units, 4 * units)`, bias `(4 * units,)`.
+
+    Example:
+        >>> cell = LSTMCell(4)
+        >>> h, (h, c) = cell(np.ones((2, 3), "float32"), [np.zeros((2, 4), "float32")] * 2)
+    """
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        unit_forget_bias=True,
+        implementation=2,
+        **kwargs,
+    ):
+        super().__init__(
+            units,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            **kwargs,
+        )
+        if implementation not in (1, 2):
+            raise ValueError(
+                f"LSTMCell: implementation must be 1 or 2; received implementation="
+                f"{implementation!r}."
+            )
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = bool(unit_forget_bias)
+        self.implementation = implementation
+        self.state_size = [self.units, self.units]
+        self.output_size = self.units
+
+    def build(self, input_shape):
+        input_dim = self._input_dim(type(self).__name__, input_shape)
+        bias_init = None
+        if self.unit_forget_bias:
+            base, units = self.bias_initializer, self.units
+
+            def bias_init(shape, dtype=None):
+                return ops.concatenate(
+                    [
+                        base((units,), dtype=dtype),
+                        ops.ones((units,), dtype=dtype),
+                        base((2 * units,), dtype=dtype),
+                    ]
+                )
+
+        self._weights(input_dim, 4, (4 * self.units,), bias_init)
+        self.built = True
+
+    def call(self, inputs, states, training=False):
+        h_prev, c_prev = states[0], states[1]
+        dp, rec = self._dropout_masks(inputs, [h_prev], training)
+        if dp is not None:
+            inputs = inputs * dp
+        if rec is not None:
+            h_prev = h_prev * rec
+        z = ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
+        if self.bias is not None:
+            z = z + self.bias
+        u = self.units
+        i = self.recurrent_activation(z[:, :u])
+        f = self.recurrent_activation(z[:, u : 2 * u])
+        g = self.activation(z[:, 2 * u : 3 * u])
+        o = self.recurrent_activation(z[:, 3 * u :])
+        c = f * c_prev + i * g
+        h = o * self.activation(c)
+        return h, [h, c]
+
+    def get_initial_state(self, batch_size=None):
+        return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype)] * 2
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "recurrent_activation": activations.serialize(self.recurrent_activation),
+            "unit_forget_bias": self.unit_forget_bias,
+            "implementation": self.implementation,
+        }
+
+
+class LSTM(RNN):
+    """Long short-term memory over a sequence (Hochreiter & Schmidhuber, 1997).
+
+    Args: those of `LSTMCell` plus those of `RNN` (return_sequences, return_state,
+    go_backwards, stateful, unroll, zero_output_for_mask) and activity_regularizer.
+    With return_state, returns `[output, h, c]`.
+
+    Example:
+        >>> LSTM(4)(np.ones((2, 5, 3), "float32")).shape
+        (2, 4)
+    """
+
+    _cell_class = LSTMCell
+    _cell_args = SimpleRNN._cell_args + (
+        "recurrent_activation", "unit_forget_bias", "implementation",
+    )
+
+    def __init__(self, units, *args, **kwargs):
+        kwargs.pop("use_cudnn", None)
+        _init_rnn_layer(self, units, args, kwargs)
+
+    def get_config(self):
+        return _rnn_layer_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        return cls(**config)
+
+
+add_cell_properties(LSTM)

@@ -1,0 +1,89 @@
+"""`TimeDistributed`: applies a layer to every time step (axis 1) of its input."""
+
+from cornu import ops, tree
+from cornu.layers.layer import Layer
+
+
+class TimeDistributed(Layer):
+    """Applies `layer` independently to each slice `inputs[:, t]`, with shared weights.
+
+    The batch and time axes are merged into one before calling `layer` and split after, so
+    `layer` sees inputs of shape `(batch * time, ...)`.
+
+    Args:
+        layer: the Layer to apply.
+
+    Example:
+        >>> TimeDistributed(Dense(4))(np.ones((2, 5, 3), "float32")).shape
+        (2, 5, 4)
+    """
+
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, Layer):
+            raise ValueError(
+                f"TimeDistributed: layer must be a Layer instance; received layer={layer!r}."
+            )
+        super().__init__(**kwargs)
+        if kwargs.get("dtype") is not None:  # the wrapper's dtype policy applies inside
+            for inner in layer._all_layers():
+                inner.dtype_policy = self.dtype_policy
+        self.layer = layer
+        self.supports_masking = True
+
+    def _check(self, input_shape):
+        if len(input_shape) < 3:
+            raise ValueError(
+                f"TimeDistributed layer '{self.name}' needs inputs of rank >= 3 "
+                f"(batch, time, ...); received input shape {tuple(input_shape)}."
+            )
+
+    def build(self, input_shape):
+        input_shape = tuple(input_shape)
+        self._check(input_shape)
+        if not self.layer.built:
+            self.layer._maybe_build(((None,) + input_shape[2:],))
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        self._check(input_shape)
+        inner = self.layer.compute_output_shape((None,) + input_shape[2:])
+        return tree.map_shape_structure(
+            lambda s: (input_shape[0], input_shape[1]) + tuple(s[1:]), inner
+        )
+
+    def call(self, inputs, training=None, mask=None):
+        shape = tuple(inputs.shape)
+        self._check(shape)
+        time = shape[1]
+        if time is None:
+            time = ops.shape(inputs)[1]
+        merged = ops.reshape(inputs, (-1,) + shape[2:])
+        kwargs = {}
+        takes_training, takes_mask = self.layer._call_flags
+        if takes_training and training is not None:
+            kwargs["training"] = training
+        if takes_mask and mask is not None:
+            kwargs["mask"] = ops.reshape(mask, (-1,) + tuple(mask.shape[2:]))
+        outputs = self.layer(merged, **kwargs)
+
+        def split(y):
+            return ops.reshape(y, (-1, time) + tuple(y.shape[1:]))
+
+        return tree.map_structure(split, outputs)
+
+    def compute_mask(self, inputs, previous_mask=None):
+        return previous_mask
+
+    def get_config(self):
+        from cornu.saving.serialization_lib import serialize_keras_object
+
+        return {**super().get_config(), "layer": serialize_keras_object(self.layer)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from cornu.saving.serialization_lib import deserialize_keras_object
+
+        config = dict(config)
+        config["layer"] = deserialize_keras_object(config["layer"], custom_objects)
+        return cls(**config)
