@@ -1,6 +1,12 @@
 """`cornu.metrics`: metric classes and functions, and `get`/`serialize`/`deserialize`."""
 
-from cornu.losses.losses import mean_absolute_error, mean_squared_error
+from cornu.losses.losses import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    mean_absolute_error,
+    mean_squared_error,
+    sparse_categorical_crossentropy,
+)
 from cornu.metrics.accuracy import (
     Accuracy,
     BinaryAccuracy,
@@ -11,7 +17,59 @@ from cornu.metrics.accuracy import (
     categorical_accuracy,
     sparse_categorical_accuracy,
 )
+from cornu.metrics.confusion import (
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    PrecisionAtRecall,
+    Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    TrueNegatives,
+    TruePositives,
+)
+from cornu.metrics.f_score import F1Score, FBetaScore
+from cornu.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from cornu.metrics.metric import Mean, MeanMetricWrapper, Metric, Sum
+from cornu.metrics.probabilistic import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalHinge,
+    Hinge,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    SparseTopKCategoricalAccuracy,
+    SquaredHinge,
+    TopKCategoricalAccuracy,
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
+    hinge,
+    kl_divergence,
+    poisson,
+    sparse_top_k_categorical_accuracy,
+    squared_hinge,
+    top_k_categorical_accuracy,
+)
+from cornu.metrics.regression import (
+    ConcordanceCorrelation,
+    CosineSimilarity,
+    LogCoshError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    PearsonCorrelation,
+    R2Score,
+    RootMeanSquaredError,
+    concordance_correlation,
+    huber,
+    log_cosh,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+    pearson_correlation,
+)
 from cornu.utils import identifiers
 
 
@@ -32,12 +90,25 @@ class MeanAbsoluteError(MeanMetricWrapper):
 _CLASSES = [
     Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, Mean, Sum,
     MeanSquaredError, MeanAbsoluteError,
+    AUC, FalseNegatives, FalsePositives, Precision, PrecisionAtRecall, Recall, RecallAtPrecision,
+    SensitivityAtSpecificity, SpecificityAtSensitivity, TrueNegatives, TruePositives,
+    F1Score, FBetaScore, BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU,
+    BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, Hinge, KLDivergence, Poisson,
+    SparseCategoricalCrossentropy, SparseTopKCategoricalAccuracy, SquaredHinge,
+    TopKCategoricalAccuracy, ConcordanceCorrelation, CosineSimilarity, LogCoshError,
+    MeanAbsolutePercentageError, MeanSquaredLogarithmicError, PearsonCorrelation, R2Score,
+    RootMeanSquaredError, MeanMetricWrapper,
 ]  # fmt: skip
 _TABLE = identifiers.build_table(
     _CLASSES,
     aliases={
         "mse": MeanSquaredError, "mae": MeanAbsoluteError,
         "mean_squared_error": MeanSquaredError, "mean_absolute_error": MeanAbsoluteError,
+        "mape": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError,
+        "rmse": RootMeanSquaredError, "acc": Accuracy, "logcosh": LogCoshError,
+        "log_cosh": LogCoshError, "kld": KLDivergence, "iou": IoU, "mean_iou": MeanIoU,
+        "binary_iou": BinaryIoU, "one_hot_iou": OneHotIoU, "one_hot_mean_iou": OneHotMeanIoU,
+        "r2": R2Score, "f1": F1Score,
     },
 )  # fmt: skip
 

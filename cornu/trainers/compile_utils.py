@@ -155,6 +155,8 @@ class CompileMetrics(Metric):
                 items = output_spec if isinstance(output_spec, (list, tuple)) else [output_spec]
                 for item in items:
                     metric = self._resolve(item, flat_true[index], flat_pred[index])
+                    if hasattr(metric, "_build_for"):  # state sized from the data (F1, R2...)
+                        metric._build_for(flat_true[index], flat_pred[index])
                     if names is not None and len(flat_pred) > 1:
                         metric.name = f"{names[index]}_{metric.name}"
                     if weighted:

@@ -187,6 +187,8 @@ class _ConvLSTM(RNN):
         "dropout", "recurrent_dropout", "seed",
     )
 
+    _cell_name = "conv_lstm_cell"
+
     def _cell_class(self, units, **kwargs):
         return ConvLSTMCell(self._rank, units, **kwargs)
 

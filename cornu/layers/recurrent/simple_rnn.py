@@ -3,6 +3,7 @@
 from cornu import activations, constraints, initializers, ops, regularizers
 from cornu.layers.layer import Layer
 from cornu.layers.recurrent.rnn import RNN, DropoutRNNCellMixin, _check_rate, _check_units
+from cornu.utils.identifiers import snake_case
 
 
 def _maybe(serialize, value):
@@ -216,7 +217,9 @@ def _init_rnn_layer(layer, units, args, kwargs):
     if "dtype" in kwargs:
         cell_kwargs["dtype"] = kwargs["dtype"]
     trainable = kwargs.get("trainable", True)
-    cell = layer._cell_class(name="cell", trainable=trainable, **cell_kwargs)
+    # Keras names the cell after its class ("lstm_cell"); its weights are saved under that name.
+    cell_name = getattr(layer, "_cell_name", None) or snake_case(layer._cell_class.__name__)
+    cell = layer._cell_class(name=cell_name, trainable=trainable, **cell_kwargs)
     RNN.__init__(
         layer, cell, activity_regularizer=regularizers.get(activity), **rnn_kwargs, **kwargs
     )

@@ -1,0 +1,182 @@
+"""Probabilistic metrics (cross-entropies, KL divergence, Poisson), hinge metrics and top-k
+categorical accuracies, as means of per-sample functions."""
+
+from cornu import backend, ops
+from cornu.losses.losses import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    sparse_categorical_crossentropy,
+)
+from cornu.metrics.metric import MeanMetricWrapper
+from cornu.metrics.regression import _pair
+
+
+def kl_divergence(y_true, y_pred):
+    """sum(y_true * log(y_true / y_pred)) over the last axis (both clipped to [eps, 1])."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    eps = backend.epsilon()
+    y_true = ops.clip(y_true, eps, 1.0)
+    y_pred = ops.clip(y_pred, eps, 1.0)
+    return ops.sum(y_true * ops.log(y_true / y_pred), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """mean(y_pred - y_true * log(y_pred + eps)) over the last axis."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.mean(y_pred - y_true * ops.log(y_pred + backend.epsilon()), axis=-1)
+
+
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
+                              gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary cross-entropy scaled by `(1 - p_t)**gamma` (p_t: the probability given to the
+    true label), optionally by `alpha` / `1 - alpha` for positives / negatives; averaged over
+    `axis`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    probs = ops.sigmoid(y_pred) if from_logits else y_pred
+    bce = ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits)
+    p_t = y_true * probs + (1.0 - y_true) * (1.0 - probs)
+    focal = ops.power(ops.maximum(1.0 - p_t, 0.0), gamma) * bce
+    if apply_class_balancing:
+        focal = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * focal
+    return ops.mean(focal, axis=axis)
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
+                                   label_smoothing=0.0, axis=-1):  # fmt: skip
+    """Categorical cross-entropy with each class's term scaled by `alpha * (1 - p)**gamma`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        classes = float(y_pred.shape[axis])
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / classes
+    if from_logits:
+        probs = ops.softmax(y_pred, axis=axis)
+    else:
+        probs = y_pred / ops.sum(y_pred, axis=axis, keepdims=True)
+    eps = backend.epsilon()
+    probs = ops.clip(probs, eps, 1.0 - eps)
+    terms = -y_true * ops.log(probs) * alpha * ops.power(1.0 - probs, gamma)
+    return ops.sum(terms, axis=axis)
+
+
+def _signed_labels(y_true):
+    # labels in {0, 1} become {-1, 1}; labels already in {-1, 1} stay
+    is_binary = ops.all(ops.logical_or(ops.equal(y_true, 0.0), ops.equal(y_true, 1.0)))
+    return ops.where(is_binary, 2.0 * y_true - 1.0, y_true)
+
+
+def hinge(y_true, y_pred):
+    """mean(max(1 - y_true * y_pred, 0)) over the last axis; 0/1 labels become -1/1."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    y_true = _signed_labels(y_true)
+    return ops.mean(ops.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    """mean(max(1 - y_true * y_pred, 0)**2) over the last axis; 0/1 labels become -1/1."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    y_true = _signed_labels(y_true)
+    return ops.mean(ops.square(ops.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    """max(max_negative - positive + 1, 0), for one-hot `y_true`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    positive = ops.sum(y_true * y_pred, axis=-1)
+    negative = ops.max((1.0 - y_true) * y_pred, axis=-1)
+    return ops.maximum(negative - positive + 1.0, 0.0)
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1.0 where the one-hot label's class is among the k highest predictions."""
+    y_pred = ops.convert_to_tensor(y_pred)
+    labels = ops.argmax(ops.convert_to_tensor(y_true), axis=-1)
+    return sparse_top_k_categorical_accuracy(labels, y_pred, k=k)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
+    """1.0 where the integer label is among the k highest predictions.
+
+    With `from_sorted_ids`, `y_pred` holds class ids already sorted by score (best first).
+    """
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.convert_to_tensor(y_true)
+    if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
+        y_true = ops.squeeze(y_true, axis=-1)
+    y_true = ops.cast(y_true, "int32")
+    if from_sorted_ids:
+        ids = ops.cast(y_pred[..., :k], "int32")
+        return ops.cast(ops.any(ops.equal(ids, ops.expand_dims(y_true, -1)), axis=-1), "float32")
+    if not ops.dtype(y_pred).startswith(("float", "bfloat")):
+        y_pred = ops.cast(y_pred, "float32")
+    # the label's score must beat all but fewer than k others (ties count against it)
+    score = ops.take_along_axis(y_pred, ops.expand_dims(y_true, -1), axis=-1)
+    better = ops.sum(ops.cast(ops.greater(y_pred, score), "int32"), axis=-1)
+    return ops.cast(ops.less(better, k), "float32")
+
+
+def _simple(cls_name, fn, default_name, doc):
+    def __init__(self, name=default_name, dtype=None):
+        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+    cls = type(cls_name, (MeanMetricWrapper,),
+               {"__init__": __init__, "get_config": get_config, "__doc__": doc})  # fmt: skip
+    cls.__module__ = __name__
+    return cls
+
+
+KLDivergence = _simple("KLDivergence", kl_divergence, "kl_divergence",
+                       "The mean Kullback-Leibler divergence of y_true from y_pred.")  # fmt: skip
+Poisson = _simple("Poisson", poisson, "poisson", "The mean Poisson deviance-like loss.")
+Hinge = _simple("Hinge", hinge, "hinge", "The mean hinge loss.")
+SquaredHinge = _simple("SquaredHinge", squared_hinge, "squared_hinge",
+                       "The mean squared hinge loss.")  # fmt: skip
+CategoricalHinge = _simple("CategoricalHinge", categorical_hinge, "categorical_hinge",
+                           "The mean categorical hinge loss.")  # fmt: skip
+
+
+class BinaryCrossentropy(MeanMetricWrapper):
+    """The mean binary cross-entropy."""
+
+    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
+                 label_smoothing=0):  # fmt: skip
+        super().__init__(binary_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing)  # fmt: skip
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    """The mean categorical cross-entropy (one-hot or soft labels)."""
+
+    def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
+                 label_smoothing=0, axis=-1):  # fmt: skip
+        super().__init__(categorical_crossentropy, name=name, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    """The mean cross-entropy against integer labels."""
+
+    def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
+                 ignore_class=None, axis=-1):  # fmt: skip
+        super().__init__(sparse_categorical_crossentropy, name=name, dtype=dtype,
+                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)  # fmt: skip
+
+
+class TopKCategoricalAccuracy(MeanMetricWrapper):
+    """How often the one-hot label's class is among the k highest predictions."""
+
+    def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
+        super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+
+
+class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
+    """How often the integer label is among the k highest predictions."""
+
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
+                 from_sorted_ids=False):  # fmt: skip
+        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
+                         from_sorted_ids=from_sorted_ids)  # fmt: skip
