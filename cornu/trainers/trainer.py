@@ -37,8 +37,9 @@ class LazyLogs(Mapping):
 
     def __getitem__(self, key):
         if key not in self._cache:
-            value = self._values()[key]
-            self._cache[key] = float(np.asarray(backend.convert_to_numpy(value)))
+            value = np.asarray(backend.convert_to_numpy(self._values()[key]))
+            # Scalars become floats; per-class results (F1Score(average=None)) stay arrays.
+            self._cache[key] = float(value.reshape(())) if value.size == 1 else value
         return self._cache[key]
 
     def __iter__(self):

@@ -39,7 +39,12 @@ def format_per_unit(seconds, unit):
 
 
 def format_value(value):
-    value = float(value)
+    import numpy as np
+
+    array = np.asarray(value)
+    if array.size != 1:
+        return np.array2string(array, precision=4, separator=", ")
+    value = float(array.reshape(()))
     if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e4):
         return f"{value:.4e}"
     return f"{value:.4f}"
