@@ -3,7 +3,9 @@
     python benchmarks/import_time.py [--runs 5] [--json out.json]
 
 Each run is a new interpreter that imports the framework (timed), then cornu (timed): the second
-number is what cornu adds.
+number is what cornu adds. Bytecode caches are enabled and warmed by one untimed run first, as
+on any machine after the first import (`--cold` measures with no caches at all, i.e. with
+PYTHONDONTWRITEBYTECODE=1 and no __pycache__).
 """
 
 import argparse
@@ -25,11 +27,16 @@ print(json.dumps([t1 - t0, t2 - t1]))
 """
 
 
-def measure(backend, runs):
+def measure(backend, runs, cold=False):
     framework = "numpy" if backend == "numpy" else backend
     framework_s, cornu_s = [], []
+    env = dict(os.environ, CORNU_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    if cold:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run([sys.executable, "-c", "import cornu"], env=env, check=True)  # warm caches
     for _ in range(runs):
-        env = dict(os.environ, CORNU_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
         out = subprocess.run(
             [sys.executable, "-c", PROBE.format(framework=framework)],
             env=env, capture_output=True, text=True, check=True,
@@ -44,13 +51,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json")
+    parser.add_argument("--cold", action="store_true", help="no bytecode caches")
     args = parser.parse_args()
     rows = {}
     print(f"{'backend':>10}  {'framework import':>16}  {'cornu beyond it':>15}")
     for backend in ("numpy", "jax", "torch", "tensorflow"):
         if backend != "numpy" and importlib.util.find_spec(backend) is None:
             continue
-        framework_s, cornu_s = measure(backend, args.runs)
+        framework_s, cornu_s = measure(backend, args.runs, cold=args.cold)
         rows[backend] = {"framework_s": framework_s, "cornu_extra_s": cornu_s}
         print(f"{backend:>10}  {framework_s:>15.3f}s  {cornu_s:>14.3f}s")
     if args.json:

@@ -10,7 +10,7 @@ import json
 import warnings
 import zipfile
 
-import h5py
+from cornu.saving._h5 import h5py
 
 from cornu.saving import object_registration, serialization_lib, weights_h5
 

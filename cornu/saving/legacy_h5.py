@@ -10,7 +10,7 @@ group `model_weights` (attribute `layer_names`) with one group per layer (attrib
 import json
 import warnings
 
-import h5py
+from cornu.saving._h5 import h5py
 import numpy as np
 
 from cornu.saving import serialization_lib

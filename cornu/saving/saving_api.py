@@ -9,7 +9,7 @@ import io
 import os
 import tempfile
 
-import h5py
+from cornu.saving._h5 import h5py
 
 from cornu.saving import keras_archive, legacy_h5, object_registration, serialization_lib
 from cornu.saving import weights_h5
