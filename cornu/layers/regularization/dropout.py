@@ -66,26 +66,8 @@ class Dropout(Layer):
                 f"Dropout layer '{self.name}': noise_shape {noise_shape} has rank "
                 f"{len(noise_shape)}, but the input has shape {tuple(inputs.shape)}."
             )
-        static = tuple(inputs.shape) if noise_shape is None else tuple(
-            inputs.shape[i] if d is None else d for i, d in enumerate(noise_shape)
-        )
-        if all(d is not None for d in static):
-            return dropout(inputs, self.rate, noise_shape=static, seed=self.seed_generator)
-        return self._dynamic_dropout(inputs, static)
-
-    def _dynamic_dropout(self, inputs, static):
-        """Dropout when some mask dims are only known at run time (a TF trace with a `None`
-        batch): the mask shape takes those dims from `ops.shape(inputs)`."""
-        from cornu import backend
-        from cornu.backend.common import dtypes
-        from cornu.random.seed_generator import draw_seed
-
-        dynamic = ops.shape(inputs)
-        shape = [dynamic[i] if d is None else d for i, d in enumerate(static)]
-        dtype = dtypes.standardize_dtype(inputs.dtype)
-        noise = backend.random.uniform(shape, 0.0, 1.0, dtype, draw_seed(self.seed_generator))
-        keep = ops.cast(ops.greater_equal(noise, self.rate), dtype)
-        return ops.multiply(keep, ops.true_divide(inputs, 1.0 - self.rate))
+        # cornu.random.dropout fills None entries (and run-time dims) from the input's shape.
+        return dropout(inputs, self.rate, noise_shape=noise_shape, seed=self.seed_generator)
 
     def compute_output_shape(self, input_shape):
         return input_shape
