@@ -57,6 +57,8 @@ vectorized_map = _impl.vectorized_map
 device_scope = _impl.device_scope
 compute_output_spec = _impl.compute_output_spec
 no_grad = _impl.no_grad
+# Optional: multi-tensor versions of built-in optimizers' update steps (torch).
+MULTI_TENSOR_UPDATE_STEPS = getattr(_impl, "MULTI_TENSOR_UPDATE_STEPS", {})
 
 
 def is_keras_tensor(x):

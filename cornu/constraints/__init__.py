@@ -5,8 +5,13 @@ from cornu.utils import identifiers
 
 _TABLE = identifiers.build_table(
     [MaxNorm, MinMaxNorm, NonNeg, UnitNorm],
-    aliases={"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm},
+    aliases={
+        "max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
+    },
 )
+
+# Keras's lower-case aliases of the classes.
+max_norm, min_max_norm, non_neg, unit_norm = MaxNorm, MinMaxNorm, NonNeg, UnitNorm
 
 
 def get(identifier):

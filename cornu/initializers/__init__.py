@@ -15,17 +15,19 @@ from cornu.initializers.random import (
     TruncatedNormal,
     VarianceScaling,
 )
+from cornu.initializers.stft import STFTInitializer
 from cornu.utils import identifiers
 
 _TABLE = identifiers.build_table(
     [
         Constant, Identity, Ones, Zeros, GlorotNormal, GlorotUniform, HeNormal, HeUniform,
         LecunNormal, LecunUniform, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal,
-        VarianceScaling,
+        VarianceScaling, STFTInitializer,
     ],
     aliases={
         "uniform": RandomUniform, "normal": RandomNormal, "constant": Constant,
         "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+        "STFT": STFTInitializer, "stft": STFTInitializer,
     },
 )  # fmt: skip
 
@@ -58,3 +60,4 @@ random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, T
 variance_scaling = VarianceScaling
 glorot_normal, glorot_uniform = GlorotNormal, GlorotUniform
 he_normal, he_uniform, lecun_normal, lecun_uniform = HeNormal, HeUniform, LecunNormal, LecunUniform
+STFT = stft = STFTInitializer

@@ -403,9 +403,12 @@ class Layer(backend.LayerMixin, Operation):
                 self._maybe_build((first,) + args[1:])
             if self.input_spec is not None:
                 assert_input_compatibility(self.input_spec, first, self.name)
+            rest = args[1:]
             if self.autocast:
                 first = self._cast_inputs(first)
-            args = (first,) + args[1:]
+                if rest:
+                    rest = tuple(self._cast_inputs(a) for a in rest)
+            args = (first,) + rest
         elif not self.built:
             self._maybe_build(args)
         takes_training, takes_mask = self._call_flags
@@ -474,7 +477,32 @@ class Layer(backend.LayerMixin, Operation):
             assert_input_compatibility(self.input_spec, args[0], self.name)
         outputs = self.compute_output_spec(*args, **kwargs)
         Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
+        if args and (self.supports_masking or self._computes_mask):
+            self._attach_symbolic_mask(args[0], kwargs.get("mask"), outputs)
         return outputs
+
+    def _attach_symbolic_mask(self, inputs, mask, outputs):
+        """Gives symbolic outputs the `_keras_mask` a real call would give them (a
+        KerasTensor computed from the input's mask; not recorded in any graph)."""
+        if mask is None:
+            mask = tree.map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
+            if all(m is None for m in tree.flatten(mask)):
+                mask = None
+        if mask is None and not self._computes_mask:
+            return
+        if self._computes_mask:
+            out_mask = backend.compute_output_spec(self.compute_mask, inputs, mask)
+        else:
+            out_mask = mask
+        if out_mask is None:
+            return
+        flat_outputs = tree.flatten(outputs)
+        flat_masks = tree.flatten(out_mask)
+        if len(flat_masks) == 1 and len(flat_outputs) > 1:
+            flat_masks = flat_masks * len(flat_outputs)
+        for out, m in zip(flat_outputs, flat_masks):
+            if isinstance(out, KerasTensor) and m is not None:
+                out._keras_mask = m
 
     def compute_output_spec(self, *args, **kwargs):
         """Output KerasTensors: from `compute_output_shape` if overridden, else by abstract
@@ -491,7 +519,7 @@ class Layer(backend.LayerMixin, Operation):
 
     def _call_cast(self, *args, **kwargs):
         if self.autocast and args:
-            args = (self._cast_inputs(args[0]),) + args[1:]
+            args = tuple(self._cast_inputs(a) for a in args)
         return self.call(*args, **kwargs)
 
     def compute_output_shape(self, *args, **kwargs):

@@ -74,7 +74,10 @@ def reduce_weighted_values(values, sample_weight, reduction, dtype):
         return total
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
         return ops.divide_no_nan(total, ops.sum(weight * ops.ones_like(values)))
-    return ops.divide_no_nan(total, ops.cast(num_elements(values), dtype))
+    count = num_elements(values)
+    if type(count) is int and count > 0:
+        return ops.divide(total, float(count))
+    return ops.divide_no_nan(total, ops.cast(count, dtype))
 
 
 def num_elements(x):

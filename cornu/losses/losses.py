@@ -20,6 +20,34 @@ def _pair(y_true, y_pred):
     return y_true, y_pred
 
 
+def _concrete(x):
+    """`x` as a NumPy array, or None when its values are not known yet (traced by jit or
+    tf.function, or symbolic)."""
+    try:
+        return ops.convert_to_numpy(x)
+    except Exception:
+        return None
+
+
+def _check_label_range(labels, num_classes, ignore_class):
+    """Raises on integer labels outside [0, num_classes) (other than `ignore_class`), which the
+    gather in the cross-entropy would otherwise turn silently into a zero loss. Checked only
+    where the labels are concrete (eager calls); traced code cannot raise on values."""
+    if num_classes is None:
+        return
+    values = _concrete(labels)
+    if values is None or values.size == 0:
+        return
+    if ignore_class is not None:
+        values = values[values != ignore_class]
+    bad = values[(values < 0) | (values >= num_classes)]
+    if bad.size:
+        raise ValueError(
+            f"sparse_categorical_crossentropy: labels must be integers in [0, {num_classes}) "
+            f"(y_pred has {num_classes} classes); received label {int(bad.flat[0])}."
+        )
+
+
 def mean_squared_error(y_true, y_pred):
     """mean((y_true - y_pred)**2) over the last axis."""
     y_true, y_pred = _pair(y_true, y_pred)
@@ -56,6 +84,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
         y_true = ops.squeeze(y_true, axis=-1)
     y_true = ops.cast(y_true, "int32")
+    _check_label_range(y_true, y_pred.shape[axis], ignore_class)
     if ignore_class is None:
         return ops.sparse_categorical_crossentropy(
             y_true, y_pred, from_logits=from_logits, axis=axis

@@ -115,6 +115,11 @@ class Mean(Metric):
             self.total.assign_add(ops.sum(values))
             self.count.assign_add(ops.cast(num_elements(values), self.dtype))
             return
+        if type(sample_weight) in (int, float) and not values.shape:
+            # One weighted value (the trainer's loss tracker: the loss weighted by the batch).
+            self.total.assign_add(values * float(sample_weight))
+            self.count.assign_add(float(sample_weight))
+            return
         weight = ops.cast(ops.convert_to_tensor(sample_weight), self.dtype)
         while len(weight.shape) < len(values.shape):
             weight = ops.expand_dims(weight, -1)

@@ -15,7 +15,20 @@ def _pair(y_true, y_pred):
     y_true = ops.cast(ops.convert_to_tensor(y_true), ops.dtype(y_pred))
     if len(y_true.shape) == len(y_pred.shape) - 1 and y_pred.shape[-1] == 1:
         y_true = ops.expand_dims(y_true, -1)
+    if not _broadcastable(tuple(y_true.shape), tuple(y_pred.shape)):
+        raise ValueError(
+            f"y_true and y_pred have incompatible shapes: {tuple(y_true.shape)} vs "
+            f"{tuple(y_pred.shape)}."
+        )
     return y_true, y_pred
+
+
+def _broadcastable(a, b):
+    """Whether static shapes `a` and `b` broadcast (unknown dimensions match anything)."""
+    for x, y in zip(reversed(a), reversed(b)):
+        if x is not None and y is not None and x != y and 1 not in (x, y):
+            return False
+    return True
 
 
 def mean_absolute_percentage_error(y_true, y_pred):

@@ -6,7 +6,7 @@ formula is written once. Activations return floats (int and bool inputs give flo
 
 import math
 
-from cornu import config
+from cornu import backend, config
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
@@ -90,6 +90,9 @@ __all__ = [
 
 def _float(x):
     """`x` as a tensor of its float dtype (int/bool -> floatx)."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and backend.is_tensor(x) and dtypes.is_float_dtype(dtype):
+        return x
     return to_tensor(x, float_dtype_of(x))
 
 
@@ -116,7 +119,7 @@ def _float_spec(x, *args, **kwargs):
 
 
 def _relu(x):
-    return _k.maximum(x, _c(0, x))
+    return _k.relu(x)
 
 
 def _relu6(x):

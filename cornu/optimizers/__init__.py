@@ -5,7 +5,7 @@ Example:
     >>> opt.apply([grad], [variable])
 """
 
-from cornu.optimizers import schedules
+from cornu.optimizers import legacy, schedules
 from cornu.optimizers.adadelta import Adadelta
 from cornu.optimizers.adafactor import Adafactor
 from cornu.optimizers.adagrad import Adagrad

@@ -389,13 +389,32 @@ class Optimizer:
         grads = self._clip_gradients(grads)
         learning_rate = self._get_current_learning_rate()
         self._apply_weight_decay(variables, learning_rate)
-        for grad, variable in zip(grads, variables):
-            self.update_step(grad, variable, learning_rate)
+        multi_tensor = self._multi_tensor_update_step(variables)
+        if multi_tensor is not None:
+            multi_tensor(self, grads, variables, learning_rate)
+        else:
+            for grad, variable in zip(grads, variables):
+                self.update_step(grad, variable, learning_rate)
+        for variable in variables:
             constraint = getattr(variable, "constraint", None)
             if constraint is not None:
                 variable.assign(constraint(variable))
         self._update_moving_average(variables)
         self._maybe_overwrite_with_average(variables)
+
+    def _multi_tensor_update_step(self, variables):
+        """The backend's all-variables-at-once version of this `update_step`, if it has one.
+
+        Used only for the built-in `update_step` it mirrors (never for an override), outside
+        a StatelessScope, with variables of one dtype.
+        """
+        if not backend.MULTI_TENSOR_UPDATE_STEPS or backend.in_stateless_scope():
+            return None
+        step = type(self).update_step
+        fn = backend.MULTI_TENSOR_UPDATE_STEPS.get((step.__module__, step.__qualname__))
+        if fn is None or len({v.dtype for v in variables}) != 1:
+            return None
+        return fn
 
     def _apply_accumulating(self, grads, variables):
         # Written without data-dependent branching: compute the update on every call, then

@@ -1,11 +1,15 @@
 """`cornu.regularizers`: weight penalties, and `get`/`serialize`/`deserialize`."""
 
-from cornu.regularizers.regularizers import L1, L1L2, L2, Regularizer
+from cornu.regularizers.regularizers import L1, L1L2, L2, OrthogonalRegularizer, Regularizer
 from cornu.utils import identifiers
 
 _TABLE = identifiers.build_table(
-    [L1, L1L2, L2], aliases={"l1": L1, "l2": L2, "l1_l2": L1L2}
+    [L1, L1L2, L2, OrthogonalRegularizer],
+    aliases={"l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer},
 )
+
+# Keras's lower-case aliases of the classes.
+l1, l2, l1_l2, orthogonal_regularizer = L1, L2, L1L2, OrthogonalRegularizer
 
 
 def get(identifier):

@@ -66,3 +66,43 @@ class L2(Regularizer):
 
     def get_config(self):
         return {"l2": self.l2}
+
+
+class OrthogonalRegularizer(Regularizer):
+    """Penalizes non-orthogonal rows (or columns) of a 2-D weight.
+
+    The rows (`mode="rows"`) or columns (`mode="columns"`) are L2-normalized, and the penalty is
+    `factor` times the mean absolute dot product over all pairs of distinct rows/columns: zero
+    exactly when they are mutually orthogonal.
+
+    Args:
+        factor: the penalty weight.
+        mode: "rows" or "columns".
+    """
+
+    def __init__(self, factor=0.01, mode="rows"):
+        self.factor = _check("factor", factor)
+        if mode not in ("rows", "columns"):
+            raise ValueError(
+                f"OrthogonalRegularizer: mode must be 'rows' or 'columns'; received {mode!r}."
+            )
+        self.mode = mode
+
+    def __call__(self, x):
+        if len(x.shape) != 2:
+            raise ValueError(
+                "OrthogonalRegularizer applies to 2-D weights (e.g. a Dense kernel); received "
+                f"shape {tuple(x.shape)}."
+            )
+        vectors = x if self.mode == "rows" else ops.transpose(x)
+        count = vectors.shape[0]
+        if count < 2:
+            return ops.zeros((), dtype=x.dtype)
+        norms = ops.sqrt(ops.maximum(ops.sum(ops.square(vectors), axis=1, keepdims=True), 1e-12))
+        unit = vectors / norms
+        products = ops.absolute(ops.matmul(unit, ops.transpose(unit)))
+        off_diagonal = ops.sum(products) - ops.trace(products)
+        return self.factor * off_diagonal / (count * (count - 1))
+
+    def get_config(self):
+        return {"factor": self.factor, "mode": self.mode}

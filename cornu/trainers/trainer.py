@@ -67,9 +67,9 @@ def _to_backend(structure):
     """NumPy leaves -> backend tensors; float arrays become floatx (as Keras feeds them)."""
 
     def convert(a):
-        if a is None or backend.is_tensor(a) or not hasattr(a, "shape"):
-            return a
         if not isinstance(a, np.ndarray):
+            if a is None or backend.is_tensor(a) or not hasattr(a, "shape"):
+                return a
             a = np.asarray(a)
         if a.dtype.kind == "f" and a.dtype != np.dtype(backend.floatx()):
             return backend.convert_to_tensor(a, dtype=backend.floatx())
@@ -330,6 +330,8 @@ class Trainer:
         callback_list.on_train_begin()
         # A callback (BackupAndRestore) may resume from a later epoch.
         initial_epoch = self.__dict__.pop("_resume_epoch", None) or initial_epoch
+        # ... and skip the batches of that epoch it had already trained on.
+        resume_step = self.__dict__.pop("_resume_step", None) or 0
         epoch_logs = {}
         try:
             for epoch in range(initial_epoch, epochs):
@@ -341,11 +343,14 @@ class Trainer:
                 for step, (bx, by, bsw) in enumerate(adapter.epoch_batches()):
                     if steps is not None and step >= steps:
                         break
+                    if step < resume_step:
+                        continue
                     callback_list.on_train_batch_begin(step)
                     raw = train_fn(self._convert_batch(bx, by, bsw))
                     callback_list.on_train_batch_end(step, self._logs(raw))
                     if self.stop_training:
                         break
+                resume_step = 0
                 if raw is None:
                     raise ValueError(
                         "The training data gave no batches for this epoch (an exhausted "

@@ -219,3 +219,26 @@ def test_gradients_flow_through_a_model():
     before = model.get_weights()[0].copy()
     model.train_on_batch(np.ones((4, 2), "float32"), np.zeros((4, 1), "float32"))
     assert not np.allclose(before, model.get_weights()[0])
+
+
+def test_mixed_precision_casts_every_positional_float_input():
+    class Sum(cornu.Layer):
+        def call(self, a, b):
+            return a + b
+
+    layer = Sum(dtype="mixed_float16")
+    out = layer(np.ones((2, 2), "float32"), np.ones((2, 2), "float32"))
+    assert backend.standardize_tensor_dtype(out) == "float16"
+    assert layer(cornu.Input((2,)), cornu.Input((2,))).dtype == "float16"
+
+
+def test_symbolic_outputs_carry_the_mask_a_real_call_would_give():
+    tokens = cornu.Input((5,), dtype="int32")
+    embedded = layers.Embedding(10, 3, mask_zero=True)(tokens)
+    assert embedded._keras_mask.shape == (None, 5)
+    assert embedded._keras_mask.dtype == "bool"
+    dense = layers.Dense(2)(embedded)  # supports masking: passes the mask on
+    assert dense._keras_mask.shape == (None, 5)
+    pooled = layers.GlobalAveragePooling1D()(embedded)  # consumes it
+    assert getattr(pooled, "_keras_mask", None) is None
+    assert getattr(layers.Dense(2)(cornu.Input((3,))), "_keras_mask", None) is None

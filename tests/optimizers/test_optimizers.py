@@ -285,7 +285,7 @@ def test_three_steps_with_options(name, cls, hyper, ref, option):
     _check(variables, expected)
 
 
-@pytest.mark.parametrize("name,cls,hyper,ref", CASES[::2], ids=CASE_IDS[::2])
+@pytest.mark.parametrize("name,cls,hyper,ref", CASES, ids=CASE_IDS)
 def test_ema_average_matches_reference(name, cls, hyper, ref):
     weights, grads = _data(seed=2, steps=4)
     lr = 0.05

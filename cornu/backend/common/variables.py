@@ -203,11 +203,20 @@ class VariableBase:
 
     def assign_add(self, value):
         """Adds `value` to the variable."""
+        if not scopes.active[0] and self._add_in_place(value, 1):
+            return self._storage
         return self.assign(_ops().add(self.value, value))
 
     def assign_sub(self, value):
         """Subtracts `value` from the variable."""
+        if not scopes.active[0] and self._add_in_place(value, -1):
+            return self._storage
         return self.assign(_ops().subtract(self.value, value))
+
+    def _add_in_place(self, value, sign):
+        """Adds `sign * value` to the stored tensor in place where the framework can and the
+        result equals `assign(value + self)`; returns False otherwise (the default)."""
+        return False
 
     # -- Python protocols ----------------------------------------------------------------
 

@@ -157,3 +157,7 @@ def flip(x, axes):
 def fuse(fn):
     """Op bodies run eagerly on this backend (see jax/nn.py's `fuse`)."""
     return fn
+
+
+def relu(x):
+    return np.maximum(x, np.zeros((), x.dtype))

@@ -94,6 +94,8 @@ def convert_to_numpy(x):
 
 
 def is_tensor(x):
+    if isinstance(x, (np.ndarray, np.generic)):
+        return False  # (tf.is_tensor's protocol check is slow on the per-batch path)
     return tf.is_tensor(x)
 
 

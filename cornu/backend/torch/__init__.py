@@ -2,6 +2,7 @@
 
 from cornu.backend.torch import random
 from cornu.backend.torch.layer import LayerMixin
+from cornu.backend.torch.optimizers import MULTI_TENSOR_UPDATE_STEPS
 from cornu.backend.torch.core import (
     IS_DIFFERENTIABLE,
     SEED_DTYPE,

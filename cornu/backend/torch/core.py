@@ -72,6 +72,22 @@ class Variable(VariableBase):
         with torch.no_grad():
             self._storage.copy_(value)
 
+    def _add_in_place(self, value, sign):
+        storage = self._storage
+        if storage is None:
+            return False
+        if isinstance(value, torch.Tensor):
+            if value.dtype != storage.dtype or value.shape != storage.shape:
+                return False
+        elif not (
+            type(value) is float and storage.dtype.is_floating_point
+            or type(value) is int and storage.dtype in _SIGNED_INTS
+        ):
+            return False
+        with torch.no_grad():
+            storage.add_(value, alpha=sign)
+        return True
+
     def _on_trainable_change(self):
         storage = self._storage
         if storage is not None and (storage.dtype.is_floating_point or storage.dtype.is_complex):
@@ -87,6 +103,9 @@ class Variable(VariableBase):
             return x
 
         return func(*unwrap(args), **{k: unwrap(v) for k, v in (kwargs or {}).items()})
+
+
+_SIGNED_INTS = (torch.int8, torch.int16, torch.int32, torch.int64)
 
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):

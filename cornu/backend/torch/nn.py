@@ -4,6 +4,8 @@ Most nn ops are composed in the front end from the small primitives here; conv a
 live in `nn_conv.py`.
 """
 
+import functools
+
 import torch
 import torch.nn.functional as F
 
@@ -148,5 +150,50 @@ def flip(x, axes):
 
 
 def fuse(fn):
-    """Op bodies run eagerly on this backend (see jax/nn.py's `fuse`)."""
-    return fn
+    """Op bodies run eagerly on this backend (see jax/nn.py's `fuse`).
+
+    A body with a native torch kernel of the same math (`_NATIVE`, by name) tries that
+    kernel first; the kernel returns NotImplemented for arguments it does not cover, and the
+    portable body runs instead.
+    """
+    native = _NATIVE.get(fn.__name__)
+    if native is None:
+        return fn
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        result = native(*args, **kwargs)
+        return fn(*args, **kwargs) if result is NotImplemented else result
+
+    return wrapped
+
+
+_INDEX_DTYPES = (torch.int8, torch.uint8, torch.int16, torch.int32, torch.int64)
+
+
+def _sparse_ce_from_logits(target, output, from_logits=False, axis=-1):
+    """`F.cross_entropy` (fused log-softmax + gather) for int labels and float32/64 logits
+    with the class axis last. Labels outside [0, classes) give 0, as the portable body's
+    one-hot does."""
+    if not (
+        from_logits
+        and isinstance(output, torch.Tensor)
+        and isinstance(target, torch.Tensor)
+        and output.dtype in (torch.float32, torch.float64)
+        and target.dtype in _INDEX_DTYPES
+        and output.dim() >= 1
+        and axis in (-1, output.dim() - 1)
+        and target.shape == output.shape[:-1]
+    ):
+        return NotImplemented
+    classes = output.shape[-1]
+    labels = target.reshape(-1).long()
+    labels = torch.where((labels >= 0) & (labels < classes), labels, -100)
+    loss = F.cross_entropy(output.reshape(-1, classes), labels, reduction="none")
+    return loss.reshape(target.shape)
+
+
+_NATIVE = {"sparse_categorical_crossentropy": _sparse_ce_from_logits}
+
+
+relu = torch.relu

@@ -42,11 +42,29 @@ def _row_reduction(fn):
     return kernel
 
 
-sum = _row_reduction(lambda r: torch.sum(r, dim=-1, dtype=r.dtype))
+def _multi_axis(fn, fallback):
+    """`fn(x, dim=axes, keepdim=...)` directly (torch.sum and torch.mean take several dims):
+    no permute/reshape on the hot path. Wide unsigned dtypes take the rows `fallback`."""
+
+    def kernel(x, axes, keepdims):
+        if x.dtype in _WIDE_UNSIGNED:
+            return fallback(x, axes, keepdims)
+        if axes is None:
+            out = fn(x)
+            return out.reshape([1] * x.dim()) if keepdims else out
+        return fn(x, dim=axes, keepdim=keepdims)
+
+    return kernel
+
+
+sum = _multi_axis(
+    lambda x, **kw: torch.sum(x, dtype=x.dtype, **kw),
+    _row_reduction(lambda r: torch.sum(r, dim=-1, dtype=r.dtype)),
+)
 prod = _row_reduction(lambda r: torch.prod(r, dim=-1, dtype=r.dtype))
 all = _row_reduction(lambda r: torch.all(r, dim=-1))
 any = _row_reduction(lambda r: torch.any(r, dim=-1))
-mean = _row_reduction(lambda r: torch.mean(r, dim=-1))
+mean = _multi_axis(torch.mean, _row_reduction(lambda r: torch.mean(r, dim=-1)))
 var = _row_reduction(lambda r: torch.var(r, dim=-1, correction=0) if r.shape[-1] else r.mean(-1))
 
 

@@ -16,9 +16,10 @@ class Trainer(BaseTrainer):
         x, y, sample_weight = unpack(data)
         y_pred = self(x, training=True)
         loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
-        self.zero_grad(set_to_none=True)
-        loss.backward()
         trainable = self._trainable_cache
+        for v in trainable:
+            v.value.grad = None
+        loss.backward()
         grads = [v.value.grad for v in trainable]
         with torch.no_grad():
             if trainable:

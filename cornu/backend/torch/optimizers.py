@@ -1,0 +1,73 @@
+"""Multi-tensor optimizer updates for torch: one `torch._foreach_*` call per arithmetic step
+for all variables, instead of one small eager op per variable per step.
+
+Each function computes exactly the update of the optimizer's portable `update_step` (written
+with cornu.ops in cornu/optimizers/), for every variable at once. The base Optimizer uses
+one only when the optimizer's `update_step` is the built-in one it mirrors (a subclass that
+overrides `update_step` keeps its own), outside a StatelessScope. Keys are
+`(module, qualname)` of the `update_step` function mirrored.
+"""
+
+import torch
+
+
+def _values(variables):
+    return [v.value for v in variables]
+
+
+def _as_scalar_tensor(value, like):
+    value = value.value if hasattr(value, "value") and not isinstance(value, torch.Tensor) else value
+    return torch.as_tensor(value, dtype=like.dtype, device=like.device)
+
+
+def adam(optimizer, grads, variables, learning_rate):
+    """Adam/AdamW (optionally AMSGrad) for all `variables` at once."""
+    index = optimizer._get_variable_index
+    slots = [index(v) for v in variables]
+    params = _values(variables)
+    m = [optimizer._momentums[i].value for i in slots]
+    v = [optimizer._velocities[i].value for i in slots]
+    beta_1, beta_2 = optimizer.beta_1, optimizer.beta_2
+    # m += (g - m) * (1 - b1); v += (g^2 - v) * (1 - b2)   (as update_step writes them)
+    torch._foreach_lerp_(m, grads, 1.0 - beta_1)
+    torch._foreach_lerp_(v, torch._foreach_mul(grads, grads), 1.0 - beta_2)
+    second = v
+    if optimizer.amsgrad:
+        v_hat = [optimizer._velocity_hats[i].value for i in slots]
+        torch._foreach_maximum_(v_hat, v)
+        second = v_hat
+    t = _as_scalar_tensor(optimizer.iterations, params[0]) + 1.0
+    lr = _as_scalar_tensor(learning_rate, params[0])
+    alpha = lr * torch.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
+    denominator = torch._foreach_sqrt(second)
+    torch._foreach_add_(denominator, optimizer.epsilon)
+    step = torch._foreach_div(m, denominator)
+    torch._foreach_mul_(step, alpha)
+    torch._foreach_sub_(params, step)
+
+
+def sgd(optimizer, grads, variables, learning_rate):
+    """SGD with optional (Nesterov) momentum for all `variables` at once."""
+    params = _values(variables)
+    lr = _as_scalar_tensor(learning_rate, params[0])
+    scaled = torch._foreach_mul(grads, lr)
+    if not optimizer.momentums:
+        torch._foreach_sub_(params, scaled)
+        return
+    index = optimizer._get_variable_index
+    velocity = [optimizer.momentums[index(v)].value for v in variables]
+    # velocity = velocity * momentum - g * lr
+    torch._foreach_mul_(velocity, optimizer.momentum)
+    torch._foreach_sub_(velocity, scaled)
+    if optimizer.nesterov:
+        step = torch._foreach_mul(velocity, optimizer.momentum)
+        torch._foreach_sub_(step, scaled)
+        torch._foreach_add_(params, step)
+    else:
+        torch._foreach_add_(params, velocity)
+
+
+MULTI_TENSOR_UPDATE_STEPS = {
+    ("cornu.optimizers.adam", "Adam.update_step"): adam,
+    ("cornu.optimizers.sgd", "SGD.update_step"): sgd,
+}
