@@ -3,7 +3,7 @@ forms (Glorot, He, LeCun)."""
 
 import math
 
-from cornu import random as cornu_random
+from cornu.random.random import _initializer_sample as _sample
 from cornu.backend.common import dtypes
 from cornu.initializers.initializer import Initializer
 
@@ -33,7 +33,7 @@ class RandomNormal(RandomInitializer):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None):
-        return cornu_random.normal(shape, self.mean, self.stddev, _float(dtype), self._seed())
+        return _sample("normal", shape, self.mean, self.stddev, _float(dtype), self._seed())
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
@@ -47,7 +47,7 @@ class RandomUniform(RandomInitializer):
         self.minval, self.maxval = minval, maxval
 
     def __call__(self, shape, dtype=None):
-        return cornu_random.uniform(shape, self.minval, self.maxval, _float(dtype), self._seed())
+        return _sample("uniform", shape, self.minval, self.maxval, _float(dtype), self._seed())
 
     def get_config(self):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
@@ -57,8 +57,8 @@ class TruncatedNormal(RandomNormal):
     """Normal(mean, stddev) samples, redrawn beyond two standard deviations."""
 
     def __call__(self, shape, dtype=None):
-        return cornu_random.truncated_normal(
-            shape, self.mean, self.stddev, _float(dtype), self._seed()
+        return _sample(
+            "truncated_normal", shape, self.mean, self.stddev, _float(dtype), self._seed()
         )
 
 
@@ -119,11 +119,11 @@ class VarianceScaling(RandomInitializer):
         dtype = _float(dtype)
         if self.distribution == "truncated_normal":
             stddev = math.sqrt(variance) / 0.87962566103423978
-            return cornu_random.truncated_normal(shape, 0.0, stddev, dtype, self._seed())
+            return _sample("truncated_normal", shape, 0.0, stddev, dtype, self._seed())
         if self.distribution == "untruncated_normal":
-            return cornu_random.normal(shape, 0.0, math.sqrt(variance), dtype, self._seed())
+            return _sample("normal", shape, 0.0, math.sqrt(variance), dtype, self._seed())
         limit = math.sqrt(3.0 * variance)
-        return cornu_random.uniform(shape, -limit, limit, dtype, self._seed())
+        return _sample("uniform", shape, -limit, limit, dtype, self._seed())
 
     def get_config(self):
         return {
@@ -185,7 +185,7 @@ class Orthogonal(RandomInitializer):
             raise ValueError(f"Orthogonal initializer needs a shape of rank >= 2; received {tuple(shape)}.")
         rows, cols = math.prod(shape[:-1]), shape[-1]
         flat = (max(rows, cols), min(rows, cols))
-        sample = cornu_random.normal(flat, 0.0, 1.0, "float32", self._seed())
+        sample = _sample("normal", flat, 0.0, 1.0, "float32", self._seed())
         q, r = ops.qr(sample)
         q = q * ops.sign(ops.diagonal(r))
         if rows < cols:

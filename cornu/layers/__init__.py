@@ -10,6 +10,8 @@ from cornu.layers.core.embedding import Embedding
 from cornu.layers.core.identity import Identity
 from cornu.layers.core.lambda_layer import Lambda
 from cornu.layers.core.masking import Masking
+from cornu.layers.core.reversible_embedding import ReversibleEmbedding
+from cornu.layers.core.wrapper import Wrapper
 from cornu.layers.regularization.dropout import Dropout
 from cornu.layers.reshaping.flatten import Flatten
 from cornu.layers.reshaping.reshape import Reshape
@@ -72,6 +74,9 @@ from cornu.layers.activations import *  # noqa: E402,F401,F403
 from cornu.layers.attention import *  # noqa: E402,F401,F403
 from cornu.layers.merging import *  # noqa: E402,F401,F403
 from cornu.layers.normalization import *  # noqa: E402,F401,F403
+from cornu.layers.preprocessing import *  # noqa: E402,F401,F403
 from cornu.layers.recurrent import *  # noqa: E402,F401,F403
 from cornu.layers.regularization import *  # noqa: E402,F401,F403
 from cornu.layers.reshaping import *  # noqa: E402,F401,F403
+from cornu.layers.serialization import deserialize, serialize  # noqa: E402
+from cornu.export.tfsm_layer import TFSMLayer  # noqa: E402

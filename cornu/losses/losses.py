@@ -1,6 +1,7 @@
 """Loss functions (per-sample values) and their Loss classes, written once over cornu.ops."""
 
 from cornu import ops
+from cornu.backend.common import dtypes
 from cornu.losses.loss import LossFunctionWrapper
 
 
@@ -83,7 +84,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     y_true = ops.convert_to_tensor(y_true)
     if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
         y_true = ops.squeeze(y_true, axis=-1)
-    y_true = ops.cast(y_true, "int32")
+    if not dtypes.is_int_dtype(y_true.dtype):
+        y_true = ops.cast(y_true, "int32")
     _check_label_range(y_true, y_pred.shape[axis], ignore_class)
     if ignore_class is None:
         return ops.sparse_categorical_crossentropy(

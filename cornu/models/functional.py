@@ -187,33 +187,35 @@ class Functional(Model):
         if mask is not None:
             for kt, m in zip(self._flat_inputs, tree.flatten(mask)):
                 masks[id(kt)] = m
-        for node in self._nodes:
-            if node.is_input:
-                continue
-            op = node.operation
+        def fill(x):
+            return values[id(x)] if isinstance(x, KerasTensor) else x
 
-            def fill(x):
-                return values[id(x)] if isinstance(x, KerasTensor) else x
-
-            args = tree.map_structure(fill, node.call_args)
-            kwargs = tree.map_structure(fill, node.call_kwargs)
+        for node, op, is_layer, single in self._graph_plan():
+            if single is not None:  # the common node: one KerasTensor argument, no kwargs
+                args, kwargs = (values[single],), {}
+            else:
+                args = tree.map_structure(fill, node.call_args)
+                kwargs = tree.map_structure(fill, node.call_kwargs)
             in_mask = None
-            if isinstance(op, Layer):
+            if is_layer:
                 takes_training, takes_mask = op._call_flags
                 if takes_training and training is not None:
                     kwargs["training"] = training
-                in_mask = _input_masks(node, masks)
+                if masks:
+                    in_mask = _input_masks(node, masks)
                 if takes_mask and "mask" not in kwargs and in_mask is not None:
                     kwargs["mask"] = in_mask
             if symbolic:
                 outputs = op.compute_output_spec(*args, **kwargs)
             else:
                 outputs = op(*args, **kwargs)
-            flat_out = tree.flatten(outputs)
-            for kt, value in zip(node.outputs, flat_out):
-                values[id(kt)] = value
-            if isinstance(op, Layer) and (
-                op.supports_masking or type(op).compute_mask is not Layer.compute_mask
+            if len(node.outputs) == 1 and not isinstance(outputs, (list, tuple, dict)):
+                values[id(node.outputs[0])] = outputs
+            else:
+                for kt, value in zip(node.outputs, tree.flatten(outputs)):
+                    values[id(kt)] = value
+            if is_layer and (
+                op._computes_mask or (in_mask is not None and op.supports_masking)
             ):
                 out_mask = op.compute_mask(args[0] if args else None, in_mask)
                 if out_mask is not None:
@@ -222,6 +224,23 @@ class Functional(Model):
         return tree.pack_sequence_as(
             self._outputs_struct, [values[id(t)] for t in self._flat_outputs]
         )
+
+    def _graph_plan(self):
+        """`(node, operation, is_layer, id of its single KerasTensor argument or None)` for
+        each non-input node, in run order (computed once)."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = []
+            for node in self._nodes:
+                if node.is_input:
+                    continue
+                args, kwargs = node.call_args, node.call_kwargs
+                single = None
+                if not kwargs and len(args) == 1 and isinstance(args[0], KerasTensor):
+                    single = id(args[0])
+                plan.append((node, node.operation, isinstance(node.operation, Layer), single))
+            self.__dict__["_plan"] = plan
+        return plan
 
     def build(self, input_shape=None):
         self.built = True

@@ -116,6 +116,17 @@ class Model(_BackendTrainer, Layer):
 
         return saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
+               **kwargs):  # fmt: skip
+        """Exports the inference call as a TensorFlow SavedModel with a `serve` endpoint (and
+        the `serving_default` signature); see `cornu.export.ExportArchive`."""
+        from cornu.export import saved_model
+
+        return saved_model.export_model(
+            self, filepath, format=format, verbose=verbose, input_signature=input_signature,
+            **kwargs,
+        )
+
     def to_json(self, **kwargs):
         """The model's architecture as a JSON string (see `cornu.models.model_from_json`)."""
         import json

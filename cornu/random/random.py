@@ -76,6 +76,20 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     )
 
 
+def _initializer_sample(kind, shape, a, b, dtype, seed):
+    """`normal`/`uniform`/`truncated_normal` (by `kind`, parameters a, b) for initializers.
+
+    Backends whose eager sampling compiles per shape (jax) provide `bucketed_sample`; the
+    values are as reproducible per seed, but not the same as `cornu.random.<kind>`'s.
+    """
+    bucketed = getattr(backend.random, "bucketed_sample", None)
+    shape = _shape(shape, kind)
+    dtype = _float_dtype(dtype, kind)
+    if bucketed is None:
+        return getattr(backend.random, kind)(shape, a, b, dtype, draw_seed(seed))
+    return bucketed(kind, shape, a, b, dtype, draw_seed(seed))
+
+
 def randint(shape, minval, maxval, dtype="int32", seed=None):
     """Samples integers uniformly from `[minval, maxval)`."""
     name = dtypes.standardize_dtype(dtype)

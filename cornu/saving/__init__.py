@@ -10,3 +10,4 @@ from cornu.saving.object_registration import (
 )
 from cornu.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 from cornu.saving.saving_api import load_model, load_weights, save_model, save_weights
+from cornu.saving.file_editor import KerasFileEditor

@@ -39,6 +39,18 @@ def small_model(seed=0):
 
 # -- Keras fixtures ---------------------------------------------------------------------
 
+# Sub-layers a layer creates for itself get names from a process-wide counter (Keras saved
+# the transformer's attention dropout as "dropout_1" because an earlier model had a
+# "dropout"), so only their group paths are compared, not the recorded names.
+_GENERATED_SUBLAYERS = ("/_dropout_layer/vars", "/_softmax/vars")
+
+
+def _without_generated_names(layout):
+    return {
+        path: (None if path.endswith(_GENERATED_SUBLAYERS) else value)
+        for path, value in layout.items()
+    }
+
 
 @pytest.mark.parametrize("name", fx.FIXTURES)
 def test_fixture_loads_and_matches_outputs(name):
@@ -49,12 +61,17 @@ def test_fixture_loads_and_matches_outputs(name):
 
 
 @pytest.mark.parametrize("name", fx.FIXTURES)
-def test_fixture_weights_h5_into_model_from_config(name):
+def test_fixture_weights_h5_into_model_from_config(name, tmp_path):
+    weights = fx.path(name, ".weights.h5")
     with zipfile.ZipFile(fx.path(name, ".keras")) as archive:
         config = json.loads(archive.read("config.json"))
+        if not os.path.exists(weights):  # (no separate file: the archive's own weights)
+            weights = str(tmp_path / "model.weights.h5")
+            with open(weights, "wb") as handle:
+                handle.write(archive.read("model.weights.h5"))
     config.pop("compile_config", None)
     model = fx.load_or_skip(serialization_lib.deserialize_keras_object, config)
-    saving_api.load_weights(model, fx.path(name, ".weights.h5"))
+    saving_api.load_weights(model, weights)
     xs, ys = fx.inputs_outputs(name)
     fx.assert_outputs_close(fx.predict(model, xs), ys)
 
@@ -63,13 +80,6 @@ def test_fixture_weights_h5_into_model_from_config(name):
 def test_saved_archive_has_the_fixture_layout(name):
     source = fx.path(name, ".keras")
     model = fx.load_or_skip(saving_api.load_model, source)
-    for layer in model.layers:
-        if type(layer).__name__ == "MultiHeadAttention" and not hasattr(layer, "_softmax"):
-            pytest.xfail(
-                "cornu's MultiHeadAttention has no `_softmax` sub-layer (Keras's has one, with an "
-                "empty vars group), and its dropout sub-layer's generated name differs from the "
-                "fixture's; weights still load by position and outputs match."
-            )
     saved = fx.save_to_bytes(model)
     with zipfile.ZipFile(source) as ours_expected, zipfile.ZipFile(io.BytesIO(saved)) as ours:
         assert sorted(ours.namelist()) == sorted(ours_expected.namelist())
@@ -82,7 +92,10 @@ def test_saved_archive_has_the_fixture_layout(name):
     assert sorted(config["compile_config"]) == sorted(expected_config["compile_config"])
     assert sorted(metadata) == ["date_saved", "keras_version"]
     with open(source, "rb") as handle:
-        assert fx.archive_weights_layout(saved) == fx.archive_weights_layout(handle.read())
+        expected_layout = fx.archive_weights_layout(handle.read())
+    assert _without_generated_names(fx.archive_weights_layout(saved)) == (
+        _without_generated_names(expected_layout)
+    )
     reloaded = saving_api.load_model(io.BytesIO(saved))
     xs, ys = fx.inputs_outputs(name)
     fx.assert_outputs_close(fx.predict(reloaded, xs), ys)

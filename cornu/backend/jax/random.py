@@ -1,8 +1,11 @@
 """JAX random kernels. `seed` is a uint32 array `[key, counter]` from cornu.random.draw_seed;
 it works under jit, so seeded sampling is a pure function of the seed."""
 
+import math
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from cornu.backend.jax.core import convert_to_tensor, to_framework_dtype
 
@@ -59,3 +62,19 @@ def binomial(shape, counts, probabilities, dtype, seed):
         tuple(shape),
     )
     return values.astype(to_framework_dtype(dtype))
+
+
+def bucketed_sample(kind, shape, a, b, dtype, seed):
+    """`kind`'s draw ("normal", "uniform", "truncated_normal" with parameters a, b) for an
+    initializer: eagerly, a flat sample of the next power-of-two size is drawn and its first
+    prod(shape) values kept, so XLA compiles one sampler per size bucket instead of one per
+    weight shape (a model with many kernel shapes builds in a fraction of the time). A traced
+    seed samples the exact shape."""
+    sample = {"normal": normal, "uniform": uniform, "truncated_normal": truncated_normal}[kind]
+    if isinstance(seed, jax.core.Tracer):
+        return sample(shape, a, b, dtype, seed)
+    n = math.prod(shape)
+    bucket = max(256, 1 << max(n - 1, 0).bit_length())
+    flat = np.asarray(sample((bucket,), a, b, dtype, seed))
+    return jnp.asarray(flat[:n].reshape(shape))
+

@@ -28,9 +28,10 @@ def adam(optimizer, grads, variables, learning_rate):
     m = [optimizer._momentums[i].value for i in slots]
     v = [optimizer._velocities[i].value for i in slots]
     beta_1, beta_2 = optimizer.beta_1, optimizer.beta_2
-    # m += (g - m) * (1 - b1); v += (g^2 - v) * (1 - b2)   (as update_step writes them)
+    # m += (g - m) * (1 - b1); v = b2 v + (1 - b2) g^2   (update_step's math)
     torch._foreach_lerp_(m, grads, 1.0 - beta_1)
-    torch._foreach_lerp_(v, torch._foreach_mul(grads, grads), 1.0 - beta_2)
+    torch._foreach_mul_(v, beta_2)
+    torch._foreach_addcmul_(v, grads, grads, 1.0 - beta_2)
     second = v
     if optimizer.amsgrad:
         v_hat = [optimizer._velocity_hats[i].value for i in slots]
@@ -39,11 +40,11 @@ def adam(optimizer, grads, variables, learning_rate):
     t = _as_scalar_tensor(optimizer.iterations, params[0]) + 1.0
     lr = _as_scalar_tensor(learning_rate, params[0])
     alpha = lr * torch.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
+    # w -= alpha * m / (sqrt(v) + epsilon), as w += m / (-(sqrt(v) + epsilon) / alpha)
     denominator = torch._foreach_sqrt(second)
     torch._foreach_add_(denominator, optimizer.epsilon)
-    step = torch._foreach_div(m, denominator)
-    torch._foreach_mul_(step, alpha)
-    torch._foreach_sub_(params, step)
+    torch._foreach_div_(denominator, alpha)
+    torch._foreach_addcdiv_(params, m, denominator, value=-1.0)
 
 
 def sgd(optimizer, grads, variables, learning_rate):

@@ -5,6 +5,7 @@ import string
 
 from cornu import constraints, initializers, ops, regularizers
 from cornu.backend.common import dtypes
+from cornu.layers.activations.softmax import Softmax
 from cornu.layers.core.einsum_dense import EinsumDense
 from cornu.layers.layer import Layer
 from cornu.layers.regularization.dropout import Dropout
@@ -17,12 +18,18 @@ def _large_negative(dtype):
     return -3e4 if dtypes.standardize_dtype(dtype) in ("float16", "bfloat16") else -1e9
 
 
+def mask_logits(scores, mask):
+    """`scores` where positions with a False `mask` get a large negative logit added (so a
+    fully masked row stays a softmax over its own logits, finite)."""
+    if mask is None:
+        return scores
+    keep = ops.cast(mask, scores.dtype)
+    return ops.add(scores, ops.multiply(1.0 - keep, _large_negative(scores.dtype)))
+
+
 def masked_softmax(scores, mask, axes):
     """Softmax over `axes` where positions with a False `mask` get a large negative logit."""
-    if mask is not None:
-        keep = ops.cast(mask, scores.dtype)
-        scores = ops.add(scores, ops.multiply(1.0 - keep, _large_negative(scores.dtype)))
-    return ops.softmax(scores, axis=axes)
+    return ops.softmax(mask_logits(scores, mask), axis=axes)
 
 
 def _check_int(layer, name, value, minimum=1, allow_none=False):
@@ -52,7 +59,9 @@ class MultiHeadAttention(Layer):
     The query, key and value are projected to `num_heads` heads (`EinsumDense` sub-layers
     named `query`, `key`, `value`, with kernels `(dim, num_heads, key_dim)`), each head
     attends with scaled dot products over `attention_axes`, and the heads are projected back
-    by the `attention_output` sub-layer (kernel `(num_heads, value_dim, dim)`).
+    by the `attention_output` sub-layer (kernel `(num_heads, value_dim, dim)`). The softmax
+    and the dropout on the probabilities are weightless sub-layers (`_softmax`,
+    `_dropout_layer`), as in Keras, so saved weight files have the same groups.
 
     Args:
         num_heads: the number of heads.
@@ -268,7 +277,8 @@ class MultiHeadAttention(Layer):
             **self._sub_kwargs(),
         )
         self._track(self._output_dense)
-        self._build_sublayer(self._output_dense, tuple(query_shape[:-1]) + (self.num_heads, self.value_dim))
+        heads_shape = tuple(query_shape[:-1]) + (self.num_heads, self.value_dim)
+        self._build_sublayer(self._output_dense, heads_shape)
         self._build_equations()
         self.built = True
 
@@ -298,6 +308,10 @@ class MultiHeadAttention(Layer):
         n = len(self._attn_axes)
         self._softmax_axes = tuple(range(-n, 0))
         self._scores_rank = len(scores)
+        # A sub-layer (not a bare op) because Keras saves it: its weight files hold an empty
+        # `_softmax` group under every MultiHeadAttention.
+        self._softmax = Softmax(axis=self._softmax_axes, dtype=self.dtype_policy)
+        self._track(self._softmax)
 
     def __call__(self, query, value, key=None, **kwargs):
         if not self.built:
@@ -403,7 +417,7 @@ class MultiHeadAttention(Layer):
         if mask is not None:
             while len(mask.shape) < len(scores.shape):
                 mask = ops.expand_dims(mask, -2 * len(self._attn_axes) - 1)
-        scores = masked_softmax(scores, mask, self._softmax_axes)
+        scores = self._softmax(mask_logits(scores, mask))
         dropped = self._dropout_layer(scores, training=training)
         output = ops.einsum(self._combine_equation, dropped, value)
         return output, scores

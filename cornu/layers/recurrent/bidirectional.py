@@ -1,6 +1,7 @@
 """`Bidirectional`: runs an RNN forwards and a copy backwards and merges their outputs."""
 
 from cornu import ops
+from cornu.layers.core.wrapper import Wrapper
 from cornu.layers.layer import Layer
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
@@ -16,7 +17,7 @@ def _strip(name, prefix):
     return name[len(prefix) :] if name.startswith(prefix) else name
 
 
-class Bidirectional(Layer):
+class Bidirectional(Wrapper):
     """A bidirectional wrapper of a recurrent layer.
 
     The forward copy reads the sequence in order; the backward copy (by default a copy of
@@ -64,16 +65,17 @@ class Bidirectional(Layer):
                     "Bidirectional: backward_layer.go_backwards must be the opposite of "
                     f"layer.go_backwards; both are {layer.go_backwards}."
                 )
-        super().__init__(**kwargs)
-        given_dtype = kwargs.get("dtype") is not None
         base = _strip(_strip(layer.name, "forward_"), "backward_")
-        self.forward_layer = _clone(layer, name="forward_" + base)
+        forward_layer = _clone(layer, name="forward_" + base)
         if backward_layer is None:
-            self.backward_layer = _clone(
+            backward_layer = _clone(
                 layer, name="backward_" + base, go_backwards=not layer.go_backwards
             )
-        else:
-            self.backward_layer = backward_layer
+        # `self.layer` (the Wrapper's) is the forward copy; `layer` itself is only a template.
+        super().__init__(forward_layer, **kwargs)
+        given_dtype = kwargs.get("dtype") is not None
+        self.forward_layer = forward_layer
+        self.backward_layer = backward_layer
         for sub in (self.forward_layer, self.backward_layer):
             sub.zero_output_for_mask = sub.return_sequences
             if given_dtype:  # the wrapper's dtype policy applies to both directions

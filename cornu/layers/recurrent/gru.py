@@ -1,10 +1,12 @@
 """`GRUCell` and `GRU`: gated recurrent unit with gates in the order z, r, h."""
 
 from cornu import activations, ops
+from cornu.layers.recurrent.fused import run_fused
 from cornu.layers.recurrent.rnn import RNN
 from cornu.layers.recurrent.simple_rnn import (
     SimpleRNN,
     _CellBase,
+    _check_use_cudnn,
     _init_rnn_layer,
     _rnn_layer_config,
     add_cell_properties,
@@ -69,15 +71,24 @@ class GRUCell(_CellBase):
         self.built = True
 
     def call(self, inputs, states, training=False):
-        h_prev = states[0] if isinstance(states, (list, tuple)) else states
-        dp, rec = self._dropout_masks(inputs, [h_prev], training)
+        states = states if isinstance(states, (list, tuple)) else [states]
+        dp, rec = self._dropout_masks(inputs, [states[0]], training)
         if dp is not None:
             inputs = inputs * dp
-        h_in = h_prev * rec if rec is not None else h_prev
-        u = self.units
+        return self._recurrent_step(self._project(inputs), states, rec)
+
+    def _project(self, inputs):
+        """The input part `x @ kernel + input bias` (for one step or a whole sequence)."""
         x = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
             x = x + (self.bias[0] if self.reset_after else self.bias)
+        return x
+
+    def _recurrent_step(self, x, states, rec):
+        """One step from the projected input; `rec` is the recurrent dropout mask or None."""
+        h_prev = states[0]
+        h_in = h_prev * rec if rec is not None else h_prev
+        u = self.units
         rk = self.recurrent_kernel
         if self.reset_after:
             inner = ops.matmul(h_in, rk)
@@ -103,11 +114,19 @@ class GRUCell(_CellBase):
         }
 
 
+GRUCell._split_call = GRUCell.call  # RNN projects all steps' inputs at once
+
+
 class GRU(RNN):
     """A gated recurrent unit layer over a sequence.
 
     Args: those of `GRUCell` plus those of `RNN` (return_sequences, return_state, go_backwards,
     stateful, unroll, zero_output_for_mask) and activity_regularizer.
+
+    use_cudnn: "auto" (default) or True runs torch's fused whole-sequence GRU when the
+    configuration has its math (tanh/sigmoid, reset_after, no unroll, no recurrent dropout in
+    training, no mask or a right-padded one; see `cornu.layers.recurrent.fused`); False always
+    runs the scan. Other backends have no such kernel.
 
     Example:
         >>> GRU(4, return_sequences=True)(np.ones((2, 5, 3), "float32")).shape
@@ -117,9 +136,15 @@ class GRU(RNN):
     _cell_class = GRUCell
     _cell_args = SimpleRNN._cell_args + ("recurrent_activation", "reset_after", "implementation")
 
-    def __init__(self, units, *args, **kwargs):
-        kwargs.pop("use_cudnn", None)
+    def __init__(self, units, *args, use_cudnn="auto", **kwargs):
         _init_rnn_layer(self, units, args, kwargs)
+        self.use_cudnn = _check_use_cudnn("GRU", use_cudnn)
+
+    def _run(self, sequences, states, mask, training):
+        fused = run_fused(self, "gru", sequences, states, mask, training)
+        if fused is not None:
+            return fused
+        return super()._run(sequences, states, mask, training)
 
     def get_config(self):
         return _rnn_layer_config(self)

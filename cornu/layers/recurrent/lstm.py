@@ -1,10 +1,12 @@
 """`LSTMCell` and `LSTM`: long short-term memory with gates in the order i, f, c, o."""
 
 from cornu import activations, ops
+from cornu.layers.recurrent.fused import run_fused
 from cornu.layers.recurrent.rnn import RNN
 from cornu.layers.recurrent.simple_rnn import (
     SimpleRNN,
     _CellBase,
+    _check_use_cudnn,
     _init_rnn_layer,
     _rnn_layer_config,
     add_cell_properties,
@@ -83,15 +85,22 @@ class LSTMCell(_CellBase):
         self.built = True
 
     def call(self, inputs, states, training=False):
-        h_prev, c_prev = states[0], states[1]
-        dp, rec = self._dropout_masks(inputs, [h_prev], training)
+        dp, rec = self._dropout_masks(inputs, [states[0]], training)
         if dp is not None:
             inputs = inputs * dp
+        return self._recurrent_step(self._project(inputs), states, rec)
+
+    def _project(self, inputs):
+        """The input part `x @ kernel + bias` (for one step or a whole sequence at once)."""
+        z = ops.matmul(inputs, self.kernel)
+        return z + self.bias if self.bias is not None else z
+
+    def _recurrent_step(self, projected, states, rec):
+        """One step from the projected input; `rec` is the recurrent dropout mask or None."""
+        h_prev, c_prev = states[0], states[1]
         if rec is not None:
             h_prev = h_prev * rec
-        z = ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
-        if self.bias is not None:
-            z = z + self.bias
+        z = projected + ops.matmul(h_prev, self.recurrent_kernel)
         u = self.units
         i = self.recurrent_activation(z[:, :u])
         f = self.recurrent_activation(z[:, u : 2 * u])
@@ -113,12 +122,21 @@ class LSTMCell(_CellBase):
         }
 
 
+LSTMCell._split_call = LSTMCell.call  # RNN projects all steps' inputs at once
+
+
 class LSTM(RNN):
     """Long short-term memory over a sequence (Hochreiter & Schmidhuber, 1997).
 
     Args: those of `LSTMCell` plus those of `RNN` (return_sequences, return_state,
     go_backwards, stateful, unroll, zero_output_for_mask) and activity_regularizer.
     With return_state, returns `[output, h, c]`.
+
+    use_cudnn: True runs the framework's fused whole-sequence kernel (torch's LSTM,
+    TensorFlow's BlockLSTM) when the configuration has its math (tanh/sigmoid, no unroll, no
+    recurrent dropout in training, no mask or on torch a right-padded one; see
+    `cornu.layers.recurrent.fused`); "auto" (default) does so where that kernel is the faster
+    (torch); False always runs the scan. Either way the weights and results are the same.
 
     Example:
         >>> LSTM(4)(np.ones((2, 5, 3), "float32")).shape
@@ -130,9 +148,15 @@ class LSTM(RNN):
         "recurrent_activation", "unit_forget_bias", "implementation",
     )
 
-    def __init__(self, units, *args, **kwargs):
-        kwargs.pop("use_cudnn", None)
+    def __init__(self, units, *args, use_cudnn="auto", **kwargs):
         _init_rnn_layer(self, units, args, kwargs)
+        self.use_cudnn = _check_use_cudnn("LSTM", use_cudnn)
+
+    def _run(self, sequences, states, mask, training):
+        fused = run_fused(self, "lstm", sequences, states, mask, training)
+        if fused is not None:
+            return fused
+        return super()._run(sequences, states, mask, training)
 
     def get_config(self):
         return _rnn_layer_config(self)

@@ -154,13 +154,23 @@ class SimpleRNNCell(_CellBase):
         dp, rec = self._dropout_masks(inputs, [prev], training)
         if dp is not None:
             inputs = inputs * dp
+        return self._recurrent_step(self._project(inputs), [prev], rec)
+
+    def _project(self, inputs):
+        """The input part `x @ kernel + bias` (for one step or a whole sequence at once)."""
         h = ops.matmul(inputs, self.kernel)
-        if self.bias is not None:
-            h = h + self.bias
+        return h + self.bias if self.bias is not None else h
+
+    def _recurrent_step(self, projected, states, rec):
+        """One step from the projected input; `rec` is the recurrent dropout mask or None."""
+        prev = states[0]
         if rec is not None:
             prev = prev * rec
-        output = self.activation(h + ops.matmul(prev, self.recurrent_kernel))
+        output = self.activation(projected + ops.matmul(prev, self.recurrent_kernel))
         return output, [output]
+
+
+SimpleRNNCell._split_call = SimpleRNNCell.call  # RNN projects all steps' inputs at once
 
 
 class SimpleRNN(RNN):
@@ -223,6 +233,15 @@ def _init_rnn_layer(layer, units, args, kwargs):
     RNN.__init__(
         layer, cell, activity_regularizer=regularizers.get(activity), **rnn_kwargs, **kwargs
     )
+
+
+def _check_use_cudnn(layer_name, value):
+    if value not in ("auto", True, False):
+        raise ValueError(
+            f"{layer_name}: use_cudnn must be 'auto', True or False; received "
+            f"use_cudnn={value!r}."
+        )
+    return value
 
 
 def _rnn_layer_config(layer):

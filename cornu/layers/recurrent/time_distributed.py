@@ -1,10 +1,10 @@
 """`TimeDistributed`: applies a layer to every time step (axis 1) of its input."""
 
 from cornu import ops, tree
-from cornu.layers.layer import Layer
+from cornu.layers.core.wrapper import Wrapper
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Applies `layer` independently to each slice `inputs[:, t]`, with shared weights.
 
     The batch and time axes are merged into one before calling `layer` and split after, so
@@ -19,15 +19,7 @@ class TimeDistributed(Layer):
     """
 
     def __init__(self, layer, **kwargs):
-        if not isinstance(layer, Layer):
-            raise ValueError(
-                f"TimeDistributed: layer must be a Layer instance; received layer={layer!r}."
-            )
-        super().__init__(**kwargs)
-        if kwargs.get("dtype") is not None:  # the wrapper's dtype policy applies inside
-            for inner in layer._all_layers():
-                inner.dtype_policy = self.dtype_policy
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def _check(self, input_shape):
@@ -74,16 +66,3 @@ class TimeDistributed(Layer):
 
     def compute_mask(self, inputs, previous_mask=None):
         return previous_mask
-
-    def get_config(self):
-        from cornu.saving.serialization_lib import serialize_keras_object
-
-        return {**super().get_config(), "layer": serialize_keras_object(self.layer)}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization_lib import deserialize_keras_object
-
-        config = dict(config)
-        config["layer"] = deserialize_keras_object(config["layer"], custom_objects)
-        return cls(**config)

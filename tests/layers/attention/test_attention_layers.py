@@ -214,6 +214,20 @@ def test_mha_weights_match_keras_layout():
     ]  # fmt: skip
 
 
+def test_mha_weight_file_groups_match_keras():
+    # Keras's files hold (empty) groups for the softmax and dropout sub-layers too.
+    from cornu.saving import weights_h5
+
+    inputs = cornu.Input((4, 6))
+    model = cornu.Model(inputs, layers.MultiHeadAttention(num_heads=2, key_dim=3)(inputs, inputs))
+    paths = {path: len(weights_h5._own_variables(layer)) for path, layer in weights_h5.walk(model)}
+    prefix = "layers/multi_head_attention/"
+    assert {p[len(prefix):]: n for p, n in paths.items() if p.startswith(prefix)} == {
+        "_dropout_layer": 0, "_softmax": 0, "key_dense": 2, "output_dense": 2,
+        "query_dense": 2, "value_dense": 2,
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize("use_bias", [True, False])
 def test_mha_matches_numpy(use_bias):
     layer = layers.MultiHeadAttention(

@@ -1,0 +1,140 @@
+"""`ReversibleEmbedding`: an `Embedding` that also projects hidden states back to logits."""
+
+from cornu import ops
+from cornu.backend.common import dtypes
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.layers.core.embedding import Embedding
+
+
+class ReversibleEmbedding(Embedding):
+    """An embedding that can be called in reverse, as the output projection of a language model.
+
+    `layer(ids)` embeds like `Embedding`; `layer(hidden, reverse=True)` projects
+    `(..., output_dim)` hidden states to `(..., input_dim)` vocabulary logits with
+    `hidden @ embeddings.T` (tied weights, the default) or `hidden @ reverse_embeddings`
+    (`tie_weights=False`: a separate `(output_dim, input_dim)` weight, created after
+    `embeddings`). There are no biases.
+
+    Args:
+        input_dim: the vocabulary size; output_dim: the size of each vector.
+        tie_weights: share the table between the embedding and the reverse projection.
+        embeddings_initializer, embeddings_regularizer, embeddings_constraint, mask_zero: as in
+            `Embedding` (the untied `reverse_embeddings` uses the same initializer).
+        reverse_dtype: the dtype of the reverse projection (default: the compute dtype).
+        logit_soft_cap: when set, reverse logits become
+            `tanh(logits / logit_soft_cap) * logit_soft_cap`.
+
+    Example:
+        >>> layer = ReversibleEmbedding(10, 4)
+        >>> layer(np.array([[1, 2]])).shape
+        (1, 2, 4)
+        >>> layer(np.ones((1, 2, 4), "float32"), reverse=True).shape
+        (1, 2, 10)
+    """
+
+    def __init__(
+        self,
+        input_dim,
+        output_dim,
+        tie_weights=True,
+        embeddings_initializer="uniform",
+        embeddings_regularizer=None,
+        embeddings_constraint=None,
+        mask_zero=False,
+        reverse_dtype=None,
+        logit_soft_cap=None,
+        **kwargs,
+    ):
+        if reverse_dtype is not None:
+            reverse_dtype = _check_reverse_dtype(reverse_dtype)
+        if logit_soft_cap is not None and (
+            not isinstance(logit_soft_cap, (int, float))
+            or isinstance(logit_soft_cap, bool)
+            or logit_soft_cap <= 0
+        ):
+            raise ValueError(
+                "ReversibleEmbedding: logit_soft_cap must be a positive number or None; "
+                f"received logit_soft_cap={logit_soft_cap!r}."
+            )
+        # Set before Embedding.__init__, which builds at once when given `weights`.
+        self._tie_weights = bool(tie_weights)
+        super().__init__(
+            input_dim,
+            output_dim,
+            embeddings_initializer=embeddings_initializer,
+            embeddings_regularizer=embeddings_regularizer,
+            embeddings_constraint=embeddings_constraint,
+            mask_zero=mask_zero,
+            **kwargs,
+        )
+        self.reverse_dtype = reverse_dtype
+        self.logit_soft_cap = logit_soft_cap
+
+    @property
+    def tie_weights(self):
+        return self._tie_weights
+
+    def build(self, input_shape=None):
+        if self.built:
+            return
+        super().build(input_shape)
+        if not self.tie_weights:
+            self.reverse_embeddings = self.add_weight(
+                shape=(self.output_dim, self.input_dim),
+                initializer=self.embeddings_initializer,
+                name="reverse_embeddings",
+            )
+        self.built = True
+
+    def call(self, inputs, reverse=False):
+        if not reverse:
+            return super().call(inputs)
+        if self.tie_weights:
+            kernel = ops.transpose(self.embeddings)
+        else:
+            kernel = self.reverse_embeddings
+        dtype = self.reverse_dtype or self.compute_dtype
+        logits = ops.matmul(ops.cast(inputs, dtype), ops.cast(kernel, dtype))
+        if self.logit_soft_cap is not None:
+            cap = self.logit_soft_cap
+            logits = ops.tanh(logits / cap) * cap
+        return logits
+
+    def compute_mask(self, inputs, previous_mask=None):
+        # Float inputs are hidden states (the reverse call): their mask passes through.
+        dtype = getattr(inputs, "dtype", None)
+        if dtype is not None and dtypes.is_float_dtype(dtypes.standardize_dtype(dtype)):
+            return previous_mask
+        return super().compute_mask(inputs, previous_mask)
+
+    def compute_output_shape(self, input_shape, reverse=False):
+        if reverse:
+            return tuple(input_shape)[:-1] + (self.input_dim,)
+        return super().compute_output_shape(input_shape)
+
+    def compute_output_spec(self, inputs, reverse=False):
+        if reverse:
+            dtype = self.reverse_dtype or self.compute_dtype
+            return KerasTensor(self.compute_output_shape(inputs.shape, reverse=True), dtype=dtype)
+        return super().compute_output_spec(inputs)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "tie_weights": self.tie_weights,
+            "reverse_dtype": self.reverse_dtype,
+            "logit_soft_cap": self.logit_soft_cap,
+        }
+
+
+def _check_reverse_dtype(value):
+    try:
+        dtype = dtypes.standardize_dtype(value)
+    except (TypeError, ValueError):
+        dtype = None
+    if dtype is None or not dtypes.is_float_dtype(dtype):
+        raise ValueError(
+            "ReversibleEmbedding: reverse_dtype must be a float dtype name or None; received "
+            f"reverse_dtype={value!r}."
+        )
+    return dtype

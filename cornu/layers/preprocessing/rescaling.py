@@ -1,0 +1,58 @@
+"""`Rescaling`: `inputs * scale + offset`, computed in the layer's compute dtype."""
+
+import numpy as np
+
+from cornu import ops
+from cornu.layers.layer import Layer
+
+
+def _check_factor(name, value):
+    """A number, or a list/array of numbers (one per channel, broadcast on the last axis)."""
+    if isinstance(value, bool):
+        raise TypeError(f"Rescaling: {name} must be a number or a list of numbers; "
+                        f"received {name}={value!r}.")
+    if isinstance(value, (int, float, np.number)):
+        return float(value)
+    try:
+        array = np.asarray(value, dtype="float64")
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"Rescaling: {name} must be a number or a list of numbers; received "
+            f"{name}={value!r}."
+        ) from None
+    return array.tolist() if array.ndim else float(array)
+
+
+class Rescaling(Layer):
+    """Multiplies its inputs by `scale` and adds `offset` (e.g. `scale=1/255` maps uint8
+    pixels to [0, 1]; `scale=1/127.5, offset=-1` maps them to [-1, 1]).
+
+    Integer inputs are cast to the compute dtype first. No weights.
+
+    Args:
+        scale: a number, or a list of numbers broadcast against the input's trailing axes.
+        offset: the same, added after scaling.
+
+    Example:
+        >>> Rescaling(1 / 255)(np.array([[0, 255]], "uint8"))   # [[0.0, 1.0]] float32
+    """
+
+    def __init__(self, scale, offset=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = _check_factor("scale", scale)
+        self.offset = _check_factor("offset", offset)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs):
+        dtype = self.compute_dtype
+        x = ops.cast(inputs, dtype)
+        scale = ops.convert_to_tensor(np.asarray(self.scale), dtype=dtype)
+        offset = ops.convert_to_tensor(np.asarray(self.offset), dtype=dtype)
+        return ops.add(ops.multiply(x, scale), offset)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale, "offset": self.offset}
