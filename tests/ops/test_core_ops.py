@@ -580,3 +580,20 @@ ERROR_CASES = [
 def test_errors(fn, error, match):
     with pytest.raises(error, match=match):
         fn()
+
+
+@pytest.mark.parametrize("length", [5, 70], ids=["short", "long"])  # tf: unrolled vs while_loop
+@pytest.mark.parametrize("reverse", [False, True])
+def test_scan_short_and_long_loops_agree_with_numpy(length, reverse):
+    xs = np.arange(length * 2, dtype="float32").reshape(length, 2)
+
+    def step(carry, x):
+        total = carry + x
+        return total, total * 2.0
+
+    carry, ys = ops.scan(step, np.zeros(2, "float32"), xs, reverse=reverse)
+    order = xs[::-1] if reverse else xs
+    expected = np.cumsum(order, axis=0)
+    expected_ys = expected[::-1] * 2.0 if reverse else expected * 2.0
+    np.testing.assert_allclose(ops.convert_to_numpy(carry), expected[-1])
+    np.testing.assert_allclose(ops.convert_to_numpy(ys), expected_ys)

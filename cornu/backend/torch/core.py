@@ -175,7 +175,10 @@ def fori_loop(lower, upper, body_fun, init_val):
 
 
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
-    return python_scan(f, init, xs, length, reverse, torch.stack)
+    def stack(values):
+        return torch.stack([convert_to_tensor(v) for v in values])
+
+    return python_scan(f, init, xs, length, reverse, stack)
 
 
 def stop_gradient(x):
