@@ -54,7 +54,6 @@ def _serialize_value(value, mapping):
     return serialization_lib.serialize_keras_object(value)
 
 
-_OP_FAMILIES = {"nn_conv": "nn", "core_updates": "core", "elementwise_math": "numpy"}
 
 
 def _op_class_name(fn_name):
@@ -65,8 +64,9 @@ def _op_class_name(fn_name):
 def _serialize_operation(op):
     """A `cornu.ops` call in the graph, written as Keras writes its op classes."""
     if isinstance(op, OpCall):
-        parts = op.fn.__module__.split(".")  # cornu.ops[.numpy].<family module>
-        family = "numpy" if "numpy" in parts else _OP_FAMILIES.get(parts[-1], parts[-1])
+        # cornu.ops[.numpy].<family>[_<topic>] (nn_conv, core_updates, image_color, ...)
+        parts = op.fn.__module__.split(".")
+        family = "numpy" if "numpy" in parts else parts[-1].split("_")[0]
         class_name = _op_class_name(op.fn.__name__)
         return {
             "module": f"keras.src.ops.{family}",

@@ -375,7 +375,7 @@ class Optimizer:
         variables = [v for _, v in pairs]
         for variable in variables:
             self._get_variable_index(variable)  # raises for a variable it has no state for
-        grads = [ops.cast(ops.convert_to_tensor(g), v.dtype) for g, v in pairs]
+        grads = [backend.convert_to_tensor(g, v.dtype) for g, v in pairs]
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
 

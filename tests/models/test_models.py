@@ -178,3 +178,25 @@ def test_custom_layers_need_registration():
         cornu.Model.from_config(_round_trip(model.get_config()))
     with cornu.saving.custom_object_scope({"Unregistered": Unregistered}):
         cornu.Model.from_config(_round_trip(model.get_config()))
+
+
+def test_ops_in_a_graph_are_written_with_their_keras_op_family():
+    images = cornu.Input((4, 4, 3))
+    gray = ops.image.rgb_to_grayscale(images)  # defined in ops/image_color.py
+    pooled = ops.nn.max_pool(gray, 2)  # ops/nn_conv.py
+    total = ops.sum(pooled, axis=(1, 2, 3))  # ops/numpy/reduction.py
+    model = cornu.Model(images, ops.where(total > 0, total, ops.zeros_like(total)))
+    modules = {
+        layer["class_name"]: layer["module"]
+        for layer in model.get_config()["layers"]
+        if layer["module"].startswith("keras.src.ops")
+    }
+    assert modules["RgbToGrayscale"] == "keras.src.ops.image"
+    assert modules["MaxPool"] == "keras.src.ops.nn"
+    assert modules["Sum"] == "keras.src.ops.numpy"
+    assert modules["Where"] == "keras.src.ops.numpy"
+    x = np.random.default_rng(0).random((2, 4, 4, 3)).astype("float32")
+    clone = cornu.Model.from_config(model.get_config())
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(clone(x)), ops.convert_to_numpy(model(x)), rtol=1e-6
+    )

@@ -47,8 +47,12 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("host_scalars", [True, False], ids=["host-scalars", "tensor-scalars"])
 @pytest.mark.parametrize("cls,kwargs", CASES, ids=lambda c: getattr(c, "__name__", None) or str(c))
-def test_multi_tensor_matches_per_variable(cls, kwargs):
+def test_multi_tensor_matches_per_variable(cls, kwargs, host_scalars, monkeypatch):
+    from cornu.backend.torch import optimizers as torch_optimizers
+
+    monkeypatch.setattr(torch_optimizers, "_host_scalars", lambda params: host_scalars)
     fast = cls(**kwargs)
     slow = _per_variable(cls)(**kwargs)
     assert fast._multi_tensor_update_step(fast_vars := [backend.Variable(np.ones(2, "float32"))])

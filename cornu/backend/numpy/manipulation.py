@@ -43,3 +43,9 @@ def view(x, dtype, shape):
     from cornu.backend.numpy.core import to_framework_dtype
 
     return np.ascontiguousarray(x).view(to_framework_dtype(dtype)).reshape(shape)
+
+
+def split(x, sizes, axis):
+    """Consecutive pieces of the given sizes along `axis` (they add up to its length); one
+    split primitive, whose gradient is one concatenation."""
+    return np.split(x, np.cumsum(sizes)[:-1].tolist(), axis=axis)

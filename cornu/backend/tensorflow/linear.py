@@ -130,3 +130,8 @@ def correlate_full(x1, x2):
     # conv1d is a cross-correlation: [batch, width, channels] with a [width, in, out] filter.
     out = tf.nn.conv1d(padded[None, :, None], x2[:, None, None], stride=1, padding="VALID")
     return out[0, :, 0]
+
+
+def affine(x, kernel, bias):
+    """`x @ kernel + bias` (the framework fuses the two, or they run as written)."""
+    return matmul(x, kernel) + bias

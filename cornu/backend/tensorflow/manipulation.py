@@ -92,3 +92,9 @@ def view(x, dtype, shape):
         x = tf.reshape(x, tf.concat([tf.shape(x)[:-1], [-1, new // old]], axis=0))
     out = tf.reshape(tf.bitcast(x, target), shape)
     return tf.not_equal(out, 0) if out_bool else out
+
+
+def split(x, sizes, axis):
+    """Consecutive pieces of the given sizes along `axis` (they add up to its length); one
+    split primitive, whose gradient is one concatenation."""
+    return tf.split(x, list(sizes), axis=axis)

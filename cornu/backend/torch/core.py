@@ -69,7 +69,10 @@ class Variable(VariableBase):
         return self._storage
 
     def _direct_assign(self, value):
-        with torch.no_grad():
+        if torch.is_grad_enabled():
+            with torch.no_grad():
+                self._storage.copy_(value)
+        else:
             self._storage.copy_(value)
 
     def _add_in_place(self, value, sign):
@@ -84,7 +87,10 @@ class Variable(VariableBase):
             or type(value) is int and storage.dtype in _SIGNED_INTS
         ):
             return False
-        with torch.no_grad():
+        if torch.is_grad_enabled():
+            with torch.no_grad():
+                storage.add_(value, alpha=sign)
+        else:
             storage.add_(value, alpha=sign)
         return True
 

@@ -101,3 +101,11 @@ def correlate_full(x1, x2):
 def matmul(x1, x2):
     (x1, x2), dtype = _widen(x1, x2)
     return _narrow(torch.matmul(x1, x2), dtype)
+
+
+def affine(x, kernel, bias):
+    """`x @ kernel + bias` (float, 2-D kernel): one `F.linear` (addmm), so forward and
+    backward skip the separate bias add."""
+    if x.dtype in (torch.float32, torch.float64) and kernel.dim() == 2 and bias.dim() == 1:
+        return torch.nn.functional.linear(x, kernel.t(), bias)
+    return matmul(x, kernel) + bias

@@ -92,3 +92,9 @@ def pad_gather(x, index, axis):
 
 def view(x, dtype, shape):
     return x.contiguous().view(to_framework_dtype(dtype)).reshape(shape)
+
+
+def split(x, sizes, axis):
+    """Consecutive pieces of the given sizes along `axis` (they add up to its length); one
+    split primitive, whose gradient is one concatenation."""
+    return list(torch.split(x, list(sizes), dim=axis))

@@ -8,6 +8,8 @@ overrides `update_step` keeps its own), outside a StatelessScope. Keys are
 `(module, qualname)` of the `update_step` function mirrored.
 """
 
+import math
+
 import torch
 
 
@@ -15,9 +17,19 @@ def _values(variables):
     return [v.value for v in variables]
 
 
+def _scalar(value):
+    """A Variable's tensor, or the value itself."""
+    return value.value if hasattr(value, "value") and not isinstance(value, torch.Tensor) else value
+
+
+def _host_scalars(params):
+    """Whether to read step scalars (learning rate, step count) as Python floats: free on the
+    CPU; on an accelerator they stay tensors so no step waits for the device."""
+    return params[0].device.type == "cpu"
+
+
 def _as_scalar_tensor(value, like):
-    value = value.value if hasattr(value, "value") and not isinstance(value, torch.Tensor) else value
-    return torch.as_tensor(value, dtype=like.dtype, device=like.device)
+    return torch.as_tensor(_scalar(value), dtype=like.dtype, device=like.device)
 
 
 def adam(optimizer, grads, variables, learning_rate):
@@ -37,12 +49,18 @@ def adam(optimizer, grads, variables, learning_rate):
         v_hat = [optimizer._velocity_hats[i].value for i in slots]
         torch._foreach_maximum_(v_hat, v)
         second = v_hat
+    denominator = torch._foreach_sqrt(second)
+    torch._foreach_add_(denominator, optimizer.epsilon)
+    # w -= alpha * m / (sqrt(v) + epsilon), alpha = lr sqrt(1 - b2^t) / (1 - b1^t)
+    if _host_scalars(params):
+        t = float(_scalar(optimizer.iterations)) + 1.0
+        lr = float(_scalar(learning_rate))
+        alpha = lr * math.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
+        torch._foreach_addcdiv_(params, m, denominator, value=-alpha)
+        return
     t = _as_scalar_tensor(optimizer.iterations, params[0]) + 1.0
     lr = _as_scalar_tensor(learning_rate, params[0])
     alpha = lr * torch.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
-    # w -= alpha * m / (sqrt(v) + epsilon), as w += m / (-(sqrt(v) + epsilon) / alpha)
-    denominator = torch._foreach_sqrt(second)
-    torch._foreach_add_(denominator, optimizer.epsilon)
     torch._foreach_div_(denominator, alpha)
     torch._foreach_addcdiv_(params, m, denominator, value=-1.0)
 
@@ -50,20 +68,29 @@ def adam(optimizer, grads, variables, learning_rate):
 def sgd(optimizer, grads, variables, learning_rate):
     """SGD with optional (Nesterov) momentum for all `variables` at once."""
     params = _values(variables)
-    lr = _as_scalar_tensor(learning_rate, params[0])
-    scaled = torch._foreach_mul(grads, lr)
+    if _host_scalars(params):
+        lr = float(_scalar(learning_rate))
+        scaled = None
+    else:
+        scaled = torch._foreach_mul(grads, _as_scalar_tensor(learning_rate, params[0]))
+
+    def add_scaled_grads(targets):  # targets -= grads * lr
+        if scaled is None:
+            torch._foreach_add_(targets, grads, alpha=-lr)
+        else:
+            torch._foreach_sub_(targets, scaled)
+
     if not optimizer.momentums:
-        torch._foreach_sub_(params, scaled)
+        add_scaled_grads(params)
         return
     index = optimizer._get_variable_index
     velocity = [optimizer.momentums[index(v)].value for v in variables]
     # velocity = velocity * momentum - g * lr
     torch._foreach_mul_(velocity, optimizer.momentum)
-    torch._foreach_sub_(velocity, scaled)
-    if optimizer.nesterov:
-        step = torch._foreach_mul(velocity, optimizer.momentum)
-        torch._foreach_sub_(step, scaled)
-        torch._foreach_add_(params, step)
+    add_scaled_grads(velocity)
+    if optimizer.nesterov:  # w += velocity * momentum - g * lr
+        torch._foreach_add_(params, velocity, alpha=optimizer.momentum)
+        add_scaled_grads(params)
     else:
         torch._foreach_add_(params, velocity)
 

@@ -3,6 +3,7 @@
 from cornu import activations, constraints, initializers, ops, regularizers
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
+from cornu.ops.numpy.linear import affine
 
 
 class Dense(Layer):
@@ -86,9 +87,10 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs, training=None):
-        x = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
-            x = ops.add(x, self.bias)
+            x = affine(inputs, self.kernel, self.bias)  # matmul + bias add, fused where possible
+        else:
+            x = ops.matmul(inputs, self.kernel)
         if self.activation is not activations.linear:
             x = self.activation(x)
         return x

@@ -90,18 +90,21 @@ class GRUCell(_CellBase):
         h_in = h_prev * rec if rec is not None else h_prev
         u = self.units
         rk = self.recurrent_kernel
+        # (splits, not slices: a split's gradient is one concatenate, not a pad per slice)
+        x_z, x_r, x_h = ops.split(x, 3, axis=-1)
         if self.reset_after:
             inner = ops.matmul(h_in, rk)
             if self.bias is not None:
                 inner = inner + self.bias[1]
-            z = self.recurrent_activation(x[:, :u] + inner[:, :u])
-            r = self.recurrent_activation(x[:, u : 2 * u] + inner[:, u : 2 * u])
-            hh = self.activation(x[:, 2 * u :] + r * inner[:, 2 * u :])
+            in_z, in_r, in_h = ops.split(inner, 3, axis=-1)
+            z = self.recurrent_activation(x_z + in_z)
+            r = self.recurrent_activation(x_r + in_r)
+            hh = self.activation(x_h + r * in_h)
         else:
-            inner = ops.matmul(h_in, rk[:, : 2 * u])
-            z = self.recurrent_activation(x[:, :u] + inner[:, :u])
-            r = self.recurrent_activation(x[:, u : 2 * u] + inner[:, u:])
-            hh = self.activation(x[:, 2 * u :] + ops.matmul(r * h_in, rk[:, 2 * u :]))
+            in_z, in_r = ops.split(ops.matmul(h_in, rk[:, : 2 * u]), 2, axis=-1)
+            z = self.recurrent_activation(x_z + in_z)
+            r = self.recurrent_activation(x_r + in_r)
+            hh = self.activation(x_h + ops.matmul(r * h_in, rk[:, 2 * u :]))
         h = z * h_prev + (1 - z) * hh
         return h, [h]
 

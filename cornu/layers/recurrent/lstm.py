@@ -101,11 +101,12 @@ class LSTMCell(_CellBase):
         if rec is not None:
             h_prev = h_prev * rec
         z = projected + ops.matmul(h_prev, self.recurrent_kernel)
-        u = self.units
-        i = self.recurrent_activation(z[:, :u])
-        f = self.recurrent_activation(z[:, u : 2 * u])
-        g = self.activation(z[:, 2 * u : 3 * u])
-        o = self.recurrent_activation(z[:, 3 * u :])
+        # (one split, not four slices: its gradient is one concatenate, not four pads)
+        i, f, g, o = ops.split(z, 4, axis=-1)
+        i = self.recurrent_activation(i)
+        f = self.recurrent_activation(f)
+        g = self.activation(g)
+        o = self.recurrent_activation(o)
         c = f * c_prev + i * g
         h = o * self.activation(c)
         return h, [h, c]

@@ -299,12 +299,15 @@ class RNN(Layer):
     def _loop(self, sequences, xs, cell_step, states, mask, training):
         """The time loop over time-major step inputs `xs` (and time-major `mask`)."""
         prev_output = self._zero_like_column(sequences, self._output_size)
+        # Without return_sequences the loop emits nothing per step (the last output is in the
+        # carry), so no (time, batch, units) buffer is written and differentiated.
+        emit = self.return_sequences
 
         def step(carry, inputs):
             prev_out, prev_states = carry
             if mask is None:
                 out, new_states = cell_step(inputs, list(prev_states), training)
-                return (out, tuple(new_states)), out
+                return (out, tuple(new_states)), (out if emit else None)
             x, m = inputs
             out, new_states = cell_step(x, list(prev_states), training)
             kept_states = tuple(
@@ -316,7 +319,7 @@ class RNN(Layer):
                 if self.zero_output_for_mask
                 else kept_out
             )
-            return (kept_out, kept_states), emitted
+            return (kept_out, kept_states), (emitted if emit else None)
 
         xs_in = xs if mask is None else (xs, mask)
         init = (prev_output, tuple(states))
@@ -332,12 +335,13 @@ class RNN(Layer):
                 step_in = xs[t] if mask is None else (xs[t], mask[t])
                 carry, y = step(carry, step_in)
                 ys.append(y)
-            outputs = ops.stack(ys, axis=0)
+            outputs = ops.stack(ys, axis=0) if emit else None
         else:
             carry, outputs = ops.scan(step, init, xs_in)
         last_output, final_states = carry
-        out_rank = len(outputs.shape)
-        outputs = ops.transpose(outputs, (1, 0) + tuple(range(2, out_rank)))
+        if outputs is not None:
+            out_rank = len(outputs.shape)
+            outputs = ops.transpose(outputs, (1, 0) + tuple(range(2, out_rank)))
         return last_output, outputs, list(final_states)
 
     # -- config --------------------------------------------------------------------------

@@ -55,6 +55,20 @@ def _matmul_spec(x1, x2):
 _SMALL_INTS = frozenset(("bool", "int8", "int16", "uint8", "uint16"))
 
 
+def affine(x, kernel, bias):
+    """`matmul(x, kernel) + bias`: one kernel for float tensors where the framework has one
+    (torch: addmm), else the two ops. Used by Dense; not a Keras op, so not exported."""
+    if (
+        isinstance(x, KerasTensor)
+        or dtype_of(x) not in dtypes.FLOAT_TYPES
+        or dtype_of(kernel) not in dtypes.FLOAT_TYPES
+    ):
+        from cornu.ops.numpy.elementwise import add
+
+        return add(matmul(x, kernel), bias)
+    return _k.affine(*promote(x, kernel, bias))
+
+
 @op(spec=_matmul_spec)
 def matmul(x1, x2):
     """Matrix product with NumPy's rules (1-D operands, broadcast batch dimensions).

@@ -8,12 +8,14 @@ Dtype rules (the same on every backend):
   their dtype (float16/bfloat16 are accumulated in float32).
 - `max`, `min`, `amax`, `amin`, `ptp` keep the input dtype; `all`, `any`, `allclose` give bool.
 - `argmax`, `argmin`, `nanargmax`, `nanargmin`, `count_nonzero` give int32.
+
+Sums, means and their relatives (nan*, cumulative, weighted, diff, trapezoid) are defined
+here; extrema, arg-extrema and logical reductions (`reduction_extrema`) and quantiles and
+corrcoef (`reduction_statistics`) are re-exported. Shared helpers are in `_reduction_args`.
 """
 
 import builtins
 import math
-
-import numpy as np
 
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
@@ -26,6 +28,16 @@ from cornu.ops.define import (
     op,
     promote,
     to_tensor,
+)
+from cornu.ops.numpy._reduction_args import (
+    _LOW_FLOATS, _axes, _float_of, _is_float, _prepare, _reduction_spec, _sum_dtype,
+)
+from cornu.ops.numpy.reduction_extrema import (  # noqa: F401 (re-exported in __all__)
+    all, allclose, amax, amin, any, argmax, argmin, count_nonzero, max, min, nanargmax, nanargmin,
+    nanmax, nanmin, ptp,
+)
+from cornu.ops.numpy.reduction_statistics import (  # noqa: F401 (re-exported in __all__)
+    corrcoef, median, nanmedian, nanpercentile, nanquantile, percentile, quantile,
 )
 
 _k = kernels("reduction")
@@ -71,100 +83,6 @@ __all__ = [
     "trapezoid",
     "var",
 ]
-
-_SMALL_INTS = ("bool", "int8", "int16", "uint8", "uint16")
-_LOW_FLOATS = ("float16", "bfloat16")
-_QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
-
-
-# --------------------------------------------------------------------------------------------
-# Helpers
-
-
-def _sum_dtype(dtype):
-    """Accumulation dtype of sum/prod/cumsum/cumprod: small ints and bool widen to int32."""
-    return "int32" if dtype in _SMALL_INTS else dtype
-
-
-def _float_of(dtype):
-    if dtype in dtypes.FLOAT_TYPES or dtype in dtypes.COMPLEX_TYPES:
-        return dtype
-    return dtypes.result_type(dtype, float)
-
-
-def _axes(axis, ndim, op_name):
-    """None, or a tuple of distinct axes in [0, ndim)."""
-    if axis is None:
-        return None
-    if isinstance(axis, (list, tuple)):
-        axes = tuple(canonicalize_axis(a, ndim, op_name) for a in axis)
-    else:
-        axes = (canonicalize_axis(axis, ndim, op_name),)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"{op_name}: `axis` has repeated entries; received {axis!r}.")
-    return axes
-
-
-def _reduced_size(shape, axes):
-    """Number of reduced elements (None if unknown)."""
-    dims = shape if axes is None else [shape[a] for a in axes]
-    if builtins.any(d is None for d in dims):
-        return None
-    return math.prod(dims)
-
-
-def _check_nonempty(shape, axes, op_name):
-    if _reduced_size(shape, axes) == 0:
-        hint = "; pass `initial`" if op_name in ("max", "min") else ""
-        raise ValueError(
-            f"{op_name}: cannot reduce a zero-size axis (the input has shape {tuple(shape)}) "
-            f"without an identity{hint}."
-        )
-
-
-def _prepare(x, axis, keepdims, op_name):
-    """Returns (x, axes, keepdims) ready for a kernel.
-
-    `axis=()` reduces nothing: the input gets a trailing axis of size 1 that is reduced instead,
-    so every kernel sees a non-empty tuple of axes (or None).
-    """
-    x = to_tensor(x)
-    ndim = len(x.shape)
-    axes = _axes(axis, ndim, op_name)
-    if axes == ():
-        return _k.expand_dims(x, ndim), (ndim,), False
-    return x, axes, bool(keepdims)
-
-
-def _reduction_spec(dtype_rule, op_name, empty_check=False, allow_tuple=True):
-    def spec(x, axis=None, keepdims=False, initial=None):
-        shape = rules.shape_of(x)
-        if not allow_tuple and isinstance(axis, (list, tuple)):
-            raise TypeError(f"{op_name}: `axis` must be an int or None; received {axis!r}.")
-        axes = _axes(axis, len(shape), op_name)
-        if empty_check and initial is None and axes != ():
-            _check_nonempty(shape, axes, op_name)
-        return KerasTensor(
-            rules.reduced_shape(shape, axes, keepdims, op_name), dtype=dtype_rule(dtype_of(x))
-        )
-
-    return spec
-
-
-def _same(dtype):
-    return dtype
-
-
-def _int32(dtype):
-    return "int32"
-
-
-def _bool(dtype):
-    return "bool"
-
-
-def _is_float(x):
-    return dtype_of(x) in dtypes.FLOAT_TYPES
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,158 +152,6 @@ def std(x, axis=None, keepdims=False):
     """Population standard deviation (ddof=0) over `axis`; int inputs give float32."""
     x, axes, keepdims = _prepare(x, axis, keepdims, "std")
     return _k.sqrt(_var_compute(x, axes, keepdims))
-
-
-# --------------------------------------------------------------------------------------------
-# max / min / all / any / ptp / count_nonzero
-
-
-def _extreme(kernel, combine, x, axis, keepdims, initial, op_name):
-    x, axes, keepdims = _prepare(x, axis, keepdims, op_name)
-    if initial is None:
-        _check_nonempty(tuple(x.shape), axes, op_name)
-        return kernel(x, axes, keepdims)
-    dtype = dtype_of(x)
-    init = to_tensor(initial, dtype)
-    if _reduced_size(tuple(x.shape), axes) == 0:
-        shape = rules.reduced_shape(tuple(x.shape), axes, keepdims, op_name)
-        return to_tensor(np.full(shape, initial), dtype)
-    return combine(kernel(x, axes, keepdims), init)
-
-
-@op(spec=_reduction_spec(_same, "max", empty_check=True))
-def max(x, axis=None, keepdims=False, initial=None):
-    """Maximum over `axis`. Zero-size reductions need `initial` (else ValueError, like NumPy).
-
-    NaN propagates (a slice containing NaN gives NaN).
-    """
-    return _extreme(_k.max, _k.maximum, x, axis, keepdims, initial, "max")
-
-
-@op(spec=_reduction_spec(_same, "min", empty_check=True))
-def min(x, axis=None, keepdims=False, initial=None):
-    """Minimum over `axis`. Zero-size reductions need `initial` (else ValueError, like NumPy).
-
-    NaN propagates (a slice containing NaN gives NaN).
-    """
-    return _extreme(_k.min, _k.minimum, x, axis, keepdims, initial, "min")
-
-
-@op(spec=_reduction_spec(_same, "amax", empty_check=True))
-def amax(x, axis=None, keepdims=False):
-    """Maximum over `axis` (same as `max` without `initial`)."""
-    return _extreme(_k.max, _k.maximum, x, axis, keepdims, None, "amax")
-
-
-@op(spec=_reduction_spec(_same, "amin", empty_check=True))
-def amin(x, axis=None, keepdims=False):
-    """Minimum over `axis` (same as `min` without `initial`)."""
-    return _extreme(_k.min, _k.minimum, x, axis, keepdims, None, "amin")
-
-
-@op(spec=_reduction_spec(_bool, "all"))
-def all(x, axis=None, keepdims=False):
-    """True where every element over `axis` is truthy (True for zero-size axes)."""
-    x, axes, keepdims = _prepare(x, axis, keepdims, "all")
-    return _k.all(to_tensor(x, "bool"), axes, keepdims)
-
-
-@op(spec=_reduction_spec(_bool, "any"))
-def any(x, axis=None, keepdims=False):
-    """True where some element over `axis` is truthy (False for zero-size axes)."""
-    x, axes, keepdims = _prepare(x, axis, keepdims, "any")
-    return _k.any(to_tensor(x, "bool"), axes, keepdims)
-
-
-def _ptp_spec(x, axis=None, keepdims=False):
-    if dtype_of(x) == "bool":
-        raise TypeError("ptp: `x` must be numeric; received a bool tensor.")
-    return _reduction_spec(_same, "ptp", empty_check=True)(x, axis, keepdims)
-
-
-@op(spec=_ptp_spec)
-def ptp(x, axis=None, keepdims=False):
-    """Range (max - min) over `axis`, in the input dtype."""
-    x, axes, keepdims = _prepare(x, axis, keepdims, "ptp")
-    if dtype_of(x) == "bool":
-        raise TypeError("ptp: `x` must be numeric; received a bool tensor.")
-    _check_nonempty(tuple(x.shape), axes, "ptp")
-    return _k.subtract(_k.max(x, axes, keepdims), _k.min(x, axes, keepdims))
-
-
-def _count_nonzero_spec(x, axis=None):
-    return _reduction_spec(_int32, "count_nonzero")(x, axis, False)
-
-
-@op(spec=_count_nonzero_spec)
-def count_nonzero(x, axis=None):
-    """Number of non-zero (truthy) elements over `axis`, as int32."""
-    x, axes, keepdims = _prepare(x, axis, False, "count_nonzero")
-    return _k.sum(to_tensor(to_tensor(x, "bool"), "int32"), axes, keepdims)
-
-
-# --------------------------------------------------------------------------------------------
-# argmax / argmin
-
-
-def _arg_spec(op_name):
-    return _reduction_spec(_int32, op_name, empty_check=True, allow_tuple=False)
-
-
-def _arg_prepare(x, axis, keepdims, op_name):
-    x = to_tensor(x)
-    if axis is not None:
-        if isinstance(axis, (list, tuple)):
-            raise TypeError(f"{op_name}: `axis` must be an int or None; received {axis!r}.")
-        axis = canonicalize_axis(axis, len(x.shape), op_name)
-        if len(x.shape) == 0:
-            axis = None
-    _check_nonempty(tuple(x.shape), None if axis is None else (axis,), op_name)
-    return x, axis, bool(keepdims)
-
-
-@op(spec=_arg_spec("argmax"))
-def argmax(x, axis=None, keepdims=False):
-    """int32 index of the first maximum over `axis` (None: of the flattened input).
-
-    NaN counts as the maximum (the first NaN's index is returned), like NumPy.
-    """
-    x, axis, keepdims = _arg_prepare(x, axis, keepdims, "argmax")
-    return _k.argmax(x, axis, keepdims)
-
-
-@op(spec=_arg_spec("argmin"))
-def argmin(x, axis=None, keepdims=False):
-    """int32 index of the first minimum over `axis` (None: of the flattened input).
-
-    NaN counts as the minimum (the first NaN's index is returned), like NumPy.
-    """
-    x, axis, keepdims = _arg_prepare(x, axis, keepdims, "argmin")
-    return _k.argmin(x, axis, keepdims)
-
-
-def _nan_arg(kernel, x, axis, keepdims, fill, op_name):
-    x, axis, keepdims = _arg_prepare(x, axis, keepdims, op_name)
-    if not _is_float(x):
-        return kernel(x, axis, keepdims)
-    nan = _k.isnan(x)
-    filled = _k.where(nan, to_tensor(fill, dtype_of(x)), x)
-    index = kernel(filled, axis, keepdims)
-    axes = None if axis is None else (axis,)
-    all_nan = _k.all(nan, axes, keepdims)
-    return _k.where(all_nan, to_tensor(-1, "int32"), index)
-
-
-@op(spec=_arg_spec("nanargmax"))
-def nanargmax(x, axis=None, keepdims=False):
-    """`argmax` ignoring NaN. All-NaN slices give -1 (NumPy raises; a traced op cannot)."""
-    return _nan_arg(_k.argmax, x, axis, keepdims, -np.inf, "nanargmax")
-
-
-@op(spec=_arg_spec("nanargmin"))
-def nanargmin(x, axis=None, keepdims=False):
-    """`argmin` ignoring NaN. All-NaN slices give -1 (NumPy raises; a traced op cannot)."""
-    return _nan_arg(_k.argmin, x, axis, keepdims, np.inf, "nanargmin")
 
 
 # --------------------------------------------------------------------------------------------
@@ -461,7 +227,7 @@ def nancumprod(x, axis=None, dtype=None):
 
 
 # --------------------------------------------------------------------------------------------
-# nan* reductions
+# nan* sums and moments
 
 
 def _nan_filled(x, value):
@@ -484,28 +250,6 @@ def nanprod(x, axis=None, keepdims=False):
     x, axes, keepdims = _prepare(x, axis, keepdims, "nanprod")
     x = to_tensor(_nan_filled(x, 1), _sum_dtype(dtype_of(x)))
     return _k.prod(x, axes, keepdims)
-
-
-def _nan_extreme(kernel, fill, x, axis, keepdims, op_name):
-    x, axes, keepdims = _prepare(x, axis, keepdims, op_name)
-    _check_nonempty(tuple(x.shape), axes, op_name)
-    if not _is_float(x):
-        return kernel(x, axes, keepdims)
-    nan = _k.isnan(x)
-    out = kernel(_k.where(nan, to_tensor(fill, dtype_of(x)), x), axes, keepdims)
-    return _k.where(_k.all(nan, axes, keepdims), to_tensor(np.nan, dtype_of(x)), out)
-
-
-@op(spec=_reduction_spec(_same, "nanmax", empty_check=True))
-def nanmax(x, axis=None, keepdims=False):
-    """Maximum over `axis` ignoring NaN; all-NaN slices give NaN (like NumPy)."""
-    return _nan_extreme(_k.max, -np.inf, x, axis, keepdims, "nanmax")
-
-
-@op(spec=_reduction_spec(_same, "nanmin", empty_check=True))
-def nanmin(x, axis=None, keepdims=False):
-    """Minimum over `axis` ignoring NaN; all-NaN slices give NaN (like NumPy)."""
-    return _nan_extreme(_k.min, np.inf, x, axis, keepdims, "nanmin")
 
 
 def _nan_moments(x, axes, keepdims, want_var):
@@ -550,116 +294,7 @@ def nanstd(x, axis=None, keepdims=False):
 
 
 # --------------------------------------------------------------------------------------------
-# quantile / percentile / median
-
-
-def _q_shape(q):
-    shape = rules.shape_of(q)
-    if len(shape) > 1:
-        raise ValueError(f"quantile: `q` must be a scalar or 1-D; received shape {shape}.")
-    return shape
-
-
-def _check_q(q, scale, op_name):
-    if isinstance(q, (int, float, list, tuple, np.ndarray, np.generic)):
-        values = np.asarray(q, dtype="float64")
-        if values.size and not (np.all(values >= 0) and np.all(values <= scale)):
-            raise ValueError(
-                f"{op_name}: `q` must be in [0, {scale}]; received {q!r}."
-            )
-
-
-def _quantile_spec(op_name):
-    def spec(x, q, axis=None, method="linear", keepdims=False):
-        shape = rules.shape_of(x)
-        q_shape = _q_shape(q)
-        if method not in _QUANTILE_METHODS:
-            raise ValueError(
-                f"{op_name}: `method` must be one of {_QUANTILE_METHODS}; received {method!r}."
-            )
-        out = rules.reduced_shape(shape, _axes(axis, len(shape), op_name), keepdims, op_name)
-        return KerasTensor(tuple(q_shape) + tuple(out), dtype=_float_of(dtype_of(x)))
-
-    return spec
-
-
-def _quantile(x, q, axis, method, keepdims, ignore_nan, scale, op_name):
-    if method not in _QUANTILE_METHODS:
-        raise ValueError(
-            f"{op_name}: `method` must be one of {_QUANTILE_METHODS}; received {method!r}."
-        )
-    _check_q(q, scale, op_name)
-    x, axes, keepdims = _prepare(x, axis, keepdims, op_name)
-    out_dtype = _float_of(dtype_of(x))
-    work = "float32" if out_dtype in _LOW_FLOATS else out_dtype
-    x = to_tensor(x, work)
-    q = to_tensor(q, work)
-    if len(q.shape) > 1:
-        raise ValueError(
-            f"{op_name}: `q` must be a scalar or 1-D; received shape {tuple(q.shape)}."
-        )
-    if _reduced_size(tuple(x.shape), axes) == 0:  # NaN, as NumPy's median of an empty slice
-        shape = tuple(q.shape) + rules.reduced_shape(tuple(x.shape), axes, keepdims, op_name)
-        return to_tensor(np.full(shape, np.nan), out_dtype)
-    if scale != 1:
-        q = _k.divide(q, to_tensor(scale, work))
-    out = _k.quantile(x, q, axes, method, keepdims, ignore_nan)
-    return to_tensor(out, out_dtype)
-
-
-@op(spec=_quantile_spec("quantile"))
-def quantile(x, q, axis=None, method="linear", keepdims=False):
-    """q-th quantile(s) over `axis`, `q` in [0, 1] (scalar or 1-D; its axis comes first).
-
-    Args:
-        method: "linear", "lower", "higher", "midpoint" or "nearest" (as NumPy).
-
-    Returns:
-        A float tensor (int inputs give float32); slices containing NaN, and empty slices,
-        give NaN.
-    """
-    return _quantile(x, q, axis, method, keepdims, False, 1, "quantile")
-
-
-@op(spec=_quantile_spec("percentile"))
-def percentile(x, q, axis=None, method="linear", keepdims=False):
-    """q-th percentile(s) over `axis`, `q` in [0, 100]; see `quantile`."""
-    return _quantile(x, q, axis, method, keepdims, False, 100, "percentile")
-
-
-@op(spec=_quantile_spec("nanquantile"))
-def nanquantile(x, q, axis=None, method="linear", keepdims=False):
-    """`quantile` ignoring NaN; all-NaN slices give NaN."""
-    return _quantile(x, q, axis, method, keepdims, True, 1, "nanquantile")
-
-
-@op(spec=_quantile_spec("nanpercentile"))
-def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
-    """`percentile` ignoring NaN; all-NaN slices give NaN."""
-    return _quantile(x, q, axis, method, keepdims, True, 100, "nanpercentile")
-
-
-def _median_spec(op_name):
-    def spec(x, axis=None, keepdims=False):
-        return _quantile_spec(op_name)(x, 0.5, axis, "linear", keepdims)
-
-    return spec
-
-
-@op(spec=_median_spec("median"))
-def median(x, axis=None, keepdims=False):
-    """Median over `axis` (mean of the two middle values for even counts); float result."""
-    return _quantile(x, 0.5, axis, "linear", keepdims, False, 1, "median")
-
-
-@op(spec=_median_spec("nanmedian"))
-def nanmedian(x, axis=None, keepdims=False):
-    """Median over `axis` ignoring NaN; all-NaN slices give NaN."""
-    return _quantile(x, 0.5, axis, "linear", keepdims, True, 1, "nanmedian")
-
-
-# --------------------------------------------------------------------------------------------
-# average / diff / trapezoid / corrcoef / allclose
+# average / diff / trapezoid
 
 
 def _average_spec(x, axis=None, weights=None):
@@ -808,53 +443,3 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
             x_axis = axis
         steps = _k.subtract(_k.slice_axis(x, x_axis, 1, None), _k.slice_axis(x, x_axis, 0, -1))
     return to_tensor(_k.sum(_k.multiply(mids, steps), (axis,), False), dtype)
-
-
-def _corrcoef_spec(x):
-    shape = rules.shape_of(x)
-    if len(shape) not in (1, 2):
-        raise ValueError(f"corrcoef: `x` must be 1-D or 2-D; received shape {shape}.")
-    out = () if len(shape) == 1 else (shape[0], shape[0])
-    return KerasTensor(out, dtype=_float_of(dtype_of(x)))
-
-
-@op(spec=_corrcoef_spec)
-def corrcoef(x):
-    """Pearson correlation coefficients of the rows of `x` (each row a variable).
-
-    Returns:
-        (rows, rows) for 2-D `x`, a scalar (1.0, or NaN for a constant row) for 1-D `x`;
-        values are clipped to [-1, 1]. int inputs give float32.
-    """
-    x = to_tensor(x)
-    if len(x.shape) not in (1, 2):
-        raise ValueError(f"corrcoef: `x` must be 1-D or 2-D; received shape {tuple(x.shape)}.")
-    out_dtype = _float_of(dtype_of(x))
-    work = "float32" if out_dtype in _LOW_FLOATS else out_dtype
-    return to_tensor(_k.corrcoef(to_tensor(x, work)), out_dtype)
-
-
-def _allclose_spec(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    rules.broadcast_shapes(rules.shape_of(x1), rules.shape_of(x2), "allclose")
-    return KerasTensor((), dtype="bool")
-
-
-@op(spec=_allclose_spec)
-def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True (a bool scalar tensor) if |x1 - x2| <= atol + rtol * |x2| everywhere.
-
-    Equal infinities are close; NaNs are close to each other only with `equal_nan`.
-    """
-    dtype = dtypes.result_type(dtype_of(x1), dtype_of(x2))
-    if dtype == "bool" or dtype in dtypes.INT_TYPES:
-        dtype = _float_of(dtype) if dtype != "bool" else "float32"
-    x1, x2 = promote(x1, x2, dtype=dtype)
-    rules.broadcast_shapes(tuple(x1.shape), tuple(x2.shape), "allclose")
-    tol = _k.add(
-        to_tensor(atol, dtype), _k.multiply(to_tensor(rtol, dtype), _k.absolute(x2))
-    )
-    close = _k.less_equal(_k.absolute(_k.subtract(x1, x2)), tol)
-    close = _k.logical_or(close, _k.equal(x1, x2))  # equal infinities
-    if equal_nan:
-        close = _k.logical_or(close, _k.logical_and(_k.isnan(x1), _k.isnan(x2)))
-    return _k.all(close, None, False)

