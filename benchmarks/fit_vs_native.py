@@ -1,11 +1,13 @@
 """cornu's `fit()` against a hand-written loop in the same framework, side by side.
 
     python benchmarks/fit_vs_native.py [--backends jax,torch,tensorflow] [--cases tiny_mlp,mlp]
-                                       [--epochs 4] [--json results.json]
+                                       [--epochs 4] [--repeats 1] [--json results.json]
 
 For each backend (in its own process) and case, both loops train the same architecture from
 the same initial weights on the same batches with Adam(1e-3), for one warm-up epoch plus
-`--epochs` timed ones. Reports the median ms/step of the timed epochs and cornu/native.
+`--epochs` timed ones, alternating: a cornu epoch, then a native epoch. Reports the median ms/step of the timed epochs and cornu/native.
+With `--repeats N` each case runs in N fresh processes and the run with the median ratio is
+reported (shared machines drift between the native and the cornu half of one run).
 """
 
 import argparse
@@ -27,7 +29,7 @@ import native_loops
 
 case, epochs = {case!r}, {epochs}
 x, y = data(case)
-native = native_loops.TRAIN[{backend!r}](case, x, y, epochs + 1)[1:]
+native = native_loops.TRAIN[{backend!r}](case, x, y, epochs + 1)
 
 import cornu
 from cornu import layers
@@ -55,19 +57,34 @@ except (AttributeError, ValueError) as e:
     print(json.dumps({{"skipped": f"cornu lacks a layer for this case: {{e}}"}}))
     raise SystemExit(0)
 
-class Timer(cornu.callbacks.Callback):
+class Interleaved(cornu.callbacks.Callback):
+    # Times each cornu epoch, then runs one native epoch, so both see the same machine load.
     def on_epoch_begin(self, epoch, logs=None):
         self.start = time.perf_counter()
     def on_epoch_end(self, epoch, logs=None):
         self.times.append(time.perf_counter() - self.start)
+        self.native.append(next(native))
 
-timer = Timer(); timer.times = []
+timer = Interleaved(); timer.times = []; timer.native = []
 batch = CASES[case][2]
 model.fit(x, y, batch_size=batch, epochs=epochs + 1, shuffle=False, verbose=0, callbacks=[timer])
 steps = len(x) // batch
-print(json.dumps({{"native_ms": [1000 * t / steps for t in native],
+print(json.dumps({{"native_ms": [1000 * t / steps for t in timer.native[1:]],
                   "cornu_ms": [1000 * t / steps for t in timer.times[1:]]}}))
 """
+
+
+def _run_case(backend, case, epochs):
+    """(the run's JSON result, None), or (None, why it gave no timing)."""
+    code = RUN_ONE.format(here=HERE, case=case, epochs=epochs, backend=backend)
+    env = dict(os.environ, CORNU_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if run.returncode != 0:
+        return None, f"failed: {run.stderr.strip().splitlines()[-1]}"
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    if "skipped" in out:
+        return None, f"skipped: {out['skipped']}"
+    return out, None
 
 
 def main():
@@ -75,6 +92,7 @@ def main():
     parser.add_argument("--backends", default="jax,torch,tensorflow")
     parser.add_argument("--cases", default="tiny_mlp,mlp,cnn,lstm")
     parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--json")
     args = parser.parse_args()
     results = {}
@@ -84,22 +102,23 @@ def main():
             print(f"{backend:>10}  (not installed)")
             continue
         for case in args.cases.split(","):
-            code = RUN_ONE.format(here=HERE, case=case, epochs=args.epochs, backend=backend)
-            env = dict(os.environ, CORNU_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-            run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-            if run.returncode != 0:
-                print(f"{backend:>10} {case:>9}  failed: {run.stderr.strip().splitlines()[-1]}")
+            runs, failure = [], None
+            for _ in range(args.repeats):
+                out, failure = _run_case(backend, case, args.epochs)
+                if out is None:
+                    break
+                native = statistics.median(out["native_ms"])
+                ours = statistics.median(out["cornu_ms"])
+                runs.append((ours / native, native, ours))
+            if not runs:
+                print(f"{backend:>10} {case:>9}  {failure}")
                 continue
-            out = json.loads(run.stdout.strip().splitlines()[-1])
-            if "skipped" in out:
-                print(f"{backend:>10} {case:>9}  skipped: {out['skipped']}")
-                continue
-            native = statistics.median(out["native_ms"])
-            ours = statistics.median(out["cornu_ms"])
+            ratio, native, ours = sorted(runs)[len(runs) // 2]
             results.setdefault(backend, {})[case] = {
-                "native_ms_per_step": native, "cornu_ms_per_step": ours, "ratio": ours / native,
+                "native_ms_per_step": native, "cornu_ms_per_step": ours, "ratio": ratio,
+                "ratios": [r[0] for r in runs],
             }  # fmt: skip
-            print(f"{backend:>10} {case:>9} {native:>15.3f} {ours:>14.3f} {ours / native:>13.2f}")
+            print(f"{backend:>10} {case:>9} {native:>15.3f} {ours:>14.3f} {ratio:>13.2f}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)

@@ -1,7 +1,8 @@
 """Hand-written training loops, one per framework, for the cases in cases.py.
 
 Each `train_<framework>(case, x, y, epochs)` trains with Adam(1e-3) on the same batches (in
-order, no shuffling) from the same initial weights, and returns the seconds of each epoch.
+order, no shuffling) from the same initial weights. It is a generator yielding the seconds of
+each epoch as it ends, so a benchmark can interleave native and cornu epochs.
 """
 
 import time
@@ -67,15 +68,13 @@ def train_jax(case, x, y, epochs):
         updates, s = optimizer.update(grads, s, p)
         return optax.apply_updates(p, updates), s, loss
 
-    times = []
     batch = CASES[case][2]
     for _ in range(epochs):
         start = time.perf_counter()
         for xb, yb in _batches(x, y, batch):
             params, state, loss = step(params, state, xb, yb)
         loss.block_until_ready()
-        times.append(time.perf_counter() - start)
-    return times
+        yield time.perf_counter() - start
 
 
 # -- torch: eager + torch.optim ------------------------------------------------------------
@@ -126,7 +125,6 @@ def train_torch(case, x, y, epochs):
     net = Net()
     optimizer = torch.optim.Adam(net.parameters(), lr=LR, betas=(B1, B2), eps=EPS)
     loss_fn = torch.nn.CrossEntropyLoss()
-    times = []
     batch = CASES[case][2]
     for _ in range(epochs):
         start = time.perf_counter()
@@ -137,8 +135,7 @@ def train_torch(case, x, y, epochs):
             loss.backward()
             optimizer.step()
         loss.item()
-        times.append(time.perf_counter() - start)
-    return times
+        yield time.perf_counter() - start
 
 
 # -- TensorFlow: tf.function + GradientTape + a hand-written Adam (no tf.keras) -------------
@@ -186,15 +183,13 @@ def train_tensorflow(case, x, y, epochs):
             p.assign_sub(lr * mi / (tf.sqrt(vi) + EPS))
         return loss
 
-    times = []
     batch = CASES[case][2]
     for _ in range(epochs):
         start = time.perf_counter()
         for xb, yb in _batches(x, y, batch):
             loss = step(tf.constant(xb), tf.constant(yb))
         float(loss)
-        times.append(time.perf_counter() - start)
-    return times
+        yield time.perf_counter() - start
 
 
 TRAIN = {"jax": train_jax, "torch": train_torch, "tensorflow": train_tensorflow}

@@ -64,6 +64,10 @@ class CallbackList(Callback):
         for c in self.callbacks:
             getattr(c, hook)(*args)
 
+    def overrides(self, hook):
+        """Whether any callback implements `hook` (loops skip building batch logs if not)."""
+        return bool(self._overriding[hook])
+
     def _batch(self, hook, batch, logs):
         for c in self._overriding[hook]:
             getattr(c, hook)(batch, logs)

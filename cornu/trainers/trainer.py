@@ -333,6 +333,8 @@ class Trainer:
         # ... and skip the batches of that epoch it had already trained on.
         resume_step = self.__dict__.pop("_resume_step", None) or 0
         epoch_logs = {}
+        batch_begin = callback_list.overrides("on_train_batch_begin")
+        batch_end = callback_list.overrides("on_train_batch_end")
         try:
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
@@ -345,9 +347,11 @@ class Trainer:
                         break
                     if step < resume_step:
                         continue
-                    callback_list.on_train_batch_begin(step)
+                    if batch_begin:
+                        callback_list.on_train_batch_begin(step)
                     raw = train_fn(self._convert_batch(bx, by, bsw))
-                    callback_list.on_train_batch_end(step, self._logs(raw))
+                    if batch_end:
+                        callback_list.on_train_batch_end(step, self._logs(raw))
                     if self.stop_training:
                         break
                 resume_step = 0

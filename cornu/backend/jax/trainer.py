@@ -3,6 +3,7 @@ variable values, compiled with `jax.jit`. While a loop runs, the model's state l
 `self._jax_state`; it is written back to the Variables at the end of each epoch and loop."""
 
 import jax
+import jax.numpy as jnp
 
 from cornu.backend.common.scopes import StatelessScope
 from cornu.trainers.data_adapters import unpack
@@ -10,7 +11,9 @@ from cornu.trainers.trainer import Trainer as BaseTrainer
 
 
 def _values(variables):
-    return [v.value for v in variables]
+    """Fresh copies of the variables' values: the train step donates its state buffers to
+    XLA (updated in place), so the loop state never shares a buffer with a Variable."""
+    return [jnp.copy(v.value) for v in variables]
 
 
 def _updated(scope, variables, given):
@@ -97,14 +100,23 @@ class Trainer(BaseTrainer):
             self._loop_end(mode)
             self._loop_begin(mode)
 
+    def _compile_metrics_ready(self):
+        metrics = self._compile_metrics
+        return metrics is None or metrics.built
+
     def _make_train_function(self):
         if self.train_function is None:
             if not self.optimizer.built:
                 self.optimizer.build(self.trainable_variables)
-            step = self._jit(self.train_step)
+            # The state (argument 0) is donated: XLA updates the weights and optimizer slots in
+            # place instead of allocating new buffers every step.
+            step = self.train_step
+            if not self.run_eagerly:
+                step = jax.jit(step, donate_argnums=0)
 
             def run(data):
-                self._prepare(data)
+                if not self._compile_metrics_ready():
+                    self._prepare(data)
                 logs, self._jax_state = step(self._jax_state, data)
                 return logs
 
@@ -176,7 +188,7 @@ class Trainer(BaseTrainer):
             groups += [self.metrics_variables]
         for variables, values in zip(groups, state):
             for v, value in zip(variables, values):
-                v.assign(value)
+                v.assign(jnp.copy(value))  # (the next step donates `value`)
 
     def _loop_end(self, mode):
         self._loop_sync()
