@@ -69,6 +69,11 @@ def reduce_weighted_values(values, sample_weight, reduction, dtype):
         values = ops.multiply(values, weight)
     if reduction in ("none", None):
         return values
+    unweighted_mean = ("sum_over_batch_size", "mean", "mean_with_sample_weight")
+    if sample_weight is None and reduction in unweighted_mean:
+        count = num_elements(values)
+        if type(count) is int and count > 0:
+            return ops.mean(values)  # (sum / count in one kernel)
     total = ops.sum(values)
     if reduction == "sum":
         return total

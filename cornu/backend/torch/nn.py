@@ -187,15 +187,18 @@ def _sparse_ce_from_logits(target, output, from_logits=False, axis=-1):
     ):
         return NotImplemented
     classes = output.shape[-1]
-    labels = target.reshape(-1).long()
+    flat = output.dim() == 2  # (the common case needs no reshapes, so no extra graph nodes)
+    labels = (target if flat else target.reshape(-1)).long()
     in_range = False
     if labels.device.type == "cpu" and labels.numel():  # (a host read is free on CPU)
         low, high = torch.aminmax(labels)
         in_range = 0 <= int(low) and int(high) < classes
     if not in_range:
         labels = torch.where((labels >= 0) & (labels < classes), labels, -100)
-    loss = F.cross_entropy(output.reshape(-1, classes), labels, reduction="none")
-    return loss.reshape(target.shape)
+    loss = F.cross_entropy(
+        output if flat else output.reshape(-1, classes), labels, reduction="none"
+    )
+    return loss if flat else loss.reshape(target.shape)
 
 
 _NATIVE = {"sparse_categorical_crossentropy": _sparse_ce_from_logits}
