@@ -87,7 +87,9 @@ class ArrayDataAdapter:
         """
         parts = (self.x, self.y, self.sample_weight)
         leaves = [leaf for part in parts if part is not None for leaf in tree.flatten(part)]
-        structure = tuple(part if part is not None else None for part in parts)
+        counts = [0 if part is None else len(tree.flatten(part)) for part in parts]
+        # Plain arrays (the common case) need no structure rebuilt per batch.
+        plain = all(part is None or isinstance(part, np.ndarray) for part in parts)
         order = None
         if self.shuffle is True:
             order = (rng or np.random).permutation(self.num_samples)
@@ -101,7 +103,11 @@ class ArrayDataAdapter:
             else:
                 index = slice(step * size, (step + 1) * size)
             batch = [leaf[index] for leaf in leaves]
-            yield _pack(structure, batch)
+            if plain:
+                batch = iter(batch)
+                yield tuple(None if part is None else next(batch) for part in parts)
+            else:
+                yield _pack(parts, counts, batch)
 
 
 def _floatx_numpy(x):
@@ -114,15 +120,11 @@ def _floatx_numpy(x):
     return array
 
 
-def _pack(structure, flat):
-    """Rebuilds `(x, y, sample_weight)` from the flat batch leaves."""
+def _pack(parts, counts, flat):
+    """Rebuilds `(x, y, sample_weight)` from the flat batch leaves (`counts` leaves each)."""
     out, i = [], 0
-    for part in structure:
-        if part is None:
-            out.append(None)
-            continue
-        n = len(tree.flatten(part))
-        out.append(tree.pack_sequence_as(part, flat[i : i + n]))
+    for part, n in zip(parts, counts):
+        out.append(None if part is None else tree.pack_sequence_as(part, flat[i : i + n]))
         i += n
     return tuple(out)
 
