@@ -173,6 +173,31 @@ def _conv_last(x, kernel, n, strides, dilation, mode, op_name):
     return _k.conv(x, kernel, strides, pads, dilation, groups)
 
 
+def conv_bias(
+    inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1
+):
+    """`conv(...)` plus a per-output-channel `bias`, as one kernel where the framework has one
+    (torch adds it inside the convolution). Used by the conv layers; not a Keras op."""
+    if isinstance(inputs, KerasTensor):  # (symbolic: the two recorded ops)
+        from cornu.ops.numpy.elementwise import add
+        from cornu.ops.numpy.manipulation import reshape
+
+        out = conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+        if (data_format or config.image_data_format()) == "channels_first":
+            bias = reshape(bias, (-1,) + (1,) * (len(rules.shape_of(kernel)) - 2))
+        return add(out, bias)
+    n, _, strides, dilation, mode, data_format = _conv_args(
+        inputs, kernel, strides, padding, data_format, dilation_rate, "conv"
+    )
+    inputs, kernel, bias = promote(inputs, kernel, bias, dtype=float_dtype_of(inputs, kernel))
+    x = _to_channels_last(inputs, data_format)
+    shape, kshape = rules.shape_of(x), rules.shape_of(kernel)
+    groups = _groups(shape[-1], kshape[-2], kshape[-1], "conv")
+    pads = _explicit_padding(shape[1:-1], kshape[:n], strides, dilation, mode)
+    out = _k.conv_bias(x, kernel, bias, strides, pads, dilation, groups)
+    return _from_channels_last(out, data_format)
+
+
 @op(spec=_conv_spec)
 @_p.fuse
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):

@@ -415,3 +415,22 @@ def test_fold_errors():
         ops.fold(t(r(2, 12, 5)), (6, 7), 2)
     with pytest.raises(ValueError, match="unfold: `kernel_size` must be an int >= 1"):
         ops.unfold(t(IMG), 0)
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_conv_bias_equals_conv_plus_bias(data_format):
+    from cornu.graph.keras_tensor import KerasTensor
+    from cornu.ops.nn_conv import conv_bias
+
+    rng = np.random.default_rng(3)
+    shape = (2, 7, 6, 3) if data_format == "channels_last" else (2, 3, 7, 6)
+    x = rng.normal(size=shape).astype("float32")
+    kernel = rng.normal(size=(3, 3, 3, 4)).astype("float32")
+    bias = rng.normal(size=(4,)).astype("float32")
+    plain = ops.convert_to_numpy(ops.conv(x, kernel, padding="same", data_format=data_format))
+    expected = plain + (bias if data_format == "channels_last" else bias[:, None, None])
+    fused = conv_bias(x, kernel, bias, padding="same", data_format=data_format)
+    np.testing.assert_allclose(ops.convert_to_numpy(fused), expected, rtol=1e-5, atol=1e-5)
+    symbolic = conv_bias(KerasTensor((None,) + shape[1:]), kernel, bias, data_format=data_format)
+    expected_shape = (None, 5, 4, 4) if data_format == "channels_last" else (None, 4, 5, 4)
+    assert symbolic.shape == expected_shape

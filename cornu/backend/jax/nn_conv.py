@@ -38,3 +38,8 @@ def avg_pool(x, window, strides):
         "VALID",
     )
     return total / jnp.array(math.prod(window), x.dtype)
+
+
+def conv_bias(x, kernel, bias, strides, padding, dilation, groups):
+    """`conv` plus a per-output-channel `bias`."""
+    return conv(x, kernel, strides, padding, dilation, groups) + bias

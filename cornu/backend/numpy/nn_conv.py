@@ -52,3 +52,8 @@ def avg_pool(x, window, strides):
     n = len(window)
     patches = _windows(x, window, strides, (1,) * n)
     return patches.mean(axis=tuple(range(-n, 0)), dtype=x.dtype)
+
+
+def conv_bias(x, kernel, bias, strides, padding, dilation, groups):
+    """`conv` plus a per-output-channel `bias`."""
+    return conv(x, kernel, strides, padding, dilation, groups) + bias

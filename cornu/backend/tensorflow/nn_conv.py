@@ -39,3 +39,8 @@ def _half_safe(pool):
 
 max_pool = _half_safe(tf.nn.max_pool)
 avg_pool = _half_safe(tf.nn.avg_pool)
+
+
+def conv_bias(x, kernel, bias, strides, padding, dilation, groups):
+    """`conv` plus a per-output-channel `bias`."""
+    return conv(x, kernel, strides, padding, dilation, groups) + bias

@@ -21,14 +21,19 @@ def _to_last(x):
     return x.permute(0, *range(2, n + 2), 1)
 
 
-def conv(x, kernel, strides, padding, dilation, groups):
+def conv(x, kernel, strides, padding, dilation, groups, bias=None):
+    """`bias` (per output channel), when given, is added by the convolution itself."""
     n = kernel.ndim - 2
     flat = []
     for before, after in reversed(list(padding)):
         flat += [int(before), int(after)]
-    x = F.pad(_to_first(x), flat)
+    x = _to_first(x)  # a channels-first view of channels-last memory, which mkldnn takes as is
+    if any(flat):
+        x = F.pad(x, flat)  # (F.pad would copy into plain channels-first memory even for 0s)
     weights = kernel.permute(n + 1, n, *range(n))
-    out = _CONV[n](x, weights, stride=tuple(strides), dilation=tuple(dilation), groups=groups)
+    out = _CONV[n](
+        x, weights, bias, stride=tuple(strides), dilation=tuple(dilation), groups=groups
+    )
     return _to_last(out)
 
 
@@ -44,3 +49,8 @@ def avg_pool(x, window, strides):
         out = _AVG_POOL[n](_to_first(x).float(), tuple(window), tuple(strides)).to(x.dtype)
         return _to_last(out)
     return _to_last(_AVG_POOL[n](_to_first(x), tuple(window), tuple(strides)))
+
+
+def conv_bias(x, kernel, bias, strides, padding, dilation, groups):
+    """`conv` plus a per-output-channel `bias`, added inside the convolution."""
+    return conv(x, kernel, strides, padding, dilation, groups, bias=bias)

@@ -8,6 +8,7 @@ names, shapes and creation order, so Keras weights load into them by position.
 from cornu import activations, config, constraints, initializers, ops, regularizers
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
+from cornu.ops.nn_conv import conv_bias
 
 
 def _maybe(serialize, value):
@@ -147,6 +148,9 @@ class _ConvCommon(Layer):
             if self.data_format == "channels_first":
                 bias = ops.reshape(bias, (-1,) + (1,) * self.rank)
             x = ops.add(x, bias)
+        return self._activate(x)
+
+    def _activate(self, x):
         if self.activation is not activations.linear:
             x = self.activation(x)
         return x
@@ -272,6 +276,12 @@ class BaseConv(_ConvCommon):
             pads[2 if self.data_format == "channels_first" else 1] = [left, 0]
             inputs = ops.pad(inputs, pads)
             padding = "valid"
+        if self.bias is not None:  # bias added by the convolution kernel where it can
+            x = conv_bias(
+                inputs, self.kernel, self.bias, strides=self.strides, padding=padding,
+                data_format=self.data_format, dilation_rate=self.dilation_rate,
+            )  # fmt: skip
+            return self._activate(x)
         x = ops.conv(
             inputs,
             self.kernel,
