@@ -133,5 +133,7 @@ def correlate_full(x1, x2):
 
 
 def affine(x, kernel, bias):
-    """`x @ kernel + bias` (the framework fuses the two, or they run as written)."""
+    """`x @ kernel + bias`; MatMul + BiasAdd for 2-D float inputs (fused by grappler)."""
+    if x.shape.rank == 2 and kernel.shape.rank == 2 and bias.shape.rank == 1:
+        return tf.nn.bias_add(tf.matmul(x, kernel), bias)
     return matmul(x, kernel) + bias

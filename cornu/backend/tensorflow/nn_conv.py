@@ -18,7 +18,8 @@ def _conv(x, kernel, strides, dilation):
 
 
 def conv(x, kernel, strides, padding, dilation, groups):
-    x = tf.pad(x, [[0, 0]] + [list(p) for p in padding] + [[0, 0]])
+    if any(any(p) for p in padding):  # (tf.pad copies the input even for zero padding)
+        x = tf.pad(x, [[0, 0]] + [list(p) for p in padding] + [[0, 0]])
     if groups == 1:
         return _conv(x, kernel, strides, dilation)
     xs = tf.split(x, groups, axis=-1)
@@ -42,5 +43,6 @@ avg_pool = _half_safe(tf.nn.avg_pool)
 
 
 def conv_bias(x, kernel, bias, strides, padding, dilation, groups):
-    """`conv` plus a per-output-channel `bias`."""
-    return conv(x, kernel, strides, padding, dilation, groups) + bias
+    """`conv` plus a per-output-channel `bias` (BiasAdd, which grappler fuses into the
+    convolution on CPU)."""
+    return tf.nn.bias_add(conv(x, kernel, strides, padding, dilation, groups), bias)

@@ -104,8 +104,12 @@ def matmul(x1, x2):
 
 
 def affine(x, kernel, bias):
-    """`x @ kernel + bias` (float, 2-D kernel): one `F.linear` (addmm), so forward and
-    backward skip the separate bias add."""
+    """`x @ kernel + bias` (float, 2-D kernel): one addmm, so forward and backward skip the
+    separate bias add."""
     if x.dtype in (torch.float32, torch.float64) and kernel.dim() == 2 and bias.dim() == 1:
-        return torch.nn.functional.linear(x, kernel.t(), bias)
+        if x.dim() == 2:  # (addmm on the (in, out) kernel: its gradient comes out contiguous)
+            return torch.addmm(bias, x, kernel)
+        if x.dim() > 2:
+            flat = torch.addmm(bias, x.reshape(-1, x.shape[-1]), kernel)
+            return flat.reshape(*x.shape[:-1], kernel.shape[-1])
     return matmul(x, kernel) + bias
