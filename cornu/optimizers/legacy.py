@@ -1,8 +1,9 @@
-"""`cornu.optimizers.legacy`: the optimizers under the argument names of tf.keras 2.
+"""`cornu.optimizers.legacy`: the optimizers under the argument names of Keras 2 (the
+TensorFlow-bundled API before Keras 3).
 
 Each class is the current optimizer of the same name, also accepting `lr` (the old name of
 `learning_rate`) and `decay`: the learning rate used at iteration `t` (counted from 0) is
-`learning_rate / (1 + decay * t)`, tf.keras 2's inverse-time decay per update.
+`learning_rate / (1 + decay * t)`, Keras 2's inverse-time decay per update.
 
 Example:
     >>> opt = cornu.optimizers.legacy.SGD(lr=0.1, decay=0.01)
@@ -27,7 +28,7 @@ def _learning_rate(cls_name, learning_rate, lr, decay):
 
 
 class LegacyArguments:
-    """Mixin adding tf.keras 2's `decay` (and the `lr` attribute) to an optimizer."""
+    """Mixin adding Keras 2's `decay` (and the `lr` attribute) to an optimizer."""
 
     decay = 0.0
 
@@ -41,7 +42,7 @@ class LegacyArguments:
 
     @property
     def lr(self):
-        """tf.keras 2's name of `learning_rate` (the current, decayed, value)."""
+        """Keras 2's name of `learning_rate` (the current, decayed, value)."""
         return self.learning_rate
 
     @lr.setter
@@ -62,7 +63,7 @@ class LegacyArguments:
 
 
 class Optimizer(LegacyArguments, optimizer.Optimizer):
-    """Base class for custom optimizers written against tf.keras 2's arguments."""
+    """Base class for custom optimizers written against Keras 2's arguments."""
 
     def __init__(self, learning_rate=0.001, name=None, lr=None, decay=0.0, **kwargs):
         rate = _learning_rate(type(self).__name__, learning_rate, lr, decay)

@@ -93,7 +93,7 @@ class Trainer(BaseTrainer):
 
     def _prepare(self, data):
         x, y, _ = unpack(data)
-        if y is not None and self._compile_metrics is not None and not self._compile_metrics.built:
+        if y is not None and not self._compile_metrics_ready():
             self._build_compile_metrics(y, self(x, training=False))
             # The metrics now have variables: re-read the state to include them.
             mode = self._mode

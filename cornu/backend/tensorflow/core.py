@@ -8,6 +8,7 @@ import tensorflow as tf
 from cornu import tree
 from cornu.backend.common import abstract, dtypes
 from cornu.backend.common.variables import VariableBase
+from cornu.backend.numpy.core import python_scan
 
 IS_DIFFERENTIABLE = True
 SUPPORTS_SPARSE = True
@@ -150,7 +151,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         if length is None:
             length = tf.shape(flat_xs[0])[0]
     if isinstance(length, int) and length <= _UNROLLED_SCAN_MAX:
-        return _unrolled_scan(f, init, xs, flat_xs, length, reverse)
+        xs = None if xs is None else tree.pack_sequence_as(xs, flat_xs)
+        return python_scan(f, init, xs, length, reverse, _stack)
     inputs = [
         tf.TensorArray(x.dtype, size=length, clear_after_read=False).unstack(x) for x in flat_xs
     ]
@@ -189,18 +191,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 _UNROLLED_SCAN_MAX = 64
 
 
-def _unrolled_scan(f, init, xs, flat_xs, length, reverse):
-    carry, ys = init, []
-    for i in range(length - 1, -1, -1) if reverse else range(length):
-        x = None if xs is None else tree.pack_sequence_as(xs, [a[i] for a in flat_xs])
-        carry, y = f(carry, x)
-        ys.append(y)
-    if reverse:
-        ys.reverse()
-    if not ys or ys[0] is None:
-        return carry, None
-    stacked = [tf.stack([convert_to_tensor(v) for v in leaves]) for leaves in zip(*[tree.flatten(y) for y in ys])]
-    return carry, tree.pack_sequence_as(ys[0], stacked)
+def _stack(values):
+    return tf.stack([convert_to_tensor(v) for v in values])
 
 
 def stop_gradient(x):

@@ -69,10 +69,7 @@ class Variable(VariableBase):
         return self._storage
 
     def _direct_assign(self, value):
-        if torch.is_grad_enabled():
-            with torch.no_grad():
-                self._storage.copy_(value)
-        else:
+        with _outside_autograd():
             self._storage.copy_(value)
 
     def _add_in_place(self, value, sign):
@@ -87,10 +84,7 @@ class Variable(VariableBase):
             or type(value) is int and storage.dtype in _SIGNED_INTS
         ):
             return False
-        if torch.is_grad_enabled():
-            with torch.no_grad():
-                storage.add_(value, alpha=sign)
-        else:
+        with _outside_autograd():
             storage.add_(value, alpha=sign)
         return True
 
@@ -112,6 +106,13 @@ class Variable(VariableBase):
 
 
 _SIGNED_INTS = (torch.int8, torch.int16, torch.int32, torch.int64)
+_NO_CONTEXT = contextlib.nullcontext()
+
+
+def _outside_autograd():
+    """`torch.no_grad()`, or nothing when gradients are already off (as in the train step's
+    update, where a nested no_grad would only cost time)."""
+    return torch.no_grad() if torch.is_grad_enabled() else _NO_CONTEXT
 
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
