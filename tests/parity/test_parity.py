@@ -1,0 +1,83 @@
+"""Differential tests: every parity case run under real Keras and under cornu, compared.
+
+Both libraries run in their own child process (`tests/parity/child.py`) with this session's
+backend; all cases of the suite run once per library per session, then each case is one test.
+Real Keras is a test-only dependency (the `test` extra pins it); without it these tests skip.
+`PARITY_CASES=case_fit,case_callbacks` limits the modules run.
+"""
+
+import concurrent.futures
+import importlib.util
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from cornu import backend
+from tests.parity.compare import differences
+from tests.parity.registry import case_modules, iter_cases
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KERAS_MISSING = importlib.util.find_spec("keras") is None
+BACKEND = backend.backend()
+
+_MODULES = [
+    m for m in case_modules()
+    if not os.environ.get("PARITY_CASES") or m in os.environ["PARITY_CASES"].split(",")
+]
+_CASES = [(cid, opts) for cid, fn, opts in iter_cases(_MODULES) if BACKEND in opts["backends"]]
+
+
+def _run_child(package, out_dir):
+    out = os.path.join(out_dir, f"{package}.pkl")
+    env = dict(os.environ, KERAS_BACKEND=BACKEND, CORNU_BACKEND=BACKEND, TF_CPP_MIN_LOG_LEVEL="3")
+    # The children see the same strictness as users do: no test-only JAX flags.
+    for name in ("JAX_ENABLE_X64", "JAX_NUMPY_DTYPE_PROMOTION"):
+        env.pop(name, None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.parity.child", package, out, *_MODULES],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=3000,
+    )
+    if proc.returncode != 0 or not os.path.exists(out):
+        raise RuntimeError(
+            f"the {package} parity child failed (exit {proc.returncode}):\n"
+            f"{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
+        )
+    with open(out, "rb") as f:
+        return pickle.load(f)["results"]
+
+
+@pytest.fixture(scope="session")
+def parity_results():
+    if KERAS_MISSING:
+        pytest.skip("real Keras (the oracle) is not installed: pip install -e '.[test]'")
+    with tempfile.TemporaryDirectory() as out_dir:
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            keras_future = pool.submit(_run_child, "keras", out_dir)
+            cornu_future = pool.submit(_run_child, "cornu", out_dir)
+            return keras_future.result(), cornu_future.result()
+
+
+def _describe(result):
+    if "ok" in result:
+        return None
+    if "timeout" in result:
+        return "timed out"
+    return f"{result['error']!r}\n{result.get('traceback', '')}"
+
+
+@pytest.mark.parametrize("case_id,options", _CASES, ids=[c for c, _ in _CASES])
+def test_parity(case_id, options, parity_results):
+    expected_all, actual_all = parity_results
+    expected, actual = expected_all[case_id], actual_all[case_id]
+    problem = _describe(expected)
+    if problem is not None:
+        pytest.fail(f"the case itself fails under real Keras: {problem}")
+    problem = _describe(actual)
+    if problem is not None:
+        pytest.fail(f"fails under cornu, passes under Keras: {problem}")
+    found = differences(expected["ok"], actual["ok"], options["rtol"], options["atol"])
+    assert not found, "cornu differs from Keras:\n" + "\n".join(found[:20])
