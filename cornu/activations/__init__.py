@@ -25,7 +25,7 @@ def get(identifier):
     if identifier is None:
         return linear
     if isinstance(identifier, dict) and identifier.get("class_name") == "function":
-        identifier = identifier.get("config")
+        return _from_function_config(identifier, None)
     return identifiers.resolve(identifier, _FUNCTIONS, "activation", instantiate=False)
 
 
@@ -37,11 +37,33 @@ def serialize(activation):
     name = getattr(activation, "__name__", None)
     if name is None:
         raise ValueError(f"Cannot serialize activation {activation!r}: it has no name.")
-    return name
+    # A custom function is stored as a function config, as Keras does, so loading finds it
+    # by its registered name (or in custom_objects).
+    from cornu.saving import serialization_lib
+
+    return serialization_lib.serialize_keras_object(activation)
 
 
 def deserialize(config, custom_objects=None):
     table = dict(_FUNCTIONS, **(custom_objects or {}))
     if isinstance(config, dict) and config.get("class_name") == "function":
-        config = config.get("config")
+        return _from_function_config(config, custom_objects)
     return identifiers.resolve(config, table, "activation", instantiate=False)
+
+
+def _from_function_config(config, custom_objects):
+    """A `{"class_name": "function", "config": name}` config: a registered or custom-scoped
+    function under `name`, else a built-in activation."""
+    from cornu.saving import object_registration
+
+    name = config.get("config")
+    found = object_registration.get_registered_object(name, custom_objects)
+    if callable(found):
+        return found
+    if name in _FUNCTIONS:
+        return _FUNCTIONS[name]
+    raise TypeError(
+        f"Could not locate function {name!r} (an activation). Decorate it with "
+        "@cornu.saving.register_keras_serializable() or pass custom_objects="
+        f"{{{name!r}: {name}}} when loading."
+    )

@@ -85,7 +85,7 @@ class BackupAndRestore(Callback):
         if self._batches_seen % self.save_freq:
             return
         epoch, step = self._current_epoch, batch + 1
-        steps = self.params.get("steps")
+        steps = (self.params or {}).get("steps")
         if steps is not None and step >= steps:
             epoch, step = epoch + 1, 0
         _sync_from_loop(self.model)

@@ -5,12 +5,13 @@ class Callback:
     """The base of every callback; override the hooks you need.
 
     `self.model` is the model being trained and `self.params` holds `epochs`, `steps` and
-    `verbose`. Batch-level `logs` are lazy: reading a value converts it from the device, so a
+    `verbose`. Every hook receives a `logs` dict (empty where there is nothing to report;
+    `on_predict_batch_end` gets `{"outputs": ...}`). Batch-level `logs` are lazy: reading a value converts it from the device, so a
     callback that does not read them costs nothing per step.
     """
 
     def __init__(self):
-        self.params = {}
+        self.params = None  # set by the loop (CallbackList.set_params) before any hook
         self._model = None
 
     def set_params(self, params):

@@ -1,5 +1,6 @@
 """`CallbackList`: calls every callback's hook; per-batch hooks only reach callbacks that
-override them, so idle callbacks cost nothing per step."""
+override them, so idle callbacks cost nothing per step. cornu's own callbacks read batch logs
+lazily; user callbacks get them as a plain dict, as in Keras."""
 
 from cornu.callbacks.callback import Callback
 from cornu.callbacks.history import History
@@ -15,7 +16,7 @@ class CallbackList(Callback):
     """A list of callbacks acting as one.
 
     Args:
-        callbacks: Callback instances.
+        callbacks: a list of Callback instances (or one Callback).
         add_history: append a History callback (fit does, and returns it).
         add_progbar: append a ProgbarLogger.
         model: the model, set on every callback.
@@ -24,6 +25,8 @@ class CallbackList(Callback):
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
+        if isinstance(callbacks, Callback):  # one callback, not in a list
+            callbacks = [callbacks]
         callbacks = list(callbacks or [])
         for c in callbacks:
             if not isinstance(c, Callback):
@@ -61,16 +64,29 @@ class CallbackList(Callback):
             c.set_params(params)
 
     def _all(self, hook, *args):
+        *index, logs = args
+        # Hooks always get a dict, one shared by all callbacks: what one adds (learning_rate),
+        # the next ones see.
+        logs = {} if logs is None else logs
         for c in self.callbacks:
-            getattr(c, hook)(*args)
+            getattr(c, hook)(*index, logs)
 
     def overrides(self, hook):
         """Whether any callback implements `hook` (loops skip building batch logs if not)."""
         return bool(self._overriding[hook])
 
     def _batch(self, hook, batch, logs):
+        logs = {} if logs is None else logs
+        plain = logs if isinstance(logs, dict) else None
         for c in self._overriding[hook]:
-            getattr(c, hook)(batch, logs)
+            if _reads_lazy_logs(c):
+                getattr(c, hook)(batch, logs)
+                continue
+            # User callbacks get a real dict (they may write to it, or check its type);
+            # converting it reads the values from the device, once per batch.
+            if plain is None:
+                plain = dict(logs)
+            getattr(c, hook)(batch, plain)
 
     def on_train_begin(self, logs=None):
         self._all("on_train_begin", logs)
@@ -126,6 +142,13 @@ class _Alias:
         self.fn(batch, logs)
 
     on_train_batch_end = on_train_batch_begin
+
+
+def _reads_lazy_logs(callback):
+    """cornu's own callbacks take batch logs as a lazy Mapping (read only when needed)."""
+    return type(callback).__module__.startswith("cornu.callbacks.") and not isinstance(
+        callback, _Alias
+    )
 
 
 def _overrides(callback, hook):

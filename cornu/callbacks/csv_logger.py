@@ -21,10 +21,19 @@ class CSVLogger(Callback):
     """Streams epoch results to a CSV file: a header (`epoch` then the sorted log names)
     and one row per epoch.
 
+    The columns are fixed by the first epoch this logger sees and kept for later `fit` calls;
+    a log missing from an epoch is written as "NA".
+
     Args:
         filename: the CSV file's path.
         separator: the column separator.
         append: add to an existing file (no second header) instead of overwriting it.
+
+    Example:
+
+    ```python
+    model.fit(x, y, epochs=3, callbacks=[cornu.callbacks.CSVLogger("training.csv")])
+    ```
     """
 
     def __init__(self, filename, separator=",", append=False):
@@ -35,18 +44,17 @@ class CSVLogger(Callback):
         self.keys = None
         self.writer = None
         self.csv_file = None
-        self._header_written = False
+        self.append_header = True
 
     def on_train_begin(self, logs=None):
-        self._header_written = False
+        self.append_header = True
         if self.append and os.path.exists(self.filename):
             with open(self.filename, encoding="utf-8") as f:
-                self._header_written = bool(f.read(1))
+                self.append_header = not f.read(1)
             mode = "a"
         else:
             mode = "w"
         self.csv_file = open(self.filename, mode, newline="", encoding="utf-8")
-        self.keys = None
         self.writer = None
 
     def on_epoch_end(self, epoch, logs=None):
@@ -57,9 +65,8 @@ class CSVLogger(Callback):
             self.keys = sorted(logs)
         if self.writer is None:
             self.writer = csv.writer(self.csv_file, delimiter=self.sep, lineterminator="\n")
-            if not self._header_written:
+            if self.append_header:
                 self.writer.writerow(["epoch"] + self.keys)
-                self._header_written = True
         row = [epoch] + [_cell(logs[k]) if k in logs else "NA" for k in self.keys]
         self.writer.writerow(row)
         self.csv_file.flush()

@@ -1,5 +1,7 @@
 """`LearningRateScheduler`: sets the optimizer's learning rate at the start of each epoch."""
 
+import inspect
+
 import numpy as np
 
 from cornu.callbacks.callback import Callback
@@ -22,13 +24,34 @@ def _set_lr(model, name, value):
     _refresh_loop_state(model)
 
 
+def _takes_lr(schedule):
+    """Whether `schedule` accepts `(epoch, lr)`; one taking only `epoch` is called so."""
+    try:
+        signature = inspect.signature(schedule)
+    except (TypeError, ValueError):  # builtins without a signature: assume the documented form
+        return True
+    try:
+        signature.bind(0, 0.0)
+    except TypeError:
+        return False
+    return True
+
+
 class LearningRateScheduler(Callback):
-    """Calls `schedule(epoch, lr)` at each epoch's start and uses the result as the
-    learning rate; the rate used is logged as `learning_rate`.
+    """Calls `schedule(epoch, lr)` (or `schedule(epoch)`) at each epoch's start and uses the
+    result as the learning rate; the rate used is logged as `learning_rate`.
 
     Args:
-        schedule: a function `(epoch, lr) -> new lr` (epoch counts from 0, lr is a float).
+        schedule: a function `(epoch, lr) -> new lr`, or `epoch -> new lr` (epoch counts
+            from 0, lr is a Python float); it must return a float.
         verbose: 1 prints each update.
+
+    Example:
+
+    ```python
+    halve = cornu.callbacks.LearningRateScheduler(lambda epoch, lr: lr if epoch < 2 else lr / 2)
+    model.fit(x, y, epochs=5, callbacks=[halve])
+    ```
     """
 
     def __init__(self, schedule, verbose=0):
@@ -41,24 +64,34 @@ class LearningRateScheduler(Callback):
         self.verbose = verbose
 
     def on_epoch_begin(self, epoch, logs=None):
-        lr = _get_lr(self.model, "LearningRateScheduler")
-        new_lr = self.schedule(epoch, lr)
-        try:
-            new_lr = float(np.asarray(new_lr))
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"LearningRateScheduler: the schedule must return a float; it returned "
-                f"{new_lr!r} for epoch {epoch}."
-            ) from None
-        if not np.isfinite(new_lr):
-            raise ValueError(
-                f"LearningRateScheduler: the schedule returned a non-finite learning rate "
-                f"{new_lr} for epoch {epoch}."
-            )
-        _set_lr(self.model, "LearningRateScheduler", new_lr)
+        if _takes_lr(self.schedule):
+            new_lr = self.schedule(epoch, _get_lr(self.model, "LearningRateScheduler"))
+        else:
+            new_lr = self.schedule(epoch)
+        _set_lr(self.model, "LearningRateScheduler", _checked(new_lr, epoch))
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {new_lr}.")
+            print(
+                f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to "
+                f"{_get_lr(self.model, 'LearningRateScheduler')}."
+            )
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
             logs["learning_rate"] = _get_lr(self.model, "LearningRateScheduler")
+
+
+def _checked(lr, epoch):
+    """`lr` as a float; ints, tensors and strings are refused, as are NaN and infinities."""
+    if not isinstance(lr, (float, np.floating)):
+        raise ValueError(
+            "LearningRateScheduler: the schedule must return a float (a Python or NumPy "
+            f"float); it returned {lr!r} ({type(lr).__name__}) for epoch {epoch}. Wrap the "
+            "value in float(...)."
+        )
+    lr = float(lr)
+    if not np.isfinite(lr):
+        raise ValueError(
+            f"LearningRateScheduler: the schedule returned a non-finite learning rate {lr} "
+            f"for epoch {epoch}."
+        )
+    return lr

@@ -6,8 +6,9 @@ import warnings
 
 import numpy as np
 
+from cornu.callbacks import monitor as monitoring
 from cornu.callbacks.callback import Callback
-from cornu.callbacks.early_stopping import _improved, _resolve_mode, _sync_from_loop
+from cornu.callbacks.early_stopping import _sync_from_loop
 
 
 def _static_dir(filepath):
@@ -53,7 +54,8 @@ class ModelCheckpoint(Callback):
         self.verbose = verbose
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
-        self.mode = _resolve_mode("ModelCheckpoint", monitor, mode)
+        self.mode = monitoring.check_mode("ModelCheckpoint", mode)
+        self._direction = None
         if save_freq != "epoch" and not (
             isinstance(save_freq, int) and not isinstance(save_freq, bool) and save_freq > 0
         ):
@@ -78,7 +80,6 @@ class ModelCheckpoint(Callback):
         self._fields = [f for _, f, _, _ in string.Formatter().parse(self.filepath) if f]
         self._batches_seen = 0
         self._current_epoch = 0
-        self._warned_missing = False
 
     def on_train_begin(self, logs=None):
         folder = _static_dir(self.filepath)
@@ -121,7 +122,7 @@ class ModelCheckpoint(Callback):
         try:
             return self.filepath.format(**values)
         except KeyError as e:
-            raise ValueError(
+            raise KeyError(
                 f"ModelCheckpoint: the filepath template {self.filepath!r} uses the key "
                 f"{e.args[0]!r}, which is not available; available keys: "
                 f"{', '.join(sorted(values))}."
@@ -135,32 +136,10 @@ class ModelCheckpoint(Callback):
         logs = dict(logs or {})
         path = self._file_path(epoch, batch, logs)
         if self.save_best_only:
-            current = logs.get(self.monitor)
-            if current is None:
-                if not self._warned_missing:
-                    self._warned_missing = True
-                    warnings.warn(
-                        f"ModelCheckpoint: save_best_only needs '{self.monitor}', which is not "
-                        f"in the logs (available: {', '.join(sorted(logs)) or '(none)'}); "
-                        "skipping the save.",
-                        stacklevel=3,
-                    )
+            if not self._should_save(epoch, path, logs):
                 return
-            current = float(np.asarray(current))
-            if not _improved(self.mode, current, self.best, 0.0):
-                if self.verbose > 0:
-                    print(
-                        f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best}."
-                    )
-                return
-            if self.verbose > 0:
-                print(
-                    f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best} to "
-                    f"{current}, saving to {path}"
-                )
-            self.best = current
         elif self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: saving to {path}")
+            print(f"\nEpoch {epoch + 1}: saving model to {path}")
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
@@ -168,3 +147,25 @@ class ModelCheckpoint(Callback):
             self.model.save_weights(path, overwrite=True)
         else:
             self.model.save(path, overwrite=True)
+        if self.verbose > 0:
+            print(f"\nEpoch {epoch + 1}: finished saving model to {path}")
+
+    def _should_save(self, epoch, path, logs):
+        """With save_best_only: whether `monitor` improved (printing why when verbose). A
+        missing monitor warns and saves anyway, so a typo does not lose every checkpoint."""
+        direction = monitoring.direction(self, "ModelCheckpoint")
+        current = monitoring.read(self, logs, "Saving only the best model")
+        if current is None:
+            return True
+        if not monitoring.is_improvement(direction, current, self.best):
+            if self.verbose > 0:
+                print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
+            return False
+        if self.verbose > 0:
+            best = "None" if self.best is None else f"{self.best:.5f}"
+            print(
+                f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to {current:.5f}, "
+                f"saving model to {path}"
+            )
+        self.best = current
+        return True

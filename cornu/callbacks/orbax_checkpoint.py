@@ -9,15 +9,10 @@ import os
 
 import numpy as np
 
+from cornu.callbacks import monitor as monitoring
 from cornu.callbacks._files import ensure_writable_folder
 from cornu.callbacks.callback import Callback
-from cornu.callbacks.early_stopping import (
-    _get_monitor,
-    _improved,
-    _refresh_loop_state,
-    _resolve_mode,
-    _sync_from_loop,
-)
+from cornu.callbacks.early_stopping import _refresh_loop_state, _sync_from_loop
 
 
 def _import_orbax():
@@ -92,7 +87,8 @@ class OrbaxCheckpoint(Callback):
         self.monitor = monitor
         self.verbose = verbose
         self.save_best_only = save_best_only
-        self.mode = _resolve_mode("OrbaxCheckpoint", monitor, mode)
+        self.mode = monitoring.check_mode("OrbaxCheckpoint", mode)
+        self._direction = None
         self.save_freq = save_freq
         self.initial_value_threshold = initial_value_threshold
         self.best = None if initial_value_threshold is None else float(initial_value_threshold)
@@ -101,7 +97,6 @@ class OrbaxCheckpoint(Callback):
         self.save_weights_only = save_weights_only
         self._checkpoint_manager = None
         self._batches_seen = 0
-        self._warned_missing = False
 
     # -- the Orbax manager -----------------------------------------------------------------
 
@@ -156,10 +151,11 @@ class OrbaxCheckpoint(Callback):
 
     def _maybe_save(self, step, logs):
         if self.save_best_only:
-            current = _get_monitor(self, "OrbaxCheckpoint", logs)
+            direction = monitoring.direction(self, "OrbaxCheckpoint")
+            current = monitoring.read(self, logs, "OrbaxCheckpoint's save_best_only")
             if current is None:
                 return
-            if not _improved(self.mode, current, self.best, 0.0):
+            if not monitoring.is_improvement(direction, current, self.best):
                 if self.verbose > 0:
                     print(f"\nOrbaxCheckpoint: {self.monitor} did not improve from {self.best}.")
                 return

@@ -13,17 +13,17 @@ class ProgbarLogger(Callback):
         self._seen = 0
 
     def _verbose(self):
-        return self.params.get("verbose", 1)
+        return (self.params or {}).get("verbose", 1)
 
     def _new_bar(self, target):
         self._progbar = Progbar(target=target, verbose=self._verbose(), unit_name="step")
         self._seen = 0
 
     def on_epoch_begin(self, epoch, logs=None):
-        epochs = self.params.get("epochs", 1)
+        epochs = (self.params or {}).get("epochs", 1)
         if self._verbose() and epochs > 1:
             self._progbar_print(f"Epoch {epoch + 1}/{epochs}")
-        self._new_bar(self.params.get("steps"))
+        self._new_bar((self.params or {}).get("steps"))
 
     def _progbar_print(self, text):
         Progbar.print_line(text)
@@ -38,7 +38,7 @@ class ProgbarLogger(Callback):
     def on_test_begin(self, logs=None):
         if getattr(self.model, "_in_fit", False):
             return  # validation inside fit prints nothing of its own
-        self._new_bar(self.params.get("steps"))
+        self._new_bar((self.params or {}).get("steps"))
 
     def on_test_batch_end(self, batch, logs=None):
         if not getattr(self.model, "_in_fit", False):
@@ -50,7 +50,7 @@ class ProgbarLogger(Callback):
             self._progbar.update(self._seen, logs, finalize=True)
 
     def on_predict_begin(self, logs=None):
-        self._new_bar(self.params.get("steps"))
+        self._new_bar((self.params or {}).get("steps"))
 
     def on_predict_batch_end(self, batch, logs=None):
         self._seen = batch + 1

@@ -24,8 +24,10 @@ class TerminateOnNaN(Callback):
             return
         loss = float(np.asarray(logs["loss"]))
         if math.isnan(loss) or math.isinf(loss):
-            message = f"TerminateOnNaN: batch {batch} has an invalid loss ({loss})."
             if self.raise_error:
-                raise RuntimeError(message + " Stopping training.")
-            print(message + " Terminating training.")
+                raise RuntimeError(
+                    f"TerminateOnNaN: the loss of batch {batch} is {loss}; stopping training "
+                    "(raise_error=True). Lower the learning rate or check the data for NaN."
+                )
+            print(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True

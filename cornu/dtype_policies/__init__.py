@@ -3,7 +3,9 @@
 from cornu.dtype_policies.policy import (
     DTypePolicy,
     FloatDTypePolicy,
+    deserialize,
     dtype_policy,
     get,
+    serialize,
     set_dtype_policy,
 )

@@ -109,3 +109,17 @@ def dtype_policy():
 def set_dtype_policy(policy):
     """Sets the global DTypePolicy (a policy or its name)."""
     _global_policy["policy"] = get(policy) if policy is not None else None
+
+
+def serialize(dtype_policy):
+    """The Keras-format config dict of a DTypePolicy."""
+    from cornu.saving import serialization_lib
+
+    return serialization_lib.serialize_keras_object(dtype_policy)
+
+
+def deserialize(config, custom_objects=None):
+    """The DTypePolicy a `serialize` config describes."""
+    from cornu.saving import serialization_lib
+
+    return serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects)

@@ -95,7 +95,10 @@ class KerasTensor:
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
         self.record_history = record_history
-        self.name = name or f"keras_tensor_{scopes.get_uid('keras_tensor') - 1}"
+        if name is None:  # keras_tensor, keras_tensor_1, ... as Keras numbers them
+            uid = scopes.get_uid("keras_tensor") - 1
+            name = f"keras_tensor_{uid}" if uid else "keras_tensor"
+        self.name = name
         self._keras_history = None
 
     @property
@@ -119,7 +122,7 @@ class KerasTensor:
     def __repr__(self):
         return (
             f"<KerasTensor shape={self._shape}, dtype={self._dtype}, sparse={self.sparse}, "
-            f"name={self.name}>"
+            f"ragged={self.ragged}, name={self.name}>"
         )
 
     # -- refusing to be turned into a concrete tensor --------------------------------

@@ -95,6 +95,16 @@ class OpCall(Operation):
     replay the call on real tensors.
     """
 
+    def __new__(cls, fn=None, spec=None):
+        # Each op gets a class named as Keras names its op classes (`not_equal` -> NotEqual),
+        # which is what users see in `model.operations` and `model.summary()`.
+        if cls is OpCall and fn is not None:
+            cls = _op_classes.get(fn.__name__)
+            if cls is None:
+                cls = type(op_class_name(fn.__name__), (OpCall,), {"__module__": __name__})
+                _op_classes[fn.__name__] = cls
+        return super().__new__(cls)
+
     def __init__(self, fn, spec=None):
         super().__init__(name=auto_name(fn.__name__))
         self.fn = fn
@@ -110,6 +120,14 @@ class OpCall(Operation):
 
     def get_config(self):
         return {"name": self.name, "op": self.fn.__name__}
+
+
+_op_classes = {}
+
+
+def op_class_name(fn_name):
+    """`not_equal` -> `NotEqual` (Keras names its op classes this way)."""
+    return "".join(part[:1].upper() + part[1:] for part in fn_name.split("_"))
 
 
 def map_keras_tensors(fn, structure):

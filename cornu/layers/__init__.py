@@ -12,6 +12,7 @@ from cornu.layers.core.lambda_layer import Lambda
 from cornu.layers.core.masking import Masking
 from cornu.layers.core.reversible_embedding import ReversibleEmbedding
 from cornu.layers.core.wrapper import Wrapper
+from cornu.layers.core.torch_module_wrapper import TorchModuleWrapper
 from cornu.layers.regularization.dropout import Dropout
 from cornu.layers.reshaping.flatten import Flatten
 from cornu.layers.reshaping.reshape import Reshape

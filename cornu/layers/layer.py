@@ -7,6 +7,7 @@ The eager call path is kept short because it runs every step:
 On torch, `Layer` is also a `torch.nn.Module` (see `cornu/backend/torch/layer.py`).
 """
 
+import functools
 import inspect
 import math
 import threading
@@ -94,14 +95,22 @@ class Layer(backend.LayerMixin, Operation):
         self.supports_masking = False
         self.input_spec = None
         self._activity_regularizer = activity_regularizer
-        self._variables = []
+        self._variables = []  # those declared trainable first, each group in creation order
+        self._n_trainable_declared = 0  # how many of `_variables` follow `layer.trainable`
         self._layers = []
         self._losses = []
         self._regularized = []
         self._build_shapes = None
         self._call_flags = _call_signature_flags(type(self))
         self._computes_mask = type(self).compute_mask is not Layer.compute_mask
+        self._sublayers_built = False  # until then, calls run in this layer's name scope
         self._tracking = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not hasattr(build, "_cornu_scoped"):
+            cls.build = _scoped_build(build)
 
     # -- attribute tracking --------------------------------------------------------------
 
@@ -115,9 +124,7 @@ class Layer(backend.LayerMixin, Operation):
             self._track(value.state)  # its state is the layer's (non-trainable) variable
             return value
         if isinstance(value, backend.Variable):
-            if all(v is not value for v in self._variables):
-                self._variables.append(value)
-                self._on_variable_tracked(value)
+            self._track_variable(value, value.trainable)
         elif isinstance(value, Layer):
             if value is not self and all(layer is not value for layer in self._layers):
                 self._layers.append(value)
@@ -135,6 +142,18 @@ class Layer(backend.LayerMixin, Operation):
                 self._track(item)
         return value
 
+    def _track_variable(self, variable, declared_trainable):
+        """Adds a Variable to this layer's own; one declared trainable follows the layer's
+        `trainable` flag and is listed before the non-trainable ones (Keras's order)."""
+        if any(v is variable for v in self._variables):
+            return
+        if declared_trainable:
+            self._variables.insert(self._n_trainable_declared, variable)
+            self._n_trainable_declared += 1
+        else:
+            self._variables.append(variable)
+        self._on_variable_tracked(variable)
+
     # -- weights -------------------------------------------------------------------------
 
     def add_weight(
@@ -142,6 +161,7 @@ class Layer(backend.LayerMixin, Operation):
         shape=None,
         initializer=None,
         dtype=None,
+        *,
         trainable=True,
         autocast=True,
         regularizer=None,
@@ -171,6 +191,11 @@ class Layer(backend.LayerMixin, Operation):
         """
         from cornu import constraints, initializers, regularizers
 
+        if isinstance(shape, str):  # Keras 2 put `name` first
+            raise ValueError(
+                f"add_weight takes `name` as a keyword argument; received add_weight({shape!r}, "
+                f"...). Use add_weight(shape=..., name={shape!r})."
+            )
         dtype = dtypes.standardize_dtype(dtype or self._dtype_policy.variable_dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtypes.is_float_dtype(dtype) else "zeros"
@@ -190,8 +215,39 @@ class Layer(backend.LayerMixin, Operation):
         regularizer = regularizers.get(regularizer)
         if regularizer is not None:
             self._regularized.append((variable, regularizer))
-        self._track(variable)
+        self._track_variable(variable, trainable)
         return variable
+
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True,
+                     regularizer=None, constraint=None, name=None):  # fmt: skip
+        """`add_weight` with `shape` and `initializer` required (Keras's other spelling)."""
+        return self.add_weight(
+            shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
+            autocast=autocast, regularizer=regularizer, constraint=constraint, name=name,
+        )  # fmt: skip
+
+    def save_own_variables(self, store):
+        """Writes this layer's own weights (not its sub-layers') into `store` as "0", "1", ...
+
+        Override it (calling super) to save more state; `load_own_variables` reads it back.
+        """
+        for i, variable in enumerate(self._own_weights()):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Assigns this layer's own weights from a `save_own_variables` store."""
+        own = self._own_weights()
+        if len(store) != len(own):
+            raise ValueError(
+                f"Layer '{self.name}' has {len(own)} variable(s) {[v.name for v in own]}, but "
+                f"the store being loaded holds {len(store)} entries {sorted(store)}. Save and "
+                "load with the same layer structure (override both methods for extra state)."
+            )
+        for i, variable in enumerate(own):
+            variable.assign(np.asarray(store[str(i)]))
+
+    def _own_weights(self):
+        return [v for v in self._variables if not _is_seed_state(v)]
 
     def _all_layers(self):
         """This layer and every nested sub-layer, each once, depth first."""
@@ -207,7 +263,8 @@ class Layer(backend.LayerMixin, Operation):
 
     @property
     def variables(self):
-        """Every Variable of this layer and its sub-layers, in creation order."""
+        """Every Variable of this layer, then of each sub-layer (depth first); a layer's own
+        come as those created trainable, then the others, each in creation order."""
         result, seen = [], set()
         for layer in self._all_layers():
             for v in layer._variables:
@@ -230,12 +287,12 @@ class Layer(backend.LayerMixin, Operation):
 
     @property
     def weights(self):
-        """Trainable weights, then non-trainable ones (seed states of random layers excluded)."""
-        return self.trainable_weights + self.non_trainable_weights
+        """The variables in `variables` order, without the seed states of random layers."""
+        return [v for v in self.variables if not _is_seed_state(v)]
 
     @property
     def trainable_weights(self):
-        return self.trainable_variables
+        return [v for v in self.trainable_variables if not _is_seed_state(v)]
 
     @property
     def non_trainable_weights(self):
@@ -282,9 +339,8 @@ class Layer(backend.LayerMixin, Operation):
         value = bool(value)
         for layer in self._all_layers():
             layer._trainable = value
-            for v in layer._variables:
-                if not _is_seed_state(v):
-                    v.trainable = value
+            for v in layer._variables[: layer._n_trainable_declared]:
+                v.trainable = value
 
     # -- dtypes --------------------------------------------------------------------------
 
@@ -349,38 +405,64 @@ class Layer(backend.LayerMixin, Operation):
         """Creates the layer's weights; subclasses override it (the default creates none)."""
         self.built = True
 
-    def _maybe_build(self, args):
+    def _maybe_build(self, args, kwargs=None):
         if self.built:
             return
         first = args[0] if args else None
-        shapes = tree.map_structure(
-            lambda x: tuple(x.shape) if hasattr(x, "shape") else x, first
-        )
-        n_params = len(
-            [
-                p
-                for p in inspect.signature(self.build).parameters.values()
-                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-            ]
-        )
+        shapes = tree.map_structure(_shape_of, first)
+        params = _positional_params(type(self).build)
         with scopes.name_scope(self.name, caller=self):
-            if n_params > 1 and len(args) > 1:
-                self.build(*(tree.map_structure(_shape_of, a) for a in args[:n_params]))
+            if len(params) > 1:
+                by_param = self._shapes_for_build(params, args, kwargs or {})
+                self.build(**by_param)
+                self._build_shapes_dict = {k: v for k, v in by_param.items() if v is not None}
             else:
                 self.build(shapes)
         self.built = True
         self._build_shapes = shapes
 
+    def _shapes_for_build(self, params, args, kwargs):
+        """`{"<arg>_shape": shape of call argument <arg>}` for a `build` with several
+        parameters (None for an argument the call did not get)."""
+        call_params = _positional_params(type(self).call)
+        values = dict(zip(call_params, args))
+        values.update((k, v) for k, v in kwargs.items() if k in call_params)
+        result = {}
+        for param in params:
+            arg = param[: -len("_shape")] if param.endswith("_shape") else None
+            if arg not in call_params:
+                raise ValueError(
+                    f"Layer '{self.name}': a build() with several parameters must name each "
+                    f"`<call argument>_shape`, e.g. build(self, {call_params[0]}_shape, ...) for "
+                    f"call(self, {', '.join(call_params)}); received build parameter {param!r}."
+                )
+            value = values.get(arg)
+            result[param] = None if value is None else tree.map_structure(_shape_of, value)
+        return result
+
     def build_from_config(self, config):
         """Builds from a `get_build_config()` dict (used when loading saved models)."""
-        if config and "input_shape" in config and not self.built:
+        if not config or self.built:
+            return
+        if "shapes_dict" in config:
+            shapes = {k: _as_shape(v) for k, v in config["shapes_dict"].items()}
+            with scopes.name_scope(self.name, caller=self):
+                self.build(**shapes)
+            self.built = True
+            self._build_shapes_dict = shapes
+            self._build_shapes = next(iter(shapes.values()), None)
+        elif "input_shape" in config:
             shape = config["input_shape"]
             with scopes.name_scope(self.name, caller=self):
-                self.build(tree.map_shape_structure(tuple, shape) if shape is not None else None)
+                self.build(_as_shape(shape))
             self.built = True
             self._build_shapes = shape
 
     def get_build_config(self):
+        """`{"input_shape": ...}`, or `{"shapes_dict": {...}}` when build took several shapes."""
+        shapes_dict = self.__dict__.get("_build_shapes_dict")
+        if shapes_dict and len(shapes_dict) > 1:
+            return {"shapes_dict": dict(shapes_dict)}
         if self._build_shapes is None:
             return None
         return {"input_shape": self._build_shapes}
@@ -399,18 +481,28 @@ class Layer(backend.LayerMixin, Operation):
             first = args[0]
             if first.__class__ in _CONVERTIBLE:
                 first = tree.map_structure(_to_tensor, first)
+            rest = args[1:]
+            if rest:
+                _check_positional(self, rest)
+                rest = tuple(
+                    tree.map_structure(_to_tensor, a) if a.__class__ in _CONVERTIBLE else a
+                    for a in rest
+                )
+            if kwargs and _NDARRAY_CONVERTED:
+                for key, value in kwargs.items():
+                    if value.__class__ is np.ndarray:  # NumPy keyword inputs become tensors too
+                        kwargs[key] = _to_tensor(value)
             if not self.built:
-                self._maybe_build((first,) + args[1:])
+                self._maybe_build((first,) + rest, kwargs)
             if self.input_spec is not None:
                 assert_input_compatibility(self.input_spec, first, self.name)
-            rest = args[1:]
             if self.autocast:
                 first = self._cast_inputs(first)
                 if rest:
                     rest = tuple(self._cast_inputs(a) for a in rest)
             args = (first,) + rest
         elif not self.built:
-            self._maybe_build(args)
+            self._maybe_build(args, kwargs)
         takes_training, takes_mask = self._call_flags
         outer_training = getattr(_context, "training", None)
         training = kwargs.pop("training", None)
@@ -429,7 +521,9 @@ class Layer(backend.LayerMixin, Operation):
         if self._losses:
             self._losses.clear()
         try:
-            if self._mixed_precision:
+            if not self._sublayers_built and self._layers:
+                outputs = self._first_calls(args, kwargs)
+            elif self._mixed_precision:
                 with scopes.AutocastScope(self._dtype_policy.compute_dtype):
                     outputs = self.call(*args, **kwargs)
             else:
@@ -442,6 +536,18 @@ class Layer(backend.LayerMixin, Operation):
                 self.add_loss(self._activity_regularizer(out))
         if mask is not None or self._computes_mask:
             self._attach_mask(args, mask, outputs)
+        return outputs
+
+    def _first_calls(self, args, kwargs):
+        """Runs `call` in this layer's name scope while some sub-layer is unbuilt, so the
+        weights those sub-layers create are named `outer/inner/kernel`."""
+        with scopes.name_scope(self.name, caller=self):
+            if self._mixed_precision:
+                with scopes.AutocastScope(self._dtype_policy.compute_dtype):
+                    outputs = self.call(*args, **kwargs)
+            else:
+                outputs = self.call(*args, **kwargs)
+        self._sublayers_built = all(layer.built for layer in self._layers)
         return outputs
 
     def _cast_inputs(self, x):
@@ -471,11 +577,14 @@ class Layer(backend.LayerMixin, Operation):
 
     def _symbolic_call(self, args, kwargs):
         kwargs = {k: v for k, v in kwargs.items() if k != "training" or self._call_flags[0]}
+        if len(args) > 1:
+            _check_positional(self, args[1:])
         if not self.built:
-            self._maybe_build(args)
+            self._maybe_build(args, kwargs)
         if self.input_spec is not None and args:
             assert_input_compatibility(self.input_spec, args[0], self.name)
-        outputs = self.compute_output_spec(*args, **kwargs)
+        with scopes.name_scope(self.name, caller=self):
+            outputs = self.compute_output_spec(*args, **kwargs)
         Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
         if args and (self.supports_masking or self._computes_mask):
             self._attach_symbolic_mask(args[0], kwargs.get("mask"), outputs)
@@ -605,6 +714,22 @@ class Layer(backend.LayerMixin, Operation):
     __hash__ = object.__hash__
 
 
+def _scoped_build(build):
+    """Wraps a subclass's `build`: it runs in the layer's name scope (so weights made there,
+    and by sub-layers it builds, get `layer/...` paths) and marks the layer built, also when
+    users call `build` themselves."""
+
+    @functools.wraps(build)
+    def scoped(self, *args, **kwargs):
+        with scopes.name_scope(self.name, caller=self):
+            result = build(self, *args, **kwargs)
+        self.built = True
+        return result
+
+    scoped._cornu_scoped = True
+    return scoped
+
+
 def _is_seed_state(variable):
     return variable.name == "seed_generator_state"
 
@@ -613,9 +738,44 @@ def _shape_of(x):
     return tuple(x.shape) if hasattr(x, "shape") else x
 
 
+def _check_positional(layer, rest):
+    """Refuses Python scalars and strings after the first positional argument: only tensors
+    (or structures of them, or None) may be positional, as Keras requires."""
+    for value in rest:
+        if isinstance(value, (bool, int, float, str)):
+            raise ValueError(
+                f"Layer '{layer.name}' received {value!r} ({type(value).__name__}) as a "
+                "positional argument; only input tensors may be passed positionally. Pass it "
+                "as a keyword argument instead, e.g. layer(x, some_option=...)."
+            )
+
+
+def _as_shape(shape):
+    """A shape read back from a config (lists from JSON) as tuples."""
+    return tree.map_shape_structure(tuple, shape) if shape is not None else None
+
+
+def _positional_params(fn):
+    """The names of `fn`'s positional parameters after `self` (cached on the function)."""
+    names = getattr(fn, "_cornu_positional", None)
+    if names is None:
+        names = [
+            p.name
+            for p in list(inspect.signature(fn).parameters.values())[1:]
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        try:
+            fn._cornu_positional = names
+        except AttributeError:  # a builtin or bound method: no attribute to cache on
+            pass
+    return names
+
+
 def _to_tensor(x):
     return backend.convert_to_tensor(x) if isinstance(x, np.ndarray) else x
 
+
+_NDARRAY_CONVERTED = backend.backend() != "numpy"
 
 # First arguments converted to tensors on call: NumPy arrays (unless they are the backend's
 # tensors) and nested lists/tuples/dicts that may hold them.

@@ -77,7 +77,8 @@ _ALIASES = {
     "mape": mean_absolute_percentage_error, "MAPE": mean_absolute_percentage_error,
     "msle": mean_squared_logarithmic_error, "MSLE": mean_squared_logarithmic_error,
     "kld": kl_divergence, "KLD": kl_divergence, "kullback_leibler_divergence": kl_divergence,
-    "logcosh": log_cosh, "huber_loss": huber,
+    "logcosh": log_cosh, "huber_loss": huber, "bce": binary_crossentropy,
+    "BCE": binary_crossentropy,
 }  # fmt: skip
 _TABLE = {**{c.__name__: c for c in _CLASSES}, **_FUNCTIONS, **_ALIASES}
 
@@ -85,7 +86,8 @@ _TABLE = {**{c.__name__: c for c in _CLASSES}, **_FUNCTIONS, **_ALIASES}
 def get(identifier):
     """A loss from a name ("mse", "sparse_categorical_crossentropy", "MeanSquaredError"), a
     config dict, a Loss or a callable."""
-    return identifiers.resolve(identifier, _TABLE, "loss", base=Loss, instantiate=False)
+    # A class name gives an instance, a function name the function (as in Keras).
+    return identifiers.resolve(identifier, _TABLE, "loss", base=Loss)
 
 
 def serialize(loss):

@@ -43,10 +43,16 @@ class Loss:
             y_pred = ops.cast(y_pred, dtype)
         y_true = ops.convert_to_tensor(y_true)
         values = self.call(y_true, y_pred)
-        return reduce_weighted_values(values, sample_weight, self.reduction, dtype)
+        mask = self._valid_mask(y_true, y_pred)
+        return reduce_weighted_values(values, sample_weight, self.reduction, dtype, mask)
 
     def call(self, y_true, y_pred):
         raise NotImplementedError(f"{type(self).__name__} must implement call().")
+
+    def _valid_mask(self, y_true, y_pred):
+        """Which per-sample values count (None: all); masked-out values are left out of the
+        mean's denominator too (SparseCategoricalCrossentropy's `ignore_class`)."""
+        return None
 
     def get_config(self):
         return {"name": self.name, "reduction": self.reduction}
@@ -56,9 +62,12 @@ class Loss:
         return cls(**config)
 
 
-def reduce_weighted_values(values, sample_weight, reduction, dtype):
-    """Applies `sample_weight` (broadcast over trailing axes) and `reduction` to `values`."""
+def reduce_weighted_values(values, sample_weight, reduction, dtype, mask=None):
+    """Applies `sample_weight` (broadcast over trailing axes) and `reduction` to `values`;
+    with a boolean `mask` (values' shape), a mean divides by the count of valid values."""
     values = ops.cast(values, dtype)
+    if mask is not None:
+        return _reduce_masked(values, sample_weight, reduction, dtype, ops.cast(mask, dtype))
     if sample_weight is not None:
         weight = ops.cast(ops.convert_to_tensor(sample_weight), dtype)
         # Per-sample weights of shape (batch,) against values of shape (batch, ...).
@@ -85,6 +94,26 @@ def reduce_weighted_values(values, sample_weight, reduction, dtype):
     return ops.divide_no_nan(total, ops.cast(count, dtype))
 
 
+def _reduce_masked(values, sample_weight, reduction, dtype, mask):
+    weight = mask
+    if sample_weight is not None:
+        weight = ops.cast(ops.convert_to_tensor(sample_weight), dtype)
+        while len(weight.shape) > len(values.shape) and weight.shape[-1] == 1:
+            weight = ops.squeeze(weight, axis=-1)
+        while len(weight.shape) < len(values.shape):
+            weight = ops.expand_dims(weight, -1)
+        weight = weight * mask
+    values = ops.multiply(values, weight)
+    if reduction in ("none", None):
+        return values
+    total = ops.sum(values)
+    if reduction == "sum":
+        return total
+    if reduction == "mean_with_sample_weight":
+        return ops.divide_no_nan(total, ops.sum(weight))
+    return ops.divide_no_nan(total, ops.sum(mask))
+
+
 def num_elements(x):
     """The number of elements of `x` (a scalar tensor where a dimension is only known at run
     time, as inside tf.function)."""
@@ -105,8 +134,16 @@ class LossFunctionWrapper(Loss):
     def call(self, y_true, y_pred):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
+    # Arguments Keras leaves out of this loss's config: kept only when not at their default,
+    # so a config equals Keras's and still round-trips a non-default value.
+    _unlisted_defaults = {}
+
     def get_config(self):
-        return {**super().get_config(), **self._fn_kwargs}
+        extra = {
+            k: v for k, v in self._fn_kwargs.items()
+            if k not in self._unlisted_defaults or v != self._unlisted_defaults[k]
+        }  # fmt: skip
+        return {**super().get_config(), **extra}
 
 
 def _snake(name):

@@ -5,19 +5,47 @@ from cornu.backend.common import dtypes
 from cornu.losses.loss import LossFunctionWrapper
 
 
-def _pair(y_true, y_pred):
+def match_ranks(y_true, y_pred):
+    """Brings `y_true` and `y_pred` to one rank where they differ by a trailing axis of size 1:
+    a rank-1 side gains that axis, a higher-rank side loses it (as Keras does)."""
+    rt, rp = len(y_true.shape), len(y_pred.shape)
+    if rt == rp + 1 and y_true.shape[-1] == 1:
+        if rp == 1:
+            return y_true, ops.expand_dims(y_pred, -1)
+        return ops.squeeze(y_true, -1), y_pred
+    if rp == rt + 1 and y_pred.shape[-1] == 1:
+        if rt == 1:
+            return ops.expand_dims(y_true, -1), y_pred
+        return y_true, ops.squeeze(y_pred, -1)
+    return y_true, y_pred
+
+
+def _compatible(a, b, same_shape):
+    """Whether shapes `a` and `b` broadcast together (or, with `same_shape`, are equal);
+    unknown (None) dimensions match anything."""
+    if same_shape and len(a) != len(b):
+        return False
+    for x, y in zip(reversed(a), reversed(b)):
+        if x is None or y is None or x == y:
+            continue
+        if same_shape or (x != 1 and y != 1):
+            return False
+    return True
+
+
+def _pair(y_true, y_pred, same_shape=False):
+    """`y_true` cast to `y_pred`'s dtype, both of one rank; their shapes must broadcast
+    together (or, with `same_shape`, be equal, as the cross-entropies need)."""
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(ops.convert_to_tensor(y_true), ops.dtype(y_pred))
-    if len(y_true.shape) == len(y_pred.shape) - 1 and y_pred.shape[-1] == 1:
-        y_true = ops.expand_dims(y_true, -1)
-    if tuple(y_true.shape) != tuple(y_pred.shape):
-        try:
-            ops.broadcast_to(y_true, y_pred.shape)
-        except Exception:
-            raise ValueError(
-                f"y_true and y_pred have incompatible shapes: {tuple(y_true.shape)} vs "
-                f"{tuple(y_pred.shape)}."
-            ) from None
+    y_true, y_pred = match_ranks(y_true, y_pred)
+    true_shape, pred_shape = tuple(y_true.shape), tuple(y_pred.shape)
+    if not _compatible(true_shape, pred_shape, same_shape):
+        need = "equal shapes" if same_shape else "shapes that broadcast together"
+        raise ValueError(
+            f"y_true and y_pred have incompatible shapes: {true_shape} vs {pred_shape} (this "
+            f"loss needs {need})."
+        )
     return y_true, y_pred
 
 
@@ -63,7 +91,7 @@ def mean_absolute_error(y_true, y_pred):
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary cross-entropy, averaged over `axis`."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, same_shape=True)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     return ops.mean(ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)
@@ -71,7 +99,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Cross-entropy against one-hot (or soft) labels."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, same_shape=True)
     if label_smoothing:
         classes = ops.cast(y_pred.shape[axis], ops.dtype(y_pred))
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / classes
@@ -160,6 +188,8 @@ class CategoricalCrossentropy(LossFunctionWrapper):
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy against integer labels."""
 
+    _unlisted_defaults = {"axis": -1}
+
     def __init__(
         self,
         from_logits=False,
@@ -178,5 +208,13 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
             ignore_class=ignore_class,
             axis=axis,
         )
+
+    def _valid_mask(self, y_true, y_pred):
+        ignore_class = self._fn_kwargs.get("ignore_class")
+        if ignore_class is None:
+            return None
+        if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
+            y_true = ops.squeeze(y_true, axis=-1)
+        return ops.not_equal(ops.cast(y_true, "int32"), ignore_class)
 
 

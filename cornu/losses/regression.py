@@ -110,6 +110,8 @@ class MeanAbsolutePercentageError(LossFunctionWrapper):
 class Huber(LossFunctionWrapper):
     """Huber loss: quadratic near zero, linear beyond `delta`."""
 
+    _unlisted_defaults = {"delta": 1.0}
+
     def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
         super().__init__(huber, reduction=reduction, name=name, dtype=dtype, delta=delta)
 
@@ -123,6 +125,8 @@ class LogCosh(LossFunctionWrapper):
 
 class CosineSimilarity(LossFunctionWrapper):
     """Negated cosine similarity along `axis` (-1 is best, 1 worst)."""
+
+    _unlisted_defaults = {"axis": -1}
 
     def __init__(
         self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None

@@ -102,12 +102,13 @@ _CLASSES = [
 _TABLE = identifiers.build_table(
     _CLASSES,
     aliases={
-        "mse": MeanSquaredError, "mae": MeanAbsoluteError,
+        "mse": MeanSquaredError, "mae": MeanAbsoluteError, "MSE": MeanSquaredError,
+        "MAE": MeanAbsoluteError, "MAPE": MeanAbsolutePercentageError,
+        "MSLE": MeanSquaredLogarithmicError, "bce": BinaryCrossentropy,
         "mean_squared_error": MeanSquaredError, "mean_absolute_error": MeanAbsoluteError,
         "mape": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError,
         "rmse": RootMeanSquaredError, "acc": Accuracy, "logcosh": LogCoshError,
-        "log_cosh": LogCoshError, "kld": KLDivergence, "iou": IoU, "mean_iou": MeanIoU,
-        "binary_iou": BinaryIoU, "one_hot_iou": OneHotIoU, "one_hot_mean_iou": OneHotMeanIoU,
+        "log_cosh": LogCoshError, "kld": KLDivergence, "binary_iou": BinaryIoU,
         "r2": R2Score, "f1": F1Score,
     },
 )  # fmt: skip

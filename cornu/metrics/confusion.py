@@ -91,6 +91,7 @@ def _confusion_counts(y_true, y_pred, weight, thresholds, dtype, multi_label=Fal
 
 
 class _ConfusionMatrixCount(Metric):
+    _auto_named = True  # unnamed ones are numbered, as Keras does
     _which = None
 
     def __init__(self, thresholds=None, name=None, dtype=None):
@@ -106,7 +107,8 @@ class _ConfusionMatrixCount(Metric):
         self.accumulator.assign_add(counts[self._which])
 
     def result(self):
-        value = ops.convert_to_tensor(self.accumulator.value)
+        # A copy: a result must not change when later updates add to the state in place.
+        value = ops.copy(self.accumulator.value)
         return value[0] if self._single else value
 
     def get_config(self):
@@ -138,6 +140,8 @@ class FalseNegatives(_ConfusionMatrixCount):
 
 
 class _PrecisionRecall(Metric):
+    _auto_named = True  # unnamed ones are numbered, as Keras does
+
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds = thresholds
@@ -202,6 +206,8 @@ def _even_thresholds(num_thresholds):
 
 class _ConfusionCurve(Metric):
     """Shared state for metrics over many thresholds: tp, fp, tn, fn per threshold."""
+
+    _auto_named = True  # unnamed ones are numbered, as Keras does
 
     def __init__(self, num_thresholds, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -331,6 +337,8 @@ class AUC(Metric):
         label_weights: per-label weights.
         from_logits: apply a sigmoid to predictions first.
     """
+
+    _auto_named = True  # unnamed ones are numbered, as Keras does
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
                  name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,

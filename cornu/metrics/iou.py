@@ -8,6 +8,8 @@ class _IoUBase(Metric):
     """Accumulates a `(num_classes, num_classes)` confusion matrix (rows: labels,
     columns: predictions)."""
 
+    _auto_named = True  # unnamed ones are numbered, as Keras does
+
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
                  sparse_y_true=True, sparse_y_pred=True, axis=-1):  # fmt: skip
         super().__init__(name=name, dtype=dtype)

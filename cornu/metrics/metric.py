@@ -3,6 +3,7 @@ twins (written once here, over StatelessScope) for jit-compiled training steps."
 
 from cornu import backend, ops
 from cornu.backend.common import dtypes, scopes
+from cornu.graph.operation import auto_name
 from cornu.losses.loss import num_elements
 from cornu.utils.identifiers import snake_case
 
@@ -16,8 +17,14 @@ class Metric:
         name: the metric's name (the key it has in training logs).
     """
 
+    # Metrics that Keras names like layers when unnamed (`auc`, then `auc_1`, ...).
+    _auto_named = False
+
     def __init__(self, dtype=None, name=None):
-        self.name = name or snake_case(type(self).__name__)
+        if not name:
+            name = snake_case(type(self).__name__)
+            name = auto_name(name) if self._auto_named else name
+        self.name = name
         self._dtype = dtypes.standardize_dtype(dtype) if dtype is not None else backend.floatx()
         self._variables = []
         self._initial_values = []
@@ -44,6 +51,10 @@ class Metric:
         self._variables.append(variable)
         self._initial_values.append((init, tuple(shape), dtype))
         return variable
+
+    def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
+        """Keras's other spelling of `add_variable` (a zeros initializer when None)."""
+        return self.add_variable(shape, initializer or "zeros", dtype=dtype, name=name)
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must implement update_state().")
@@ -148,7 +159,8 @@ class Sum(Metric):
         self.total.assign_add(ops.sum(values))
 
     def result(self):
-        return ops.convert_to_tensor(self.total.value)
+        # A copy: a result must not change when later updates add to the state in place.
+        return ops.copy(self.total.value)
 
 
 class MeanMetricWrapper(Mean):
@@ -169,5 +181,13 @@ class MeanMetricWrapper(Mean):
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
         super().update_state(values, sample_weight=sample_weight)
 
+    # Arguments Keras leaves out of this metric's config: kept only when not at their default,
+    # so a config equals Keras's and still round-trips a non-default value.
+    _unlisted_defaults = {}
+
     def get_config(self):
-        return {**super().get_config(), **self._fn_kwargs}
+        extra = {
+            k: v for k, v in self._fn_kwargs.items()
+            if k not in self._unlisted_defaults or v != self._unlisted_defaults[k]
+        }  # fmt: skip
+        return {**super().get_config(), **extra}

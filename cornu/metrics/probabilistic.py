@@ -176,6 +176,8 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the integer label is among the k highest predictions."""
 
+    _unlisted_defaults = {"from_sorted_ids": False}
+
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
                  from_sorted_ids=False):  # fmt: skip
         super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,

@@ -113,7 +113,7 @@ class RootMeanSquaredError(Mean):
         return {"name": self.name, "dtype": self.dtype}
 
 
-def _wrapper(fn, default_name, doc, axis=False):
+def _wrapper(fn, default_name, doc, axis=False, unlisted=None):
     if axis:
 
         def __init__(self, name=default_name, dtype=None, axis=-1):
@@ -124,7 +124,7 @@ def _wrapper(fn, default_name, doc, axis=False):
         def __init__(self, name=default_name, dtype=None):
             MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype)
 
-    return {"__init__": __init__, "__doc__": doc}
+    return {"__init__": __init__, "__doc__": doc, "_unlisted_defaults": unlisted or {}}
 
 
 MeanAbsolutePercentageError = type(
@@ -144,7 +144,8 @@ LogCoshError = type(
 CosineSimilarity = type(
     "CosineSimilarity", (MeanMetricWrapper,),
     _wrapper(cosine_similarity, "cosine_similarity",
-             "The mean cosine similarity of labels and predictions.", axis=True),
+             "The mean cosine similarity of labels and predictions.", axis=True,
+             unlisted={"axis": -1}),
 )  # fmt: skip
 PearsonCorrelation = type(
     "PearsonCorrelation", (MeanMetricWrapper,),

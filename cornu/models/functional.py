@@ -10,6 +10,8 @@ from cornu import backend, tree
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.layers.input_spec import InputSpec, assert_input_compatibility
 from cornu.layers.layer import Layer
+from cornu.models.functional_inputs import adapt_rank, flatten_model_inputs
+from cornu.models.functional_order import operations_by_depth
 from cornu.models.model import Model
 
 
@@ -61,6 +63,15 @@ def _input_masks(node, masks):
     return None
 
 
+def _one_or_list(shapes):
+    return shapes[0] if len(shapes) == 1 else shapes
+
+
+def _producer_name(tensor):
+    history = tensor._keras_history
+    return history.operation.name if history is not None else tensor.name
+
+
 class Functional(Model):
     """A model built from `inputs` and `outputs` KerasTensors.
 
@@ -83,7 +94,7 @@ class Functional(Model):
         for what, tensors in (("inputs", flat_inputs), ("outputs", flat_outputs)):
             for t in tensors:
                 if not isinstance(t, KerasTensor):
-                    raise TypeError(
+                    raise ValueError(
                         f"A Functional model's {what} must be KerasTensors (from cornu.Input "
                         f"and layer calls); received {type(t).__name__}."
                     )
@@ -93,18 +104,8 @@ class Functional(Model):
         self._flat_inputs = flat_inputs
         self._flat_outputs = flat_outputs
         self._nodes = _collect_nodes(flat_outputs, flat_inputs)
-        # Input layers first (in the order of `inputs`), then the rest in graph order.
-        layers, seen = [], set()
-        for t in flat_inputs:
-            op = t._keras_history.operation if t._keras_history is not None else None
-            if isinstance(op, Layer) and id(op) not in seen:
-                seen.add(id(op))
-                layers.append(op)
-        for node in self._nodes:
-            op = node.operation
-            if isinstance(op, Layer) and id(op) not in seen:
-                seen.add(id(op))
-                layers.append(op)
+        self._operations = operations_by_depth(self._nodes, flat_inputs, flat_outputs)
+        layers = [op for op in self._operations if isinstance(op, Layer)]
         self._graph_layers = layers
         for layer in layers:
             self._track(layer)
@@ -134,46 +135,52 @@ class Functional(Model):
         return self._outputs_struct
 
     @property
+    def input_shape(self):
+        """The input's shape, or a list of shapes for several inputs."""
+        return _one_or_list([t.shape for t in self._flat_inputs])
+
+    @property
+    def output_shape(self):
+        """The output's shape, or a list of shapes for several outputs."""
+        return _one_or_list([t.shape for t in self._flat_outputs])
+
+    @property
+    def output_names(self):
+        """The names of the layers that produce the outputs, in `outputs` order."""
+        return [_producer_name(t) for t in self._flat_outputs]
+
+    @property
+    def operations(self):
+        """Every operation of the graph (layers and `cornu.ops` calls), deepest first."""
+        return list(self._operations)
+
+    @property
     def layers(self):
-        """The model's layers (InputLayers included), in graph order."""
+        """The model's layers (InputLayers included), deepest first."""
         return list(self._graph_layers)
 
     def _standardize_inputs(self, inputs):
-        if isinstance(self._inputs_struct, dict) and isinstance(inputs, dict):
-            missing = [k for k in self._inputs_struct if k not in inputs]
-            if missing:
-                raise ValueError(
-                    f"Model '{self.name}' expects inputs {sorted(self._inputs_struct)}; the "
-                    f"dict given lacks {missing}."
-                )
-            flat = [inputs[k] for k in sorted(self._inputs_struct)]
-        else:
-            flat = tree.flatten(inputs)
-        if len(flat) != len(self._flat_inputs):
-            raise ValueError(
-                f"Model '{self.name}' expects {len(self._flat_inputs)} input(s), but it received "
-                f"{len(flat)}."
-            )
         converted = []
-        for x, spec, kt in zip(flat, self._input_specs, self._flat_inputs):
+        for x, spec, kt in zip(flatten_model_inputs(self, inputs), self._input_specs, self._flat_inputs):
             if isinstance(x, KerasTensor):
                 converted.append(x)
                 continue
             if isinstance(x, (np.ndarray, list, int, float)):
                 x = backend.convert_to_tensor(x, dtype=kt.dtype)
-            shape = getattr(x, "shape", None)
-            if shape is not None and len(shape) != len(kt.shape):
-                raise ValueError(
-                    f"Model '{self.name}' expects input '{kt.name}' with shape {kt.shape}, "
-                    f"but it received an input of shape {tuple(shape)} (rank {len(shape)} "
-                    f"instead of {len(kt.shape)})."
-                )
+            if getattr(x, "shape", None) is not None:
+                x = adapt_rank(x, kt, self.name)
             assert_input_compatibility(spec, x, self.name)
             converted.append(x)
         return converted
 
     def call(self, inputs, training=None, mask=None):
-        return self._run_graph(inputs, training, mask, symbolic=False)
+        outputs = self._run_graph(inputs, training, mask, symbolic=False)
+        # A one-element list of outputs gives its tensor when run (as in Keras); a symbolic
+        # call keeps the list.
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1 \
+                and not isinstance(outputs[0], (list, tuple, dict)):  # fmt: skip
+            return outputs[0]
+        return outputs
 
     def compute_output_spec(self, inputs, training=None, mask=None):
         # A nested model called on KerasTensors: replay the graph with each operation's

@@ -3,7 +3,7 @@
 
 from cornu import tree
 from cornu.graph.keras_tensor import KerasTensor
-from cornu.graph.operation import OpCall
+from cornu.graph.operation import OpCall, op_class_name
 from cornu.saving import serialization_lib
 
 
@@ -21,15 +21,7 @@ def _model_node_indices(model):
 
 
 def _operations(model):
-    ops, seen = [], set()
-    for layer in model.layers:
-        ops.append(layer)
-        seen.add(id(layer))
-    for node in model._nodes:
-        if id(node.operation) not in seen:
-            seen.add(id(node.operation))
-            ops.append(node.operation)
-    return ops
+    return model.operations
 
 
 def _history(tensor, mapping):
@@ -42,13 +34,13 @@ def _serialize_value(value, mapping):
         return {
             "class_name": "__keras_tensor__",
             "config": {
-                "shape": list(value.shape),
+                "shape": tuple(value.shape),
                 "dtype": value.dtype,
                 "keras_history": _history(value, mapping),
             },
         }
-    if isinstance(value, (list, tuple)):
-        return [_serialize_value(v, mapping) for v in value]
+    if isinstance(value, (list, tuple)):  # Keras keeps each container's type in memory
+        return type(value)(_serialize_value(v, mapping) for v in value)
     if isinstance(value, dict):
         return {k: _serialize_value(v, mapping) for k, v in value.items()}
     return serialization_lib.serialize_keras_object(value)
@@ -57,8 +49,7 @@ def _serialize_value(value, mapping):
 
 
 def _op_class_name(fn_name):
-    """`not_equal` -> `NotEqual` (Keras names its op classes this way)."""
-    return "".join(part[:1].upper() + part[1:] for part in fn_name.split("_"))
+    return op_class_name(fn_name)
 
 
 def _serialize_operation(op):
@@ -86,7 +77,7 @@ def get_functional_config(model):
         entry["name"] = op.name
         entry["inbound_nodes"] = [
             {
-                "args": _serialize_value(list(node.call_args), mapping),
+                "args": _serialize_value(tuple(node.call_args), mapping),
                 "kwargs": _serialize_value(node.call_kwargs, mapping),
             }
             for node in op._inbound_nodes
@@ -98,7 +89,7 @@ def get_functional_config(model):
         if isinstance(structure, dict):
             return {k: _history(v, mapping) for k, v in structure.items()}
         if isinstance(structure, KerasTensor):
-            return [_history(structure, mapping)]
+            return _history(structure, mapping)
         return [_history(t, mapping) for t in structure]
 
     return {
@@ -173,8 +164,8 @@ def functional_from_config(cls, config, custom_objects=None):
     def fill(value):
         if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
             return produced[tuple(value["config"]["keras_history"])]
-        if isinstance(value, list):
-            return [fill(v) for v in value]
+        if isinstance(value, (list, tuple)):
+            return type(value)(fill(v) for v in value)
         if isinstance(value, dict):
             return {k: fill(v) for k, v in value.items()}
         return value
@@ -202,8 +193,7 @@ def functional_from_config(cls, config, custom_objects=None):
             return {k: produced[tuple(v)] for k, v in spec.items()}
         if spec and not isinstance(spec[0], (list, tuple)):
             return produced[tuple(spec)]
-        tensors = [produced[tuple(v)] for v in spec]
-        return tensors[0] if len(tensors) == 1 else tensors
+        return [produced[tuple(v)] for v in spec]
 
     return cls(
         endpoints(config["input_layers"]),

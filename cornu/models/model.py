@@ -24,17 +24,27 @@ class Model(_BackendTrainer, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs)):
+        if cls is Model and _functional_arguments(args, kwargs):
             from cornu.models.functional import Functional
 
             return Layer.__new__(Functional)
         return Layer.__new__(cls)
 
     def __init__(self, *args, **kwargs):
-        if args or "inputs" in kwargs:
+        if _functional_arguments(args, kwargs):
+            # A Model subclass given (inputs, outputs) becomes a Functional model of its own
+            # class: its methods stay, the graph machinery comes from Functional.
+            from cornu.models.functional import Functional
+
+            if not isinstance(self, Functional):
+                object.__setattr__(self, "__class__", _functional_subclass(type(self)))
+            Functional.__init__(self, *args, **kwargs)
+            return
+        if args:
             raise TypeError(
-                f"{type(self).__name__}.__init__ got inputs/outputs: only Model(inputs, outputs) "
-                "itself builds a Functional model."
+                f"{type(self).__name__}() takes (inputs, outputs) to build a Functional model, "
+                f"or only keyword arguments (name, trainable, dtype); received {len(args)} "
+                "positional argument(s)."
             )
         trainable = kwargs.pop("trainable", True)
         name = kwargs.pop("name", None)
@@ -88,8 +98,9 @@ class Model(_BackendTrainer, Layer):
         """Prints the layers with their output shapes and parameter counts (Keras's table)."""
         from cornu.utils.summary import print_summary
 
-        print_summary(self, line_length=line_length, print_fn=print_fn,
-                      show_trainable=show_trainable)  # fmt: skip
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)  # fmt: skip
 
     def build(self, input_shape=None):
         self.built = True
@@ -134,3 +145,25 @@ class Model(_BackendTrainer, Layer):
         from cornu.saving import serialization_lib
 
         return json.dumps(serialization_lib.serialize_keras_object(self), **kwargs)
+
+
+def _functional_arguments(args, kwargs):
+    """True when a Model constructor call gives both inputs and outputs."""
+    return len(args) >= 2 or (len(args) == 1 and "outputs" in kwargs) or (
+        "inputs" in kwargs and "outputs" in kwargs
+    )
+
+
+_FUNCTIONAL_SUBCLASSES = {}
+
+
+def _functional_subclass(cls):
+    """`cls` with Functional mixed in (one class per user class, so instances share a type)."""
+    from cornu.models.functional import Functional
+
+    made = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if made is None:
+        made = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__})
+        made.__qualname__ = cls.__qualname__
+        _FUNCTIONAL_SUBCLASSES[cls] = made
+    return made

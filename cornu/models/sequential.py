@@ -2,6 +2,7 @@
 
 from cornu import tree
 from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.operation import auto_name
 from cornu.layers.core.input_layer import Input, InputLayer
 from cornu.layers.layer import Layer
 from cornu.models.functional import Functional
@@ -114,6 +115,9 @@ class Sequential(Model):
         x = inputs
         for layer in self._stack[1:]:
             x = layer(x)
+        # Keras builds an unnamed Functional here, which takes the next "functional_N" name;
+        # take it too, so the user's later Functional models are numbered as in Keras.
+        auto_name("functional")
         graph = Functional(inputs, x, name=f"{self.name}_graph")
         graph._layers = []  # the Sequential owns the layers, not its graph
         # object.__setattr__: on torch the graph must not become a second owner (submodule).
@@ -134,7 +138,7 @@ class Sequential(Model):
             x = layer(x, **kwargs)
         return x
 
-    def _maybe_build(self, args):
+    def _maybe_build(self, args, kwargs=None):
         if not self.built and args:
             shape = tree.map_structure(lambda t: tuple(t.shape), args[0])
             self.build((None,) + tuple(shape[1:]))
@@ -150,23 +154,29 @@ class Sequential(Model):
         """The layers, without the InputLayer (as in Keras)."""
         return [layer for layer in self._stack if not isinstance(layer, InputLayer)]
 
+    def _built_graph(self, what):
+        if self._functional is None:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no {what} yet: it is built by an Input "
+                "layer, a first call, or build(input_shape)."
+            )
+        return self._functional
+
     @property
     def inputs(self):
-        return self._functional.inputs if self._functional is not None else None
+        return self._built_graph("inputs").inputs
 
     @property
     def outputs(self):
-        return self._functional.outputs if self._functional is not None else None
+        return self._built_graph("outputs").outputs
 
     @property
     def input_shape(self):
-        return self._functional.inputs[0].shape if self._functional is not None else None
+        return self._built_graph("input shape").inputs[0].shape
 
     @property
     def output_shape(self):
-        if self._functional is None:
-            raise AttributeError(f"Sequential model '{self.name}' is not built yet.")
-        return self._functional.outputs[0].shape
+        return self._built_graph("output shape").outputs[0].shape
 
     @property
     def _flat_outputs(self):
@@ -175,10 +185,13 @@ class Sequential(Model):
     def get_config(self):
         from cornu.saving import serialization_lib
 
-        return {
+        config = {
             **Model.get_config(self),
             "layers": [serialization_lib.serialize_keras_object(layer) for layer in self._stack],
         }
+        if self._functional is not None:
+            config["build_input_shape"] = tuple(self._functional.inputs[0].shape)
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
@@ -191,4 +204,6 @@ class Sequential(Model):
                 rebuild=False,
             )
         model._maybe_rebuild()
+        if not model.built and config.get("build_input_shape") is not None and model._stack:
+            model.build(tuple(config["build_input_shape"]))
         return model

@@ -134,10 +134,20 @@ def _where_positive_exp(x, alpha):
 # ----------------------------------------------------------------------------- activations
 
 
-@op(spec=_float_spec)
+def _relu_spec(x):
+    dtype = dtype_of(x)
+    if dtypes.is_int_dtype(dtype):
+        return KerasTensor(rules.shape_of(x), dtype=dtype)
+    return _float_spec(x)
+
+
+@op(spec=_relu_spec)
 @_k.fuse
 def relu(x):
-    """max(x, 0)."""
+    """max(x, 0). Integer inputs keep their dtype (as Keras's relu does on every backend)."""
+    x = to_tensor(x)
+    if dtypes.is_int_dtype(dtypes.standardize_dtype(x.dtype)):
+        return _relu(x)
     return _relu(_float(x))
 
 

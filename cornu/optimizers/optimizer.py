@@ -592,7 +592,10 @@ class Optimizer:
 
 def _iterations_dtype():
     # int64 (as in Keras's files) where the framework has it: JAX stores int64 only with
-    # x64 enabled, and would otherwise warn on every conversion.
+    # x64 enabled, and would otherwise warn on every conversion. Keras's torch backend keeps
+    # it in int32 (what summary() byte counts and saved files show there).
+    if backend.backend() == "torch":
+        return "int32"
     if backend.backend() == "jax":
         import jax
 

@@ -28,8 +28,19 @@ def _serialize_compile_config(model):
     for key, value in config.items():
         if key == "optimizer" and getattr(model, "optimizer", None) is not None:
             value = model.optimizer
+        if key == "jit_compile" and value == "auto":
+            value = _resolved_jit_compile(config)
         result[key] = serialization_lib.serialize_keras_object(value)
     return result
+
+
+def _resolved_jit_compile(config):
+    """What Keras records for jit_compile="auto": False on torch and tensorflow (CPU) or when
+    run eagerly, else True."""
+    from cornu import config as cornu_config
+
+    eager = config.get("run_eagerly", False)
+    return cornu_config.backend() not in ("torch", "tensorflow") and not eager
 
 
 def _build_config(model):
@@ -40,22 +51,25 @@ def _build_config(model):
 
     if isinstance(model, Sequential):
         shape = model._input_batch_shape()
-        return {"input_shape": list(shape) if shape is not None else None}
+        return {"input_shape": tuple(shape) if shape is not None else None}
     if isinstance(model, Functional):
         return {"input_shape": None}
     built = model.get_build_config() if hasattr(model, "get_build_config") else None
     return built if built is not None else {"input_shape": None}
 
 
-def model_config(model):
-    """The `config.json` content for `model`."""
-    config = serialization_lib.serialize_keras_object(model)
-    if config.get("class_name") == "Sequential" and config.get("module") == "keras.models":
-        config["module"] = "keras"  # where Keras 3 records Sequential
+def add_model_entries(model, config):
+    """Adds what Keras records for a model beside its config (`build_config` when built, and
+    `compile_config`) to its serialized `config`; used by `serialize_keras_object`."""
     if "build_config" not in config and getattr(model, "built", False):
         config["build_config"] = _build_config(model)
     config["compile_config"] = _serialize_compile_config(model)
     return config
+
+
+def model_config(model):
+    """The `config.json` content for `model`."""
+    return add_model_entries(model, serialization_lib.serialize_keras_object(model))
 
 
 def write_archive(model, fileobj):

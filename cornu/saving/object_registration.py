@@ -18,8 +18,8 @@ def register_keras_serializable(package="Custom", name=None):
 
     def decorator(obj):
         registered = f"{package}>{name or obj.__name__}"
-        if registered in _GLOBAL_CUSTOM_OBJECTS and _GLOBAL_CUSTOM_OBJECTS[registered] is not obj:
-            raise ValueError(f"{registered!r} has already been registered to {_GLOBAL_CUSTOM_OBJECTS[registered]!r}.")
+        # Registering a name again replaces the entry (as in Keras), so re-running a notebook
+        # cell that defines a custom class works.
         if isinstance(obj, type) and not hasattr(obj, "get_config"):
             raise ValueError(
                 f"Cannot register {obj.__name__}: a class needs a get_config() method to be "

@@ -218,6 +218,9 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     """
     if kwargs:
         raise TypeError(f"load_weights got unexpected argument(s) {sorted(kwargs)}.")
+    if _is_path(filepath) and not os.path.exists(os.fspath(filepath)):
+        # FileNotFoundError here (as in Keras), where load_model raises ValueError.
+        raise FileNotFoundError(f"Cannot load weights from '{os.fspath(filepath)}': no such file.")
     data, source = _read_source(filepath)
     if data is None:
         raise ValueError(f"Cannot load weights from '{source}': it is a folder.")

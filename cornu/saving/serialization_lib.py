@@ -7,6 +7,7 @@ Keras module names ("keras.layers", "keras.initializers", ...) map onto cornu's 
 
 import importlib
 import inspect
+import threading
 import types
 
 import numpy as np
@@ -16,20 +17,24 @@ from cornu.saving import object_registration
 # Keras's public namespaces, in the order a class name is searched for.
 _NAMESPACES = (
     "layers", "initializers", "regularizers", "constraints", "losses", "metrics",
-    "optimizers", "optimizers.schedules", "dtype_policies", "models", "activations",
+    "optimizers", "optimizers.schedules", "dtype_policies", "models", "activations", "random",
 )  # fmt: skip
+# Where a function saved as `{"class_name": "function", "config": name}` is looked for.
+_FUNCTION_NAMESPACES = ("activations", "losses", "metrics")
 _SPECIAL_MODULES = {"Functional": "keras.src.models.functional"}
 
 
 def _namespace_of(obj_type):
+    """The public namespace a class is exported from; the top level first, as Keras records
+    `keras.DTypePolicy` or `keras.Layer` under "keras"."""
     import cornu
 
+    if getattr(cornu, obj_type.__name__, None) is obj_type:
+        return ""
     for name in _NAMESPACES:
         module = _import(f"cornu.{name}")
         if module is not None and getattr(module, obj_type.__name__, None) is obj_type:
             return name
-    if getattr(cornu, obj_type.__name__, None) is obj_type:
-        return ""
     return None
 
 
@@ -44,18 +49,27 @@ def serialize_keras_object(obj):
     """The Keras-format config of `obj` (an object with get_config, a function, or plain data)."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
-    if isinstance(obj, (list, tuple)):
+    if isinstance(obj, list):
         return [serialize_keras_object(x) for x in obj]
+    if isinstance(obj, tuple):
+        return tuple(serialize_keras_object(x) for x in obj)
     if isinstance(obj, dict):
         return {k: serialize_keras_object(v) for k, v in obj.items()}
+    if isinstance(obj, bytes):
+        return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
+    if _is_backend_tensor(obj):
+        array = np.asarray(_backend().convert_to_numpy(obj))
+        return {"class_name": "__tensor__", "config": {"value": array.tolist(), "dtype": array.dtype.name}}
     if isinstance(obj, np.ndarray):
-        return obj.tolist()
+        return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
         registered = object_registration._GLOBAL_CUSTOM_NAMES.get(obj)
+        # Keras records every function under "builtins" and finds it by name (registered,
+        # custom_objects, or a built-in activation/loss/metric) when loading.
         return {
-            "module": obj.__module__,
+            "module": "builtins",
             "class_name": "function",
             "config": registered or obj.__name__,
             "registered_name": "function",
@@ -72,7 +86,9 @@ def serialize_keras_object(obj):
     elif namespace is not None:
         module = "keras" if namespace == "" else f"keras.{namespace}"
     else:
-        module = cls.__module__
+        # A class outside the library is recorded under its registered name, or its own
+        # name when unregistered (found then through custom_objects).
+        module, registered = cls.__module__, registered or cls.__name__
     config = {
         "module": module,
         "class_name": cls.__name__,
@@ -84,15 +100,40 @@ def serialize_keras_object(obj):
         built = build_config()
         if built is not None:
             config["build_config"] = _plain(built)
+    if _is_model(obj):
+        from cornu.saving import keras_archive
+
+        keras_archive.add_model_entries(obj, config)
     return config
+
+
+def _backend():
+    from cornu import backend
+
+    return backend
+
+
+def _is_backend_tensor(obj):
+    """A tensor of the backend in use (on the numpy backend, NumPy arrays are its tensors)."""
+    if isinstance(obj, (np.ndarray, np.generic)):
+        return _backend().backend() == "numpy" and isinstance(obj, np.ndarray)
+    return _backend().is_tensor(obj)
+
+
+def _is_model(obj):
+    from cornu.models.model import Model
+
+    return isinstance(obj, Model)
 
 
 def _plain(value):
     """Config values as JSON-ready data (tuples become lists, objects their configs)."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
     if isinstance(value, (np.generic,)):
         return value.item()
     if hasattr(value, "get_config") and not isinstance(value, type):
@@ -126,12 +167,50 @@ def _locate(config, custom_objects):
     return None
 
 
+_safe_mode_state = threading.local()
+
+
+class SafeModeScope:
+    """Within the scope, deserialization refuses (True) or allows (False) unsafe objects such
+    as the Python lambdas of `Lambda` layers; `load_model(..., safe_mode=...)` opens one."""
+
+    def __init__(self, safe_mode=True):
+        self.safe_mode = safe_mode
+
+    def __enter__(self):
+        self._previous = getattr(_safe_mode_state, "safe_mode", None)
+        _safe_mode_state.safe_mode = self.safe_mode
+        return self
+
+    def __exit__(self, *exc):
+        _safe_mode_state.safe_mode = self._previous
+        return False
+
+
+def in_safe_mode():
+    """The safe mode of the innermost SafeModeScope, or None outside any."""
+    return getattr(_safe_mode_state, "safe_mode", None)
+
+
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
     """The object a `serialize_keras_object` config describes.
+
+    Args:
+        config: a config dict (or plain data, returned as it is).
+        custom_objects: `{name: class or function}` for custom objects.
+        safe_mode: refuse unsafe objects (lambdas); an enclosing `SafeModeScope` (such as the
+            one `load_model` opens) decides instead when there is one.
 
     Raises:
         TypeError: for an unknown class, naming it and saying how to register it.
     """
+    # The outermost call's choice holds for the nested calls made by from_config methods.
+    scoped = in_safe_mode()
+    with SafeModeScope(safe_mode if scoped is None else scoped):
+        return _deserialize(config, custom_objects, safe_mode)
+
+
+def _deserialize(config, custom_objects, safe_mode):
     if config is None or isinstance(config, (bool, int, float)):
         return config
     if isinstance(config, str):
@@ -144,6 +223,13 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     if "class_name" not in config or "config" not in config:
         return {k: deserialize_keras_object(v, custom_objects, safe_mode) for k, v in config.items()}
     class_name = config["class_name"]
+    if class_name == "__numpy__":
+        return np.array(config["config"]["value"], dtype=config["config"].get("dtype"))
+    if class_name == "__bytes__":
+        return config["config"]["value"].encode("utf-8")
+    if class_name == "__tensor__":
+        inner = config["config"]
+        return _backend().convert_to_tensor(np.array(inner["value"], dtype=inner.get("dtype")))
     if class_name == "function":
         return _function(config, custom_objects)
     cls = _locate(config, custom_objects)
@@ -179,13 +265,13 @@ def _function(config, custom_objects):
     found = object_registration.get_registered_object(name, custom_objects)
     if found is not None:
         return found
-    from cornu import activations
-
-    try:
-        return activations.get(name)
-    except ValueError:
-        pass
-    module = _import(config.get("module", ""))
+    for namespace in _FUNCTION_NAMESPACES:
+        found = getattr(_import(f"cornu.{namespace}"), name, None)
+        if callable(found):
+            return found
+    # "builtins" is where Keras records every function, not where to look for it.
+    module = config.get("module", "")
+    module = _import(module) if module and module != "builtins" else None
     found = getattr(module, name, None) if module is not None else None
     if found is None:
         raise TypeError(

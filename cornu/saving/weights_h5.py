@@ -3,8 +3,8 @@
 Every layer gets a group; its own variables (not its sub-layers') are the datasets
 `vars/0`, `vars/1`, ... in creation order, and the `vars` group carries the layer's name as
 the attribute `name`. A model's layers live under `layers/<snake_case class name>` (with `_1`,
-`_2`, ... for repeated classes, in `model.layers` order); the sub-layers of a plain layer live
-under the attribute that holds them (`cell`, `forward_layer`, `query_dense`, ...). A compiled
+`_2`, ... for repeated classes, in `model.layers` order); the sub-layers of a plain layer or a
+subclassed model live under the attribute that holds them (`cell`, `forward_layer`, `hidden`). A compiled
 model's optimizer variables are `optimizer/vars/<i>`.
 """
 
@@ -60,6 +60,8 @@ def _attribute_children(layer):
     modules = vars(layer).get("_modules") or {}
     reachable = set()
     for value in candidates.values():
+        if isinstance(value, dict):
+            value = list(value.values())
         items = value if isinstance(value, (list, tuple)) else [value]
         reachable.update(id(v) for v in items if isinstance(v, Layer))
     # torch also registers each tracked sub-layer under its layer name (an alias); the
@@ -88,11 +90,17 @@ def _attribute_children(layer):
             continue
         if isinstance(value, Layer):
             candidates[name] = value
+    if _is_model(layer):
+        # A subclassed model's `layers` property is met in alphabetical order like any
+        # attribute: sub-layers held by attributes sorting after "layers" are saved there.
+        candidates["layers"] = list(layer.layers)
     children, seen = [], set()
 
     # Public names first, so a sub-layer also exposed as a property is saved under it.
     for name in sorted(candidates, key=lambda n: (n.startswith("_"), n)):
         value = candidates[name]
+        if isinstance(value, dict):
+            value = list(value.values())
         if isinstance(value, Layer) and value is not layer:
             if id(value) in seen:
                 continue
@@ -101,11 +109,15 @@ def _attribute_children(layer):
         elif isinstance(value, (list, tuple)) and value and all(
             isinstance(v, Layer) for v in value
         ):
-            fresh = [v for v in value if id(v) not in seen and v is not layer]
-            seen.update(id(v) for v in fresh)
-            children.extend(_container_children(name, fresh))
-    rest = [sub for sub in getattr(layer, "_layers", []) if id(sub) not in seen]
-    children.extend(_container_children("layers", rest))
+            # Numbered over the whole container; members saved already keep their place.
+            named = _container_children(name, [v for v in value if v is not layer])
+            fresh = [(n, v) for n, v in named if id(v) not in seen]
+            seen.update(id(v) for _, v in fresh)
+            children.extend(fresh)
+    # The other tracked sub-layers go under `layers/`, named by counting over all of them
+    # (as Keras does), so a layer already saved under an attribute still takes its number.
+    rest = _container_children("layers", list(getattr(layer, "_layers", [])))
+    children.extend((name, sub) for name, sub in rest if id(sub) not in seen)
     return children
 
 
@@ -150,9 +162,18 @@ def _model_layers(model):
     return list(model.layers)
 
 
+def _is_graph_model(layer):
+    from cornu.models.functional import Functional
+    from cornu.models.sequential import Sequential
+
+    return isinstance(layer, (Functional, Sequential))
+
+
 def children(layer):
-    """The (relative group path, sub-layer) pairs saved under `layer`."""
-    if _is_model(layer):
+    """The (relative group path, sub-layer) pairs saved under `layer`: a Functional or
+    Sequential model's layers under `layers/`, a subclassed model's or a layer's sub-layers
+    under the attributes that hold them."""
+    if _is_graph_model(layer):
         return _container_children("layers", _model_layers(layer))
     return _attribute_children(layer)
 
@@ -177,8 +198,8 @@ def save_weights_to_h5(model, h5file):
     for path, layer in walk(model):
         group = h5file.require_group(_join(path, "vars"))
         group.attrs["name"] = layer.name
-        for i, variable in enumerate(_own_variables(layer)):
-            group.create_dataset(str(i), data=np.asarray(variable.numpy()))
+        for key, value in _own_store(layer).items():
+            group.create_dataset(key, data=np.asarray(value))
     if "layers" not in h5file:
         h5file.create_group("layers")
     optimizer = getattr(model, "optimizer", None)
@@ -271,7 +292,39 @@ def _mismatch(message, skip_mismatch):
     raise ValueError(message)
 
 
+def _overrides(layer, method):
+    """True when `layer`'s class replaces Layer's `save_own_variables`/`load_own_variables`."""
+    from cornu.layers.layer import Layer
+
+    return isinstance(layer, Layer) and getattr(type(layer), method) is not getattr(Layer, method)
+
+
+def _own_store(layer):
+    """What a layer writes in its `vars` group: its own `save_own_variables` store when it
+    defines one (custom layers saving extra state), else its variables as "0", "1", ..."""
+    if _overrides(layer, "save_own_variables"):
+        store = {}
+        layer.save_own_variables(store)
+        return store
+    return {str(i): v.numpy() for i, v in enumerate(_own_variables(layer))}
+
+
+class _StoreLoader:
+    """Stands in for a variable in the assignment list: assigning gives the layer its whole
+    stored group through its own `load_own_variables`."""
+
+    def __init__(self, layer):
+        self.layer = layer
+
+    def assign(self, store):
+        self.layer.load_own_variables(store)
+
+
 def _match_layer(layer, path, h5file, skip_mismatch, source, out):
+    if _overrides(layer, "load_own_variables") and h5file.get(_join(path, "vars")) is not None:
+        group = h5file[_join(path, "vars")]
+        out.append((_StoreLoader(layer), {k: np.asarray(group[k]) for k in group.keys()}))
+        return
     variables = _own_variables(layer)
     group = h5file.get(_join(path, "vars"))
     where = path or "<top level>"

@@ -6,6 +6,8 @@ function of one batch) and the `_loop_begin`/`_loop_end` hooks (JAX keeps the mo
 outside the Variables while a loop runs).
 """
 
+import inspect
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -13,9 +15,15 @@ import numpy as np
 from cornu import backend, config, tree
 from cornu.backend.common import dtypes
 from cornu.callbacks.callback_list import CallbackList
+from cornu.layers.layer import Layer
 from cornu.metrics.metric import Mean, Metric
 from cornu.trainers import data_adapters
-from cornu.trainers.compile_utils import CompileLoss, CompileMetrics, _output_names
+from cornu.trainers.compile_utils import (
+    CompileLoss,
+    CompileMetrics,
+    _output_names,
+    metrics_in_order,
+)
 
 
 class LazyLogs(Mapping):
@@ -79,8 +87,10 @@ def _to_backend(structure):
 
 
 def _batch_to_data(x, y, sample_weight):
+    """The step's `data`, as Keras packs it: `x` alone (a list or tuple of inputs as `(x,)`),
+    `(x, y)` or `(x, y, sample_weight)`."""
     if y is None and sample_weight is None:
-        return (x,)
+        return (x,) if isinstance(x, (list, tuple)) else x
     if sample_weight is None:
         return (x, y)
     return (x, y, sample_weight)
@@ -94,6 +104,7 @@ class Trainer:
         self.optimizer = None
         self._compile_loss = None
         self._compile_metrics = None
+        self.loss = None  # compile()'s `loss`, as given
         self._loss_tracker = None
         self._compile_config = None
         self.stop_training = False
@@ -136,8 +147,9 @@ class Trainer:
         """
         from cornu import optimizers
 
-        self.optimizer = optimizers.get(optimizer)
+        self.optimizer = _loss_scaled(self, optimizers.get(optimizer), auto_scale_loss)
         names = _output_names(self)
+        self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
         self._compile_metrics = (
             CompileMetrics(metrics, weighted_metrics, names, loss)
@@ -161,15 +173,19 @@ class Trainer:
         self.compiled = True
         self.train_function = self.test_function = self.predict_function = None
 
-    def _assert_compiled(self, what):
+    def _assert_compiled(self):
         if not self.compiled:
-            raise RuntimeError(
-                f"You must call compile() before {what}() on model '{self.name}' (it needs an "
-                "optimizer and a loss)."
+            # ValueError, as Keras raises.
+            raise ValueError(
+                f"You must call `compile()` before using the model '{self.name}' for "
+                "training or evaluation (compile gives it an optimizer, a loss and metrics)."
             )
 
     def get_compile_config(self):
-        return self._compile_config
+        """compile()'s arguments serialized as Keras records them ({} before compile)."""
+        from cornu.saving import keras_archive
+
+        return keras_archive._serialize_compile_config(self)
 
     # -- metrics -------------------------------------------------------------------------
 
@@ -181,6 +197,8 @@ class Trainer:
             result.append(self._loss_tracker)
         if self._compile_metrics is not None:
             result.append(self._compile_metrics)
+        if self._compile_loss is not None:
+            result.extend(self._compile_loss.metrics)  # one loss tracker per output
         result.extend(getattr(self, "_tracked_metrics", []))
         return result
 
@@ -223,6 +241,15 @@ class Trainer:
             total = total + backend.cast(term, dtypes.standardize_dtype(total.dtype))
         return total
 
+    def _call_compute_loss(self, x, y, y_pred, sample_weight, training):
+        """`compute_loss`, passing `training` only to an override whose signature takes it
+        (overrides written before Keras added the argument do not)."""
+        if _takes_training(type(self).compute_loss):
+            return self.compute_loss(
+                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
+            )
+        return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Updates the compiled metrics; returns the current results."""
         if self._compile_metrics is not None and y is not None:
@@ -230,17 +257,12 @@ class Trainer:
         return self.get_metrics_result()
 
     def _logs(self, raw):
-        """Lazy, flat logs in the canonical order: loss, then metrics as compiled (jax.jit
-        returns dicts sorted by key). Ordering happens only if the logs are read."""
+        """Lazy, flat logs sorted by key, as Keras hands them to callbacks and History on
+        every backend. Sorting happens only if the logs are read."""
 
         def ordered():
             flat = flatten_logs(raw)
-            order = [m.name for m in self.metrics if not isinstance(m, CompileMetrics)]
-            if self._compile_metrics is not None:
-                order[1:1] = [m.name for m in self._compile_metrics.metrics]
-            result = {k: flat[k] for k in order if k in flat}
-            result.update({k: v for k, v in flat.items() if k not in result})
-            return result
+            return {k: flat[k] for k in sorted(flat)}
 
         return LazyLogs(ordered)
 
@@ -254,6 +276,9 @@ class Trainer:
         cm = self._compile_metrics
         if cm is not None and not cm.built and y is not None:
             cm.build(y, y_pred)
+        cl = self._compile_loss  # (its per-output loss trackers)
+        if cl is not None and not cl.built and y is not None:
+            cl.build(y, y_pred)
 
     # -- fit -----------------------------------------------------------------------------
 
@@ -279,44 +304,57 @@ class Trainer:
         """Trains the model; returns a `History` whose `history` maps metric names to lists.
 
         Args:
-            x, y, sample_weight: the data (arrays, Pandas, dicts/lists of them, or a
-                generator yielding `(x, y[, sample_weight])` with y=None).
+            x, y, sample_weight: the data: arrays, Pandas, dicts/lists of them, or (with y
+                None) a generator, `PyDataset`, `tf.data.Dataset` or torch `DataLoader`
+                yielding `(x, y[, sample_weight])` batches.
             batch_size: samples per step (32 by default for arrays).
             epochs: the epoch to stop at.
             verbose: "auto"/1 progress bar, 2 one line per epoch, 0 silent.
             callbacks: Callback instances.
             validation_split: the fraction of array data held out for validation.
-            validation_data: `(x_val, y_val[, sample_weight_val])` evaluated each epoch.
+            validation_data: `(x_val, y_val[, sample_weight_val])`, or a dataset, PyDataset,
+                DataLoader or generator, evaluated at the end of each epoch.
             shuffle: shuffle array data each epoch (True, False or "batch").
             class_weight: `{class: weight}` applied to the loss.
             initial_epoch: the epoch to start at (for resuming).
-            steps_per_epoch: steps per epoch (required for endless generators).
-            validation_steps, validation_batch_size, validation_freq: for validation.
+            steps_per_epoch: steps per epoch (required for endless generators); the data
+                stream then runs on across epochs.
+            validation_steps, validation_batch_size: for the validation data.
+            validation_freq: validate every `validation_freq` epochs, or in the epochs
+                (counted from 1) of a list.
+
+        Example:
+            >>> history = model.fit(x, y, epochs=3, validation_split=0.2, verbose=0)
         """
-        self._assert_compiled("fit")
+        self._assert_compiled()
         if validation_split and validation_data is None:
             if not all(data_adapters.is_array_like(leaf) for leaf in tree.flatten(x)):
-                raise ValueError("validation_split is only supported for array data.")
+                raise ValueError(
+                    "validation_split is only supported for array data (NumPy, tensors, "
+                    f"Pandas); received x of type {type(x).__name__}. Pass validation_data "
+                    "instead."
+                )
             (x, y, sample_weight), validation_data = data_adapters.train_validation_split(
                 (x, y, sample_weight), validation_split
             )
-        adapter = data_adapters.get_data_adapter(
+        iterator = data_adapters.get_epoch_iterator(
             x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
             shuffle=shuffle, class_weight=class_weight,
         )  # fmt: skip
-        val_adapter = None
+        val_iterator = None
         if validation_data is not None:
-            vx, vy, vsw = data_adapters.unpack(tuple(validation_data))
-            val_adapter = data_adapters.get_data_adapter(
+            vx, vy, vsw = data_adapters.split_validation_data(validation_data)
+            val_iterator = data_adapters.get_epoch_iterator(
                 vx, vy, vsw, batch_size=validation_batch_size or batch_size,
-                steps_per_epoch=validation_steps,
+                steps_per_epoch=validation_steps, replay=True,
             )  # fmt: skip
         max_epochs = config.max_epochs()
         if max_epochs is not None:
             epochs = min(epochs, max_epochs)
-        steps = adapter.num_batches
-        if config.max_steps_per_epoch() is not None and steps is not None:
-            steps = min(steps, config.max_steps_per_epoch())
+        steps = iterator.num_batches
+        limit = config.max_steps_per_epoch()  # (a cap for quick runs, None normally)
+        if limit is not None:
+            steps = min(steps or limit, limit)
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList(
             callbacks, add_history=True, add_progbar=verbose != 0, model=self,
@@ -324,7 +362,7 @@ class Trainer:
         )  # fmt: skip
         self.stop_training = False
         self._in_fit = True
-        self._ensure_built_for(adapter)
+        self._build_from(iterator)
         train_fn = self._make_train_function()
         self._loop_begin("train")
         callback_list.on_train_begin()
@@ -332,7 +370,7 @@ class Trainer:
         initial_epoch = self.__dict__.pop("_resume_epoch", None) or initial_epoch
         # ... and skip the batches of that epoch it had already trained on.
         resume_step = self.__dict__.pop("_resume_step", None) or 0
-        epoch_logs = {}
+        epoch_logs = training_logs = {}
         batch_begin = callback_list.overrides("on_train_batch_begin")
         batch_end = callback_list.overrides("on_train_batch_end")
         try:
@@ -342,45 +380,70 @@ class Trainer:
                 # Callbacks may have changed variables (weights, learning rate) between epochs.
                 self._loop_refresh()
                 raw = None
-                for step, (bx, by, bsw) in enumerate(adapter.epoch_batches()):
-                    if steps is not None and step >= steps:
-                        break
-                    if step < resume_step:
-                        continue
+                for first, last, batches in self._executions(iterator, limit, resume_step):
                     if batch_begin:
-                        callback_list.on_train_batch_begin(step)
-                    raw = train_fn(self._convert_batch(bx, by, bsw))
+                        callback_list.on_train_batch_begin(first)
+                    for batch in batches:
+                        raw = train_fn(self._convert_batch(*batch))
                     if batch_end:
-                        callback_list.on_train_batch_end(step, self._logs(raw))
+                        callback_list.on_train_batch_end(last, self._logs(raw))
                     if self.stop_training:
                         break
                 resume_step = 0
                 if raw is None:
-                    raise ValueError(
-                        "The training data gave no batches for this epoch (an exhausted "
-                        "generator? set steps_per_epoch to split one generator into epochs)."
-                    )
+                    _check_ran_out(iterator, first_epoch=epoch == initial_epoch)
+                    self.stop_training = True
+                    break
                 self._loop_sync()
                 epoch_logs = dict(self._logs(raw))
-                if val_adapter is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self._evaluate_adapter(val_adapter, callback_list)
+                if val_iterator is not None and _should_validate(epoch, validation_freq):
+                    val_logs = self._evaluate_iterator(val_iterator, callback_list)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                    epoch_logs = dict(sorted(epoch_logs.items()))  # (Keras sorts them all)
+                # on_train_end sees the epoch's results, not what callbacks add to them.
+                training_logs = dict(epoch_logs)
                 callback_list.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
                     break
         finally:
             self._loop_end("train")
             self._in_fit = False
-        callback_list.on_train_end(epoch_logs)
+        callback_list.on_train_end(training_logs)
         return self.history
 
-    def _ensure_built_for(self, adapter):
-        """Builds an unbuilt model from the first batch's shapes (subclassed models)."""
-        if self.built and all(getattr(layer, "built", True) for layer in self._layers):
+    def _executions(self, iterator, limit=None, skip=0):
+        """One epoch's batches grouped by `steps_per_execution`: yields `(first, last,
+        batches)`. Batch callbacks run once per group, with `last = first + n - 1` (as Keras
+        numbers them, even for a shorter final group)."""
+        per = max(1, int(self.steps_per_execution or 1))
+        group, first = [], 0
+        for step, batch in iterator.epoch():
+            if step < skip:
+                continue
+            if not group:
+                first = step
+            group.append(batch)
+            final = limit is not None and step + 1 >= limit
+            if len(group) == per or final:
+                yield first, first + per - 1, group
+                group = []
+            if final:
+                return
+        if group:
+            yield first, first + per - 1, group
+
+    def _build_from(self, iterator):
+        """Builds an unbuilt model on the first batch, before any step is compiled: variables
+        (and the global SeedGenerator) must not be born inside jax.jit or tf.function."""
+        if not _needs_build(self):
             return
-        if isinstance(adapter, data_adapters.ArrayDataAdapter):
-            first = next(iter(adapter.epoch_batches()))
-            self(_to_backend(first[0]))
+        first = iterator.peek()
+        if first is not None:
+            self._build_on_batch(first[0])
+
+    def _build_on_batch(self, x):
+        with backend.no_grad():
+            self(_to_backend(x), training=False)
 
     # -- evaluate ------------------------------------------------------------------------
 
@@ -396,26 +459,27 @@ class Trainer:
         return_dict=False,
         **kwargs,
     ):
-        """Returns the loss and metrics on the data (a list, or a dict with return_dict)."""
-        self._assert_compiled("evaluate")
+        """Returns the loss and metrics on the data: a float when there is only the loss, a
+        list of floats otherwise (in `metrics_names` order), or a dict with `return_dict`."""
+        self._assert_compiled()
         if kwargs:
             raise TypeError(f"evaluate: unexpected argument(s) {sorted(kwargs)}.")
-        adapter = data_adapters.get_data_adapter(
+        iterator = data_adapters.get_epoch_iterator(
             x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps
         )
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
-            steps=adapter.num_batches,
+            steps=iterator.num_batches,
         )  # fmt: skip
-        logs = self._evaluate_adapter(adapter, callback_list)
+        logs = self._evaluate_iterator(iterator, callback_list)
         if return_dict:
             return logs
-        values = [logs[name] for name in logs]
+        values = metrics_in_order(self, logs)
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_adapter(self, adapter, callback_list):
-        self._ensure_built_for(adapter)
+    def _evaluate_iterator(self, iterator, callback_list):
+        self._build_from(iterator)
         test_fn = self._make_test_function()
         self._loop_begin("test")
         self.reset_metrics()
@@ -423,14 +487,18 @@ class Trainer:
         callback_list.on_test_begin()
         raw = None
         try:
-            for step, (bx, by, bsw) in enumerate(adapter.epoch_batches()):
-                callback_list.on_test_batch_begin(step)
-                raw = test_fn(self._convert_batch(bx, by, bsw))
-                callback_list.on_test_batch_end(step, self._logs(raw))
+            for first, last, batches in self._executions(iterator):
+                callback_list.on_test_batch_begin(first)
+                for batch in batches:
+                    raw = test_fn(self._convert_batch(*batch))
+                callback_list.on_test_batch_end(last, self._logs(raw))
         finally:
             self._loop_end("test")
         if raw is None:
-            raise ValueError("The evaluation data gave no batches.")
+            raise ValueError(
+                "The evaluation data gave no batches (an empty dataset, or a generator already "
+                "consumed?)."
+            )
         logs = dict(self._logs(raw))
         callback_list.on_test_end(logs)
         return logs
@@ -439,79 +507,90 @@ class Trainer:
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs on `x`, batch by batch, as NumPy arrays."""
-        adapter = data_adapters.get_data_adapter(x, batch_size=batch_size, steps_per_epoch=steps)
+        iterator = data_adapters.get_epoch_iterator(x, batch_size=batch_size, steps_per_epoch=steps)
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
-            steps=adapter.num_batches,
+            steps=iterator.num_batches,
         )  # fmt: skip
+        self._build_from(iterator)
         predict_fn = self._make_predict_function()
         self._loop_begin("predict")
         callback_list.on_predict_begin()
         outputs = []
         try:
-            for step, (bx, _, _) in enumerate(adapter.epoch_batches()):
-                callback_list.on_predict_batch_begin(step)
-                out = predict_fn((_to_backend(bx),))
-                outputs.append(tree.map_structure(backend.convert_to_numpy, out))
-                callback_list.on_predict_batch_end(step, {"outputs": out})
+            for first, last, batches in self._executions(iterator):
+                callback_list.on_predict_batch_begin(first)
+                for bx, _, _ in batches:
+                    out = predict_fn(self._convert_batch(bx, None, None))
+                    outputs.append(tree.map_structure(backend.convert_to_numpy, out))
+                callback_list.on_predict_batch_end(last, {"outputs": out})
         finally:
             self._loop_end("predict")
         callback_list.on_predict_end()
         if not outputs:
-            raise ValueError("predict() received no data.")
+            raise ValueError(
+                "predict() received no data: the dataset or generator gave no batches."
+            )
         return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
     # -- single batches ------------------------------------------------------------------
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        """One training step on one batch; returns the logs."""
-        self._assert_compiled("train_on_batch")
-        adapter = data_adapters.get_data_adapter(
-            x, y, sample_weight, batch_size=_num_samples(x), class_weight=class_weight
-        )
-        self._ensure_built_for(adapter)
+        """One training step on one batch; returns the loss and metrics of that batch alone
+        (the metrics are reset first)."""
+        self._assert_compiled()
+        batch = self._single_batch(x, y, sample_weight, class_weight)
         fn = self._make_train_function()
+        self.reset_metrics()
         self._loop_begin("train")
         try:
-            bx, by, bsw = next(iter(adapter.epoch_batches()))
-            raw = fn(self._convert_batch(bx, by, bsw))
+            raw = fn(self._convert_batch(*batch))
         finally:
-            self._loop_sync()
             self._loop_end("train")
         return self._format_single(raw, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        """Evaluates one batch; returns the logs."""
-        self._assert_compiled("test_on_batch")
-        adapter = data_adapters.get_data_adapter(x, y, sample_weight, batch_size=_num_samples(x))
-        self._ensure_built_for(adapter)
+        """Evaluates one batch; returns the logs (the metrics are reset first)."""
+        self._assert_compiled()
+        batch = self._single_batch(x, y, sample_weight)
         fn = self._make_test_function()
-        self._loop_begin("test")
         self.reset_metrics()
-        self._loop_reset_metrics()
+        self._loop_begin("test")
         try:
-            bx, by, bsw = next(iter(adapter.epoch_batches()))
-            raw = fn(self._convert_batch(bx, by, bsw))
+            raw = fn(self._convert_batch(*batch))
         finally:
             self._loop_end("test")
         return self._format_single(raw, return_dict)
 
     def predict_on_batch(self, x):
         """The model's outputs on one batch, as NumPy arrays."""
+        batch = self._single_batch(x)
         fn = self._make_predict_function()
         self._loop_begin("predict")
         try:
-            out = fn((_to_backend(tree.map_structure(data_adapters.array_data_adapter.to_numpy, x)),))
+            out = fn(self._convert_batch(batch[0], None, None))
         finally:
             self._loop_end("predict")
         return tree.map_structure(backend.convert_to_numpy, out)
+
+    def _single_batch(self, x, y=None, sample_weight=None, class_weight=None):
+        """`(x, y, sample_weight)` as one batch (the model built on it if it was not)."""
+        iterator = data_adapters.get_epoch_iterator(
+            x, y, sample_weight, batch_size=_num_samples(x), class_weight=class_weight
+        )
+        batch = iterator.peek()
+        if batch is None:
+            raise ValueError("The batch is empty: x has no samples.")
+        if _needs_build(self):
+            self._build_on_batch(batch[0])
+        return batch
 
     def _format_single(self, raw, return_dict):
         logs = dict(self._logs(raw))
         if return_dict:
             return logs
-        values = list(logs.values())
+        values = metrics_in_order(self, logs)
         return values[0] if len(values) == 1 else values
 
     # -- hooks the backend trainers override ---------------------------------------------
@@ -536,8 +615,67 @@ class Trainer:
         pass
 
 
+_TAKES_TRAINING = {}
+
+
+def _takes_training(compute_loss):
+    """Whether a `compute_loss` function accepts `training` (cached per function)."""
+    if compute_loss not in _TAKES_TRAINING:
+        parameters = inspect.signature(compute_loss).parameters.values()
+        _TAKES_TRAINING[compute_loss] = any(
+            p.name == "training" or p.kind == p.VAR_KEYWORD for p in parameters
+        )
+    return _TAKES_TRAINING[compute_loss]
+
+
+def _needs_build(model):
+    """Unbuilt (itself or a direct child) and able to build: a subclass that overrides only
+    `train_step` and has no `call` is left to build itself (Keras guides set `built`)."""
+    if model.built and all(getattr(layer, "built", True) for layer in model._layers):
+        return False
+    return type(model).call is not Layer.call
+
+
+def _should_validate(epoch, validation_freq):
+    """`validation_freq`: every N epochs (an int), or the listed epochs (counted from 1)."""
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return epoch + 1 in validation_freq
+
+
+def _check_ran_out(iterator, first_epoch):
+    """An epoch without batches: an error for the first epoch, else (a spent generator) a
+    warning, and training stops, as in Keras."""
+    if first_epoch:
+        raise ValueError(
+            "The training data gave no batches (an empty dataset, or a generator already "
+            "consumed?)."
+        )
+    warnings.warn(
+        "Your input ran out of data; interrupting training. Make sure that your dataset or "
+        "generator can generate at least `steps_per_epoch * epochs` batches (a Python "
+        "generator gives one pass: set steps_per_epoch, or pass a PyDataset or a "
+        "tf.data.Dataset, which start again each epoch).",
+        stacklevel=3,
+    )
+
+
 def _num_samples(x):
     leaves = tree.flatten(x)
     return int(np.shape(leaves[0])[0]) if leaves else 1
 
 
+def _loss_scaled(model, optimizer, auto_scale_loss):
+    """Wraps the optimizer of a "mixed_float16" model in a LossScaleOptimizer, as Keras's
+    compile does: small float16 gradients underflow to zero without loss scaling."""
+    from cornu.optimizers import LossScaleOptimizer
+
+    policy = getattr(getattr(model, "dtype_policy", None), "name", None)
+    if (
+        auto_scale_loss
+        and policy == "mixed_float16"
+        and optimizer is not None
+        and not isinstance(optimizer, LossScaleOptimizer)
+    ):
+        return LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
+    return optimizer

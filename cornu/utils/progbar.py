@@ -60,6 +60,7 @@ class Progbar:
         interval: the least seconds between redraws on a terminal.
         stateful_metrics: names whose values are shown as given (all values are, in cornu:
             the training loop already passes running means).
+        stateless_metrics: accepted for Keras compatibility; likewise shown as given.
         unit_name: what a step is called ("step", "sample").
 
     Example:
@@ -69,13 +70,14 @@ class Progbar:
     """
 
     def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None,
-                 unit_name="step"):  # fmt: skip
+                 stateless_metrics=None, unit_name="step"):  # fmt: skip
         self.target = target
         self.width = width
         self.verbose = 1 if verbose == "auto" else verbose
         self.interval = interval
         self.unit_name = unit_name
         self.stateful_metrics = set(stateful_metrics or ())
+        self.stateless_metrics = set(stateless_metrics or ())
         self._interactive = _interactive()
         self._start = time.time()
         self._last_draw = 0.0

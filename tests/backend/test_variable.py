@@ -181,3 +181,10 @@ def test_gradient_through_a_variable():
             loss = tf.reduce_sum(v.value * v.value)
         grad = tape.gradient(loss, v._storage)
     np.testing.assert_allclose(ops.convert_to_numpy(grad), [2.0, 4.0])
+
+
+def test_initializer_given_by_name_and_default_names():
+    cornu.backend.clear_session()
+    v = cornu.Variable(initializer="ones", shape=(3,), dtype="float32")
+    np.testing.assert_allclose(cornu.ops.convert_to_numpy(v), 1.0)
+    assert v.name == "variable" and cornu.Variable(1.0).name == "variable_1"

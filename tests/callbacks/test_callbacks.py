@@ -34,6 +34,8 @@ class _StubModel:
         self.stop_training = False
         self.optimizer = _Opt(lr)
         self.weights_value = 0
+        # mode="auto" reads a compiled metric's direction from the model's metrics.
+        self.metrics = [cornu.metrics.BinaryAccuracy(name="accuracy")]
 
     def get_weights(self):
         return [self.weights_value]
@@ -76,12 +78,13 @@ def make_model(lr=0.05, **opt_kwargs):
         ({"patience": 1, "min_delta": 0.2}, [1.0, 0.9, 0.85, 0.5], 2),
         ({"monitor": "val_accuracy"}, [0.1, 0.2, 0.15, 0.3], 3),
         ({"mode": "max"}, [0.1, 0.2, 0.3, 0.25, 0.9], 4),
-        ({"baseline": 0.5, "patience": 2}, [1.0, 0.9, 0.8, 0.7], 2),
+        ({"baseline": 0.5, "patience": 2}, [1.0, 0.9, 0.95, 0.96], 3),
+        ({"baseline": 0.5, "patience": 1}, [1.0, 0.9, 0.8, 0.7], 4),
         ({"baseline": 0.5, "patience": 2}, [1.0, 0.4, 0.3, 0.2], 4),
         ({"start_from_epoch": 3}, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 5),
     ],
     ids=["patience0", "patience2", "min_delta", "auto_max_acc", "mode_max", "baseline_unmet",
-         "baseline_met", "start_from_epoch"],
+         "baseline_unmet_but_improving", "baseline_met", "start_from_epoch"],
 )  # fmt: skip
 def test_early_stopping_rules(kwargs, values, expected_run):
     key = kwargs.get("monitor", "val_loss")
@@ -96,8 +99,8 @@ def test_early_stopping_restore_best_weights():
     assert model.weights_value == 1
 
 
-def test_early_stopping_missing_metric_warns_once_naming_available():
-    cb = callbacks.EarlyStopping(monitor="val_nope")
+def test_early_stopping_missing_metric_warns_naming_available():
+    cb = callbacks.EarlyStopping(monitor="val_nope", mode="min")
     model = _StubModel()
     cb.set_model(model)
     cb.on_train_begin()
@@ -105,14 +108,26 @@ def test_early_stopping_missing_metric_warns_once_naming_available():
         warnings.simplefilter("always")
         for epoch in range(3):
             cb.on_epoch_end(epoch, {"loss": 1.0, "val_loss": 1.0})
-    assert len(caught) == 1
+    assert len(caught) == 3  # each epoch, as Keras does
     assert "val_nope" in str(caught[0].message) and "loss, val_loss" in str(caught[0].message)
     assert not model.stop_training
 
 
-def test_early_stopping_bad_mode():
-    with pytest.raises(ValueError, match="EarlyStopping: `mode` must be one of"):
-        callbacks.EarlyStopping(mode="up")
+def test_early_stopping_bad_mode_warns_and_falls_back_to_auto():
+    with pytest.warns(UserWarning, match="EarlyStopping: mode 'up' is unknown"):
+        cb = callbacks.EarlyStopping(mode="up")
+    assert cb.mode == "auto"
+
+
+def test_early_stopping_auto_mode_unknown_monitor_asks_for_mode():
+    cb = callbacks.EarlyStopping(monitor="val_score")
+    cb.set_model(_StubModel())
+    cb.on_train_begin()
+    with pytest.raises(ValueError, match="monitor='val_score' should go down or up.*mode='min'"):
+        cb.on_epoch_end(0, {"val_score": 1.0})
+    per_output_loss = callbacks.EarlyStopping(monitor="val_out_loss", patience=0)
+    run, _ = _drive(per_output_loss, [1.0, 2.0, 3.0], key="val_out_loss")
+    assert run == 2 and per_output_loss.mode == "auto"
 
 
 # -- ReduceLROnPlateau ---------------------------------------------------------------------
@@ -128,20 +143,21 @@ def test_reduce_lr_on_plateau_patience_cooldown_min_lr():
         logs = {"val_loss": v}
         cb.on_epoch_end(epoch, logs)
         lrs.append(logs["learning_rate"])
-    # reduce at epoch 1; cooldown epoch 2; reduce at 3 (to min_lr); cooldown 4; stays at 5.
-    np.testing.assert_allclose(lrs, [0.1, 0.05, 0.05, 0.03, 0.03, 0.03])
+    # The rate each epoch trained with: reductions at the ends of epochs 1 and 2 (a cooldown of
+    # 1 runs out at the start of the next epoch's check), then min_lr holds.
+    np.testing.assert_allclose(lrs, [0.1, 0.1, 0.05, 0.03, 0.03, 0.03])
 
 
 def test_reduce_lr_on_plateau_min_delta_and_mode():
-    cb = callbacks.ReduceLROnPlateau(monitor="acc", factor=0.1, patience=2, min_delta=0.05)
+    cb = callbacks.ReduceLROnPlateau(monitor="accuracy", factor=0.1, patience=2, min_delta=0.05)
     model = _StubModel(lr=1.0)
-    run, _ = _drive(cb, [0.5, 0.52, 0.53, 0.9], key="acc", model=model)
+    run, _ = _drive(cb, [0.5, 0.52, 0.53, 0.9], key="accuracy", model=model)
     # 0.52 and 0.53 are not 0.05 better than 0.5: the second non-improvement reduces.
     assert model.optimizer.learning_rate == pytest.approx(0.1)
 
 
 def test_reduce_lr_on_plateau_errors():
-    with pytest.raises(ValueError, match="ReduceLROnPlateau: `factor` must be in"):
+    with pytest.raises(ValueError, match="ReduceLROnPlateau: `factor` must be below 1.0"):
         callbacks.ReduceLROnPlateau(factor=1.0)
     with pytest.raises(TypeError, match="unexpected argument"):
         callbacks.ReduceLROnPlateau(bogus=1)
@@ -175,7 +191,7 @@ def test_terminate_on_nan(value, capsys):
     assert not model.stop_training
     cb.on_train_batch_end(1, {"loss": value})
     assert model.stop_training
-    with pytest.raises(RuntimeError, match="invalid loss"):
+    with pytest.raises(RuntimeError, match="the loss of batch 2 is"):
         strict = callbacks.TerminateOnNaN(raise_error=True)
         strict.set_model(_StubModel())
         strict.on_train_batch_end(2, {"loss": value})
@@ -295,7 +311,7 @@ def test_model_checkpoint_argument_errors(tmp_path):
 
 def test_model_checkpoint_unknown_key_names_it(tmp_path):
     cb = callbacks.ModelCheckpoint(str(tmp_path / "m-{val_los:.2f}.keras"))
-    with pytest.raises(ValueError, match="uses the key 'val_los'.*available keys: epoch"):
+    with pytest.raises(KeyError, match="uses the key 'val_los'.*available keys: epoch"):
         cb._file_path(0, None, {"val_loss": 1.0})
 
 
@@ -320,7 +336,9 @@ def test_fit_early_stopping_restores_best_weights():
         logs["val_score"] = next(values)
         snapshots.append([w.copy() for w in model.get_weights()])
 
-    es = callbacks.EarlyStopping(monitor="val_score", patience=2, restore_best_weights=True)
+    es = callbacks.EarlyStopping(
+        monitor="val_score", mode="min", patience=2, restore_best_weights=True
+    )
     history = model.fit(
         X, Y, epochs=8, batch_size=16, verbose=0,
         callbacks=[callbacks.LambdaCallback(on_epoch_end=fake_metric), es],
@@ -355,8 +373,9 @@ def test_fit_reduce_lr_on_plateau_sets_optimizer_lr():
     model = make_model(lr=0.05)
     cb = callbacks.ReduceLROnPlateau(monitor="loss", patience=0, factor=0.5, min_delta=1e9)
     history = model.fit(X, Y, epochs=3, batch_size=16, verbose=0, callbacks=[cb])
-    # min_delta is huge: no epoch ever counts as improvement after the first.
-    np.testing.assert_allclose(history.history["learning_rate"], [0.05, 0.025, 0.0125])
+    # min_delta is huge: no epoch ever counts as improvement after the first. Each epoch logs
+    # the rate it trained with; the reduction decided at its end shows from the next one.
+    np.testing.assert_allclose(history.history["learning_rate"], [0.05, 0.05, 0.025])
     assert float(np.asarray(model.optimizer.learning_rate)) == pytest.approx(0.0125)
 
 
@@ -445,7 +464,7 @@ def test_fit_model_checkpoint_int_save_freq(tmp_path):
 def test_fit_model_checkpoint_unknown_key_raises(tmp_path):
     model = make_model()
     cb = callbacks.ModelCheckpoint(str(tmp_path / "m-{accuracy:.2f}.keras"))
-    with pytest.raises(ValueError, match="uses the key 'accuracy'"):
+    with pytest.raises(KeyError, match="uses the key 'accuracy'"):
         model.fit(X, Y, epochs=1, batch_size=16, verbose=0, callbacks=[cb])
 
 
@@ -503,3 +522,153 @@ def test_fit_early_stopping_default_monitor_val_loss():
         callbacks=[es],
     )  # fmt: skip
     assert len(history.history["val_loss"]) == 2 and es.stopped_epoch == 1
+
+
+# -- Keras parity: hooks, logs and messages ------------------------------------------------
+
+
+def test_callback_list_gives_every_hook_a_dict_and_accepts_one_callback():
+    seen = []
+
+    class Spy(callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            seen.append(("train_begin", logs))
+
+        def on_epoch_begin(self, epoch, logs=None):
+            logs["note"] = epoch  # shared with the next callbacks of the same hook
+
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(("batch_begin", logs))
+
+    class Reader(callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            seen.append(("epoch_begin", dict(logs)))
+
+    spy = Spy()
+    assert callbacks.CallbackList(spy).callbacks == [spy]
+    both = callbacks.CallbackList([spy, Reader()], model=_StubModel(), epochs=1)
+    both.on_train_begin()
+    both.on_epoch_begin(0)
+    both.on_train_batch_begin(0)
+    assert seen == [("train_begin", {}), ("epoch_begin", {"note": 0}), ("batch_begin", {})]
+    assert callbacks.Callback().params is None
+
+
+def test_callback_list_gives_user_callbacks_plain_dict_batch_logs():
+    from collections.abc import Mapping
+
+    class Lazy(Mapping):
+        def __init__(self, raw):
+            self.raw = raw
+
+        def __getitem__(self, key):
+            return self.raw[key]
+
+        def __iter__(self):
+            return iter(self.raw)
+
+        def __len__(self):
+            return len(self.raw)
+
+    seen = []
+
+    class Writer(callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            logs["extra"] = 1.0
+            seen.append(type(logs))
+
+    cb_list = callbacks.CallbackList([Writer(), callbacks.TerminateOnNaN()], model=_StubModel())
+    cb_list.on_train_batch_end(0, Lazy({"loss": 0.5}))
+    assert seen == [dict]
+
+
+def test_reduce_lr_on_plateau_keeps_waiting_at_min_lr_without_reducing(capsys):
+    cb = callbacks.ReduceLROnPlateau(factor=0.5, patience=1, min_lr=0.5, verbose=1)
+    model = _StubModel(lr=np.float32(1.0))
+    cb.set_model(model)
+    cb.on_train_begin()
+    for epoch in range(5):
+        cb.on_epoch_end(epoch, {"val_loss": 1.0})
+    assert model.optimizer.learning_rate == 0.5 and cb.wait == 3
+    assert capsys.readouterr().out.count("reducing learning rate") == 1
+
+
+def test_learning_rate_scheduler_one_argument_schedule_and_float_result():
+    cb = callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1))
+    model = _StubModel(lr=1.0)
+    cb.set_model(model)
+    cb.on_epoch_begin(1)
+    assert model.optimizer.learning_rate == pytest.approx(0.05)
+    for result in (1, np.asarray(0.5), "0.1"):
+        bad = callbacks.LearningRateScheduler(lambda epoch, lr, result=result: result)
+        bad.set_model(_StubModel())
+        with pytest.raises(ValueError, match=r"must return a float .* Wrap the value in float"):
+            bad.on_epoch_begin(0)
+    ok = callbacks.LearningRateScheduler(lambda epoch: np.float32(0.25))
+    ok.set_model(model)
+    ok.on_epoch_begin(0)
+    assert model.optimizer.learning_rate == 0.25
+
+
+def test_csv_logger_keeps_its_columns_across_fits(tmp_path):
+    path = tmp_path / "log.csv"
+    cb = callbacks.CSVLogger(path)
+    cb.on_train_begin()
+    cb.on_epoch_end(0, {"loss": 1.0, "val_loss": 2.0})
+    cb.on_train_end()
+    cb.on_train_begin()  # a second fit, without validation: same columns, "NA" where missing
+    cb.on_epoch_end(0, {"loss": 0.5, "learning_rate": 0.1})
+    cb.on_train_end()
+    assert path.read_text().splitlines() == ["epoch,loss,val_loss", "0,0.5,NA"]
+    assert cb.append_header is True
+
+
+def test_terminate_on_nan_prints_the_batch(capsys):
+    cb = callbacks.TerminateOnNaN()
+    cb.set_model(_StubModel())
+    cb.on_train_batch_end(4, {"loss": float("nan")})
+    assert capsys.readouterr().out == "Batch 4: Invalid loss, terminating training\n"
+
+
+def test_model_checkpoint_messages_and_missing_monitor(tmp_path, capsys):
+    cb = callbacks.ModelCheckpoint(str(tmp_path / "m_{epoch}.keras"), save_best_only=True,
+                                   monitor="loss", verbose=1)  # fmt: skip
+    saved = []
+    cb.set_model(_StubModel())
+    cb.model.save = lambda path, overwrite=True: saved.append(os.path.basename(path))
+    cb.on_epoch_end(0, {"loss": 2.0})
+    cb.on_epoch_end(1, {"loss": 3.0})
+    out = capsys.readouterr().out
+    assert "Epoch 1: loss improved from None to 2.00000, saving model to" in out
+    assert "Epoch 1: finished saving model to" in out
+    assert "Epoch 2: loss did not improve from 2.00000" in out
+    with pytest.warns(UserWarning, match="conditioned on metric 'loss'.*Available metrics are: acc"):
+        cb.on_epoch_end(2, {"acc": 1.0})  # a missing monitor warns and saves anyway
+    assert saved == ["m_1.keras", "m_3.keras"]
+
+
+@requires_training
+def test_fit_train_end_logs_and_named_metrics():
+    model = cornu.Sequential([cornu.Input((4,)), layers.Dense(1)])
+    model.compile(optimizer=cornu.optimizers.SGD(0.01), loss="mse", metrics=["mae"])
+    seen = {}
+    spy = callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: seen.setdefault("epoch", list(logs)),
+        on_train_end=lambda logs: seen.setdefault("train", list(logs)),
+    )
+    stop = callbacks.EarlyStopping(monitor="val_mae", patience=5)  # auto mode: MAE goes down
+    sched = callbacks.LearningRateScheduler(lambda epoch, lr: lr)
+    model.fit(X, Y, epochs=1, batch_size=32, verbose=0, validation_data=(X, Y),
+              callbacks=[sched, stop, spy])  # fmt: skip
+    assert sorted(seen["epoch"]) == ["learning_rate", "loss", "mae", "val_loss", "val_mae"]
+    assert sorted(seen["train"]) == ["loss", "mae", "val_loss", "val_mae"]
+
+
+@requires_training
+def test_fit_reduce_lr_on_plateau_on_a_frozen_model():
+    model = make_model(lr=1.0)
+    model.trainable = False  # no gradients at all: the loss is flat
+    model.compile(optimizer=cornu.optimizers.SGD(1.0), loss="mse")
+    cb = callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1)
+    history = model.fit(X, Y, epochs=4, batch_size=32, shuffle=False, verbose=0, callbacks=[cb])
+    np.testing.assert_allclose(history.history["learning_rate"], [1.0, 1.0, 0.5, 0.25])

@@ -122,3 +122,15 @@ def test_keras_tensor_repr_and_len():
     assert len(x) == 2 and [t.shape for t in x] == [(3,), (3,)]
     with pytest.raises(TypeError, match="first dimension is unknown"):
         list(KerasTensor((None, 2)))
+
+
+def test_keras_tensor_names_and_op_classes_follow_keras():
+    import cornu
+
+    cornu.backend.clear_session()
+    first, second = cornu.KerasTensor((None, 2)), cornu.KerasTensor((None, 2))
+    assert (first.name, second.name) == ("keras_tensor", "keras_tensor_1")
+    assert "ragged=False" in repr(first)
+    x = cornu.Input((3,))
+    y = cornu.ops.not_equal(x, 0.0)
+    assert type(y._keras_history.operation).__name__ == "NotEqual"

@@ -242,3 +242,140 @@ def test_symbolic_outputs_carry_the_mask_a_real_call_would_give():
     pooled = layers.GlobalAveragePooling1D()(embedded)  # consumes it
     assert getattr(pooled, "_keras_mask", None) is None
     assert getattr(layers.Dense(2)(cornu.Input((3,))), "_keras_mask", None) is None
+
+
+# -- Keras parity: weight order, trainable flags, build, call arguments, own state ---------
+
+
+class Mixed(cornu.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.sub = layers.Dense(1, name="sub")
+
+    def build(self, input_shape):
+        self.sub.build(input_shape)
+        self.b = self.add_weight(shape=(1,), name="b", trainable=False)
+        self.a = self.add_weight(shape=(1,), name="a")
+
+    def call(self, x):
+        return self.sub(x)
+
+
+def test_weights_list_own_trainable_then_own_frozen_then_sublayers():
+    layer = Mixed(name="mixed")
+    layer.build((None, 2))
+    assert [v.name for v in layer.weights] == ["a", "b", "kernel", "bias"]
+    assert [v.path for v in layer.weights][2:] == ["mixed/sub/kernel", "mixed/sub/bias"]
+    assert layer.built
+
+
+def test_trainable_toggle_only_flips_weights_created_trainable():
+    bn = layers.BatchNormalization()
+    bn.build((None, 3))
+    bn.trainable = False
+    bn.trainable = True
+    assert [v.trainable for v in bn.weights] == [True, True, False, False]
+    assert len(bn.trainable_weights) == 2 and len(bn.non_trainable_weights) == 2
+
+
+def test_sublayers_built_during_the_first_call_are_named_under_the_caller():
+    class Outer(cornu.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = layers.Dense(2, name="inner")
+
+        def call(self, x):
+            return self.dense(x)
+
+    layer = Outer(name="outer")
+    layer(np.ones((1, 3), "float32"))
+    assert [v.path for v in layer.weights] == ["outer/inner/kernel", "outer/inner/bias"]
+
+
+def test_add_variable_and_add_weight_signatures():
+    layer = cornu.Layer()
+    v = layer.add_variable((2,), "ones", "int32", trainable=False, name="v")
+    assert v.dtype == "int32" and not v.trainable
+    assert layer.add_weight(shape=(1,)).name.startswith("variable")
+    with pytest.raises(ValueError, match="takes `name` as a keyword argument"):
+        layer.add_weight("w", (2,))
+    with pytest.raises(TypeError):
+        layer.add_weight((3,), "ones", "float32", False)
+
+
+def test_build_with_several_shapes_is_keyed_by_call_argument():
+    class QV(cornu.Layer):
+        def build(self, query_shape, value_shape):
+            self.got = (query_shape, value_shape)
+
+        def call(self, query, value):
+            return query + value
+
+    layer = QV()
+    layer(np.ones((2, 3), "float32"), value=np.ones((2, 3), "float32"))
+    assert layer.got == ((2, 3), (2, 3))
+    config = layer.get_build_config()
+    assert config == {"shapes_dict": {"query_shape": (2, 3), "value_shape": (2, 3)}}
+    revived = QV()
+    revived.build_from_config(config)
+    assert revived.built and revived.got == ((2, 3), (2, 3))
+
+    class Bad(cornu.Layer):
+        def build(self, s1, s2):
+            pass
+
+        def call(self, x, y):
+            return x + y
+
+    with pytest.raises(ValueError, match="must name each `<call argument>_shape`"):
+        Bad()(np.ones((1, 1), "float32"), np.ones((1, 1), "float32"))
+
+
+def test_python_scalars_cannot_be_positional_call_arguments():
+    class Scale2(cornu.Layer):
+        def call(self, x, factor=2.0):
+            return x * factor
+
+    layer = Scale2()
+    with pytest.raises(ValueError, match="only input tensors may be passed positionally"):
+        layer(np.ones((1, 2), "float32"), 3.0)
+    np.testing.assert_allclose(ops.convert_to_numpy(layer(np.ones((1, 2), "float32"), factor=3.0)), 3.0)
+
+
+def test_save_and_load_own_variables():
+    layer = layers.Dense(2)
+    layer.build((None, 3))
+    store = {}
+    layer.save_own_variables(store)
+    assert sorted(store) == ["0", "1"]
+    other = layers.Dense(2)
+    other.build((None, 3))
+    other.load_own_variables(store)
+    np.testing.assert_allclose(other.get_weights()[0], layer.get_weights()[0])
+    with pytest.raises(ValueError, match="holds 3 entries"):
+        other.load_own_variables({**store, "2": np.ones((2,))})
+
+
+def test_custom_save_own_variables_reach_weights_files(tmp_path):
+    class Own(cornu.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(2,), initializer="ones", name="w")
+            self.note = 0.0
+
+        def call(self, x):
+            return x * self.w
+
+        def save_own_variables(self, store):
+            super().save_own_variables(store)
+            store["note"] = np.array([7.0])
+
+        def load_own_variables(self, store):
+            self.note = float(np.asarray(store["note"])[0])
+            self.w.assign(np.asarray(store["0"]))
+
+    model = cornu.Sequential([cornu.Input((2,)), Own(name="own")])
+    path = str(tmp_path / "own.weights.h5")
+    model.save_weights(path)
+    fresh = cornu.Sequential([cornu.Input((2,)), Own(name="own")])
+    fresh.load_weights(path)
+    assert fresh.layers[0].note == 7.0

@@ -356,7 +356,7 @@ def test_string_identifiers(name, target):
 )
 def test_class_identifiers_and_config_dicts(name):
     cls = getattr(losses, name)
-    assert losses.get(name) is cls
+    assert type(losses.get(name)) is cls  # a class name gives an instance, as in Keras
     loss = losses.get({"class_name": name, "config": {"reduction": "sum"}})
     assert isinstance(loss, cls) and loss.reduction == "sum"
     assert isinstance(losses.deserialize(name), cls)
@@ -507,3 +507,50 @@ def test_losses_in_compiled_functions():
         else:
             compiled = fn
         np.testing.assert_allclose(np_(compiled(BIN_T, BIN_P)), eager, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "true_shape, pred_shape, out_shape",
+    [((8,), (8, 1), (8,)), ((8, 1), (8,), (8,)), ((8, 4), (8, 1), (8,)), ((8, 1), (8, 4), (8,)),
+     ((2, 3, 1), (2, 3), (2,))],
+    ids=["rank1_vs_column", "column_vs_rank1", "broadcast_pred", "broadcast_true", "squeeze_true"],
+)  # fmt: skip
+def test_shapes_matched_by_rank_then_broadcast(true_shape, pred_shape, out_shape):
+    loss = losses.MeanSquaredError(reduction=None)
+    got = np_(loss(np.ones(true_shape, "float32"), np.zeros(pred_shape, "float32")))
+    assert got.shape == out_shape and np.allclose(got, 1.0)
+
+
+def test_incompatible_shapes_raise():
+    with pytest.raises(ValueError, match=r"incompatible shapes: \(8, 3\) vs \(8, 4\)"):
+        losses.MeanSquaredError()(np.ones((8, 3)), np.zeros((8, 4)))
+    with pytest.raises(ValueError, match="this loss needs equal shapes"):
+        losses.BinaryCrossentropy()(np.ones((8, 4)), np.full((8, 1), 0.3))
+
+
+def test_sparse_crossentropy_ignore_class_mean_over_kept_labels():
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.3, 0.4, 0.3]], "float32")
+    labels = np.array([0, 1, 2, 1])
+    kept = -np.log(probs[[0, 2], [0, 2]])
+    loss = losses.SparseCategoricalCrossentropy(ignore_class=1)
+    np.testing.assert_allclose(np_(loss(labels, probs)), kept.mean(), rtol=1e-5)
+    weights = np.array([1.0, 2.0, 3.0, 4.0], "float32")
+    np.testing.assert_allclose(
+        np_(loss(labels, probs, sample_weight=weights)), (kept * [1.0, 3.0]).sum() / 2, rtol=1e-5
+    )
+    summed = losses.SparseCategoricalCrossentropy(ignore_class=1, reduction="sum")
+    np.testing.assert_allclose(np_(summed(labels, probs)), kept.sum(), rtol=1e-5)
+
+
+def test_configs_leave_out_arguments_keras_leaves_out_at_default():
+    assert "delta" not in losses.Huber().get_config()
+    assert losses.Huber(delta=2.0).get_config()["delta"] == 2.0
+    assert "axis" not in losses.CosineSimilarity().get_config()
+    assert "axis" not in losses.SparseCategoricalCrossentropy().get_config()
+    restored = losses.Huber.from_config(losses.Huber(delta=2.0).get_config())
+    assert restored.get_config()["delta"] == 2.0
+
+
+def test_get_instantiates_class_names_and_knows_bce():
+    assert isinstance(losses.get("MeanSquaredError"), losses.MeanSquaredError)
+    assert losses.get("bce") is losses.binary_crossentropy

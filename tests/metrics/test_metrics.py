@@ -425,3 +425,57 @@ def test_lazily_built_metrics_need_building_before_stateless_use():
         metric.update_state(y_true, y_pred)
         np.testing.assert_allclose(np_(metric.stateless_result(state)), np_(metric.result()),
                                    atol=1e-6)
+
+
+def test_metric_add_weight_is_add_variable_with_zeros_default():
+    class Total(metrics.Metric):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.total = self.add_weight(name="total")
+
+        def update_state(self, y, *args, **kwargs):
+            self.total.assign_add(ops.sum(y))
+
+        def result(self):
+            return self.total
+
+    metric = Total(name="t")
+    metric.update_state(np.ones((3,), "float32"))
+    assert [v.name for v in metric.variables] == ["total"]
+    assert float(ops.convert_to_numpy(metric.result())) == 3.0
+
+
+def test_unnamed_threshold_metrics_are_numbered():
+    from cornu.backend.common import scopes
+
+    scopes.reset_uids()
+    assert [metrics.AUC().name, metrics.AUC().name, metrics.AUC(name="x").name] == ["auc", "auc_1", "x"]
+    assert [metrics.Recall().name, metrics.Recall().name] == ["recall", "recall_1"]
+    assert metrics.Precision(name="p").name == "p"
+    assert metrics.MeanSquaredError().name == metrics.MeanSquaredError().name == "mean_squared_error"
+
+
+def test_result_is_not_changed_by_later_updates():
+    tp = metrics.TruePositives()
+    tp.update_state([1, 1, 0], [0.9, 0.8, 0.7])
+    first = tp.result()
+    first_value = float(np_(first))
+    tp.update_state([1], [0.9])
+    assert float(np_(first)) == first_value == 2.0
+    total = metrics.Sum()
+    total.update_state([1.0, 2.0])
+    kept = total.result()
+    total.update_state([5.0])
+    assert float(np_(kept)) == 3.0
+
+
+def test_configs_leave_out_arguments_keras_leaves_out_at_default():
+    assert "axis" not in metrics.CosineSimilarity().get_config()
+    assert metrics.CosineSimilarity(axis=0).get_config()["axis"] == 0
+    assert "from_sorted_ids" not in metrics.SparseTopKCategoricalAccuracy().get_config()
+    assert metrics.SparseTopKCategoricalAccuracy(from_sorted_ids=True).get_config()["from_sorted_ids"]
+
+
+def test_get_knows_keras_aliases():
+    assert isinstance(metrics.get("MAE"), metrics.MeanAbsoluteError)
+    assert isinstance(metrics.get("bce"), metrics.BinaryCrossentropy)

@@ -33,7 +33,7 @@ def test_functional_dict_inputs_and_outputs():
     model = cornu.Model(inputs, outputs)
     out = model({"x": X, "y": X[:, :2]})
     assert set(out) == {"sum"} and ops.shape(out["sum"]) == (6, 1)
-    with pytest.raises(ValueError, match=r"lacks \['y'\]"):
+    with pytest.raises(ValueError, match=r'missing data for input "y"'):
         model({"x": X})
 
 
@@ -61,7 +61,7 @@ def test_functional_wrong_input_rank_and_count():
 
 
 def test_functional_requires_keras_tensors():
-    with pytest.raises(TypeError, match="must be KerasTensors"):
+    with pytest.raises(ValueError, match="must be KerasTensors"):
         cornu.Model(np.ones(3), np.ones(3))
     x, other = cornu.Input((4,)), cornu.Input((4,))
     with pytest.raises(ValueError, match="not among the model's inputs"):
@@ -200,3 +200,111 @@ def test_ops_in_a_graph_are_written_with_their_keras_op_family():
     np.testing.assert_allclose(
         ops.convert_to_numpy(clone(x)), ops.convert_to_numpy(model(x)), rtol=1e-6
     )
+
+
+# -- Keras parity: attributes, input matching, layer order, subclass construction ---------
+
+
+def _subtract_model(names=("zeta", "alpha")):
+    a, b = cornu.Input((1,), name=names[0]), cornu.Input((1,), name=names[1])
+    return cornu.Model([a, b], layers.Subtract()([a, b]))
+
+
+def test_functional_input_and_output_shapes():
+    a, b = cornu.Input((2,), name="a"), cornu.Input((3,), name="b")
+    c = layers.Concatenate()([a, b])
+    multi = cornu.Model([a, b], [layers.Dense(1, name="o1")(c), layers.Dense(2, name="o2")(c)])
+    assert multi.input_shape == [(None, 2), (None, 3)]
+    assert multi.output_shape == [(None, 1), (None, 2)]
+    assert multi.output_names == ["o1", "o2"]
+    single = cornu.Model([a], [layers.Dense(4)(a)])
+    assert single.input_shape == (None, 2) and single.output_shape == (None, 4)
+
+
+def test_dict_inputs_are_matched_by_input_name_not_sorted_key():
+    model = _subtract_model()
+    a, b = np.array([[5.0]], "float32"), np.array([[2.0]], "float32")
+    for data in ({"zeta": a, "alpha": b}, {"alpha": b, "zeta": a}, {"zeta": a, "alpha": b, "x": a}):
+        np.testing.assert_allclose(ops.convert_to_numpy(model(data)), [[3.0]])
+    with pytest.raises(ValueError, match='missing data for input "alpha"'):
+        model({"zeta": a})
+
+
+def test_list_for_dict_inputs_needs_sorted_keys():
+    a, b = cornu.Input((1,), name="na"), cornu.Input((1,), name="nb")
+    x, y = np.array([[5.0]], "float32"), np.array([[2.0]], "float32")
+    ordered = cornu.Model({"p": a, "q": b}, layers.Subtract()([a, b]))
+    np.testing.assert_allclose(ops.convert_to_numpy(ordered([x, y])), [[3.0]])
+    unordered = cornu.Model({"zz": a, "aa": b}, layers.Subtract()([a, b]))
+    with pytest.raises(ValueError, match="cannot be matched to them unambiguously"):
+        unordered([x, y])
+
+
+def test_inputs_missing_or_having_a_trailing_unit_axis_are_adapted():
+    i = cornu.Input((1,))
+    model = cornu.Model(i, layers.Dense(1, kernel_initializer="ones")(i))
+    assert ops.shape(model(np.array([1.0, 2.0], "float32"))) == (2, 1)
+    assert ops.shape(model(np.ones((2, 1, 1), "float32"))) == (2, 1)
+    j = cornu.Input((3,))
+    other = cornu.Model(j, layers.Dense(1)(j))
+    with pytest.raises(ValueError, match=r"rank 1 instead of 2"):
+        other(np.ones((3,), "float32"))
+
+
+def test_single_element_output_list_is_unwrapped_when_run():
+    i = cornu.Input((4,))
+    model = cornu.Model(i, [layers.Dense(2)(i)])
+    assert not isinstance(model(X), (list, tuple))
+    assert isinstance(model(cornu.Input((4,))), list)
+
+
+def test_model_subclass_given_inputs_and_outputs_is_functional():
+    class Wrapped(cornu.Model):
+        def __init__(self, units=2, **kwargs):
+            inp = cornu.Input((4,))
+            super().__init__(inp, layers.Dense(units)(inp), **kwargs)
+            self.units = units
+
+    model = Wrapped(units=3, name="wrapped")
+    assert isinstance(model, Wrapped) and isinstance(model, cornu.models.Functional)
+    assert type(model).__name__ == "Wrapped" and model.units == 3
+    assert model.output_shape == (None, 3) and ops.shape(model(X)) == (6, 3)
+    assert type(Wrapped()) is type(model)
+
+
+def test_functional_layers_are_ordered_by_depth():
+    i1, i2 = cornu.Input((2,), name="i1"), cornu.Input((2,), name="i2")
+    d2 = layers.Dense(2, name="d2")(layers.Dense(2, name="d1")(i1))
+    model = cornu.Model([i2, i1], layers.Concatenate(name="c")([d2, i2]))
+    assert [layer.name for layer in model.layers] == ["i1", "d1", "d2", "i2", "c"]
+
+
+def test_operations_list_ops_with_keras_class_names():
+    i = cornu.Input((3,), name="x")
+    model = cornu.Model(i, ops.sum(layers.Dense(2, name="d")(ops.add(i, 1.0)), axis=-1))
+    assert [type(op).__name__ for op in model.operations] == ["InputLayer", "Add", "Dense", "Sum"]
+    assert [layer.name for layer in model.layers] == ["x", "d"]
+
+
+def test_unbuilt_sequential_has_no_shapes_yet():
+    model = cornu.Sequential([layers.Dense(2)])
+    # torch's Module.__getattr__ restates an AttributeError from a property in its own words
+    with pytest.raises(AttributeError, match="input.shape"):
+        model.input_shape
+    model.build((None, 4))
+    assert model.input_shape == (None, 4) and model.get_config()["build_input_shape"] == (None, 4)
+
+
+def test_sequential_weights_are_named_under_the_model():
+    model = cornu.Sequential([cornu.Input((3,)), layers.Dense(2, name="d")], name="outer")
+    assert [v.path for v in model.weights] == ["outer/d/kernel", "outer/d/bias"]
+
+
+def test_functional_config_endpoints_follow_the_structure():
+    i = cornu.Input((2,), name="i")
+    single = cornu.Model(i, layers.Dense(1, name="o")(i)).get_config()
+    assert single["input_layers"] == ["i", 0, 0] and single["output_layers"] == ["o", 0, 0]
+    listed = cornu.Model([i], [layers.Dense(1, name="p")(i)])
+    assert listed.get_config()["input_layers"] == [["i", 0, 0]]
+    clone = cornu.Model.from_config(listed.get_config())
+    assert isinstance(clone.input, list) and isinstance(clone.output, list)

@@ -308,3 +308,13 @@ def test_pad_unknown_sizes_in_a_graph(mode):
     )
     for a in (M, M[:1, :2]):
         np.testing.assert_allclose(fn(a).numpy(), np.pad(a, ((2, 3), (1, 1)), mode=mode))
+
+
+def test_reshape_to_a_run_time_shape_inside_tf_data():
+    # A TF graph tensor's `ops.shape` holds tensors for unknown sizes; reshape must take them.
+    tf = pytest.importorskip("tensorflow")
+    if backend.backend() != "tensorflow":
+        pytest.skip("run-time shapes of TF graph tensors exist on the tensorflow backend")
+    ds = tf.data.Dataset.from_tensor_slices(np.arange(6.0).reshape(3, 2)).batch(2)
+    out = next(iter(ds.map(lambda t: ops.reshape(ops.reshape(t, (-1,)), ops.shape(t)))))
+    np.testing.assert_array_equal(out.numpy(), [[0.0, 1.0], [2.0, 3.0]])

@@ -98,7 +98,8 @@ def test_activations_match_numpy(name, op, ref, args, kwargs):
 
 @pytest.mark.parametrize("op", [ops.relu, ops.sigmoid, ops.gelu, ops.softmax, ops.elu])
 def test_activation_dtypes(op):
-    assert ops.dtype(op(ops.convert_to_tensor(np.array([1, -2], "int32")))) == "float32"
+    int_dtype = "int32" if op is ops.relu else "float32"  # relu keeps ints, as in Keras
+    assert ops.dtype(op(ops.convert_to_tensor(np.array([1, -2], "int32")))) == int_dtype
     assert ops.dtype(op(ops.convert_to_tensor(X.astype("float64")))) == "float64"
     assert ops.dtype(op(ops.convert_to_tensor(X.astype("float16")))) == "float16"
 
@@ -664,3 +665,13 @@ def test_ctc_beam_search_refuses_traced_inputs():
 
     with pytest.raises(ValueError, match="beam_search' runs on the host and needs eager"):
         jax.jit(lambda x: ops.ctc_decode(x, BEAM_LENGTHS, "beam_search")[1])(BEAM_LOGITS)
+
+
+def test_relu_keeps_integer_dtypes():
+    # Keras's relu returns int inputs in their own dtype on every backend.
+    from cornu.graph.keras_tensor import KerasTensor
+
+    out = ops.convert_to_numpy(ops.relu(np.array([-3, 2], "int32")))
+    assert out.tolist() == [0, 2] and str(out.dtype) == "int32"
+    assert ops.relu(KerasTensor((2,), dtype="int8")).dtype == "int8"
+    assert str(ops.convert_to_numpy(ops.relu(np.array([True]))).dtype) == "float32"

@@ -919,3 +919,11 @@ def test_custom_optimizer_subclass():
         optimizers.Optimizer(learning_rate=0.1).apply(
             [np.ones((2,), "float32")], [cornu.Variable(np.ones((2,), "float32"))]
         )
+
+
+def test_numpy_copy_of_a_variable_keeps_its_value_after_a_step():
+    variable = cornu.Variable(np.ones((2,), "float32"), name="w")
+    before = ops.convert_to_numpy(variable)
+    optimizers.SGD(0.5).apply_gradients([(ops.convert_to_tensor(np.ones((2,), "float32")), variable)])
+    np.testing.assert_array_equal(before, [1.0, 1.0])
+    np.testing.assert_array_equal(ops.convert_to_numpy(variable), [0.5, 0.5])

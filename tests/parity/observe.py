@@ -70,12 +70,14 @@ def plain(value):
         return value
     if isinstance(value, BaseException):
         return Raised(value)
+    if isinstance(value, (Raised, Obj, Tensor)):  # already plain (e.g. from H.raises)
+        return value
     if isinstance(value, dict):
         return {plain(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(plain(v) for v in value) if type(value) in (list, tuple) else tuple(
-            plain(v) for v in value
-        )
+    if isinstance(value, list):  # list subclasses (tracking lists) read as lists
+        return [plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
     if isinstance(value, (set, frozenset)):
         return set(plain(v) for v in value)
     framework = _framework_of(value)

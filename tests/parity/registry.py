@@ -18,6 +18,7 @@ def iter_cases(modules=None):
     """Yields (case id, function, options) in file order."""
     for module_name in modules or case_modules():
         module = importlib.import_module(f"tests.parity.cases.{module_name}")
-        for name, fn in vars(module).items():
+        # A copy: running a case may add to the module's globals (__warningregistry__).
+        for name, fn in list(vars(module).items()):
             if name.startswith("case_") and hasattr(fn, "parity"):
                 yield f"{module_name[5:]}::{name[5:]}", fn, fn.parity

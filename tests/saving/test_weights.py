@@ -225,3 +225,39 @@ def test_unbuilt_model_gets_a_hint(tmp_path):
     unbuilt = cornu.Sequential([cornu.layers.Dense(4), cornu.layers.Dense(2)])
     with pytest.raises(ValueError, match="not built: build the model"):
         saving_api.load_weights(unbuilt, tmp_path / "w.weights.h5")
+
+
+def test_subclassed_model_saves_sub_layers_under_attribute_names(tmp_path):
+    """Like Keras: attributes in alphabetical order; those sorting after `layers` (the
+    model's property listing every layer) are saved under `layers/` with container numbers."""
+
+    class Net(cornu.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = cornu.layers.Dense(4)
+            self.blocks = [cornu.layers.Dense(4), cornu.layers.Dense(4)]
+            self.table = {"a": cornu.layers.Dense(2)}
+            self.out = cornu.layers.Dense(2)
+
+        def call(self, x):
+            h = self.blocks[1](self.blocks[0](self.hidden(x)))
+            return self.out(h) + self.table["a"](h)
+
+    x = np.ones((2, 5), "float32")
+    net = Net()
+    net(x)
+    path = str(tmp_path / "net.weights.h5")
+    net.save_weights(path)
+    with h5py.File(path, "r") as f:
+        groups = sorted({name.rsplit("/vars", 1)[0] for name in _datasets(f)})
+    assert groups == ["blocks/dense", "blocks/dense_1", "hidden", "layers/dense_3", "layers/dense_4"]
+    other = Net()
+    other(x)
+    other.load_weights(path)
+    np.testing.assert_allclose(other.predict(x, verbose=0), net.predict(x, verbose=0))
+
+
+def _datasets(h5file):
+    found = []
+    h5file.visititems(lambda name, obj: found.append(name) if hasattr(obj, "shape") else None)
+    return found

@@ -113,13 +113,13 @@ def test_data_errors():
     model = classifier()
     with pytest.raises(ValueError, match="Data cardinality is ambiguous.*x sizes: 200.*y sizes: 150"):
         model.evaluate(X, Y[:150], verbose=0)
-    with pytest.raises(TypeError, match="Unrecognized data type: x=str"):
+    with pytest.raises(ValueError, match="Unrecognized data type: x='data.csv' \\(of type str\\)"):
         model.evaluate("data.csv", verbose=0)
 
 
 def test_fit_before_compile_and_unknown_names():
     model = cornu.Sequential([cornu.Input((6,)), layers.Dense(1)])
-    with pytest.raises(RuntimeError, match="must call compile\\(\\) before fit\\(\\)"):
+    with pytest.raises(ValueError, match="must call `compile\\(\\)` before using the model"):
         model.fit(X, Y, verbose=0)
     with pytest.raises(ValueError, match="Unknown loss: 'mean_sqared_error'. Did you mean"):
         model.compile(optimizer="sgd", loss="mean_sqared_error")

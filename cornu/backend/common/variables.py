@@ -56,7 +56,9 @@ class VariableBase:
         kwargs.pop("layout", None)
         if kwargs:
             raise TypeError(f"Variable got unexpected arguments: {sorted(kwargs)}.")
-        name = name or f"variable_{scopes.get_uid('variable')}"
+        if not name:  # variable, variable_1, ... as Keras numbers them
+            uid = scopes.get_uid("variable") - 1
+            name = f"variable_{uid}" if uid else "variable"
         if not isinstance(name, str) or "/" in name:
             raise ValueError(
                 f"Variable name must be a string without '/'; received {name!r}. "
@@ -82,6 +84,10 @@ class VariableBase:
         self._storage = None
         self._initializer = None
 
+        if isinstance(initializer, str):  # an initializer's name, as Keras accepts
+            from cornu import initializers
+
+            initializer = initializers.get(initializer)
         if callable(initializer) and not hasattr(initializer, "shape"):
             if shape is None:
                 raise ValueError(

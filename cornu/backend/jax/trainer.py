@@ -7,6 +7,7 @@ import jax.numpy as jnp
 
 from cornu.backend.common.scopes import StatelessScope
 from cornu.trainers.data_adapters import unpack
+from cornu.utils.data_packing import pack_x_y_sample_weight
 from cornu.trainers.trainer import Trainer as BaseTrainer
 
 
@@ -37,7 +38,7 @@ class Trainer(BaseTrainer):
         )
         with StatelessScope(mapping, collect_losses=True) as scope:
             y_pred = self(x, training=training)
-            loss = self.compute_loss(x, y, y_pred, sample_weight, training=training)
+            loss = self._call_compute_loss(x, y, y_pred, sample_weight, training)
             self._update_loss_tracker(loss, x)
         non_trainable = _updated(scope, self.non_trainable_variables, non_trainable_variables)
         metrics = _updated(scope, self.metrics_variables, metrics_variables)
@@ -48,13 +49,26 @@ class Trainer(BaseTrainer):
             logs = self.compute_metrics(x, y, y_pred, sample_weight)
         return logs, _updated(scope, self.metrics_variables, metrics_variables)
 
+    def _scaled_loss_and_updates(
+        self, trainable, non_trainable, metrics_vars, optimizer_vars, x, y, sample_weight
+    ):
+        """`compute_loss_and_updates` with the loss scaled by the optimizer (a
+        LossScaleOptimizer's scale is read from `optimizer_vars`, not a traced constant)."""
+        loss, aux = self.compute_loss_and_updates(
+            trainable, non_trainable, metrics_vars, x, y, sample_weight, training=True
+        )
+        if self.optimizer is not None:
+            with StatelessScope(list(zip(self.optimizer.variables, optimizer_vars))):
+                loss = self.optimizer.scale_loss(loss)
+        return loss, aux
+
     def train_step(self, state, data):
         """One pure step: `(logs, new_state)` from `state` and a batch."""
         trainable, non_trainable, optimizer_vars, metrics_vars = state
         x, y, sample_weight = unpack(data)
-        grad_fn = jax.value_and_grad(self.compute_loss_and_updates, has_aux=True)
+        grad_fn = jax.value_and_grad(self._scaled_loss_and_updates, has_aux=True)
         (loss, (y_pred, non_trainable, metrics_vars)), grads = grad_fn(
-            trainable, non_trainable, metrics_vars, x, y, sample_weight, training=True
+            trainable, non_trainable, metrics_vars, optimizer_vars, x, y, sample_weight
         )
         if trainable:
             trainable, optimizer_vars = self.optimizer.stateless_apply(
@@ -73,10 +87,12 @@ class Trainer(BaseTrainer):
         return logs, (trainable, non_trainable, metrics_vars)
 
     def predict_step(self, state, data):
+        """`(outputs, non_trainable_values)` from `(trainable, non_trainable)` and a batch (the
+        trainable values cannot change, so only the others come back, as in Keras)."""
         trainable, non_trainable = state
         x, _, _ = unpack(data)
         outputs, non_trainable = self.stateless_call(trainable, non_trainable, x, training=False)
-        return outputs, (trainable, non_trainable)
+        return outputs, non_trainable
 
     # -- compiled functions and the state they carry -------------------------------------
 
@@ -84,9 +100,7 @@ class Trainer(BaseTrainer):
         if self.run_eagerly:
             return super()._convert_batch(x, y, sample_weight)
         # NumPy batches go straight into the jitted step, which transfers them itself.
-        if y is None and sample_weight is None:
-            return (x,)
-        return (x, y) if sample_weight is None else (x, y, sample_weight)
+        return pack_x_y_sample_weight(x, y, sample_weight)
 
     def _jit(self, step):
         return step if self.run_eagerly else jax.jit(step)
@@ -101,8 +115,8 @@ class Trainer(BaseTrainer):
             self._loop_begin(mode)
 
     def _compile_metrics_ready(self):
-        metrics = self._compile_metrics
-        return metrics is None or metrics.built
+        metrics, loss = self._compile_metrics, self._compile_loss
+        return (metrics is None or metrics.built) and (loss is None or loss.built)
 
     def _make_train_function(self):
         if self.train_function is None:
@@ -140,7 +154,8 @@ class Trainer(BaseTrainer):
             step = self._jit(self.predict_step)
 
             def run(data):
-                outputs, self._jax_state = step(self._jax_state, data)
+                outputs, non_trainable = step(self._jax_state, data)
+                self._jax_state = (self._jax_state[0], non_trainable)
                 return outputs
 
             self.predict_function = run

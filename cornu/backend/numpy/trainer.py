@@ -14,7 +14,7 @@ class Trainer(BaseTrainer):
     def test_step(self, data):
         x, y, sample_weight = unpack(data)
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+        loss = self._call_compute_loss(x, y, y_pred, sample_weight, training=False)
         self._update_loss_tracker(loss, x)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 

@@ -90,7 +90,7 @@ def convert_to_numpy(x):
     if isinstance(x, tf.SparseTensor):
         x = tf.sparse.to_dense(x)
     if isinstance(x, (tf.Tensor, tf.Variable)):
-        return x.numpy()
+        return np.asarray(x.numpy())  # (a scalar's .numpy() is a np.float32, not an array)
     return np.asarray(x)
 
 

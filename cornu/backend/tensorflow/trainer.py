@@ -13,17 +13,18 @@ class Trainer(BaseTrainer):
         x, y, sample_weight = unpack(data)
         with tf.GradientTape() as tape:
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+            loss = self._call_compute_loss(x, y, y_pred, sample_weight, training=True)
+            scaled = self.optimizer.scale_loss(loss)  # LossScaleOptimizer: times its scale
         trainable = self.trainable_weights
         if trainable:
-            self.optimizer.apply(tape.gradient(loss, trainable), trainable)
+            self.optimizer.apply(tape.gradient(scaled, trainable), trainable)
         self._update_loss_tracker(loss, x)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
         x, y, sample_weight = unpack(data)
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+        loss = self._call_compute_loss(x, y, y_pred, sample_weight, training=False)
         self._update_loss_tracker(loss, x)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -49,7 +50,8 @@ class Trainer(BaseTrainer):
         """Creates state (optimizer slots, metric variables) before tracing: tf.function may
         not create variables after its first trace."""
         x, y, _ = unpack(data)
-        if y is not None and self._compile_metrics is not None and not self._compile_metrics.built:
+        unbuilt = [c for c in (self._compile_metrics, self._compile_loss) if c is not None and not c.built]
+        if y is not None and unbuilt:
             self._build_compile_metrics(y, self(x, training=False))
 
     def _make_train_function(self):

@@ -142,13 +142,17 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
 
 def convert_to_numpy(x):
-    if isinstance(x, Variable):
+    # A Variable's array is a copy: its tensor is updated in place (optimizers, metrics), and
+    # a NumPy view of it would change under the caller's feet.
+    copy = isinstance(x, Variable)
+    if copy:
         x = x.value
     if isinstance(x, torch.Tensor):
         x = x.detach()
         if x.dtype == torch.bfloat16:
             return x.float().cpu().numpy().astype(ml_dtypes.bfloat16)
-        return x.cpu().numpy()
+        array = x.cpu().numpy()
+        return array.copy() if copy and x.device.type == "cpu" else array
     return np.asarray(x)
 
 

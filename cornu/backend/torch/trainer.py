@@ -15,11 +15,12 @@ class Trainer(BaseTrainer):
         """One step: forward, loss, backward, update, metrics. Override to customize."""
         x, y, sample_weight = unpack(data)
         y_pred = self(x, training=True)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+        loss = self._call_compute_loss(x, y, y_pred, sample_weight, training=True)
         trainable = self._trainable_cache
         for v in trainable:
             v.value.grad = None
-        loss.backward()
+        if loss.requires_grad:  # a frozen model's loss has no graph to go back through
+            self.optimizer.scale_loss(loss).backward()
         grads = [v.value.grad for v in trainable]
         with torch.no_grad():
             if trainable:
@@ -31,7 +32,7 @@ class Trainer(BaseTrainer):
         x, y, sample_weight = unpack(data)
         with torch.no_grad():
             y_pred = self(x, training=False)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+            loss = self._call_compute_loss(x, y, y_pred, sample_weight, training=False)
             self._update_loss_tracker(loss, x)
             return self.compute_metrics(x, y, y_pred, sample_weight)
 

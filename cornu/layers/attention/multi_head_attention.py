@@ -241,6 +241,8 @@ class MultiHeadAttention(Layer):
                 f"MultiHeadAttention: query, value and key must have the same rank >= 3; "
                 f"received query {query_shape}, value {value_shape}, key {key_shape}."
             )
+        if self._attention_axes is None:
+            self._attention_axes = self._axes(rank)  # Keras reports the resolved axes once built
         if value_shape[1:-1] != key_shape[1:-1] and None not in value_shape[1:-1] + key_shape[1:-1]:
             raise ValueError(
                 "MultiHeadAttention: value and key must have the same non-batch, non-channel "
@@ -460,9 +462,7 @@ class MultiHeadAttention(Layer):
             "use_bias": self.use_bias,
             "use_gate": False,
             "output_shape": list(self._output_shape) if self._output_shape else None,
-            "attention_axes": list(self._attention_axes)
-            if self._attention_axes is not None
-            else None,
+            "attention_axes": self._attention_axes,
             "sliding_window": None,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),

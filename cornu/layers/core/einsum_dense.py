@@ -235,7 +235,7 @@ class EinsumDense(Layer):
     def get_config(self):
         return {
             **super().get_config(),
-            "output_shape": list(self.partial_output_shape),
+            "output_shape": tuple(self.partial_output_shape),
             "equation": self.equation,
             "activation": activations.serialize(self.activation),
             "bias_axes": self.bias_axes,

@@ -105,12 +105,12 @@ def deserialize_function(config, custom_objects=None, what="function"):
     if not isinstance(config, dict):
         raise ValueError(f"Lambda: cannot restore {what} from {config!r}.")
     if config.get("class_name") == _LAMBDA:
-        if not cornu_config.is_unsafe_deserialization_enabled():
+        if not _unsafe_allowed():
             raise ValueError(
                 f"Lambda: the {what} in this config is a lambda (or nested function) stored as "
                 "Python source; running it could execute arbitrary code, so it is refused. If "
-                "you trust the config, call `cornu.config.enable_unsafe_deserialization()` "
-                "first."
+                "you trust the config, load it with `safe_mode=False` or call "
+                "`cornu.config.enable_unsafe_deserialization()` first."
             )
         inner = config.get("config") or {}
         source, name = inner.get("source"), inner.get("name")
@@ -261,6 +261,16 @@ class Lambda(Layer):
         if isinstance(config.get("output_shape"), list):
             config["output_shape"] = tuple(config["output_shape"])
         return cls(**config)
+
+
+def _unsafe_allowed():
+    """`enable_unsafe_deserialization()`, or a load with `safe_mode=False` in progress."""
+    from cornu.saving import serialization_lib
+
+    return (
+        cornu_config.is_unsafe_deserialization_enabled()
+        or serialization_lib.in_safe_mode() is False
+    )
 
 
 def _registered(name):

@@ -53,7 +53,7 @@ class LayerNormalization(Layer):
         super().__init__(**kwargs)
         name = "LayerNormalization"
         axis = check_axes(name, axis)
-        self.axis = [axis] if isinstance(axis, int) else axis
+        self.axis = axis  # an int stays an int (as in Keras's config)
         self.epsilon = check_epsilon(name, epsilon)
         self.center = check_bool(name, "center", center)
         self.scale = check_bool(name, "scale", scale)
@@ -131,7 +131,7 @@ class LayerNormalization(Layer):
     def get_config(self):
         return {
             **super().get_config(),
-            "axis": list(self.axis),
+            "axis": self.axis if isinstance(self.axis, int) else list(self.axis),
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,

@@ -61,6 +61,8 @@ class SpectralNormalization(Layer):
                 "`embeddings` weight to normalize."
             )
         self._kernel = kernel
+        # Keras lists the wrapped kernel among the wrapper's own weights: kernel, vector_u, bias.
+        self._track_variable(kernel, kernel.trainable)
         self.vector_u = self.add_weight(
             shape=(1, kernel.shape[-1]),
             initializer=initializers.TruncatedNormal(stddev=0.02),

@@ -1,11 +1,11 @@
 """`CategoryEncoding`: one-hot, multi-hot or count encodings of integer features."""
 
 from cornu import ops
-from cornu.layers.layer import Layer
+from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.layers.preprocessing._encoding import check_output_mode, encode, encoded_shape
 
 
-class CategoryEncoding(Layer):
+class CategoryEncoding(DataLayer):
     """Encodes integer inputs in [0, num_tokens) as dense vectors of `num_tokens` floats.
 
     - "one_hot": every element becomes a one-hot vector (a trailing axis of size 1 is
@@ -69,5 +69,4 @@ class CategoryEncoding(Layer):
             **super().get_config(),
             "num_tokens": self.num_tokens,
             "output_mode": self.output_mode,
-            "sparse": self.sparse,
         }

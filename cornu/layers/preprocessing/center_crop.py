@@ -1,7 +1,7 @@
 """`CenterCrop`: the central (height, width) window of images."""
 
 from cornu import ops
-from cornu.layers.layer import Layer
+from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.layers.preprocessing._image_args import (
     check_data_format,
     check_size,
@@ -10,7 +10,7 @@ from cornu.layers.preprocessing._image_args import (
 )
 
 
-class CenterCrop(Layer):
+class CenterCrop(DataLayer):
     """Crops the central `(height, width)` window of 3D (unbatched) or 4D (batched) images.
 
     The window starts at `(input_size - target_size) // 2` on each spatial axis. An image
@@ -34,20 +34,8 @@ class CenterCrop(Layer):
 
     def call(self, inputs):
         x = ops.cast(inputs, self.compute_dtype)
-        h_axis, w_axis = image_axes(f"CenterCrop layer '{self.name}'", x.shape, self.data_format)
-        in_h, in_w = x.shape[h_axis], x.shape[w_axis]
-        if in_h < self.height or in_w < self.width:
-            return ops.image.resize(
-                x,
-                (self.height, self.width),
-                crop_to_aspect_ratio=True,
-                data_format=self.data_format,
-            )
-        top, left = (in_h - self.height) // 2, (in_w - self.width) // 2
-        index = [slice(None)] * len(x.shape)
-        index[h_axis] = slice(top, top + self.height)
-        index[w_axis] = slice(left, left + self.width)
-        return x[tuple(index)]
+        return center_crop(x, self.height, self.width, self.data_format,
+                           f"CenterCrop layer '{self.name}'")  # fmt: skip
 
     def compute_output_shape(self, input_shape):
         return resized_shape(
@@ -62,3 +50,18 @@ class CenterCrop(Layer):
             "width": self.width,
             "data_format": self.data_format,
         }
+
+
+def center_crop(x, height, width, data_format, layer_name):
+    """The centred (height, width) window of 3D/4D images; images smaller than that are
+    resized, keeping the largest centred window of the target aspect ratio."""
+    h_axis, w_axis = image_axes(layer_name, x.shape, data_format)
+    in_h, in_w = x.shape[h_axis], x.shape[w_axis]
+    if in_h < height or in_w < width:
+        return ops.image.resize(x, (height, width), crop_to_aspect_ratio=True,
+                                data_format=data_format)  # fmt: skip
+    top, left = (in_h - height) // 2, (in_w - width) // 2
+    index = [slice(None)] * len(x.shape)
+    index[h_axis] = slice(top, top + height)
+    index[w_axis] = slice(left, left + width)
+    return x[tuple(index)]

@@ -5,14 +5,15 @@ import numpy as np
 from cornu import config, ops
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
-from cornu.layers.layer import Layer
+from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.layers.preprocessing._adapt_data import iterate_batches
 from cornu.layers.preprocessing._encoding import check_output_mode, encode, encoded_shape
 
 _MODES = ("int", "one_hot", "multi_hot", "count")
+_INT_OUTPUT = "int32"  # Keras returns int32 bin indices whatever the dtype
 
 
-class Discretization(Layer):
+class Discretization(DataLayer):
     """Replaces each value by the index of its bin: `bin_boundaries=[0., 1., 2.]` makes the
     bins (-inf, 0), [0, 1), [1, 2), [2, inf), so -1.5 -> 0, 0.0 -> 1 and 3.4 -> 3.
 
@@ -28,7 +29,8 @@ class Discretization(Layer):
         output_mode: "int" (bin indices), or "one_hot" / "multi_hot" / "count" encodings
             of the indices over `len(bin_boundaries) + 1` slots.
         sparse: must be False (cornu returns dense outputs).
-        dtype: the output dtype (default: "int64" for "int", else floatx).
+        dtype: the layer's dtype (default floatx): the output dtype of the encodings.
+            "int" outputs are always int32, as in Keras.
         name: the layer's name.
 
     Example:
@@ -47,7 +49,7 @@ class Discretization(Layer):
     ):
         output_mode = check_output_mode("Discretization", output_mode, _MODES)
         if dtype is None:
-            dtype = "int64" if output_mode == "int" else config.floatx()
+            dtype = config.floatx()
         # Inputs are values to bucket, never to be cast to an integer compute dtype.
         super().__init__(dtype=dtype, name=name, autocast=False)
         if bin_boundaries is None and num_bins is None:
@@ -136,16 +138,13 @@ class Discretization(Layer):
         boundaries = ops.convert_to_tensor(np.asarray(self.bin_boundaries), dtype=x.dtype)
         indices = ops.digitize(x, boundaries)
         if self.output_mode == "int":
-            dtype = self.compute_dtype
-            return ops.cast(indices, dtype if dtypes.is_int_dtype(dtype) else "int64")
+            return ops.cast(indices, _INT_OUTPUT)
         return encode(indices, len(self.bin_boundaries) + 1, self.output_mode,
                       self.compute_dtype)  # fmt: skip
 
     def compute_output_spec(self, inputs):
         if self.output_mode == "int":
-            dtype = self.compute_dtype
-            return KerasTensor(tuple(inputs.shape),
-                               dtype=dtype if dtypes.is_int_dtype(dtype) else "int64")  # fmt: skip
+            return KerasTensor(tuple(inputs.shape), dtype=_INT_OUTPUT)
         return super().compute_output_spec(inputs)
 
     def compute_output_shape(self, input_shape):
@@ -159,8 +158,10 @@ class Discretization(Layer):
         return encoded_shape(input_shape, len(self.bin_boundaries) + 1, self.output_mode)
 
     def get_config(self):
+        # Keras's layout: the dtype as its name, and no "trainable" (there are no weights).
         return {
-            **super().get_config(),
+            "name": self.name,
+            "dtype": self.dtype_policy.name,
             "bin_boundaries": self.bin_boundaries,
             "num_bins": self.num_bins,
             "epsilon": self.epsilon,

@@ -3,7 +3,7 @@
 import numpy as np
 
 from cornu import backend, ops
-from cornu.layers.layer import Layer
+from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.backend.common import scopes
 from cornu.layers.preprocessing._adapt_data import is_array_data, iterate_batches, to_numpy
 
@@ -30,7 +30,7 @@ def _stat_config(value):
     return array.tolist() if array.ndim else float(array)
 
 
-class Normalization(Layer):
+class Normalization(DataLayer):
     """Shifts and scales inputs to zero mean and unit variance, per index of `axis`.
 
     The statistics are either given (`mean`, `variance`: numbers or arrays broadcastable to
@@ -141,6 +141,16 @@ class Normalization(Layer):
             mean = ops.convert_to_tensor(self._mean_value, dtype=dtype)
             variance = ops.convert_to_tensor(self._variance_value, dtype=dtype)
         return mean, variance
+
+    @property
+    def mean(self):
+        """The mean in the input's broadcast layout, e.g. (1, features); None until built."""
+        return self._statistics(self.compute_dtype)[0] if self.built else None
+
+    @property
+    def variance(self):
+        """The variance in the input's broadcast layout; None until built."""
+        return self._statistics(self.compute_dtype)[1] if self.built else None
 
     def call(self, inputs):
         dtype = self.compute_dtype

@@ -3,7 +3,7 @@
 import numpy as np
 
 from cornu import ops
-from cornu.layers.layer import Layer
+from cornu.layers.preprocessing.data_layer import DataLayer
 
 
 def _check_factor(name, value):
@@ -23,7 +23,7 @@ def _check_factor(name, value):
     return array.tolist() if array.ndim else float(array)
 
 
-class Rescaling(Layer):
+class Rescaling(DataLayer):
     """Multiplies its inputs by `scale` and adds `offset` (e.g. `scale=1/255` maps uint8
     pixels to [0, 1]; `scale=1/127.5, offset=-1` maps them to [-1, 1]).
 

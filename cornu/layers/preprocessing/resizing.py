@@ -1,7 +1,7 @@
 """`Resizing`: resizes images to a fixed (height, width)."""
 
 from cornu import ops
-from cornu.layers.layer import Layer
+from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.layers.preprocessing._image_args import (
     check_data_format,
     check_size,
@@ -12,7 +12,7 @@ from cornu.layers.preprocessing._image_args import (
 _INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
 
 
-class Resizing(Layer):
+class Resizing(DataLayer):
     """Resizes 3D (unbatched) or 4D (batched) images to `(height, width)`.
 
     Inputs of any dtype are cast to the compute dtype first, so outputs are floats.

@@ -114,7 +114,7 @@ class Bidirectional(Wrapper):
             return (y + y_rev) / 2
         if self.merge_mode == "mul":
             return y * y_rev
-        return [y, y_rev]
+        return (y, y_rev)
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
         fw_kwargs, bw_kwargs = {"mask": mask}, {"mask": mask}
@@ -140,8 +140,8 @@ class Bidirectional(Wrapper):
         output = self._merge(y, y_rev)
         if self.return_state:
             if self.merge_mode is None:
-                return output + states
-            return [output] + states
+                return output + tuple(states)
+            return (output,) + tuple(states)
         return output
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
@@ -160,8 +160,8 @@ class Bidirectional(Wrapper):
         else:
             outs = [fw]
         if self.return_state:
-            return outs + states
-        return outs[0] if len(outs) == 1 else outs
+            return tuple(outs + states)
+        return outs[0] if len(outs) == 1 else tuple(outs)
 
     def compute_mask(self, inputs, previous_mask=None):
         mask = previous_mask
@@ -170,8 +170,8 @@ class Bidirectional(Wrapper):
         out = mask if self.return_sequences else None
         outs = [out, out] if self.merge_mode is None else [out]
         if self.return_state:
-            return outs + [None] * (2 * self._n_states)
-        return outs[0] if len(outs) == 1 else outs
+            return tuple(outs + [None] * (2 * self._n_states))
+        return outs[0] if len(outs) == 1 else tuple(outs)
 
     def reset_states(self):
         self.forward_layer.reset_states()

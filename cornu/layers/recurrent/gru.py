@@ -113,7 +113,6 @@ class GRUCell(_CellBase):
             **super().get_config(),
             "recurrent_activation": activations.serialize(self.recurrent_activation),
             "reset_after": self.reset_after,
-            "implementation": self.implementation,
         }
 
 

@@ -119,7 +119,6 @@ class LSTMCell(_CellBase):
             **super().get_config(),
             "recurrent_activation": activations.serialize(self.recurrent_activation),
             "unit_forget_bias": self.unit_forget_bias,
-            "implementation": self.implementation,
         }
 
 

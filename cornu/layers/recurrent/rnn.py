@@ -178,7 +178,8 @@ class RNN(Layer):
         out = _size_shape(self._output_size)
         output_shape = (batch, time) + out if self.return_sequences else (batch,) + out
         if self.return_state:
-            return [output_shape] + [(batch,) + _size_shape(s) for s in _state_sizes(self.cell)]
+            # A tuple, as Keras returns (output, *states).
+            return (output_shape,) + tuple((batch,) + _size_shape(s) for s in _state_sizes(self.cell))
         return output_shape
 
     def compute_mask(self, inputs, previous_mask=None):
@@ -187,7 +188,7 @@ class RNN(Layer):
             mask = mask[0] if mask else None
         out = mask if self.return_sequences else None
         if self.return_state:
-            return [out] + [None] * len(_state_sizes(self.cell))
+            return (out,) + (None,) * len(_state_sizes(self.cell))
         return out
 
     # -- states --------------------------------------------------------------------------
@@ -240,7 +241,7 @@ class RNN(Layer):
                 v.assign(ops.cast(s, v.dtype))
         output = outputs if self.return_sequences else last_output
         if self.return_state:
-            return [output] + list(states)
+            return (output,) + tuple(states)
         return output
 
     def _cell_step(self, x, states, training):

@@ -56,6 +56,9 @@ class _SpatialDropout(Dropout):
             "seed": self.seed,
         }
         config.pop("noise_shape", None)
+        # Keras's spatial dropouts leave out "trainable" and name their dtype by a string.
+        config.pop("trainable", None)
+        config["dtype"] = self.dtype_policy.name
         if self._rank > 1:
             config["data_format"] = self.data_format
         return config

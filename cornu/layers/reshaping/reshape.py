@@ -70,4 +70,4 @@ class Reshape(Layer):
         return ops.reshape(inputs, (ops.shape(inputs)[0],) + self.target_shape)
 
     def get_config(self):
-        return {**super().get_config(), "target_shape": list(self.target_shape)}
+        return {**super().get_config(), "target_shape": tuple(self.target_shape)}

@@ -85,7 +85,9 @@ def reshape(x, newshape):
     """Gives `x` a new shape with the same number of elements (one dimension may be -1)."""
     x = to_tensor(x)
     newshape = (newshape,) if isinstance(newshape, int) else tuple(newshape)
-    _resolve_newshape(tuple(x.shape), newshape)
+    # Run-time sizes (e.g. `ops.shape(x)` of a TF graph tensor) are checked by the framework.
+    if all(isinstance(d, int) for d in newshape):
+        _resolve_newshape(tuple(x.shape), newshape)
     return _k.reshape(x, newshape)
 
 

@@ -22,11 +22,16 @@ def _to_numpy(x):
 
 
 class PyDatasetAdapter:
-    """Yields a PyDataset's batches in order; workers prefetch up to `max_queue_size` ahead."""
+    """Yields a PyDataset's batches; workers prefetch up to `max_queue_size` ahead.
+
+    With `shuffle` (fit's default) the batch order is a new permutation each epoch, as in
+    Keras; the batches themselves are the dataset's.
+    """
 
     def __init__(self, dataset, steps=None, shuffle=False):
         self.dataset = dataset
         self._steps = steps
+        self.shuffle = bool(shuffle)
         self.batch_size = None
         self.num_samples = None
 
@@ -35,31 +40,33 @@ class PyDatasetAdapter:
         n = len(self.dataset)
         return n if self._steps is None else min(n, self._steps)
 
-    def _get(self, index):
-        return tree.map_structure(_to_numpy, self.dataset[index])
+    def _order(self, rng):
+        n = self.num_batches
+        return (rng or np.random).permutation(n).tolist() if self.shuffle else range(n)
 
     def epoch_batches(self, rng=None):
-        n = self.num_batches
+        order = self._order(rng)
         workers = self.dataset.workers
         if workers <= 1:
-            for i in range(n):
-                yield unpack(self._get(i))
-        else:
-            pool_cls = (
-                concurrent.futures.ProcessPoolExecutor
-                if self.dataset.use_multiprocessing
-                else concurrent.futures.ThreadPoolExecutor
-            )
-            ahead = max(1, self.dataset.max_queue_size)
-            with pool_cls(max_workers=workers) as pool:
-                pending = [pool.submit(_fetch, self.dataset, i) for i in range(min(ahead, n))]
-                next_index = len(pending)
-                for _ in range(n):
-                    batch = pending.pop(0).result()
-                    if next_index < n:
-                        pending.append(pool.submit(_fetch, self.dataset, next_index))
-                        next_index += 1
-                    yield unpack(batch)
+            for i in order:
+                yield unpack(_fetch(self.dataset, i))
+            return
+        pool_cls = (
+            concurrent.futures.ProcessPoolExecutor
+            if self.dataset.use_multiprocessing
+            else concurrent.futures.ThreadPoolExecutor
+        )
+        ahead = max(1, self.dataset.max_queue_size)
+        indices = iter(order)
+        with pool_cls(max_workers=workers) as pool:
+            pending = [pool.submit(_fetch, self.dataset, i) for i in itertools.islice(indices, ahead)]
+            while pending:
+                batch = pending.pop(0).result()
+                for i in itertools.islice(indices, 1):
+                    pending.append(pool.submit(_fetch, self.dataset, i))
+                yield unpack(batch)
+
+    def on_epoch_end(self):
         self.dataset.on_epoch_end()
 
 

@@ -13,6 +13,8 @@ class GeneratorDataAdapter:
     A generator is consumed once: `steps_per_epoch` splits one long generator into epochs.
     """
 
+    restartable = False
+
     def __init__(self, generator, steps=None):
         self._iterator = iter(generator)
         self._steps = steps

@@ -146,7 +146,7 @@ def test_einsum_dense_activation_and_config():
         ops.convert_to_numpy(layer(x)), np.maximum(x @ kernel + bias, 0), rtol=1e-5, atol=1e-6
     )
     config = layer.get_config()
-    assert config["equation"] == "ab,bc->ac" and config["output_shape"] == [3]
+    assert config["equation"] == "ab,bc->ac" and config["output_shape"] == (3,)
     assert config["bias_axes"] == "c" and config["activation"] == "relu"
 
 

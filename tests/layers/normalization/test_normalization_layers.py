@@ -251,7 +251,7 @@ def test_layer_norm_rms_scaling_matches_numpy():
 
 def test_layer_norm_config_and_errors():
     config = layers.LayerNormalization().get_config()
-    assert config["axis"] == [-1] and config["rms_scaling"] is False
+    assert config["axis"] == -1 and config["rms_scaling"] is False  # an int stays an int
     assert layers.LayerNormalization(axis=(1, 2)).get_config()["axis"] == [1, 2]
     with pytest.raises(TypeError, match="LayerNormalization: axis"):
         layers.LayerNormalization(axis="last")
@@ -379,8 +379,8 @@ def test_spectral_norm_matches_numpy_power_iteration(iterations):
     layer = layers.SpectralNormalization(layers.Dense(3), power_iterations=iterations)
     x = RNG.normal(size=(4, 5)).astype("float32")
     layer.build(x.shape)
-    kernel, bias, u = [np.array(w, copy=True) for w in layer.get_weights()]
-    assert u.shape == (1, 3) and layer.weights[-1].name == "vector_u"
+    kernel, u, bias = [np.array(w, copy=True) for w in layer.get_weights()]
+    assert u.shape == (1, 3) and [w.name for w in layer.weights] == ["kernel", "vector_u", "bias"]
     v = None
     for _ in range(iterations):
         v = _l2n(u @ kernel.T)
@@ -388,7 +388,7 @@ def test_spectral_norm_matches_numpy_power_iteration(iterations):
     sigma = (v @ kernel @ u.T).item()
     expected = x @ (kernel / sigma) + bias
     np.testing.assert_allclose(_np(layer(x, training=True)), expected, rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(layer.get_weights()[2], u, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer.get_weights()[1], u, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(layer.get_weights()[0], kernel)  # the kernel is not overwritten
 
 

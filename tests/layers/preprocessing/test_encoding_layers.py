@@ -84,7 +84,7 @@ def test_category_encoding_symbolic_with_count_weights():
 @pytest.mark.parametrize(
     "init_kwargs, output_shape, output_dtype",
     [
-        ({"bin_boundaries": [-1.0, 0.0, 1.0]}, (3, 4), "int64"),
+        ({"bin_boundaries": [-1.0, 0.0, 1.0]}, (3, 4), "int32"),
         ({"bin_boundaries": [0.0, 1.0], "output_mode": "one_hot"}, (3, 4, 3), "float32"),
         ({"bin_boundaries": [-0.5, 0.5], "output_mode": "multi_hot"}, (3, 3), "float32"),
         ({"bin_boundaries": [0.0], "output_mode": "count", "dtype": "float64"}, (3, 2),
@@ -139,7 +139,7 @@ def test_discretization_config_round_trip_after_adapt_and_symbolic():
     outputs = revived(inputs)
     assert outputs.shape == (None, 3) and outputs.dtype == "float32"
     int_out = layers.Discretization([0.0])(inputs)
-    assert int_out.shape == (None, 4) and int_out.dtype == "int64"
+    assert int_out.shape == (None, 4) and int_out.dtype == "int32"
 
 
 def test_errors():

@@ -100,7 +100,8 @@ def test_fused_and_scan_agree(kind, name, kwargs, with_state, monkeypatch):
     call = {"initial_state": _initial_state(kind)} if with_state else {}
     a, b = fast(X, **call), slow(X, **call)
     assert calls == [kind]  # the fast copy ran the kernel, the slow one the scan
-    for p, q in zip(a if isinstance(a, list) else [a], b if isinstance(b, list) else [b]):
+    pairs = zip(*[v if isinstance(v, (list, tuple)) else [v] for v in (a, b)])
+    for p, q in pairs:
         assert tuple(p.shape) == tuple(q.shape)
         np.testing.assert_allclose(_np(p), _np(q), rtol=1e-5, atol=1e-5)
     states = call.get("initial_state", [])

@@ -136,7 +136,7 @@ def test_return_state_battery():
         layers.LSTM,
         {"units": 4, "return_state": True, "return_sequences": True},
         input_shape=(2, 5, 3),
-        expected_output_shape=[(2, 5, 4), (2, 4), (2, 4)],
+        expected_output_shape=((2, 5, 4), (2, 4), (2, 4)),
     )
 
 
@@ -483,7 +483,7 @@ def test_conv_lstm_batteries():
     layer = layers.ConvLSTM2D(2, 2, padding="same", return_state=True)
     outs = layer(np.ones((1, 2, 3, 3, 1), "float32"))
     assert [tuple(o.shape) for o in outs] == [(1, 3, 3, 2)] * 3
-    assert layer.compute_output_shape((None, 2, 3, 3, 1)) == [(None, 3, 3, 2)] * 3
+    assert layer.compute_output_shape((None, 2, 3, 3, 1)) == ((None, 3, 3, 2),) * 3
     revived = layers.ConvLSTM2D.from_config(layer.get_config())
     assert revived.get_config() == layer.get_config()
     layer3d = layers.ConvLSTM3D(2, 2, return_sequences=True)

@@ -172,7 +172,7 @@ def test_configs_match_keras_layout():
     assert config["padding"] == [[1, 0], [0, 1]] and config["data_format"] == CL
     config = layers.UpSampling2D().get_config()
     assert config["size"] == [2, 2] and config["interpolation"] == "nearest"
-    assert layers.Permute((2, 1)).get_config()["dims"] == [2, 1]
+    assert layers.Permute((2, 1)).get_config()["dims"] == (2, 1)
     assert layers.RepeatVector(2).get_config()["n"] == 2
     # The fixture's config form revives.
     layer = layers.ZeroPadding2D.from_config(

@@ -1,0 +1,48 @@
+"""`RandomRotation`: rotates each image by a random angle."""
+
+from cornu import ops
+from cornu.layers.preprocessing import _affine
+from cornu.layers.preprocessing._augmentation import (
+    FILL_MODES, INTERPOLATIONS, RandomImageLayer, check_choice, factor_range,
+)
+
+
+class RandomRotation(RandomImageLayer):
+    """During training, rotates each image counter-clockwise by `factor * 2 pi` radians,
+    the factor drawn uniformly from `[lower, upper]`.
+
+    Args:
+        factor: a number `f` (the range [-f, f]) or a pair (lower, upper), in [-1, 1] (a
+            fraction of a full turn).
+        fill_mode: "reflect", "wrap", "constant" or "nearest" (points outside the input).
+        interpolation: "bilinear" or "nearest".
+        seed: an int seed for reproducibility.
+        fill_value: the value outside the input for "constant".
+        data_format: "channels_last" or "channels_first" (default: the global setting).
+
+    Example:
+        >>> RandomRotation((0.5, 0.5), fill_mode="constant")(img, training=True)  # 180 degrees
+    """
+
+    def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None,
+                 fill_value=0.0, data_format=None, **kwargs):  # fmt: skip
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self._range = factor_range("RandomRotation", "factor", factor, -1.0, 1.0)
+        self.factor = self._range if not isinstance(factor, (list, tuple)) else factor
+        self.fill_mode = check_choice("RandomRotation", "fill_mode", fill_mode, FILL_MODES)
+        self.interpolation = check_choice("RandomRotation", "interpolation", interpolation,
+                                          INTERPOLATIONS)  # fmt: skip
+        self.fill_value = fill_value
+
+    def augment(self, images, batch_size):
+        lower, upper = self._range
+        angles = self.uniform((batch_size,), lower, upper) * _affine.TWO_PI
+        height, width = self.spatial_size(images)
+        return ops.image.affine_transform(
+            images, _affine.rotation(angles, height, width), interpolation=self.interpolation,
+            fill_mode=self.fill_mode, fill_value=self.fill_value, data_format=self.data_format,
+        )
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "fill_mode": self.fill_mode,
+                "fill_value": self.fill_value, "interpolation": self.interpolation}  # fmt: skip

@@ -1,0 +1,87 @@
+"""`EpochIterator`: an adapter's batches cut into epochs of `steps_per_epoch` steps.
+
+Without `steps_per_epoch` an epoch is one pass over the data. With it, the stream of batches
+runs on across epochs (epoch 2 starts where epoch 1 stopped), so every batch is seen; when the
+data runs out mid-epoch, that epoch ends early and the next one starts a fresh pass. A Python
+generator cannot start again: once it runs out, `exhausted` is set and training stops.
+"""
+
+
+class EpochIterator:
+    """Args:
+        adapter: a data adapter (`epoch_batches()` yields `(x, y, sample_weight)` batches;
+            `restartable` False for generators, which give one pass only).
+        steps_per_epoch: steps per epoch, or None for one pass per epoch.
+        replay: validation data: every epoch starts again from the first batch, and a
+            one-pass source (a generator) gives the batches of its first epoch again (as
+            Keras validates on the same batches every epoch).
+    """
+
+    def __init__(self, adapter, steps_per_epoch=None, replay=False):
+        self.adapter = adapter
+        self.steps_per_epoch = steps_per_epoch
+        self.exhausted = False
+        self._restartable = getattr(adapter, "restartable", True)
+        self._replay = replay
+        self._kept = None
+        self._stream = None
+        self._peeked = None
+
+    @property
+    def num_batches(self):
+        """Steps per epoch, when known (what `History.params["steps"]` reports)."""
+        if self.steps_per_epoch is not None:
+            return self.steps_per_epoch
+        return self.adapter.num_batches
+
+    def peek(self):
+        """The first batch, without consuming it (the model may need it to build itself)."""
+        if self._peeked is None:
+            self._stream = self._stream or iter(self.adapter.epoch_batches())
+            self._peeked = next(self._stream, None)
+        return self._peeked
+
+    def epoch(self):
+        """Yields `(step, batch)` for one epoch."""
+        if self._kept is not None:
+            yield from enumerate(self._kept)
+            return
+        fresh = self.steps_per_epoch is None or self._replay
+        if fresh and self._restartable and self._peeked is None:
+            self._stream = None  # from the first batch again, even after an early stop
+        kept = [] if self._replay and not self._restartable else None
+        try:
+            for step, batch in enumerate(self._batches()):
+                if kept is not None:
+                    kept.append(batch)
+                yield step, batch
+                if self.steps_per_epoch is not None and step + 1 >= self.steps_per_epoch:
+                    break
+            if kept:
+                self._kept = kept
+        finally:
+            # Every epoch ends here, even one a callback stopped (PyDataset reshuffles).
+            getattr(self.adapter, "on_epoch_end", lambda: None)()
+
+    def _batches(self):
+        """The batches of this epoch's stream, restarting a spent stream once if allowed."""
+        taken = 0
+        while True:
+            if self._stream is None:
+                if self.exhausted:
+                    return
+                self._stream = iter(self.adapter.epoch_batches())
+            if self._peeked is not None:
+                batch, self._peeked = self._peeked, None
+            else:
+                batch = next(self._stream, None)
+            if batch is not None:
+                taken += 1
+                yield batch
+                continue
+            # The stream ran out: a new pass next time (or never, for a generator).
+            self._stream = None
+            if not self._restartable:
+                self.exhausted = True
+            if taken or self.steps_per_epoch is None or not self._restartable:
+                return
