@@ -77,9 +77,14 @@ def test_used_by_the_frameworks_own_functions():
     v = cornu.Variable(np.array([1.0, 2.0, 3.0], dtype="float32"))
     name = backend.backend()
     if name == "jax":
+        import jax
         import jax.numpy as jnp
 
-        total = jnp.sum(v)
+        # As in Keras, a Variable is a pytree leaf: JAX loops map `lambda v: v.value` over
+        # model.trainable_variables, and jitted jnp functions take `v.value` or jnp.asarray(v).
+        assert jax.tree_util.tree_leaves([v]) == [v]
+        assert jax.tree_util.tree_map(lambda x: x.value, [v])[0] is v.value
+        total = jnp.sum(jnp.asarray(v)) + jnp.sum(v.value) - jnp.sum(v + 0.0)
     elif name == "torch":
         import torch
 

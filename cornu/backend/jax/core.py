@@ -56,22 +56,8 @@ class Variable(VariableBase):
         return self.value
 
 
-def _flatten_variable(variable):
-    return (variable.value,), variable
-
-
-def _unflatten_variable(original, children):
-    # A shallow stand-in holding the (possibly traced) value; never written back.
-    copy = object.__new__(Variable)
-    copy.__dict__.update(original.__dict__)
-    copy._storage = children[0]
-    return copy
-
-
-# JAX >= 0.7 no longer calls __jax_array__ when jitted functions (jnp.sum, ...) abstractify
-# their arguments; as a pytree, a Variable reaches them as its current value.
-jax.tree_util.register_pytree_node(Variable, _flatten_variable, _unflatten_variable)
-
+# A Variable is a pytree *leaf*, as in Keras: `jax.tree_util.tree_map(lambda v: v.value,
+# model.trainable_variables)` sees Variables. Hand jitted JAX code `variable.value`.
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     """Any array-like (or Variable) -> jax.Array of `dtype` (Python data gets cornu's defaults)."""

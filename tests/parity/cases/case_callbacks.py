@@ -520,3 +520,56 @@ def case_terminate_on_nan_raise_error(keras, H):
     cb = keras.callbacks.TerminateOnNaN(raise_error=True)
     return H.raises(model.fit, x, y, epochs=3, batch_size=5, shuffle=False, verbose=0,
                     callbacks=[cb])  # fmt: skip
+
+
+def _serve_posts(received):
+    """Starts a local HTTP server that records each POST (path, content type, body)."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            received.append((self.path, self.headers.get("Content-Type"),
+                             self.headers.get("X-Run"), body.decode("utf-8")))  # fmt: skip
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _decoded_posts(received):
+    import json
+    import urllib.parse
+
+    out = []
+    for path, content_type, run, body in received:
+        if content_type == "application/json":
+            payload = json.loads(body)
+        else:
+            form = urllib.parse.parse_qs(body)
+            payload = {field: json.loads(values[0]) for field, values in form.items()}
+        out.append((path, content_type.split(";")[0], run, payload))
+    return out
+
+
+@case(rtol=1e-4, atol=1e-5)
+def case_remote_monitor_posts_each_epoch(keras, H):
+    x, y = _data()
+    received = []
+    server = _serve_posts(received)
+    root = f"http://127.0.0.1:{server.server_port}"
+    try:
+        model = _model(keras, H, metrics=["mae"])
+        form = keras.callbacks.RemoteMonitor(root=root, headers={"X-Run": "a"})
+        as_json = keras.callbacks.RemoteMonitor(root=root, path="/json/", send_as_json=True)
+        model.fit(x, y, batch_size=10, epochs=2, verbose=0, validation_split=0.2, shuffle=False,
+                  callbacks=[form, as_json])  # fmt: skip
+    finally:
+        server.shutdown()
+    return _decoded_posts(received)
