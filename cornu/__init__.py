@@ -14,6 +14,7 @@ from cornu import utils
 from cornu import activations, constraints, dtype_policies, initializers, layers, regularizers
 from cornu import callbacks, export, losses, metrics, models, optimizers, saving
 from cornu import mixed_precision, preprocessing
+from cornu import datasets  # NumPy and the standard library only: cheap to import eagerly
 from cornu.backend import StatelessScope, SymbolicScope, Variable, device, name_scope
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.graph.operation import Operation

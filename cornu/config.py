@@ -207,11 +207,33 @@ def set_backend(backend):
         backend: one of "numpy", "jax", "torch", "tensorflow".
     """
     name = canonicalize_backend_name(backend)
-    os.environ["CORNU_BACKEND"] = name
+    if name != "numpy":
+        # Import the framework before dropping anything, so a missing one leaves this process
+        # on its current backend, working.
+        try:
+            importlib.import_module(name)
+        except ImportError as e:
+            raise ImportError(
+                f"set_backend({backend!r}): the {name} package cannot be imported ({e}). "
+                f"Install it (see the README's optional extras); the backend stays "
+                f"{os.environ.get('CORNU_BACKEND') or 'as it was'}."
+            ) from e
+    previous_env = os.environ.get("CORNU_BACKEND")
     old_top = sys.modules.get("cornu")
-    for mod in [m for m in sys.modules if m == "cornu" or m.startswith("cornu.")]:
-        del sys.modules[mod]
-    new_top = importlib.import_module("cornu")
+    removed = {m: sys.modules.pop(m) for m in list(sys.modules)
+               if m == "cornu" or m.startswith("cornu.")}  # fmt: skip
+    os.environ["CORNU_BACKEND"] = name
+    try:
+        new_top = importlib.import_module("cornu")
+    except BaseException:
+        for m in [m for m in sys.modules if m == "cornu" or m.startswith("cornu.")]:
+            del sys.modules[m]
+        sys.modules.update(removed)
+        if previous_env is None:
+            os.environ.pop("CORNU_BACKEND", None)
+        else:
+            os.environ["CORNU_BACKEND"] = previous_env
+        raise
     if old_top is not None and old_top is not new_top:
         old_top.__dict__.update(new_top.__dict__)
         sys.modules["cornu"] = old_top

@@ -143,6 +143,22 @@ def test_set_backend_reloads_and_keeps_the_module_object(tmp_path):
         assert run_cornu(code, tmp_path, CORNU_BACKEND="numpy") == "torch ndarray Tensor"
 
 
+def test_set_backend_to_a_missing_framework_raises_and_keeps_the_backend(tmp_path):
+    code = (
+        "import sys\n"
+        "sys.modules['torch'] = None  # as if torch were not installed\n"
+        "keras = cornu\n"
+        "try:\n"
+        "    cornu.config.set_backend('torch')\n"
+        "except ImportError as e:\n"
+        "    print('ImportError', 'cannot be imported' in str(e))\n"
+        "print(keras.backend.backend(), keras.ops.convert_to_numpy(keras.ops.add(1.0, 2.0)))\n"
+        "print(type(keras.layers.Dense(2)(keras.ops.ones((1, 3)))).__name__)\n"
+    )
+    out = run_cornu(code, tmp_path, CORNU_BACKEND="numpy").splitlines()
+    assert out == ["ImportError True", "numpy 3.0", "ndarray"]
+
+
 def test_setters_validate_and_round_trip():
     old = (config.floatx(), config.epsilon(), config.image_data_format())
     try:
@@ -183,6 +199,7 @@ def test_flags():
 
 def test_global_dtype_policy():
     import cornu
+    from cornu.dtype_policies import policy
 
     try:
         config.set_dtype_policy("mixed_float16")
@@ -190,7 +207,9 @@ def test_global_dtype_policy():
         layer = cornu.layers.Dense(2)
         assert layer.compute_dtype == "float16" and layer.variable_dtype == "float32"
     finally:
-        config.set_dtype_policy(None)
+        policy._global_policy.pop("policy", None)  # back to "follow floatx()"
     assert config.dtype_policy().name == "float32"
+    with pytest.raises(ValueError, match="received None of type NoneType"):
+        config.set_dtype_policy(None)
     with pytest.raises(ValueError, match="Unknown dtype policy 'mixed_float8'"):
         config.set_dtype_policy("mixed_float8")

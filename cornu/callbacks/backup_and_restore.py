@@ -1,7 +1,6 @@
 """`BackupAndRestore`: lets a `fit` that was killed resume, in a new process, where it stopped."""
 
 import os
-import tempfile
 import warnings
 import zipfile
 
@@ -10,6 +9,8 @@ import numpy as np
 from cornu.callbacks.callback import Callback
 from cornu.callbacks._files import ensure_writable_folder
 from cornu.callbacks.early_stopping import _refresh_loop_state, _sync_from_loop
+from cornu.random import seed_generator
+from cornu.saving.temp_files import new_temp_file
 
 _LATEST = "backup.npz"
 _PREVIOUS = "backup.previous.npz"
@@ -20,7 +21,8 @@ _READ_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 class BackupAndRestore(Callback):
     """Backs up the training state so an interrupted `fit` resumes where it stopped.
 
-    Each backup holds the model's weights, the optimizer's state and the training position:
+    Each backup holds the model's weights, the optimizer's state, the random state (the
+    layers' SeedGenerators, the global one, the shuffled data order) and the training position:
     the epoch to resume at and, with an int `save_freq`, the batches of that epoch already
     trained on. A new `fit` with this callback (in the same or a new process) restores them
     and skips what was done. The backup is removed when `fit` ends normally.
@@ -125,7 +127,17 @@ class BackupAndRestore(Callback):
             arrays[f"weight_{i}"] = np.asarray(w)
         for i, v in enumerate(_optimizer_variables(self.model)):
             arrays[f"optimizer_{i}"] = np.asarray(v)
-        fd, tmp = tempfile.mkstemp(dir=self.backup_dir, suffix=".tmp")
+        # The random state, so a resumed run draws what the uninterrupted one would have:
+        # the layers' SeedGenerators (dropout, noise), the global one, the data order.
+        for i, v in enumerate(_random_state_variables(self.model)):
+            arrays[f"rng_{i}"] = np.asarray(v)
+        global_generator = seed_generator._global.get("generator")
+        if global_generator is not None:
+            arrays["global_rng"] = np.asarray(global_generator.state)
+        data_seed = _data_order_seed(self.model)
+        if data_seed is not None:
+            arrays["data_seed"] = np.asarray(data_seed, "int64")
+        fd, tmp = new_temp_file(self.backup_dir)
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, **arrays)
@@ -192,6 +204,15 @@ class BackupAndRestore(Callback):
             )
         for variable, value in zip(opt_vars, opt_values):
             variable.assign(value)
+        rng_values = _numbered(backup, "rng_")
+        rng_vars = _random_state_variables(self.model)
+        if len(rng_values) == len(rng_vars):  # (backups of older cornu versions have none)
+            for variable, value in zip(rng_vars, rng_values):
+                variable.assign(value)
+        if "global_rng" in backup:
+            seed_generator.global_seed_generator().state.assign(backup["global_rng"])
+        if "data_seed" in backup:
+            self.model._resume_data_seed = int(backup["data_seed"])
         # The loop already read the Variables (JAX keeps its state outside them): re-read.
         _refresh_loop_state(self.model)
         self.model._resume_epoch = int(backup["epoch"])
@@ -210,6 +231,20 @@ class BackupAndRestore(Callback):
 def _numbered(backup, prefix):
     count = sum(1 for k in backup if k.startswith(prefix))
     return [backup[f"{prefix}{i}"] for i in range(count)]
+
+
+def _random_state_variables(model):
+    """The model's Variables that are not weights: its SeedGenerators' states."""
+    weights = {id(w) for w in model.weights}
+    return [v for v in model.variables if id(v) not in weights]
+
+
+def _data_order_seed(model):
+    """The seed that orders the shuffled training data of the running fit, if it shuffles."""
+    iterator = getattr(model, "_fit_iterator", None)
+    if iterator is None or not getattr(iterator.adapter, "shuffle", False):
+        return None
+    return iterator.seed
 
 
 def _optimizer_variables(model):

@@ -107,8 +107,19 @@ def dtype_policy():
 
 
 def set_dtype_policy(policy):
-    """Sets the global DTypePolicy (a policy or its name)."""
-    _global_policy["policy"] = get(policy) if policy is not None else None
+    """Sets the global DTypePolicy (a policy or its name).
+
+    Raises:
+        ValueError: for anything else (None included, as in Keras: to go back to float32,
+            pass "float32").
+    """
+    if not isinstance(policy, (str, DTypePolicy)):
+        raise ValueError(
+            "set_dtype_policy expects a policy name (such as 'float32' or 'mixed_float16') "
+            f"or a DTypePolicy; received {policy!r} of type {type(policy).__name__}. Pass "
+            "'float32' to go back to the default policy."
+        )
+    _global_policy["policy"] = get(policy)
 
 
 def serialize(dtype_policy):

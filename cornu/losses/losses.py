@@ -58,7 +58,7 @@ def _concrete(x):
         return None
 
 
-def _check_label_range(labels, num_classes, ignore_class):
+def check_label_range(labels, num_classes, ignore_class):
     """Raises on integer labels outside [0, num_classes) (other than `ignore_class`), which the
     gather in the cross-entropy would otherwise turn silently into a zero loss. Checked only
     where the labels are concrete (eager calls); traced code cannot raise on values."""
@@ -114,7 +114,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         y_true = ops.squeeze(y_true, axis=-1)
     if not dtypes.is_int_dtype(y_true.dtype):
         y_true = ops.cast(y_true, "int32")
-    _check_label_range(y_true, y_pred.shape[axis], ignore_class)
+    check_label_range(y_true, y_pred.shape[axis], ignore_class)
     if ignore_class is None:
         return ops.sparse_categorical_crossentropy(
             y_true, y_pred, from_logits=from_logits, axis=axis

@@ -159,6 +159,27 @@ class Functional(Model):
         """The model's layers (InputLayers included), deepest first."""
         return list(self._graph_layers)
 
+    def _check_data_shapes(self, inputs):
+        """Checks a batch's concrete shapes against the Inputs' (a compiled step that was
+        traced with generalized shapes, as tf.function does, sees only `None` dims). Data
+        that does not match the Inputs' structure is left to the step (a custom train_step
+        may take more than the model's inputs)."""
+        try:
+            flat = flatten_model_inputs(self, inputs)
+        except (ValueError, TypeError):
+            return
+        for index, (x, kt) in enumerate(zip(flat, self._flat_inputs)):
+            shape = tuple(getattr(x, "shape", ()) or ())
+            expected = tuple(kt.shape)
+            if len(shape) != len(expected):
+                continue  # (a trailing axis of size 1 is adapted later)
+            if any(e is not None and e != d for e, d in zip(expected, shape)):
+                raise ValueError(
+                    f"Input {index} of layer '{self.name}' is incompatible with the layer: "
+                    f"expected shape={expected}, found shape={shape}. Every batch must match "
+                    "the model's Inputs."
+                )
+
     def _standardize_inputs(self, inputs):
         converted = []
         for x, spec, kt in zip(flatten_model_inputs(self, inputs), self._input_specs, self._flat_inputs):

@@ -4,6 +4,7 @@
 from cornu import tree
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.graph.operation import OpCall, op_class_name
+from cornu.models import functional_ops
 from cornu.saving import serialization_lib
 
 
@@ -43,6 +44,9 @@ def _serialize_value(value, mapping):
         return type(value)(_serialize_value(v, mapping) for v in value)
     if isinstance(value, dict):
         return {k: _serialize_value(v, mapping) for k, v in value.items()}
+    index = functional_ops.encode_index(value)
+    if index is not None:
+        return index
     return serialization_lib.serialize_keras_object(value)
 
 
@@ -53,7 +57,8 @@ def _op_class_name(fn_name):
 
 
 def _serialize_operation(op):
-    """A `cornu.ops` call in the graph, written as Keras writes its op classes."""
+    """A `cornu.ops` call in the graph, written as Keras writes its op classes (the fixed
+    arguments of its one call go to the config; see functional_ops.py)."""
     if isinstance(op, OpCall):
         # cornu.ops[.numpy].<family>[_<topic>] (nn_conv, core_updates, image_color, ...)
         parts = op.fn.__module__.split(".")
@@ -62,10 +67,27 @@ def _serialize_operation(op):
         return {
             "module": f"keras.src.ops.{family}",
             "class_name": class_name,
-            "config": {"name": op.name},
+            "config": {"name": op.name, **_fixed_arguments(op)},
             "registered_name": class_name,
         }
     return serialization_lib.serialize_keras_object(op)
+
+
+def _fixed_arguments(op):
+    """The op's fixed arguments: those bound when it was loaded, else those of its call (an
+    OpCall is made for one call, so it has one node)."""
+    fixed = dict(getattr(op, "_fixed_config", {}))
+    for node in op._inbound_nodes[:1]:
+        fixed.update(functional_ops.split_call(op.fn, node.call_args, node.call_kwargs)[2])
+    return serialization_lib.serialize_keras_object(fixed)
+
+
+def _node_arguments(op, node):
+    """(args, kwargs) of a node as the config records them: for an op, only its data."""
+    if isinstance(op, OpCall):
+        args, kwargs, _ = functional_ops.split_call(op.fn, node.call_args, node.call_kwargs)
+        return tuple(args), kwargs
+    return tuple(node.call_args), node.call_kwargs
 
 
 def get_functional_config(model):
@@ -76,10 +98,7 @@ def get_functional_config(model):
         entry = _serialize_operation(op)
         entry["name"] = op.name
         entry["inbound_nodes"] = [
-            {
-                "args": _serialize_value(tuple(node.call_args), mapping),
-                "kwargs": _serialize_value(node.call_kwargs, mapping),
-            }
+            _serialize_node(op, node, mapping)
             for node in op._inbound_nodes
             if id(node) in own and not node.is_input
         ]
@@ -99,6 +118,11 @@ def get_functional_config(model):
         "input_layers": endpoints(model._inputs_struct),
         "output_layers": endpoints(model._outputs_struct),
     }
+
+
+def _serialize_node(op, node, mapping):
+    args, kwargs = _node_arguments(op, node)
+    return {"args": _serialize_value(args, mapping), "kwargs": _serialize_value(kwargs, mapping)}
 
 
 def _deserialize_operation(entry, custom_objects):
@@ -127,12 +151,13 @@ def _op_from_config(entry):
             f"The model config uses the op {class_name} ({entry['module']}), which cornu.ops "
             f"does not have (looked for cornu.ops.{name})."
         )
-    static = {k: v for k, v in (entry.get("config") or {}).items() if k != "name"}
-    eager, spec = fn.eager, fn.spec
-    if static:
-        eager = functools.update_wrapper(functools.partial(fn.eager, **static), fn.eager)
-        spec = functools.partial(fn.spec, **static) if fn.spec is not None else None
-    op = OpCall(eager, spec)
+    fixed = {k: v for k, v in (entry.get("config") or {}).items() if k != "name"}
+    fixed = {k: functional_ops.decode_value(v) for k, v in fixed.items()}
+    spec = fn.spec
+    if fixed and spec is not None:
+        spec = functools.partial(spec, **fixed)
+    op = OpCall(functional_ops.bind_fixed(fn.eager, fixed), spec)
+    op._fixed_config = fixed  # written back when this model is saved again
     op.name = (entry.get("config") or {}).get("name", entry.get("name", op.name))
     return op
 
@@ -164,6 +189,9 @@ def functional_from_config(cls, config, custom_objects=None):
     def fill(value):
         if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
             return produced[tuple(value["config"]["keras_history"])]
+        decoded = functional_ops.decode_value(value)
+        if decoded is not value:
+            return decoded
         if isinstance(value, (list, tuple)):
             return type(value)(fill(v) for v in value)
         if isinstance(value, dict):
@@ -177,6 +205,8 @@ def functional_from_config(cls, config, custom_objects=None):
             while nodes and ready(nodes[0]):
                 node = nodes.pop(0)
                 args = fill(node.get("args", []))
+                if isinstance(op, OpCall):
+                    args = functional_ops.restore_call_args(op.fn.__name__, args)
                 kwargs = fill(node.get("kwargs", {}))
                 outputs = op(*args, **kwargs)
                 index = calls[op.name]

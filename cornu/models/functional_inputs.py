@@ -5,6 +5,8 @@ that structure, as a flat list, or as a dict keyed by the Inputs' names; each pi
 brought to its Input's rank when only a trailing axis of size 1 differs.
 """
 
+import warnings
+
 from cornu import tree
 
 
@@ -14,7 +16,8 @@ def flatten_model_inputs(model, inputs):
     Args:
         model: a Functional model.
         inputs: one tensor, a list/tuple, or a dict (by the model's input keys, or by Input
-            name when the model's inputs are not a dict). Keys that name no Input are ignored.
+            name when the model's inputs are not a dict). Keys that name no Input are ignored,
+            with a warning (once per model and set of keys), as Keras warns.
 
     Returns:
         A list with one entry per model input.
@@ -41,7 +44,9 @@ def _from_dict(model, struct, inputs):
         missing = [k for k in struct if k not in inputs]
         if missing:
             raise _missing_error(model, missing[0], inputs, list(struct))
+        _warn_unused_keys(model, inputs, set(struct))
         return _check_count(model, tree.flatten({k: inputs[k] for k in struct}))
+    _warn_unused_keys(model, inputs, {n for t in model._flat_inputs for n in _input_names(t)})
     flat = []
     for tensor in model._flat_inputs:
         names = _input_names(tensor)
@@ -52,6 +57,22 @@ def _from_dict(model, struct, inputs):
             )
         flat.append(inputs[found[0]])
     return flat
+
+
+def _warn_unused_keys(model, inputs, known):
+    unused = tuple(sorted(str(k) for k in inputs if k not in known))
+    if not unused:
+        return
+    warned = model.__dict__.setdefault("_warned_unused_input_keys", set())
+    if unused in warned:
+        return
+    warned.add(unused)
+    warnings.warn(
+        f"Model '{model.name}' was given data under key(s) {list(unused)} that name none of "
+        f"its inputs {sorted(map(str, known))}; that data is ignored. Check the keys against "
+        "the names of the model's Inputs.",
+        stacklevel=4,
+    )
 
 
 def _missing_error(model, name, inputs, expected):

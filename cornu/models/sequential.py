@@ -138,6 +138,11 @@ class Sequential(Model):
             x = layer(x, **kwargs)
         return x
 
+    def _check_data_shapes(self, inputs):
+        """See `Functional._check_data_shapes` (a no-op until the model is built)."""
+        if self._functional is not None:
+            self._functional._check_data_shapes(inputs)
+
     def _maybe_build(self, args, kwargs=None):
         if not self.built and args:
             shape = tree.map_structure(lambda t: tuple(t.shape), args[0])

@@ -106,15 +106,15 @@ def promote(*values, dtype=None):
             dtype = dtypes.result_type(*[dtype_of(v) for v in values])
             if None not in key:
                 _promotion_cache[key] = dtype
-    convert = backend.convert_to_tensor
+    convert = backend.convert_operand
     if len(values) == 2:
         return convert(values[0], dtype), convert(values[1], dtype)
     return tuple([convert(v, dtype) for v in values])
 
 
 def to_tensor(x, dtype=None):
-    """`backend.convert_to_tensor`, named for use in op bodies."""
-    return backend.convert_to_tensor(x, dtype)
+    """`backend.convert_operand` (`convert_to_tensor` for values inside op bodies)."""
+    return backend.convert_operand(x, dtype)
 
 
 def float_dtype_of(*values):

@@ -35,12 +35,10 @@ def _serialize_compile_config(model):
 
 
 def _resolved_jit_compile(config):
-    """What Keras records for jit_compile="auto": False on torch and tensorflow (CPU) or when
-    run eagerly, else True."""
-    from cornu import config as cornu_config
+    """What Keras records for jit_compile="auto": the value the model resolved it to."""
+    from cornu.trainers import jit_compile
 
-    eager = config.get("run_eagerly", False)
-    return cornu_config.backend() not in ("torch", "tensorflow") and not eager
+    return jit_compile.for_compile("auto", config.get("run_eagerly", False))
 
 
 def _build_config(model):

@@ -2,17 +2,17 @@
 `save_weights` / `load_weights` (`.weights.h5`).
 
 Saving to a path writes a temporary file in the same folder and renames it over the target,
-so an interrupted save never damages an existing file.
+so an interrupted save never damages an existing file (`temp_files` names them and removes
+those of killed saves).
 """
 
 import io
 import os
-import tempfile
 
 from cornu.saving._h5 import h5py
 
 from cornu.saving import keras_archive, legacy_h5, object_registration, serialization_lib
-from cornu.saving import weights_h5
+from cornu.saving import temp_files, weights_h5
 
 
 def _is_path(filepath):
@@ -26,7 +26,7 @@ def _atomic_write(filepath, overwrite, write):
         raise FileExistsError(f"'{filepath}' exists and overwrite=False.")
     folder = os.path.dirname(os.path.abspath(filepath))
     os.makedirs(folder, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=".cornu-save-", suffix=".tmp")
+    fd, temp = temp_files.new_temp_file(folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)

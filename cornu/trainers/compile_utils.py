@@ -8,9 +8,12 @@ each name is prefixed by its output's name (`out1_accuracy`) and each output's l
 tracked on its own (`out1_loss`).
 """
 
+import numpy as np
+
 from cornu import losses as losses_module
 from cornu import metrics as metrics_module
 from cornu import backend, ops, tree
+from cornu.losses.losses import check_label_range
 from cornu.metrics.metric import Mean, Metric
 
 
@@ -124,6 +127,19 @@ def resolve_loss(spec):
     return found
 
 
+def _last_dim(y_pred):
+    shape = getattr(y_pred, "shape", ())
+    return shape[-1] if len(shape) and isinstance(shape[-1], int) else None
+
+
+def _sparse_ignore_class(loss):
+    """For a sparse categorical cross-entropy, its `ignore_class` (None if unset); else False."""
+    fn = getattr(loss, "fn", None)
+    if fn is not losses_module.sparse_categorical_crossentropy:
+        return False
+    return loss._fn_kwargs.get("ignore_class")
+
+
 def _loss_label(spec, loss):
     """How an unnamed output's loss tracker is called: the string given, else the loss's name."""
     return spec if isinstance(spec, str) else loss.name
@@ -158,6 +174,8 @@ class CompileLoss:
                 )
             weights = weights[0]
         self._loss_weights = _weights_per_output(weights, names, n)
+        # Classes per output, for the host-side label check of sparse cross-entropies.
+        self._classes = [_last_dim(p) for p in tree.flatten(y_pred)]
         active = [i for i, loss in enumerate(self._losses) if loss is not None]
         if len(active) > 1:
             self._trackers = {
@@ -168,11 +186,35 @@ class CompileLoss:
             }
         self.built = True
 
+    def has_host_checks(self):
+        """Whether any output's loss checks host labels (a sparse cross-entropy)."""
+        return self.built and any(_sparse_ignore_class(loss) is not False for loss in self._losses)
+
+    def check_host_targets(self, y_true):
+        """Checks host-side (NumPy) labels of sparse cross-entropy outputs against the number
+        of classes. Compiled steps cannot raise on values: out-of-range labels would give a
+        silent zero loss there, so each host batch is checked before it is converted."""
+        if not self.built or y_true is None:
+            return
+        names = _names_for(self.output_names, len(self._losses))
+        flat_true = flat_targets(y_true, names, len(self._losses))
+        for loss, yt, classes in zip(self._losses, flat_true, self._classes):
+            ignore = _sparse_ignore_class(loss)
+            if ignore is not False and isinstance(yt, np.ndarray) and classes is not None:
+                labels = yt.reshape(yt.shape[:-1]) if yt.ndim > 1 and yt.shape[-1] == 1 else yt
+                check_label_range(labels, classes, ignore)
+
     def __call__(self, y_true, y_pred, sample_weight=None):
         if not self.built:
             self.build(y_true, y_pred)
         flat_pred = tree.flatten(y_pred)
         names = _names_for(self.output_names, len(flat_pred))
+        if y_true is None:
+            raise ValueError(
+                f"The model was compiled with loss={self._spec!r}, but the data has no targets "
+                "(y is None). Pass y (or batches of (x, y)), or compile without a loss and "
+                "train with add_loss() or an overridden compute_loss()."
+            )
         flat_true = flat_targets(y_true, names, len(flat_pred))
         flat_sw = _flat_sample_weights(sample_weight, names, len(flat_pred))
         total = None

@@ -17,7 +17,8 @@ from cornu.backend.common import dtypes
 from cornu.callbacks.callback_list import CallbackList
 from cornu.layers.layer import Layer
 from cornu.metrics.metric import Mean, Metric
-from cornu.trainers import data_adapters
+from cornu.trainers import data_adapters, fit_checks
+from cornu.trainers import jit_compile as jit_compile_rules
 from cornu.trainers.compile_utils import (
     CompileLoss,
     CompileMetrics,
@@ -111,7 +112,7 @@ class Trainer:
         self.history = None
         self._in_fit = False
         self.run_eagerly = False
-        self.jit_compile = "auto"
+        self._jit_compile = None  # resolved from "auto" on first read, as Keras does
         self.steps_per_execution = 1
         self.train_function = self.test_function = self.predict_function = None
 
@@ -158,7 +159,7 @@ class Trainer:
         )
         self._loss_tracker = Mean(name="loss")
         self.run_eagerly = bool(run_eagerly)
-        self.jit_compile = jit_compile
+        self.jit_compile = jit_compile_rules.for_compile(jit_compile, run_eagerly)
         self.steps_per_execution = steps_per_execution
         self._compile_config = {
             "optimizer": optimizer if isinstance(optimizer, str) else None,
@@ -172,6 +173,17 @@ class Trainer:
         }
         self.compiled = True
         self.train_function = self.test_function = self.predict_function = None
+
+    @property
+    def jit_compile(self):
+        """Whether the steps are compiled (True/False once "auto" or None is resolved)."""
+        if self._jit_compile is None:
+            self._jit_compile = jit_compile_rules.resolve_auto()
+        return self._jit_compile
+
+    @jit_compile.setter
+    def jit_compile(self, value):
+        self._jit_compile = value
 
     def _assert_compiled(self):
         if not self.compiled:
@@ -327,6 +339,7 @@ class Trainer:
             >>> history = model.fit(x, y, epochs=3, validation_split=0.2, verbose=0)
         """
         self._assert_compiled()
+        fit_checks.check_epochs(epochs, initial_epoch)
         if validation_split and validation_data is None:
             if not all(data_adapters.is_array_like(leaf) for leaf in tree.flatten(x)):
                 raise ValueError(
@@ -361,15 +374,21 @@ class Trainer:
             verbose=verbose, epochs=epochs, steps=steps,
         )  # fmt: skip
         self.stop_training = False
+        fit_checks.check_input_data(self, iterator.peek(), "fit")
         self._in_fit = True
         self._build_from(iterator)
+        fit_checks.check_class_weight(self, class_weight)
+        check_targets = fit_checks.target_checker(self, iterator, _to_backend)
         train_fn = self._make_train_function()
+        self._fit_iterator = iterator  # (BackupAndRestore saves its data-order seed)
         self._loop_begin("train")
         callback_list.on_train_begin()
         # A callback (BackupAndRestore) may resume from a later epoch.
         initial_epoch = self.__dict__.pop("_resume_epoch", None) or initial_epoch
         # ... and skip the batches of that epoch it had already trained on.
         resume_step = self.__dict__.pop("_resume_step", None) or 0
+        # ... and order the data as the interrupted run did.
+        iterator.start_at(initial_epoch, seed=self.__dict__.pop("_resume_data_seed", None))
         epoch_logs = training_logs = {}
         batch_begin = callback_list.overrides("on_train_batch_begin")
         batch_end = callback_list.overrides("on_train_batch_end")
@@ -384,6 +403,8 @@ class Trainer:
                     if batch_begin:
                         callback_list.on_train_batch_begin(first)
                     for batch in batches:
+                        if check_targets is not None:
+                            check_targets(batch[1])
                         raw = train_fn(self._convert_batch(*batch))
                     if batch_end:
                         callback_list.on_train_batch_end(last, self._logs(raw))
@@ -408,6 +429,7 @@ class Trainer:
         finally:
             self._loop_end("train")
             self._in_fit = False
+            self.__dict__.pop("_fit_iterator", None)
         callback_list.on_train_end(training_logs)
         return self.history
 
@@ -479,7 +501,9 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     def _evaluate_iterator(self, iterator, callback_list):
+        fit_checks.check_input_data(self, iterator.peek(), "evaluate")
         self._build_from(iterator)
+        check_targets = fit_checks.target_checker(self, iterator, _to_backend)
         test_fn = self._make_test_function()
         self._loop_begin("test")
         self.reset_metrics()
@@ -490,6 +514,8 @@ class Trainer:
             for first, last, batches in self._executions(iterator):
                 callback_list.on_test_batch_begin(first)
                 for batch in batches:
+                    if check_targets is not None:
+                        check_targets(batch[1])
                     raw = test_fn(self._convert_batch(*batch))
                 callback_list.on_test_batch_end(last, self._logs(raw))
         finally:
@@ -513,6 +539,7 @@ class Trainer:
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
             steps=iterator.num_batches,
         )  # fmt: skip
+        fit_checks.check_input_data(self, iterator.peek(), "predict")
         self._build_from(iterator)
         predict_fn = self._make_predict_function()
         self._loop_begin("predict")

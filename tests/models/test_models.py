@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import cornu
-from cornu import layers, ops
+from cornu import backend, layers, ops
 
 X = np.random.default_rng(0).normal(size=(6, 4)).astype("float32")
 
@@ -308,3 +308,93 @@ def test_functional_config_endpoints_follow_the_structure():
     assert listed.get_config()["input_layers"] == [["i", 0, 0]]
     clone = cornu.Model.from_config(listed.get_config())
     assert isinstance(clone.input, list) and isinstance(clone.output, list)
+
+
+# -- Keras parity: jit_compile, Input names, configs, sub-layer dicts, op arguments ------
+
+
+def test_jit_compile_reads_as_the_backends_resolved_default():
+    resolved = backend.backend() in ("jax", "numpy")  # TensorFlow: only with an accelerator
+    x = cornu.Input((3,))
+    model = cornu.Model(x, layers.Dense(2)(x))
+    assert model.jit_compile is resolved
+    model.compile("sgd", "mse")
+    assert model.jit_compile is resolved and model.get_compile_config()["jit_compile"] is resolved
+    model.compile("sgd", "mse", run_eagerly=True)
+    assert model.jit_compile is False
+    with pytest.warns(UserWarning, match="run eagerly is not compiled"):
+        model.compile("sgd", "mse", run_eagerly=True, jit_compile=True)
+    assert model.jit_compile is False
+    model.compile("sgd", "mse", jit_compile=None)
+    assert model.jit_compile is resolved
+    model.jit_compile = "auto"  # set directly, it is kept as given
+    assert model.jit_compile == "auto"
+
+
+def test_unnamed_inputs_are_numbered_keras_tensors_of_numbered_input_layers():
+    cornu.utils.clear_session()
+    first = cornu.Input((3,))
+    named = cornu.Input((3,), name="given")
+    second = cornu.Input((3,))
+    model = cornu.Model(second, layers.Dense(2)(second))
+    assert (first.name, named.name, second.name) == ("keras_tensor", "given", "keras_tensor_1")
+    assert [layer.name for layer in model.layers] == ["input_layer_1", "dense"]
+    assert model.inputs[0].name == "keras_tensor_1"
+    cornu.utils.clear_session()
+    assert cornu.Input((3,)).name == "keras_tensor"
+
+
+def test_input_layer_config_keeps_batch_shape_a_tuple(tmp_path):
+    x = cornu.Input((3,), name="x")
+    model = cornu.Model(x, layers.Dense(2)(x))
+    assert model.layers[0].get_config()["batch_shape"] == (None, 3)
+    assert model.get_config()["layers"][0]["config"]["batch_shape"] == (None, 3)
+    model.save(str(tmp_path / "m.keras"))
+    loaded = cornu.saving.load_model(str(tmp_path / "m.keras"))
+    assert loaded.layers[0].get_config()["batch_shape"] == (None, 3)
+
+
+@cornu.saving.register_keras_serializable(package="test_models")
+class _Blocks(layers.Layer):
+    """A layer holding its sub-layers in a dict (inserted "b" first)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.blocks = {"b": layers.Dense(3, name="bb"), "a": layers.Dense(2, name="aa")}
+
+    def call(self, x):
+        return ops.concatenate([self.blocks["a"](x), self.blocks["b"](x)], axis=-1)
+
+
+def test_layer_with_a_dict_of_sublayers_builds_inside_sequential(tmp_path):
+    model = cornu.Sequential([cornu.Input((4,)), _Blocks(name="blk"), layers.Dense(1, name="o")])
+    assert [w.path for w in model.weights] == [
+        "sequential/blk/bb/kernel", "sequential/blk/bb/bias", "sequential/blk/aa/kernel",
+        "sequential/blk/aa/bias", "sequential/o/kernel", "sequential/o/bias",
+    ]  # fmt: skip
+    assert model.count_params() == 31 and model.output_shape == (None, 1)
+    y = ops.convert_to_numpy(model(X))
+    model.save(str(tmp_path / "blocks.keras"))
+    loaded = cornu.saving.load_model(str(tmp_path / "blocks.keras"))
+    np.testing.assert_allclose(ops.convert_to_numpy(loaded(X)), y, rtol=1e-6)
+
+
+def test_ops_keep_fixed_arguments_in_their_config_as_keras_does():
+    x = cornu.Input((4,), name="x")
+    h = layers.Dense(4, name="d")(x)
+    model = cornu.Model(
+        x, ops.concatenate([ops.sum(h, axis=1, keepdims=True), h[:, 0:1], ops.add(h, 1.0)], 1)
+    )
+    entries = {e["class_name"]: e for e in model.get_config()["layers"]}
+    assert entries["Sum"]["config"] == {"name": "sum", "axis": 1, "keepdims": True}
+    assert len(entries["Sum"]["inbound_nodes"][0]["args"]) == 1  # the tensor only
+    assert entries["Concatenate"]["config"] == {"name": "concatenate", "axis": 1}
+    assert entries["Add"]["config"] == {"name": "add"}  # both operands are data
+    assert entries["Add"]["inbound_nodes"][0]["args"][1] == 1.0
+    key = entries["GetItem"]["inbound_nodes"][0]["args"][1]
+    assert key[0] == {"class_name": "__slice__", "config": {"start": None, "stop": None, "step": None}}
+    clone = cornu.Model.from_config(model.get_config())
+    clone.set_weights(model.get_weights())
+    np.testing.assert_allclose(ops.convert_to_numpy(clone(X)), ops.convert_to_numpy(model(X)))
+    again = {e["class_name"]: e for e in clone.get_config()["layers"]}
+    assert again["Sum"]["config"] == entries["Sum"]["config"]  # kept through a reload

@@ -246,6 +246,29 @@ def test_interrupted_save_keeps_the_old_file(tmp_path):
             np.testing.assert_array_equal(np.asarray(variable.numpy()), value)
     else:
         assert len(loaded.weights) == 16
+    # The killed process's temporary file (if the kill came mid-write) goes at the next save.
+    saving_api.save_model(model, target)
+    assert sorted(os.listdir(tmp_path)) == ["model.keras"]
+
+
+def test_stale_temp_files_are_removed_and_live_ones_kept(tmp_path):
+    from cornu.saving import temp_files
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    host = temp_files._host()
+    dead = tmp_path / f".cornu-save-{host}-{int(done.stdout)}-abc.tmp"
+    live = tmp_path / f".cornu-save-{host}-{os.getppid()}-def.tmp"  # (pytest's parent lives)
+    old_unnamed = tmp_path / ".cornu-save-xyz.tmp"
+    new_unnamed = tmp_path / ".cornu-save-uvw.tmp"
+    user_file = tmp_path / "notes.tmp"
+    for path in (dead, live, old_unnamed, new_unnamed, user_file):
+        path.write_bytes(b"partial")
+    day_ago = time.time() - 2 * 24 * 3600
+    os.utime(old_unnamed, (day_ago, day_ago))
+    saving_api.save_model(small_model(), tmp_path / "m.keras")
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted(["m.keras", live.name, new_unnamed.name, user_file.name])
 
 
 # -- across backends --------------------------------------------------------------------

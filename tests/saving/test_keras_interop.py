@@ -63,7 +63,20 @@ def _models():
         "compiled": compiled,
         "mixed_precision": cornu.Sequential([cornu.Input((4,)), L.Dense(3, dtype="mixed_bfloat16"),
                                              L.Dense(2, dtype="float32")]),
+        "ops_with_fixed_arguments": _ops_graph(cornu),
     }  # fmt: skip
+
+
+def _ops_graph(lib):
+    """A Functional graph of ops given fixed (non-tensor) arguments: Keras keeps those in each
+    op's config, so both libraries must write and read them there."""
+    ops = lib.ops
+    x = lib.Input((4, 6))
+    h = lib.layers.Dense(6, name="d")(x)
+    parts = [ops.sum(h, axis=1, keepdims=True)[:, :, :2], h[:, 0:1, ::3],
+             ops.reshape(ops.transpose(h, (0, 2, 1))[..., 1], (-1, 1, 6))[:, :, 1:3],
+             ops.take(h, np.array([0, 2]), axis=1)[:, :1, :2] + 1.0]
+    return lib.Model(x, ops.concatenate(parts, axis=-1))
 
 
 def _positive_variances(model, rng):
@@ -99,3 +112,33 @@ def test_models_saved_by_cornu_load_in_keras(tmp_path):
         assert not isinstance(got, str), f"Keras cannot load cornu's {name}.keras: {got}"
         for want, have in zip(outputs, got):
             np.testing.assert_allclose(np.asarray(have), want, rtol=2e-2, atol=2e-2, err_msg=name)
+
+
+_SAVE_IN_KERAS = """
+import sys
+import numpy as np
+import keras
+sys.path.insert(0, sys.argv[2])
+from tests.saving.test_keras_interop import _ops_graph
+model = _ops_graph(keras)
+x = np.random.default_rng(0).standard_normal((2, 4, 6)).astype("float32")
+model.save(sys.argv[1] + ".keras")
+np.savez(sys.argv[1] + ".npz", x=x, y=keras.ops.convert_to_numpy(model(x)))
+"""
+
+
+def test_ops_graph_saved_by_keras_loads_in_cornu(tmp_path):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, KERAS_BACKEND=cornu.backend.backend(), TF_CPP_MIN_LOG_LEVEL="3")
+    if env["KERAS_BACKEND"] == "numpy":
+        env["KERAS_BACKEND"] = "jax"
+    for flag in ("JAX_ENABLE_X64", "JAX_NUMPY_DTYPE_PROMOTION"):
+        env.pop(flag, None)
+    stem = str(tmp_path / "ops")
+    proc = subprocess.run([sys.executable, "-c", _SAVE_IN_KERAS, stem, root], env=env,
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert proc.returncode == 0, f"the Keras subprocess failed:\n{proc.stderr[-4000:]}"
+    data = np.load(stem + ".npz")
+    model = cornu.saving.load_model(stem + ".keras")
+    out = cornu.ops.convert_to_numpy(model(data["x"]))
+    np.testing.assert_allclose(out, data["y"], rtol=1e-5, atol=1e-5)

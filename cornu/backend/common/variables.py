@@ -137,12 +137,21 @@ class VariableBase:
             current = scope.get_current_value(self)
             if current is not None:
                 return self._maybe_autocast(current)
+        if self._storage is None and scopes.in_symbolic_scope():
+            # Shape inference (a sub-layer built while its parent's output spec is computed)
+            # needs only the shape and dtype; zeros draw nothing from the random streams.
+            return self._maybe_autocast(self._symbolic_placeholder())
         if self._storage is None:
             raise ValueError(
                 f"Variable '{self.path}' is not initialized yet: it was created inside a "
                 "StatelessScope and is initialized when that scope exits."
             )
         return self._maybe_autocast(self._storage_value())
+
+    def _symbolic_placeholder(self):
+        """A stand-in of the right shape and dtype for shape inference; backends whose
+        abstract tensors live elsewhere (torch's "meta" device) override it."""
+        return _ops().zeros(self._shape, dtype=self._dtype)
 
     def _maybe_autocast(self, value):
         target = scopes.current_autocast_dtype()

@@ -34,8 +34,25 @@ def _wrap(indices, n):
 
 
 @functools.partial(jax.jit, static_argnums=2)
-def take(x, indices, axis):
+def _take(x, indices, axis):
     return jnp.take(x, _wrap(indices, x.shape[axis]), axis=axis)
+
+
+def _check_in_range(indices, n, axis):
+    # jnp.take fills out-of-range reads with NaN; concrete (eager) indices get torch's and
+    # NumPy's IndexError instead. Traced indices cannot be checked without a host sync.
+    if isinstance(indices, jax.core.Tracer) or not np.size(indices):
+        return
+    host = np.asarray(indices)
+    low, high = host.min(), host.max()
+    if low < -n or high >= n:
+        bad = high if high >= n else low
+        raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}.")
+
+
+def take(x, indices, axis):
+    _check_in_range(indices, x.shape[axis], axis)
+    return _take(x, indices, axis)
 
 
 @functools.partial(jax.jit, static_argnums=2)

@@ -10,6 +10,7 @@ from cornu.backend.numpy.core import (
     cast,
     compute_output_spec,
     cond,
+    convert_operand,
     convert_to_numpy,
     convert_to_tensor,
     device_scope,

@@ -37,6 +37,20 @@ class Variable(VariableBase):
         self._storage = value
 
 
+_32_BIT = {np.dtype(k): np.dtype(v) for k, v in
+           (("float64", "float32"), ("int64", "int32"), ("uint64", "uint32"))}
+
+
+def to_32_bit(x):
+    """`x` with 64-bit data narrowed to 32 bits, as a few Keras numpy-backend ops give it.
+
+    Keras's numpy backend narrows ("canonicalizes", as JAX does by default) the inputs of some
+    ops, e.g. `unique` and `scatter`; cornu's `convert_to_tensor` keeps float64 data.
+    """
+    target = _32_BIT.get(x.dtype)
+    return x if target is None else x.astype(target)
+
+
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     """Any array-like (or Variable) -> np.ndarray of `dtype` (Python data gets cornu's defaults)."""
     if isinstance(x, np.ndarray):
@@ -54,6 +68,22 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         return np.asarray(x)
     return np.asarray(x, dtype=to_framework_dtype(dtype))
 
+
+def convert_operand(x, dtype=None):
+    """`convert_to_tensor` for values inside op bodies: NumPy scalars stay scalars.
+
+    NumPy's ufuncs and full reductions return scalars (`np.float32`), not 0-d arrays, and Keras's
+    numpy backend passes them on; keeping them here lets an op's result be whatever NumPy gave.
+    The public `ops.convert_to_tensor` and `ops.cast` still give arrays, as `np.asarray` does.
+    """
+    if dtype is None and isinstance(x, np.ndarray):
+        return x
+    if isinstance(x, np.generic) and x.dtype.kind not in "OSUV":
+        if dtype is None:
+            return x
+        target = _FRAMEWORK_DTYPES.get(dtype) or to_framework_dtype(dtype)
+        return x if x.dtype == target else x.astype(target)
+    return convert_to_tensor(x, dtype)
 
 
 def convert_to_numpy(x):
@@ -80,8 +110,14 @@ def cond(pred, true_fn, false_fn):
 
 
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    return python_while_loop(cond, body, loop_vars, maximum_iterations, convert_to_tensor)
+
+
+def python_while_loop(cond, body, loop_vars, maximum_iterations, convert):
+    """A Python-loop while_loop shared by eager backends; `convert` makes the loop tensors."""
     is_tuple = isinstance(loop_vars, (list, tuple))
-    state = tuple(loop_vars) if is_tuple else (loop_vars,)
+    # Loop variables become tensors first (a Python 0 comes back as int32, as under Keras).
+    state = tree.map_structure(convert, tuple(loop_vars) if is_tuple else (loop_vars,))
     step = 0
     while (maximum_iterations is None or step < maximum_iterations) and bool(cond(*state)):
         state = body(*state)

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from cornu.backend.numpy.core import to_32_bit
+
 HAS_NATIVE_ASSOCIATIVE_SCAN = False
 
 
@@ -49,6 +51,8 @@ def _index_tuple(indices):
 
 
 def scatter(indices, values, shape):
+    # int64/float64 values give an int32/float32 result, as under Keras's numpy backend (and JAX).
+    values = to_32_bit(values)
     out = np.zeros(shape, values.dtype)
     np.add.at(out, _index_tuple(indices), values)
     return out

@@ -16,7 +16,7 @@ def diagonal(x, offset, axis1, axis2, length):
 
 
 def trace(diag):
-    return np.asarray(np.sum(diag, axis=-1, dtype=diag.dtype))
+    return np.sum(diag, axis=-1, dtype=diag.dtype)
 
 
 def nonzero(x):

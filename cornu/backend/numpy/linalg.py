@@ -66,7 +66,7 @@ def matrix_rank(x, tol):
 
 def norm(x, ord, axis, keepdims):
     out = np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
-    return np.asarray(out, dtype=np.finfo(x.dtype).dtype)
+    return np.asarray(out, dtype=np.finfo(x.dtype).dtype)[()]  # ([()]: 0-d gives a NumPy scalar)
 
 
 def pinv(x, rcond):

@@ -6,23 +6,26 @@ import ml_dtypes
 import numpy as np
 
 
+_TENSORS = (np.ndarray, np.generic)  # (op bodies keep NumPy scalars: see core.convert_operand)
+
+
 def _in_float32_for_bfloat16(fn):
     """NumPy has no bfloat16 kernels (ml_dtypes): compute in float32 and cast back."""
 
     @functools.wraps(fn)
     def kernel(*args, **kwargs):
-        arrays = [a for a in args if isinstance(a, np.ndarray)]
+        arrays = [a for a in args if isinstance(a, _TENSORS)]
         dtype = arrays[0].dtype if arrays else None
         if dtype != ml_dtypes.bfloat16:
             out = fn(*args, **kwargs)
             if dtype is None or isinstance(out, tuple):
                 return out
-            return np.asarray(out).astype(dtype, copy=False)
-        args = [a.astype(np.float32) if isinstance(a, np.ndarray) else a for a in args]
+            return out.astype(dtype, copy=False)  # (a NumPy scalar stays one: np.dot of vectors)
+        args = [a.astype(np.float32) if isinstance(a, _TENSORS) else a for a in args]
         out = fn(*args, **kwargs)
         if isinstance(out, tuple):
             return tuple(o.astype(dtype) for o in out)
-        return np.asarray(out).astype(dtype)
+        return out.astype(dtype)
 
     return kernel
 

@@ -10,8 +10,8 @@ def logsumexp(x, axes, keepdims):
     m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
     out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
     if not keepdims:
-        out = np.squeeze(out, axis=axes)
-    return np.asarray(out, dtype=x.dtype)
+        out = np.squeeze(out, axis=axes)[()]  # ([()]: 0-d gives a NumPy scalar, as np.sum does)
+    return out.astype(x.dtype, copy=False)
 
 
 def cdist(x, y):

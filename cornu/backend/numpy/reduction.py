@@ -1,5 +1,6 @@
 """NumPy reduction kernels. `axes` is None or a non-empty tuple of canonical axes; the front end
-has already chosen the compute dtype, so every kernel keeps it."""
+has already chosen the compute dtype, so every kernel keeps it. Results are what NumPy returns:
+a reduction to 0-d gives a NumPy scalar (`np.float32`), as under Keras's numpy backend."""
 
 import warnings
 
@@ -18,45 +19,45 @@ def _quiet(fn):
 
 
 def sum(x, axes, keepdims):
-    return np.asarray(np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
+    return np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
 def prod(x, axes, keepdims):
-    return np.asarray(np.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
+    return np.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
 def max(x, axes, keepdims):
-    return np.asarray(np.max(x, axis=axes, keepdims=keepdims))
+    return np.max(x, axis=axes, keepdims=keepdims)
 
 
 def min(x, axes, keepdims):
-    return np.asarray(np.min(x, axis=axes, keepdims=keepdims))
+    return np.min(x, axis=axes, keepdims=keepdims)
 
 
 def all(x, axes, keepdims):
-    return np.asarray(np.all(x, axis=axes, keepdims=keepdims))
+    return np.all(x, axis=axes, keepdims=keepdims)
 
 
 def any(x, axes, keepdims):
-    return np.asarray(np.any(x, axis=axes, keepdims=keepdims))
+    return np.any(x, axis=axes, keepdims=keepdims)
 
 
 @_quiet
 def mean(x, axes, keepdims):
-    return np.asarray(np.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
+    return np.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
 @_quiet
 def var(x, axes, keepdims):
-    return np.asarray(np.var(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
+    return np.var(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
 
 def argmax(x, axis, keepdims):
-    return np.asarray(np.argmax(x, axis=axis, keepdims=keepdims)).astype("int32")
+    return np.argmax(x, axis=axis, keepdims=keepdims).astype("int32")
 
 
 def argmin(x, axis, keepdims):
-    return np.asarray(np.argmin(x, axis=axis, keepdims=keepdims)).astype("int32")
+    return np.argmin(x, axis=axis, keepdims=keepdims).astype("int32")
 
 
 def cumsum(x, axis):
@@ -70,28 +71,28 @@ def cumprod(x, axis):
 @_quiet
 def quantile(x, q, axes, method, keepdims, ignore_nan):
     fn = np.nanquantile if ignore_nan else np.quantile
-    return np.asarray(fn(x, q, axis=axes, method=method, keepdims=keepdims)).astype(x.dtype)
+    return fn(x, q, axis=axes, method=method, keepdims=keepdims).astype(x.dtype)
 
 
 def maximum(x1, x2):
-    return np.asarray(np.maximum(x1, x2))
+    return np.maximum(x1, x2)
 
 
 def minimum(x1, x2):
-    return np.asarray(np.minimum(x1, x2))
+    return np.minimum(x1, x2)
 
 
 def isnan(x):
-    return np.asarray(np.isnan(x))
+    return np.isnan(x)
 
 
 def where(condition, x1, x2):
-    return np.asarray(np.where(condition, x1, x2))
+    return np.where(condition, x1, x2)
 
 
 @_quiet
 def sqrt(x):
-    return np.asarray(np.sqrt(x))
+    return np.sqrt(x)
 
 
 def slice_axis(x, axis, start, stop):
@@ -102,7 +103,7 @@ def slice_axis(x, axis, start, stop):
 
 @_quiet
 def corrcoef(x):
-    return np.asarray(np.corrcoef(x, dtype=x.dtype)).astype(x.dtype)
+    return np.corrcoef(x, dtype=x.dtype).astype(x.dtype)
 
 
 # Elementwise helpers used by composite reductions (inputs share one dtype).

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from cornu.backend.numpy.core import to_32_bit
+
 
 def sort(x, axis):
     return np.sort(x, axis=axis, kind="stable")
@@ -13,7 +15,7 @@ def argsort(x, axis):
 
 def searchsorted(sorted_sequence, values, right):
     side = "right" if right else "left"
-    return np.asarray(np.searchsorted(sorted_sequence, values, side=side)).astype("int32")
+    return np.searchsorted(sorted_sequence, values, side=side).astype("int32")
 
 
 def flip(x):
@@ -54,6 +56,8 @@ def unique(x, axis, size=None, fill_value=None):
 
     `size`/`fill_value` are applied by the front end (padding/truncation).
     """
+    # int64/float64 data gives int32/float32 uniques, as under Keras's numpy backend (and JAX).
+    x = to_32_bit(x)
     values, index, inverse, counts = np.unique(
         x, return_index=True, return_inverse=True, return_counts=True, axis=axis
     )

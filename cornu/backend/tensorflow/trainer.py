@@ -39,9 +39,20 @@ class Trainer(BaseTrainer):
             step, reduce_retracing=True, jit_compile=self.jit_compile is True, autograph=False
         )
 
+        check_shapes = getattr(self, "_check_data_shapes", None)
+        seen = set()
+
         def run(data):
             if data_builder is not None:
                 data_builder(data)
+            if check_shapes is not None:
+                # tf.function generalizes shapes (reduce_retracing), so the model's own input
+                # check sees `None` dims: check each new batch signature here, on the host.
+                x, _, _ = unpack(data)
+                signature = tuple(tuple(leaf.shape) for leaf in tf.nest.flatten(x))
+                if signature not in seen:
+                    check_shapes(x)
+                    seen.add(signature)
             return function(data)
 
         return run

@@ -68,6 +68,9 @@ class Variable(VariableBase):
             return torch.empty_like(self._storage, device="meta")
         return self._storage
 
+    def _symbolic_placeholder(self):
+        return torch.empty(self._shape, dtype=to_framework_dtype(self._dtype), device="meta")
+
     def _direct_assign(self, value):
         with _outside_autograd():
             self._storage.copy_(value)
@@ -173,9 +176,9 @@ def cond(pred, true_fn, false_fn):
 
 
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
-    from cornu.backend.numpy.core import while_loop as python_while_loop
+    from cornu.backend.numpy.core import python_while_loop
 
-    return python_while_loop(cond, body, loop_vars, maximum_iterations)
+    return python_while_loop(cond, body, loop_vars, maximum_iterations, convert_to_tensor)
 
 
 def fori_loop(lower, upper, body_fun, init_val):

@@ -59,14 +59,25 @@ def normalize_data_format(data_format, where):
     return value
 
 
-def conv_output_length(length, window, stride, dilation, padding):
-    """The output length of a forward conv/pool along one axis (None stays None)."""
+def conv_output_length(length, window, stride, dilation, padding, layer=None):
+    """The output length of a forward conv/pool along one axis (None stays None).
+
+    A window wider than its valid-padded input would leave an empty axis: `layer` (for the
+    message) gets a ValueError instead.
+    """
     if length is None:
         return None
     if padding in ("same", "causal"):
         return -(-length // stride)
     extent = (window - 1) * dilation + 1
-    return max((length - extent) // stride + 1, 0)
+    if length < extent:
+        where = f"{type(layer).__name__} layer '{layer.name}'" if layer is not None else "A layer"
+        raise ValueError(
+            f"{where}: a window of {window} (dilation {dilation}, so {extent} wide) does not fit "
+            f"an input axis of length {length} with padding='valid'; the output would be empty. "
+            "Use a smaller kernel/pool size, padding='same', or a larger input."
+        )
+    return (length - extent) // stride + 1
 
 
 def deconv_output_length(length, window, stride, dilation, padding, output_padding):
@@ -269,6 +280,8 @@ class BaseConv(_ConvCommon):
         self.built = True
 
     def call(self, inputs):
+        if self.padding == "valid":  # an empty output raises here as it does symbolically
+            self.compute_output_shape(inputs.shape)
         padding = self.padding
         if padding == "causal":
             left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
@@ -295,7 +308,7 @@ class BaseConv(_ConvCommon):
     def compute_output_shape(self, input_shape):
         self._check_input_rank(input_shape)
         spatial = [
-            conv_output_length(length, k, s, d, self.padding)
+            conv_output_length(length, k, s, d, self.padding, self)
             for length, k, s, d in zip(
                 self._spatial(input_shape), self.kernel_size, self.strides, self.dilation_rate
             )
@@ -488,6 +501,8 @@ class BaseDepthwiseConv(_ConvCommon):
         self.built = True
 
     def call(self, inputs):
+        if self.padding == "valid":
+            self.compute_output_shape(inputs.shape)
         x = ops.depthwise_conv(
             inputs,
             self.kernel,
@@ -502,7 +517,7 @@ class BaseDepthwiseConv(_ConvCommon):
         self._check_input_rank(input_shape)
         channels = input_shape[self._channel_axis()]
         spatial = [
-            conv_output_length(length, k, s, d, self.padding)
+            conv_output_length(length, k, s, d, self.padding, self)
             for length, k, s, d in zip(
                 self._spatial(input_shape), self.kernel_size, self.strides, self.dilation_rate
             )
@@ -594,6 +609,8 @@ class BaseSeparableConv(_ConvCommon):
         self.built = True
 
     def call(self, inputs):
+        if self.padding == "valid":
+            self.compute_output_shape(inputs.shape)
         x = ops.separable_conv(
             inputs,
             self.depthwise_kernel,
@@ -608,7 +625,7 @@ class BaseSeparableConv(_ConvCommon):
     def compute_output_shape(self, input_shape):
         self._check_input_rank(input_shape)
         spatial = [
-            conv_output_length(length, k, s, d, self.padding)
+            conv_output_length(length, k, s, d, self.padding, self)
             for length, k, s, d in zip(
                 self._spatial(input_shape), self.kernel_size, self.strides, self.dilation_rate
             )

@@ -1,5 +1,7 @@
 """`InputLayer` and `Input`: where a Functional model's graph starts."""
 
+import numpy as np
+
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor, standardize_shape
 from cornu.graph.node import Node
@@ -39,6 +41,13 @@ class InputLayer(Layer):
         if kwargs:
             raise TypeError(f"InputLayer: unexpected keyword argument(s) {sorted(kwargs)}.")
         super().__init__(name=name)
+        for argument, value in (("shape", shape), ("batch_shape", batch_shape)):
+            if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+                # A bare int is ambiguous (a rank? one dim?): Keras refuses it too.
+                raise ValueError(
+                    f"Input({argument}={value!r}): {argument} must be a tuple, e.g. "
+                    f"{argument}=({value},) for vectors of {value} features."
+                )
         if shape is not None and batch_shape is not None:
             raise ValueError(
                 "InputLayer takes either `shape` or `batch_shape`, not both; received "
@@ -61,8 +70,10 @@ class InputLayer(Layer):
         self.ragged = bool(ragged)
         self.optional = optional
         self.built = True
+        # The tensor takes the user's name; unnamed, it is numbered like any KerasTensor
+        # (keras_tensor_<n>) while the layer is input_layer_<n>, as in Keras.
         tensor = input_tensor or KerasTensor(
-            self._batch_shape, dtype=self._input_dtype, sparse=self.sparse, name=self.name
+            self._batch_shape, dtype=self._input_dtype, sparse=self.sparse, name=name
         )
         Node(self, outputs=tensor)
         self._output_tensor = tensor
@@ -80,7 +91,7 @@ class InputLayer(Layer):
 
     def get_config(self):
         return {
-            "batch_shape": list(self._batch_shape),
+            "batch_shape": self._batch_shape,
             "dtype": self._input_dtype,
             "sparse": self.sparse,
             "ragged": self.ragged,

@@ -52,6 +52,8 @@ class BasePooling(Layer):
         self.built = True
 
     def call(self, inputs):
+        if self.padding == "valid":  # an empty output raises here as it does symbolically
+            self.compute_output_shape(inputs.shape)
         pool = ops.max_pool if self.pool_mode == "max" else ops.average_pool
         return pool(
             inputs,
@@ -71,7 +73,7 @@ class BasePooling(Layer):
         axes = _spatial_axes(self.rank, self.data_format)
         out = list(input_shape)
         for axis, k, s in zip(axes, self.pool_size, self.strides):
-            out[axis] = conv_output_length(input_shape[axis], k, s, 1, self.padding)
+            out[axis] = conv_output_length(input_shape[axis], k, s, 1, self.padding, self)
         return tuple(out)
 
     def get_config(self):

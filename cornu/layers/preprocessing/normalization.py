@@ -8,6 +8,12 @@ from cornu.backend.common import scopes
 from cornu.layers.preprocessing._adapt_data import is_array_data, iterate_batches, to_numpy
 
 
+def _count_dtype():
+    # Keras gives `count` the backend's default integer type: int64 on TensorFlow, int32 on
+    # the others (a saved `count` keeps that dtype, so archives match Keras's).
+    return "int64" if backend.backend() == "tensorflow" else "int32"
+
+
 def _standardize_axis(axis):
     if axis is None:
         return ()
@@ -45,8 +51,8 @@ class Normalization(DataLayer):
         invert: undo a normalization instead of applying it.
 
     Weights (adapted layers only, all non-trainable, in this order): `mean` and `variance`
-    (shape: the input's sizes on `axis`) and an int32 `count`, which, like Keras 3's, is
-    saved but not updated by `adapt`.
+    (shape: the input's sizes on `axis`) and an integer `count` (int64 on TensorFlow, int32
+    elsewhere), which, like Keras 3's, is saved but not updated by `adapt`.
 
     Example:
         >>> layer = Normalization()
@@ -109,7 +115,7 @@ class Normalization(DataLayer):
                 shape=stat_shape, initializer="ones", trainable=False, name="variance"
             )
             self.count = self.add_weight(
-                shape=(), initializer="zeros", dtype="int32", trainable=False, name="count"
+                shape=(), initializer="zeros", dtype=_count_dtype(), trainable=False, name="count"
             )
         else:
             self._mean_value = self._fixed_stat("mean", self.input_mean)

@@ -31,17 +31,26 @@ class PyDatasetAdapter:
     def __init__(self, dataset, steps=None, shuffle=False):
         self.dataset = dataset
         self._steps = steps
-        self.shuffle = bool(shuffle)
+        # A dataset may keep its own order, as a tf.data.Dataset does (cornu's HostDataset).
+        self.shuffle = bool(shuffle) and getattr(dataset, "_shuffled_by_fit", True)
         self.batch_size = None
         self.num_samples = None
 
     @property
     def num_batches(self):
-        n = len(self.dataset)
-        return n if self._steps is None else min(n, self._steps)
+        """Batches per pass; None for an endless dataset (`num_batches` None, or no length)."""
+        try:
+            n = self.dataset.num_batches
+        except TypeError:  # len() of an endless dataset
+            n = None
+        if self._steps is None:
+            return n
+        return self._steps if n is None else min(n, self._steps)
 
     def _order(self, rng):
         n = self.num_batches
+        if n is None:
+            return itertools.count()
         return (rng or np.random).permutation(n).tolist() if self.shuffle else range(n)
 
     def epoch_batches(self, rng=None):

@@ -4,7 +4,15 @@ Without `steps_per_epoch` an epoch is one pass over the data. With it, the strea
 runs on across epochs (epoch 2 starts where epoch 1 stopped), so every batch is seen; when the
 data runs out mid-epoch, that epoch ends early and the next one starts a fresh pass. A Python
 generator cannot start again: once it runs out, `exhausted` is set and training stops.
+
+Shuffled data is ordered by the iterator's own generator, not the global `np.random`: pass
+`p` over the data draws its order from `default_rng([seed, p])`. A run that resumes at epoch
+`e` with the same `seed` (BackupAndRestore saves it) sees the orders of the uninterrupted run,
+and skipped epochs draw nothing. The seed itself comes from `np.random`, so
+`cornu.utils.set_random_seed` makes the order reproducible.
 """
+
+import numpy as np
 
 
 class EpochIterator:
@@ -17,8 +25,10 @@ class EpochIterator:
             Keras validates on the same batches every epoch).
     """
 
-    def __init__(self, adapter, steps_per_epoch=None, replay=False):
+    def __init__(self, adapter, steps_per_epoch=None, replay=False, seed=None):
         self.adapter = adapter
+        self._seed = None if seed is None else int(seed)
+        self._pass = 0
         self.steps_per_epoch = steps_per_epoch
         self.exhausted = False
         self._restartable = getattr(adapter, "restartable", True)
@@ -37,9 +47,51 @@ class EpochIterator:
     def peek(self):
         """The first batch, without consuming it (the model may need it to build itself)."""
         if self._peeked is None:
-            self._stream = self._stream or iter(self.adapter.epoch_batches())
+            self._stream = self._stream or self._new_stream()
             self._peeked = next(self._stream, None)
         return self._peeked
+
+    @property
+    def seed(self):
+        """The data-order seed (drawn from `np.random` when first needed)."""
+        if self._seed is None:
+            self._seed = int(np.random.randint(0, 2**31 - 1))
+        return self._seed
+
+    def start_at(self, epoch, seed=None):
+        """Makes the next batches those an uninterrupted run with `seed` gives at `epoch`
+        (for a resumed fit): the pass of that epoch, or, when the stream runs across epochs
+        (`steps_per_epoch`), the stream replayed past the earlier epochs' batches."""
+        if seed is not None:
+            self._seed = int(seed)
+        if epoch == 0 and seed is None:
+            return
+        if self.steps_per_epoch is not None and not self._replay:
+            if self._restartable:
+                self._stream = self._peeked = None
+                self._pass = 0
+            self._skip(epoch * self.steps_per_epoch)
+            return
+        if self._restartable:
+            self._stream = self._peeked = None
+            self._pass = epoch
+
+    def _skip(self, count):
+        while count > 0 and not self.exhausted:
+            taken = 0
+            for _ in self._batches():
+                taken += 1
+                if taken == count:
+                    break
+            if taken == 0:
+                return
+            count -= taken
+
+    def _new_stream(self):
+        shuffled = getattr(self.adapter, "shuffle", False)
+        rng = np.random.default_rng([self.seed, self._pass]) if shuffled else None
+        self._pass += 1
+        return iter(self.adapter.epoch_batches(rng=rng))
 
     def epoch(self):
         """Yields `(step, batch)` for one epoch."""
@@ -70,7 +122,7 @@ class EpochIterator:
             if self._stream is None:
                 if self.exhausted:
                     return
-                self._stream = iter(self.adapter.epoch_batches())
+                self._stream = self._new_stream()
             if self._peeked is not None:
                 batch, self._peeked = self._peeked, None
             else:

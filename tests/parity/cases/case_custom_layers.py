@@ -607,3 +607,55 @@ def case_custom_layer_keras_file_roundtrip(keras, H):
     loaded = keras.models.load_model("m.keras", custom_objects={"ScaledDense": ScaledDense})
     return {"y": loaded.predict(X, verbose=0), "names": [v.name for v in loaded.weights],
             "type": type(loaded.layers[0]).__name__}
+
+
+# -- sub-layers held in a dict ------------------------------------------------------------
+
+
+def _blocks(keras):
+    @keras.saving.register_keras_serializable(package="parity_blocks")
+    class Blocks(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.blocks = {"b": keras.layers.Dense(3, name="bb"),
+                           "a": keras.layers.Dense(2, name="aa")}
+
+        def call(self, x):
+            return keras.ops.concatenate([self.blocks["a"](x), self.blocks["b"](x)], axis=-1)
+
+    return Blocks
+
+
+@case(backends=ALL)
+def case_dict_of_sublayers_in_sequential(keras, H):
+    Blocks = _blocks(keras)
+    model = keras.Sequential([keras.Input((3,)), Blocks(name="blk"), keras.layers.Dense(1, name="o")])
+    H.det_weights(model)
+    block = model.layers[0]
+    return {"paths": [w.path for w in model.weights], "y": model(X),
+            "block_weights": [w.path for w in block.weights], "count": model.count_params(),
+            "blocks_type": type(block.blocks).__mro__[-2].__name__,
+            "summary": H.summary(model)}
+
+
+@case(backends=ALL)
+def case_dict_of_sublayers_in_functional(keras, H):
+    Blocks = _blocks(keras)
+    x = keras.Input((3,), name="x")
+    model = keras.Model(x, Blocks(name="blk")(x))
+    H.det_weights(model)
+    return {"paths": [w.path for w in model.weights], "y": model.predict(X, verbose=0),
+            "shape": model.output_shape}
+
+
+@case()
+def case_dict_of_sublayers_save_load_and_fit(keras, H):
+    Blocks = _blocks(keras)
+    model = keras.Sequential([keras.Input((3,)), Blocks(name="blk"), keras.layers.Dense(1, name="o")])
+    H.det_weights(model)
+    model.compile("sgd", "mse")
+    history = model.fit(X, np.ones((2, 1), "float32"), epochs=2, verbose=0)
+    model.save("blocks.keras")
+    loaded = keras.saving.load_model("blocks.keras")
+    return {"loss": H.rounded(history), "y": loaded.predict(X, verbose=0),
+            "names": [w.name for w in loaded.weights]}

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tests.parity.case import ALL, TRAINING, case
+from tests.parity.case import ALL, case
 
 RNG = np.random.default_rng(71)
 A = RNG.standard_normal((3, 4)).astype("float32")
@@ -55,7 +55,7 @@ def case_elementwise_math(keras, H):
     }  # fmt: skip
 
 
-@case(backends=TRAINING)  # numpy backend: 0-d results are arrays, Keras gives NumPy scalars (open)
+@case(backends=ALL)
 def case_reductions(keras, H):
     o = keras.ops
     return {
@@ -69,7 +69,7 @@ def case_reductions(keras, H):
     }  # fmt: skip
 
 
-@case(backends=TRAINING)  # numpy backend: 0-d results are arrays, Keras gives NumPy scalars (open)
+@case(backends=ALL)
 def case_array_manipulation(keras, H):
     o = keras.ops
     x = np.arange(24, dtype="float32").reshape(2, 3, 4)
@@ -87,7 +87,7 @@ def case_array_manipulation(keras, H):
     }  # fmt: skip
 
 
-@case(backends=TRAINING)  # numpy backend: unique gives int64 and scatter float64 where Keras gives int32/float32 (open)
+@case(backends=ALL)
 def case_indexing_sorting(keras, H):
     o = keras.ops
     idx = np.array([[0, 3], [2, 1], [1, 1]])
@@ -106,7 +106,7 @@ def case_indexing_sorting(keras, H):
     }  # fmt: skip
 
 
-@case(backends=TRAINING)  # numpy backend: 0-d results are arrays, Keras gives NumPy scalars (open)
+@case(backends=ALL)
 def case_linear_algebra(keras, H):
     o = keras.ops
     sq = np.array([[4.0, 1.0], [2.0, 3.0]], dtype="float32")
@@ -337,3 +337,34 @@ def case_custom_gradient(keras, H):
             value = loss(x)
         grad = tape.gradient(value, x)
     return o.convert_to_numpy(grad)
+
+
+@case(backends=ALL)
+def case_zero_d_results(keras, H):
+    # On numpy, Keras gives NumPy scalars (np.float32) for 0-d reductions and products, and
+    # 0-d arrays from conversions: the Python type is part of what a user observes.
+    o = keras.ops
+    v = A[0]
+    return {
+        "sum": o.sum(A), "mean_int": o.mean(I), "max": o.max(A, axis=(0, 1)), "any": o.any(I > 4),
+        "argmax": o.argmax(A), "std": o.std(A), "logsumexp": o.logsumexp(A), "norm": o.norm(v),
+        "trace": o.trace(A), "dot": o.dot(v, v),
+        "einsum": o.einsum("i,i->", v, v), "exp": o.exp(np.float32(1.0)),
+        "convert": o.convert_to_tensor(1.0), "cast": o.cast(np.float32(2.0), "int32"),
+        "zeros": o.zeros(()), "where": o.where(np.array(True), 1.0, 2.0),
+        "while_loop": o.while_loop(lambda x: x < 3, lambda x: x + 1, 0),
+    }  # fmt: skip
+
+
+@case(backends=ALL)
+def case_unique_and_scatter_dtypes(keras, H):
+    # NumPy's default int64/float64 data: Keras's numpy backend narrows it to 32 bits here.
+    o = keras.ops
+    ints, floats = np.array([3, 1, 3, 2]), np.array([3.0, 1.0, 3.0])
+    at = np.array([[0], [2], [0]])
+    return {
+        "unique": [o.unique(x) for x in (ints, floats, ints.astype("int8"),
+                                         floats.astype("float16"))],
+        "scatter": [o.scatter(at, x, (4,)) for x in (floats, ints[:3], ints[:3].astype("int8"),
+                                                     floats.astype("float32"))],
+    }  # fmt: skip
