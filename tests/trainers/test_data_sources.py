@@ -76,6 +76,26 @@ def test_epoch_iterator_peek_keeps_the_first_batch():
     assert next(iterator.epoch())[1] is peeked
 
 
+def test_epoch_iterator_peek_between_epochs_sees_the_next_epochs_first_batch():
+    # Validation restarts every epoch: a peek before it (the input checks) must not shift it.
+    adapter = get_data_adapter(X, batch_size=2)
+    iterator = EpochIterator(adapter, steps_per_epoch=2, replay=True)
+    for _ in range(3):
+        peeked = iterator.peek()
+        firsts = [b[0] for _, b in iterator.epoch()]
+        assert firsts[0] is peeked[0] and np.array_equal(firsts[0], X[:2])
+    streaming = EpochIterator(get_data_adapter(X, batch_size=2), steps_per_epoch=2)
+    list(streaming.epoch())
+    assert np.array_equal(streaming.peek()[0], X[4:6])  # a stream runs on across epochs
+
+
+def test_generator_replayed_for_validation_peeks_its_first_batch():
+    iterator = EpochIterator(get_data_adapter(batches()), steps_per_epoch=2, replay=True)
+    first = [b[0] for _, b in iterator.epoch()]
+    assert iterator.peek()[0] is first[0]
+    assert [b[0] for _, b in iterator.epoch()][0] is first[0]
+
+
 def test_py_dataset_on_epoch_end_each_epoch():
     data = Batches(X)
     iterator = EpochIterator(get_data_adapter(data))

@@ -45,11 +45,20 @@ class EpochIterator:
         return self.adapter.num_batches
 
     def peek(self):
-        """The first batch, without consuming it (the model may need it to build itself)."""
+        """The next epoch's first batch, without consuming it (the model may need it to build
+        itself; the input checks look at it). Called between epochs only."""
+        if self._kept is not None:  # a one-pass source replayed from its first epoch
+            return self._kept[0] if self._kept else None
         if self._peeked is None:
+            if self._starts_fresh():
+                self._stream = None
             self._stream = self._stream or self._new_stream()
             self._peeked = next(self._stream, None)
         return self._peeked
+
+    def _starts_fresh(self):
+        """Whether each epoch starts again from the first batch (else the stream runs on)."""
+        return self._restartable and (self.steps_per_epoch is None or self._replay)
 
     @property
     def seed(self):
@@ -98,8 +107,7 @@ class EpochIterator:
         if self._kept is not None:
             yield from enumerate(self._kept)
             return
-        fresh = self.steps_per_epoch is None or self._replay
-        if fresh and self._restartable and self._peeked is None:
+        if self._starts_fresh() and self._peeked is None:
             self._stream = None  # from the first batch again, even after an early stop
         kept = [] if self._replay and not self._restartable else None
         try:
