@@ -174,8 +174,15 @@ class CompileLoss:
                 )
             weights = weights[0]
         self._loss_weights = _weights_per_output(weights, names, n)
-        # Classes per output, for the host-side label check of sparse cross-entropies.
-        self._classes = [_last_dim(p) for p in tree.flatten(y_pred)]
+        # The host-side label checks, decided once: (output index, classes, ignore_class) for
+        # each sparse cross-entropy output whose number of classes is known.
+        self._host_checks = [
+            (i, classes, _sparse_ignore_class(loss))
+            for i, (loss, classes) in enumerate(
+                zip(self._losses, [_last_dim(p) for p in tree.flatten(y_pred)])
+            )
+            if _sparse_ignore_class(loss) is not False and classes is not None
+        ]
         active = [i for i, loss in enumerate(self._losses) if loss is not None]
         if len(active) > 1:
             self._trackers = {
@@ -188,19 +195,19 @@ class CompileLoss:
 
     def has_host_checks(self):
         """Whether any output's loss checks host labels (a sparse cross-entropy)."""
-        return self.built and any(_sparse_ignore_class(loss) is not False for loss in self._losses)
+        return self.built and bool(self._host_checks)
 
     def check_host_targets(self, y_true):
         """Checks host-side (NumPy) labels of sparse cross-entropy outputs against the number
         of classes. Compiled steps cannot raise on values: out-of-range labels would give a
         silent zero loss there, so each host batch is checked before it is converted."""
-        if not self.built or y_true is None:
+        if not self.built or not self._host_checks or y_true is None:
             return
         names = _names_for(self.output_names, len(self._losses))
         flat_true = flat_targets(y_true, names, len(self._losses))
-        for loss, yt, classes in zip(self._losses, flat_true, self._classes):
-            ignore = _sparse_ignore_class(loss)
-            if ignore is not False and isinstance(yt, np.ndarray) and classes is not None:
+        for i, classes, ignore in self._host_checks:
+            yt = flat_true[i]
+            if isinstance(yt, np.ndarray):
                 labels = yt.reshape(yt.shape[:-1]) if yt.ndim > 1 and yt.shape[-1] == 1 else yt
                 check_label_range(labels, classes, ignore)
 

@@ -275,36 +275,17 @@ def case_creation_ops(keras, H):
 @case()
 def case_backend_gradients(keras, H):
     o = keras.ops
-    backend = keras.backend.backend()
     x_np = np.array([1.0, -2.0, 3.0], dtype="float32")
 
     def loss(x):
         return o.sum(o.square(x) * o.stop_gradient(x) + o.sin(x))
 
-    if backend == "jax":
-        import jax
-
-        grad = jax.grad(loss)(o.convert_to_tensor(x_np))
-    elif backend == "torch":
-        import torch
-
-        x = torch.tensor(x_np, requires_grad=True)
-        loss(x).backward()
-        grad = x.grad
-    else:
-        import tensorflow as tf
-
-        x = tf.Variable(x_np)
-        with tf.GradientTape() as tape:
-            value = loss(x)
-        grad = tape.gradient(value, x)
-    return o.convert_to_numpy(grad)
+    return _native_grad(keras, loss, x_np)
 
 
 @case(backends=("jax", "tensorflow"))  # Keras 3.15 on torch gives sign(x) * 0.5 here
 def case_custom_gradient(keras, H):
     o = keras.ops
-    backend = keras.backend.backend()
 
     @o.custom_gradient
     def clipped_identity(x):
@@ -319,24 +300,7 @@ def case_custom_gradient(keras, H):
     def loss(x):
         return o.sum(clipped_identity(x) * 3.0)
 
-    if backend == "jax":
-        import jax
-
-        grad = jax.grad(loss)(o.convert_to_tensor(x_np))
-    elif backend == "torch":
-        import torch
-
-        x = torch.tensor(x_np, requires_grad=True)
-        loss(x).backward()
-        grad = x.grad
-    else:
-        import tensorflow as tf
-
-        x = tf.Variable(x_np)
-        with tf.GradientTape() as tape:
-            value = loss(x)
-        grad = tape.gradient(value, x)
-    return o.convert_to_numpy(grad)
+    return _native_grad(keras, loss, x_np)
 
 
 @case(backends=ALL)
@@ -368,3 +332,26 @@ def case_unique_and_scatter_dtypes(keras, H):
         "scatter": [o.scatter(at, x, (4,)) for x in (floats, ints[:3], ints[:3].astype("int8"),
                                                      floats.astype("float32"))],
     }  # fmt: skip
+
+
+def _native_grad(keras, loss, x_np):
+    """d loss / d x at `x_np`, taken with the backend framework's own autodiff."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        grad = jax.grad(loss)(keras.ops.convert_to_tensor(x_np))
+    elif backend == "torch":
+        import torch
+
+        x = torch.tensor(x_np, requires_grad=True)
+        loss(x).backward()
+        grad = x.grad
+    else:
+        import tensorflow as tf
+
+        x = tf.Variable(x_np)
+        with tf.GradientTape() as tape:
+            value = loss(x)
+        grad = tape.gradient(value, x)
+    return keras.ops.convert_to_numpy(grad)
