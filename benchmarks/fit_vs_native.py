@@ -96,7 +96,9 @@ def main():
     parser.add_argument("--json")
     args = parser.parse_args()
     results = {}
-    print(f"{'backend':>10} {'case':>9} {'native ms/step':>15} {'cornu ms/step':>14} {'cornu/native':>13}")
+    print(
+        f"{'backend':>10} {'case':>9} {'native ms/step':>15} {'cornu ms/step':>14} {'cornu/native':>13}"
+    )
     for backend in args.backends.split(","):
         if importlib.util.find_spec(backend) is None:
             print(f"{backend:>10}  (not installed)")

@@ -39,7 +39,10 @@ def measure(backend, runs, cold=False):
     for _ in range(runs):
         out = subprocess.run(
             [sys.executable, "-c", PROBE.format(framework=framework)],
-            env=env, capture_output=True, text=True, check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         a, b = json.loads(out.strip().splitlines()[-1])
         framework_s.append(a)

@@ -7,8 +7,6 @@ each epoch as it ends, so a benchmark can interleave native and cornu epochs.
 
 import time
 
-import numpy as np
-
 from cases import CASES, init_weights
 
 LR, B1, B2, EPS = 1e-3, 0.9, 0.999, 1e-7
@@ -36,9 +34,13 @@ def train_jax(case, x, y, epochs):
         if case == "cnn":
             h = xb
             for i in (0, 2):
-                h = jax.lax.conv_general_dilated(h, p[i], (1, 1), "VALID", dimension_numbers=("NHWC", "HWIO", "NHWC"))
+                h = jax.lax.conv_general_dilated(
+                    h, p[i], (1, 1), "VALID", dimension_numbers=("NHWC", "HWIO", "NHWC")
+                )
                 h = jax.nn.relu(h + p[i + 1])
-                h = jax.lax.reduce_window(h, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+                h = jax.lax.reduce_window(
+                    h, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID"
+                )
             return h.reshape(h.shape[0], -1) @ p[4] + p[5]
         kernel, recurrent, bias, w_out, b_out = p
         units = recurrent.shape[0]

@@ -177,9 +177,7 @@ def set_image_data_format(data_format):
     global _image_data_format
     canonical = str(data_format).lower()
     if canonical not in _DATA_FORMATS:
-        raise ValueError(
-            f"Unknown data_format {data_format!r}. Expected one of {_DATA_FORMATS}."
-        )
+        raise ValueError(f"Unknown data_format {data_format!r}. Expected one of {_DATA_FORMATS}.")
     _image_data_format = canonical
 
 
@@ -189,9 +187,7 @@ def standardize_data_format(data_format):
         return _image_data_format
     canonical = str(data_format).lower()
     if canonical not in _DATA_FORMATS:
-        raise ValueError(
-            f"Unknown data_format {data_format!r}. Expected one of {_DATA_FORMATS}."
-        )
+        raise ValueError(f"Unknown data_format {data_format!r}. Expected one of {_DATA_FORMATS}.")
     return canonical
 
 

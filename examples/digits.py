@@ -54,7 +54,9 @@ def main():
         x, y, test_size=0.25, random_state=0, stratify=y
     )
     cornu.utils.set_random_seed(0)
-    print(f"backend: {cornu.backend.backend()}; {len(x_train)} training and {len(x_test)} test images")
+    print(
+        f"backend: {cornu.backend.backend()}; {len(x_train)} training and {len(x_test)} test images"
+    )
     model = build_model()
     model.summary()
     model.fit(x_train, y_train, batch_size=32, epochs=args.epochs, validation_split=0.1, verbose=1)
@@ -64,7 +66,9 @@ def main():
     path = args.out or os.path.join(tempfile.mkdtemp(), "digits.keras")
     model.save(path)
     reloaded = cornu.saving.load_model(path)
-    same = np.allclose(model.predict(x_test, verbose=0), reloaded.predict(x_test, verbose=0), atol=1e-5)
+    same = np.allclose(
+        model.predict(x_test, verbose=0), reloaded.predict(x_test, verbose=0), atol=1e-5
+    )
     print(f"saved to {path} ({os.path.getsize(path)} bytes); reloaded model agrees: {same}")
     if accuracy < 0.95 or not same:
         sys.exit(1)

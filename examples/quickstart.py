@@ -47,7 +47,9 @@ print(json.dumps({
 
 
 def main():
-    backends = ["numpy"] + [b for b in ("jax", "torch", "tensorflow") if importlib.util.find_spec(b)]
+    backends = ["numpy"] + [
+        b for b in ("jax", "torch", "tensorflow") if importlib.util.find_spec(b)
+    ]
     outputs = {}
     for name in backends:
         env = dict(os.environ, CORNU_BACKEND=name, TF_CPP_MIN_LOG_LEVEL="3")

@@ -62,7 +62,10 @@ def main():
     runnable = []
     for name in args.backends.split(","):
         if name != "numpy" and importlib.util.find_spec(name) is None:
-            print(f"[{name}] {'framework not installed' if args.require_all else 'skipped: framework not installed'}", flush=True)
+            print(
+                f"[{name}] {'framework not installed' if args.require_all else 'skipped: framework not installed'}",
+                flush=True,
+            )
             ok = ok and not args.require_all
             continue
         runnable.append(name)

@@ -10,7 +10,6 @@ os.environ.setdefault("JAX_ENABLE_X64", "1")
 os.environ.setdefault("JAX_NUMPY_DTYPE_PROMOTION", "strict")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import cornu  # noqa: E402
 from cornu import backend  # noqa: E402
 
 if backend.backend() == "torch":

@@ -141,8 +141,12 @@ CASES = [
     (evaluate_without_targets, ValueError, r"no targets \(y is None\)", TRAINS),
     (two_losses_for_one_output, ValueError, "2 losses", TRAINS),
     (input_shape_as_an_int, ValueError, r"shape must be a tuple, e.g. shape=\(3,\)", ()),
-    (generator_batch_shape_changes_mid_epoch, ValueError, r"expected .*4.*found shape=\(4, 5\)",
-     TRAINS),  # fmt: skip
+    (
+        generator_batch_shape_changes_mid_epoch,
+        ValueError,
+        r"expected .*4.*found shape=\(4, 5\)",
+        TRAINS,
+    ),  # fmt: skip
     (set_backend_to_an_unknown_name, ValueError, "Unknown backend 'theano'", ()),
 ]
 

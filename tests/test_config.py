@@ -60,7 +60,9 @@ def test_default_is_first_installed_framework(tmp_path):
 
 
 def test_unknown_backend_lists_valid_ones(tmp_path):
-    with pytest.raises(RuntimeError, match=r"Unknown backend 'mxnet'.*numpy, jax, torch, tensorflow"):
+    with pytest.raises(
+        RuntimeError, match=r"Unknown backend 'mxnet'.*numpy, jax, torch, tensorflow"
+    ):
         run_cornu("", tmp_path, CORNU_BACKEND="mxnet")
 
 

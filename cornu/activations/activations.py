@@ -9,7 +9,9 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
         return ops.relu(x)
     x = ops.convert_to_tensor(x)
     above = ops.greater(x, threshold)
-    out = ops.where(above, x, negative_slope * (x - threshold) if negative_slope else ops.zeros_like(x))
+    out = ops.where(
+        above, x, negative_slope * (x - threshold) if negative_slope else ops.zeros_like(x)
+    )
     if max_value is not None:
         out = ops.minimum(out, ops.cast(max_value, ops.dtype(out)))
     return out

@@ -6,8 +6,8 @@ import zipfile
 
 import numpy as np
 
-from cornu.callbacks.callback import Callback
 from cornu.callbacks._files import ensure_writable_folder
+from cornu.callbacks.callback import Callback
 from cornu.callbacks.early_stopping import _refresh_loop_state, _sync_from_loop
 from cornu.random import seed_generator
 from cornu.saving.temp_files import new_temp_file
@@ -255,4 +255,3 @@ def _optimizer_variables(model):
     if not optimizer.built:
         optimizer.build(model.trainable_variables)
     return list(optimizer.variables)
-

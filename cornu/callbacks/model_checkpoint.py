@@ -2,7 +2,6 @@
 
 import os
 import string
-import warnings
 
 import numpy as np
 

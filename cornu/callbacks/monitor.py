@@ -43,7 +43,7 @@ def check_mode(owner, mode):
 
 
 def direction(callback, owner):
-    """"min" or "max" for `callback.monitor`, resolved once against `callback.model`."""
+    """ "min" or "max" for `callback.monitor`, resolved once against `callback.model`."""
     resolved = getattr(callback, "_direction", None)
     if resolved is None:
         resolved = _resolve(callback, owner)

@@ -49,7 +49,9 @@ class ReduceLROnPlateau(Callback):
         super().__init__()
         if "epsilon" in kwargs:  # Keras 1's name for min_delta.
             min_delta = kwargs.pop("epsilon")
-            warnings.warn("ReduceLROnPlateau: `epsilon` is deprecated, use `min_delta`.")
+            warnings.warn(
+                "ReduceLROnPlateau: `epsilon` is deprecated, use `min_delta`.", stacklevel=2
+            )
         if kwargs:
             raise TypeError(f"ReduceLROnPlateau got unexpected argument(s) {sorted(kwargs)}.")
         if factor >= 1.0:

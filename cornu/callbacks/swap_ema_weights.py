@@ -30,7 +30,8 @@ class SwapEMAWeights(Callback):
             raise ValueError(
                 "SwapEMAWeights needs an optimizer created with use_ema=True; received "
                 f"{type(optimizer).__name__ if optimizer is not None else None}"
-                + ("" if optimizer is None else " with use_ema=False") + "."
+                + ("" if optimizer is None else " with use_ema=False")
+                + "."
             )
         return optimizer
 

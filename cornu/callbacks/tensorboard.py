@@ -355,4 +355,3 @@ def _all_layers(model):
         out.append(layer)
         stack.extend(getattr(layer, "layers", []) or [])
     return out
-

@@ -6,7 +6,10 @@ from cornu.utils import identifiers
 _TABLE = identifiers.build_table(
     [MaxNorm, MinMaxNorm, NonNeg, UnitNorm],
     aliases={
-        "max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
+        "max_norm": MaxNorm,
+        "min_max_norm": MinMaxNorm,
+        "non_neg": NonNeg,
+        "unit_norm": UnitNorm,
     },
 )
 

@@ -65,9 +65,9 @@ class MinMaxNorm(Constraint):
     def __call__(self, w):
         w = backend.convert_to_tensor(w)
         norms = ops.sqrt(ops.sum(ops.square(w), axis=self.axis, keepdims=True))
-        desired = self.rate * ops.clip(norms, self.min_value, self.max_value) + (
-            1 - self.rate
-        ) * norms
+        desired = (
+            self.rate * ops.clip(norms, self.min_value, self.max_value) + (1 - self.rate) * norms
+        )
         return w * (desired / (backend.epsilon() + norms))
 
     def get_config(self):

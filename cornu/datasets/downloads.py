@@ -15,7 +15,10 @@ KERAS_STORAGE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 def fetch(fname, origin, file_hash=None, cache_subdir="datasets", extract=False):
     """The local path of `fname`, downloaded from `origin` first if it is not cached."""
     return file_utils.get_file(
-        fname=fname, origin=origin, file_hash=file_hash, cache_subdir=cache_subdir,
+        fname=fname,
+        origin=origin,
+        file_hash=file_hash,
+        cache_subdir=cache_subdir,
         extract=extract,
     )
 

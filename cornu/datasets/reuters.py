@@ -10,11 +10,52 @@ WORD_INDEX_ORIGIN = downloads.KERAS_STORAGE + "reuters_word_index.json"
 WORD_INDEX_HASH = "4d44cc38712099c9e383dc6e5f11a921"
 # Topic names by label, in the order of the label numbers.
 LABEL_NAMES = (
-    "cocoa", "grain", "veg-oil", "earn", "acq", "wheat", "copper", "housing", "money-supply",
-    "coffee", "sugar", "trade", "reserves", "ship", "cotton", "carcass", "crude", "nat-gas",
-    "cpi", "money-fx", "interest", "gnp", "meal-feed", "alum", "oilseed", "gold", "tin",
-    "strategic-metal", "livestock", "retail", "ipi", "iron-steel", "rubber", "heat", "jobs",
-    "lei", "bop", "zinc", "orange", "pet-chem", "dlr", "gas", "silver", "wpi", "hog", "lead",
+    "cocoa",
+    "grain",
+    "veg-oil",
+    "earn",
+    "acq",
+    "wheat",
+    "copper",
+    "housing",
+    "money-supply",
+    "coffee",
+    "sugar",
+    "trade",
+    "reserves",
+    "ship",
+    "cotton",
+    "carcass",
+    "crude",
+    "nat-gas",
+    "cpi",
+    "money-fx",
+    "interest",
+    "gnp",
+    "meal-feed",
+    "alum",
+    "oilseed",
+    "gold",
+    "tin",
+    "strategic-metal",
+    "livestock",
+    "retail",
+    "ipi",
+    "iron-steel",
+    "rubber",
+    "heat",
+    "jobs",
+    "lei",
+    "bop",
+    "zinc",
+    "orange",
+    "pet-chem",
+    "dlr",
+    "gas",
+    "silver",
+    "wpi",
+    "hog",
+    "lead",
 )
 
 
@@ -39,8 +80,9 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
     """
     splits.check_test_split(test_split)
     local = downloads.fetch(path, ORIGIN, file_hash=FILE_HASH)
-    xs, labels = splits.shuffle_together(seed, *downloads.load_npz(local, ("x", "y"),
-                                                                   allow_pickle=True))
+    xs, labels = splits.shuffle_together(
+        seed, *downloads.load_npz(local, ("x", "y"), allow_pickle=True)
+    )
     xs = word_sequences.offset(xs, start_char, index_from)
     xs, labels = word_sequences.keep_shorter(maxlen, xs, labels)
     word_sequences.check_not_empty(xs, maxlen)

@@ -82,9 +82,9 @@ def _standardize_signature(input_signature):
         input_signature = [input_signature]
 
     return [
-        _to_tensor_spec(item) if hasattr(item, "shape") else tree.map_structure(
-            _to_tensor_spec, item
-        )
+        _to_tensor_spec(item)
+        if hasattr(item, "shape")
+        else tree.map_structure(_to_tensor_spec, item)
         for item in input_signature
     ]
 
@@ -257,11 +257,12 @@ class ExportArchive:
 
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(
-                f"ExportArchive.add_endpoint: name must be a Python identifier; received "
-                f"{name!r}."
+                f"ExportArchive.add_endpoint: name must be a Python identifier; received {name!r}."
             )
-        if name in self._endpoint_names or name in self._variable_collections or (
-            name in _RESERVED
+        if (
+            name in self._endpoint_names
+            or name in self._variable_collections
+            or (name in _RESERVED)
         ):
             raise ValueError(f"ExportArchive.add_endpoint: the name '{name}' is already used.")
         signature = _standardize_signature(input_signature)
@@ -279,7 +280,9 @@ class ExportArchive:
             python_fn = getattr(fn, "python_function", fn)
             if self._jax_pairs is not None:
                 python_fn = self._jax_to_tf(
-                    python_fn, signature, kwargs.pop("is_static", True),
+                    python_fn,
+                    signature,
+                    kwargs.pop("is_static", True),
                     kwargs.pop("jax2tf_kwargs", None),
                 )
             decorated = tf.function(python_fn, input_signature=signature, autograph=False,
@@ -315,8 +318,10 @@ class ExportArchive:
                 "ExportArchive.add_variable_collection: name must be a Python identifier; "
                 f"received {name!r}."
             )
-        if name in self._endpoint_names or name in self._variable_collections or (
-            name in _RESERVED
+        if (
+            name in self._endpoint_names
+            or name in self._variable_collections
+            or (name in _RESERVED)
         ):
             raise ValueError(
                 f"ExportArchive.add_variable_collection: the name '{name}' is already used."
@@ -387,8 +392,9 @@ class ExportArchive:
             args = tree.pack_sequence_as(structure, list(tensors))
             return endpoint(*args)
 
-        return tf.function(serve_flat, input_signature=flat, autograph=False)\
-            .get_concrete_function()
+        return tf.function(
+            serve_flat, input_signature=flat, autograph=False
+        ).get_concrete_function()
 
 
 def _replace_directory(source, target):

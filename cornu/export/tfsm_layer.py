@@ -115,4 +115,3 @@ class TFSMLayer(Layer):
             "call_endpoint": self.call_endpoint,
             "call_training_endpoint": self.call_training_endpoint,
         }
-

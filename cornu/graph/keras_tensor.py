@@ -25,9 +25,7 @@ def standardize_shape(shape):
     try:
         dims = tuple(shape)
     except TypeError:
-        raise ValueError(
-            f"Shape must be a tuple of ints or None; received {shape!r}."
-        ) from None
+        raise ValueError(f"Shape must be a tuple of ints or None; received {shape!r}.") from None
     result = []
     for d in dims:
         if d is None:
@@ -40,9 +38,7 @@ def standardize_shape(shape):
             )
         d = int(d)
         if d < 0:
-            raise ValueError(
-                f"Shape dimensions must be non-negative; received {tuple(dims)!r}."
-            )
+            raise ValueError(f"Shape dimensions must be non-negative; received {tuple(dims)!r}.")
         result.append(d)
     return tuple(result)
 

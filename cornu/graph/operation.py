@@ -6,7 +6,6 @@ from cornu.graph.keras_tensor import any_symbolic_tensors
 from cornu.graph.node import Node
 from cornu.utils.identifiers import snake_case
 
-
 to_snake_case = snake_case  # `MultiHeadAttention` -> `multi_head_attention`
 
 

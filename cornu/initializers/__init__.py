@@ -52,6 +52,7 @@ def deserialize(config, custom_objects=None):
     table = dict(_TABLE, **(custom_objects or {}))
     return identifiers.resolve(config, table, "initializer", base=Initializer)
 
+
 # Keras's lower-case aliases of the classes.
 IdentityInitializer = identity = Identity
 OrthogonalInitializer = orthogonal = Orthogonal

@@ -3,9 +3,9 @@ forms (Glorot, He, LeCun)."""
 
 import math
 
-from cornu.random.random import _initializer_sample as _sample
 from cornu.backend.common import dtypes
 from cornu.initializers.initializer import Initializer
+from cornu.random.random import _initializer_sample as _sample
 
 
 class RandomInitializer(Initializer):
@@ -151,15 +151,35 @@ def _named(name, scale, mode, distribution, doc):
             "output_axes": _axes_config(self.output_axes),
         }
 
-    return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config, "__doc__": doc})
+    return type(
+        name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config, "__doc__": doc}
+    )
 
 
-GlorotUniform = _named("GlorotUniform", 1.0, "fan_avg", "uniform", "Uniform with limit sqrt(6 / (fan_in + fan_out)).")
-GlorotNormal = _named("GlorotNormal", 1.0, "fan_avg", "truncated_normal", "Truncated normal with stddev sqrt(2 / (fan_in + fan_out)).")
+GlorotUniform = _named(
+    "GlorotUniform", 1.0, "fan_avg", "uniform", "Uniform with limit sqrt(6 / (fan_in + fan_out))."
+)
+GlorotNormal = _named(
+    "GlorotNormal",
+    1.0,
+    "fan_avg",
+    "truncated_normal",
+    "Truncated normal with stddev sqrt(2 / (fan_in + fan_out)).",
+)
 HeUniform = _named("HeUniform", 2.0, "fan_in", "uniform", "Uniform with limit sqrt(6 / fan_in).")
-HeNormal = _named("HeNormal", 2.0, "fan_in", "truncated_normal", "Truncated normal with stddev sqrt(2 / fan_in).")
-LecunUniform = _named("LecunUniform", 1.0, "fan_in", "uniform", "Uniform with limit sqrt(3 / fan_in).")
-LecunNormal = _named("LecunNormal", 1.0, "fan_in", "truncated_normal", "Truncated normal with stddev sqrt(1 / fan_in).")
+HeNormal = _named(
+    "HeNormal", 2.0, "fan_in", "truncated_normal", "Truncated normal with stddev sqrt(2 / fan_in)."
+)
+LecunUniform = _named(
+    "LecunUniform", 1.0, "fan_in", "uniform", "Uniform with limit sqrt(3 / fan_in)."
+)
+LecunNormal = _named(
+    "LecunNormal",
+    1.0,
+    "fan_in",
+    "truncated_normal",
+    "Truncated normal with stddev sqrt(1 / fan_in).",
+)
 for _cls in (GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal):
     _cls.__module__ = __name__
 
@@ -182,7 +202,9 @@ class Orthogonal(RandomInitializer):
         from cornu import ops
 
         if len(shape) < 2:
-            raise ValueError(f"Orthogonal initializer needs a shape of rank >= 2; received {tuple(shape)}.")
+            raise ValueError(
+                f"Orthogonal initializer needs a shape of rank >= 2; received {tuple(shape)}."
+            )
         rows, cols = math.prod(shape[:-1]), shape[-1]
         flat = (max(rows, cols), min(rows, cols))
         sample = _sample("normal", flat, 0.0, 1.0, "float32", self._seed())

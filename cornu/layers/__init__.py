@@ -1,21 +1,6 @@
 """`cornu.layers`: the layer library."""
 
-from cornu.layers.core.dense import Dense
-from cornu.layers.core.input_layer import Input, InputLayer
-from cornu.layers.input_spec import InputSpec
-from cornu.layers.layer import Layer
 from cornu.layers.activations.activation import Activation
-from cornu.layers.core.einsum_dense import EinsumDense
-from cornu.layers.core.embedding import Embedding
-from cornu.layers.core.identity import Identity
-from cornu.layers.core.lambda_layer import Lambda
-from cornu.layers.core.masking import Masking
-from cornu.layers.core.reversible_embedding import ReversibleEmbedding
-from cornu.layers.core.wrapper import Wrapper
-from cornu.layers.core.torch_module_wrapper import TorchModuleWrapper
-from cornu.layers.regularization.dropout import Dropout
-from cornu.layers.reshaping.flatten import Flatten
-from cornu.layers.reshaping.reshape import Reshape
 from cornu.layers.convolutional import (
     Conv1D,
     Conv1DTranspose,
@@ -28,6 +13,18 @@ from cornu.layers.convolutional import (
     SeparableConv1D,
     SeparableConv2D,
 )
+from cornu.layers.core.dense import Dense
+from cornu.layers.core.einsum_dense import EinsumDense
+from cornu.layers.core.embedding import Embedding
+from cornu.layers.core.identity import Identity
+from cornu.layers.core.input_layer import Input, InputLayer
+from cornu.layers.core.lambda_layer import Lambda
+from cornu.layers.core.masking import Masking
+from cornu.layers.core.reversible_embedding import ReversibleEmbedding
+from cornu.layers.core.torch_module_wrapper import TorchModuleWrapper
+from cornu.layers.core.wrapper import Wrapper
+from cornu.layers.input_spec import InputSpec
+from cornu.layers.layer import Layer
 from cornu.layers.pooling import (
     AdaptiveAveragePooling1D,
     AdaptiveAveragePooling2D,
@@ -48,6 +45,9 @@ from cornu.layers.pooling import (
     MaxPooling2D,
     MaxPooling3D,
 )
+from cornu.layers.regularization.dropout import Dropout
+from cornu.layers.reshaping.flatten import Flatten
+from cornu.layers.reshaping.reshape import Reshape
 
 Convolution1D = Conv1D
 Convolution2D = Conv2D
@@ -71,6 +71,7 @@ GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalAvgPool3D = GlobalAveragePooling3D
 
 # Families whose packages list their layers in __all__ (each package owns its names).
+from cornu.export.tfsm_layer import TFSMLayer  # noqa: E402
 from cornu.layers.activations import *  # noqa: E402,F401,F403
 from cornu.layers.attention import *  # noqa: E402,F401,F403
 from cornu.layers.merging import *  # noqa: E402,F401,F403
@@ -80,4 +81,3 @@ from cornu.layers.recurrent import *  # noqa: E402,F401,F403
 from cornu.layers.regularization import *  # noqa: E402,F401,F403
 from cornu.layers.reshaping import *  # noqa: E402,F401,F403
 from cornu.layers.serialization import deserialize, serialize  # noqa: E402
-from cornu.export.tfsm_layer import TFSMLayer  # noqa: E402

@@ -40,7 +40,9 @@ class InputSpec:
         if self.axes and (self.ndim is not None or self.max_ndim is not None):
             limit = (self.ndim or self.max_ndim) - 1
             if max(self.axes) > limit:
-                raise ValueError(f"InputSpec axes {self.axes} are out of range for ndim {limit + 1}.")
+                raise ValueError(
+                    f"InputSpec axes {self.axes} are out of range for ndim {limit + 1}."
+                )
 
     def get_config(self):
         return {
@@ -80,11 +82,17 @@ def assert_input_compatibility(input_spec, inputs, layer_name):
         where = f"Input {index} of layer '{layer_name}' is incompatible with the layer"
         ndim = len(shape)
         if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
-            raise ValueError(f"{where}: expected ndim={spec.ndim}, found ndim={ndim}. Full shape received: {shape}")
+            raise ValueError(
+                f"{where}: expected ndim={spec.ndim}, found ndim={ndim}. Full shape received: {shape}"
+            )
         if spec.max_ndim is not None and ndim > spec.max_ndim:
-            raise ValueError(f"{where}: expected max_ndim={spec.max_ndim}, found ndim={ndim}. Full shape received: {shape}")
+            raise ValueError(
+                f"{where}: expected max_ndim={spec.max_ndim}, found ndim={ndim}. Full shape received: {shape}"
+            )
         if spec.min_ndim is not None and ndim < spec.min_ndim:
-            raise ValueError(f"{where}: expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full shape received: {shape}")
+            raise ValueError(
+                f"{where}: expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full shape received: {shape}"
+            )
         if spec.dtype is not None:
             got = dtypes.standardize_dtype(x.dtype)
             if got != spec.dtype:
@@ -93,7 +101,9 @@ def assert_input_compatibility(input_spec, inputs, layer_name):
             if size is None:
                 continue
             if not -ndim <= axis < ndim:
-                raise ValueError(f"{where}: expected axis {axis} to exist, but the input has rank {ndim}. Full shape received: {shape}")
+                raise ValueError(
+                    f"{where}: expected axis {axis} to exist, but the input has rank {ndim}. Full shape received: {shape}"
+                )
             if shape[axis] not in (size, None):
                 raise ValueError(
                     f"{where}: expected axis {axis} of input shape to have value {size}, but "

@@ -216,5 +216,3 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
             y_true = ops.squeeze(y_true, axis=-1)
         return ops.not_equal(ops.cast(y_true, "int32"), ignore_class)
-
-

@@ -95,7 +95,9 @@ class MeanSquaredLogarithmicError(LossFunctionWrapper):
     def __init__(
         self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None
     ):
-        super().__init__(mean_squared_logarithmic_error, reduction=reduction, name=name, dtype=dtype)
+        super().__init__(
+            mean_squared_logarithmic_error, reduction=reduction, name=name, dtype=dtype
+        )
 
 
 class MeanAbsolutePercentageError(LossFunctionWrapper):
@@ -104,7 +106,9 @@ class MeanAbsolutePercentageError(LossFunctionWrapper):
     def __init__(
         self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None
     ):
-        super().__init__(mean_absolute_percentage_error, reduction=reduction, name=name, dtype=dtype)
+        super().__init__(
+            mean_absolute_percentage_error, reduction=reduction, name=name, dtype=dtype
+        )
 
 
 class Huber(LossFunctionWrapper):

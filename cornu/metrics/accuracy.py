@@ -23,9 +23,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
 def categorical_accuracy(y_true, y_pred):
     """1.0 where the argmax of `y_pred` is the argmax of the one-hot `y_true`."""
-    return ops.cast(
-        ops.equal(ops.argmax(y_true, axis=-1), ops.argmax(y_pred, axis=-1)), "float32"
-    )
+    return ops.cast(ops.equal(ops.argmax(y_true, axis=-1), ops.argmax(y_pred, axis=-1)), "float32")
 
 
 def sparse_categorical_accuracy(y_true, y_pred):

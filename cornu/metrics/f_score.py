@@ -37,9 +37,7 @@ class FBetaScore(Metric):
                 f"'weighted'; received {average!r}."
             )
         if not isinstance(beta, (int, float)) or beta <= 0:
-            raise ValueError(
-                f"{type(self).__name__}: beta must be a float > 0; received {beta!r}."
-            )
+            raise ValueError(f"{type(self).__name__}: beta must be a float > 0; received {beta!r}.")
         if threshold is not None and (
             not isinstance(threshold, (int, float)) or not 0.0 < threshold <= 1.0
         ):

@@ -87,8 +87,15 @@ class IoU(_IoUBase):
 
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None,
                  sparse_y_true=True, sparse_y_pred=True, axis=-1):  # fmt: skip
-        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class,
-                         sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis)
+        super().__init__(
+            num_classes,
+            name=name,
+            dtype=dtype,
+            ignore_class=ignore_class,
+            sparse_y_true=sparse_y_true,
+            sparse_y_pred=sparse_y_pred,
+            axis=axis,
+        )
         ids = list(target_class_ids)
         if any(not 0 <= int(i) < num_classes for i in ids):
             raise ValueError(

@@ -26,8 +26,16 @@ def poisson(y_true, y_pred):
     return ops.mean(y_pred - y_true * ops.log(y_pred + backend.epsilon()), axis=-1)
 
 
-def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
-                              gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1):
+def binary_focal_crossentropy(
+    y_true,
+    y_pred,
+    apply_class_balancing=False,
+    alpha=0.25,
+    gamma=2.0,
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+):
     """Binary cross-entropy scaled by `(1 - p_t)**gamma` (p_t: the probability given to the
     true label), optionally by `alpha` / `1 - alpha` for positives / negatives; averaged over
     `axis`."""
@@ -153,8 +161,14 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
     def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
                  label_smoothing=0, axis=-1):  # fmt: skip
-        super().__init__(categorical_crossentropy, name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        super().__init__(
+            categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):

@@ -1,9 +1,9 @@
 """`cornu.models`: Model, Functional, Sequential."""
 
+from cornu.models.cloning import clone_model
 from cornu.models.functional import Functional
 from cornu.models.model import Model
 from cornu.models.sequential import Sequential
-from cornu.models.cloning import clone_model
 
 
 def model_from_json(json_string, custom_objects=None):

@@ -34,5 +34,3 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         f"clone_model works on Sequential and Functional models; received "
         f"{type(model).__name__} (for subclassed models, construct a new instance)."
     )
-
-

@@ -114,9 +114,7 @@ class Functional(Model):
             for t in flat_inputs
         ]
         self.built = True
-        self.supports_masking = any(
-            getattr(layer, "supports_masking", False) for layer in layers
-        )
+        self.supports_masking = any(getattr(layer, "supports_masking", False) for layer in layers)
 
     @property
     def inputs(self):
@@ -182,7 +180,9 @@ class Functional(Model):
 
     def _standardize_inputs(self, inputs):
         converted = []
-        for x, spec, kt in zip(flatten_model_inputs(self, inputs), self._input_specs, self._flat_inputs):
+        for x, spec, kt in zip(
+            flatten_model_inputs(self, inputs), self._input_specs, self._flat_inputs
+        ):
             if isinstance(x, KerasTensor):
                 converted.append(x)
                 continue
@@ -215,6 +215,7 @@ class Functional(Model):
         if mask is not None:
             for kt, m in zip(self._flat_inputs, tree.flatten(mask)):
                 masks[id(kt)] = m
+
         def fill(x):
             return values[id(x)] if isinstance(x, KerasTensor) else x
 
@@ -242,9 +243,7 @@ class Functional(Model):
             else:
                 for kt, value in zip(node.outputs, tree.flatten(outputs)):
                     values[id(kt)] = value
-            if is_layer and (
-                op._computes_mask or (in_mask is not None and op.supports_masking)
-            ):
+            if is_layer and (op._computes_mask or (in_mask is not None and op.supports_masking)):
                 out_mask = op.compute_mask(args[0] if args else None, in_mask)
                 if out_mask is not None:
                     for kt, m in zip(node.outputs, tree.flatten(out_mask)):

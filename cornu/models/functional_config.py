@@ -50,8 +50,6 @@ def _serialize_value(value, mapping):
     return serialization_lib.serialize_keras_object(value)
 
 
-
-
 def _op_class_name(fn_name):
     return op_class_name(fn_name)
 
@@ -216,7 +214,9 @@ def functional_from_config(cls, config, custom_objects=None):
                 progress = True
     unresolved = [op.name for op, nodes in pending if nodes]
     if unresolved:
-        raise ValueError(f"Cannot rebuild the graph: the inputs of layers {unresolved} are missing.")
+        raise ValueError(
+            f"Cannot rebuild the graph: the inputs of layers {unresolved} are missing."
+        )
 
     def endpoints(spec):
         if isinstance(spec, dict):

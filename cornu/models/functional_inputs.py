@@ -77,7 +77,7 @@ def _warn_unused_keys(model, inputs, known):
 
 def _missing_error(model, name, inputs, expected):
     return ValueError(
-        f'Model \'{model.name}\' is missing data for input "{name}": the dict given has keys '
+        f"Model '{model.name}' is missing data for input \"{name}\": the dict given has keys "
         f"{sorted(map(str, inputs))}, and the model expects {expected}. Key the dict by the "
         "names of the model's Inputs."
     )

@@ -19,8 +19,21 @@ from cornu.graph.keras_tensor import KerasTensor
 # `(x, 1.0)`, `x[:, 0]` is `GetItem()` called on `(x, key)`, and `ops.pad` gets
 # `constant_values` at call time. An op's first parameter is always data too.
 _DATA_PARAMS = frozenset(
-    ("x", "x1", "x2", "x3", "xs", "y", "condition", "indices", "updates", "values", "key",
-     "fill_value", "constant_values")
+    (
+        "x",
+        "x1",
+        "x2",
+        "x3",
+        "xs",
+        "y",
+        "condition",
+        "indices",
+        "updates",
+        "values",
+        "key",
+        "fill_value",
+        "constant_values",
+    )
 )
 
 

@@ -134,7 +134,11 @@ class Model(_BackendTrainer, Layer):
         from cornu.export import saved_model
 
         return saved_model.export_model(
-            self, filepath, format=format, verbose=verbose, input_signature=input_signature,
+            self,
+            filepath,
+            format=format,
+            verbose=verbose,
+            input_signature=input_signature,
             **kwargs,
         )
 
@@ -149,8 +153,10 @@ class Model(_BackendTrainer, Layer):
 
 def _functional_arguments(args, kwargs):
     """True when a Model constructor call gives both inputs and outputs."""
-    return len(args) >= 2 or (len(args) == 1 and "outputs" in kwargs) or (
-        "inputs" in kwargs and "outputs" in kwargs
+    return (
+        len(args) >= 2
+        or (len(args) == 1 and "outputs" in kwargs)
+        or ("inputs" in kwargs and "outputs" in kwargs)
     )
 
 

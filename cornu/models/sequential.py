@@ -92,7 +92,9 @@ class Sequential(Model):
 
     def _maybe_rebuild(self):
         shape = self._input_batch_shape()
-        if shape is not None and len(self._stack) > (1 if isinstance(self._stack[0], InputLayer) else 0):
+        if shape is not None and len(self._stack) > (
+            1 if isinstance(self._stack[0], InputLayer) else 0
+        ):
             self.build(shape)
 
     def build(self, input_shape=None):

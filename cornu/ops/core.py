@@ -126,9 +126,7 @@ def _merge_specs(op_name, outputs):
                 f"{op_name}: the branches must return tensors of the same rank; received "
                 f"shapes {shapes}."
             )
-        shape = tuple(
-            dims[0] if all(d == dims[0] for d in dims) else None for dims in zip(*shapes)
-        )
+        shape = tuple(dims[0] if all(d == dims[0] for d in dims) else None for dims in zip(*shapes))
         return KerasTensor(shape, dtype=specs[0].dtype)
 
     return tree.map_structure(merge, *outputs)
@@ -535,9 +533,7 @@ def _unstack_count(shape, num, axis):
         if not isinstance(num, int) or num < 0:
             raise ValueError(f"unstack: `num` must be a non-negative int; received {num!r}.")
         if size is not None and not hasattr(size, "dtype") and size != num:
-            raise ValueError(
-                f"unstack: `num`={num} does not match the size {size} of axis {axis}."
-            )
+            raise ValueError(f"unstack: `num`={num} does not match the size {size} of axis {axis}.")
         return num
     if size is None or not isinstance(size, int):
         raise ValueError(
@@ -637,9 +633,7 @@ def _vectorize_call(pyfunc, excluded, core_in, args, kwargs):
         return pyfunc(*call_args, **call_kwargs)
 
     out = backend.vectorized_map(one, tuple(flat))
-    return tree.map_structure(
-        lambda y: _k.reshape(y, loop_shape + tuple(y.shape)[1:]), out
-    )
+    return tree.map_structure(lambda y: _k.reshape(y, loop_shape + tuple(y.shape)[1:]), out)
 
 
 def vectorize(pyfunc, *, excluded=None, signature=None):

@@ -142,8 +142,7 @@ def _check_scatter_shapes(op_name, index_shape, value_shape, target_shape, value
         return
     if k > len(target_shape):
         raise ValueError(
-            f"{op_name}: `indices` address {k} dimensions but the target has shape "
-            f"{target_shape}."
+            f"{op_name}: `indices` address {k} dimensions but the target has shape {target_shape}."
         )
     expected = tuple(index_shape[:-1]) + tuple(target_shape[k:])
     if len(expected) != len(value_shape) or any(
@@ -385,4 +384,3 @@ def rearrange(tensor, pattern, **axes_lengths):
     if permutation != sorted(permutation):
         x = _k.transpose(x, permutation)
     return _k.reshape(x, out_shape)
-

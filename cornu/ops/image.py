@@ -26,17 +26,32 @@ from cornu import backend
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops._image_common import (
-    _apply_weights, _cast_back, _check_image_rank, _compute_dtype, _data_format,
-    _from_channels_last, _image_shape, _jit, _same_dtype_spec, _spatial_shape, _to_channels_last,
+    _apply_weights,
+    _cast_back,
+    _check_image_rank,
+    _compute_dtype,
+    _data_format,
+    _from_channels_last,
+    _image_shape,
+    _jit,
+    _same_dtype_spec,
+    _spatial_shape,
+    _to_channels_last,
 )
 from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, to_tensor
 from cornu.ops.image_color import hsv_to_rgb, rgb_to_grayscale, rgb_to_hsv  # noqa: F401
 from cornu.ops.image_crop import (  # noqa: F401 (re-exported in __all__)
-    crop_images, extract_patches, extract_patches_3d, pad_images,
+    crop_images,
+    extract_patches,
+    extract_patches_3d,
+    pad_images,
 )
 from cornu.ops.image_filters import gaussian_blur, sobel_edges, ssim  # noqa: F401
 from cornu.ops.image_warp import (  # noqa: F401 (re-exported in __all__)
-    affine_transform, elastic_transform, map_coordinates, perspective_transform,
+    affine_transform,
+    elastic_transform,
+    map_coordinates,
+    perspective_transform,
 )
 
 _k = kernels("image")
@@ -129,14 +144,14 @@ def _nearest_indices(in_size, out_size):
 _RESIZE_METHODS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
 
 
-def _resize_args(images, size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio,
-                 fill_mode, data_format):
+def _resize_args(
+    images, size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_mode, data_format
+):
     data_format = _data_format(data_format, "resize")
     _check_image_rank(rules.shape_of(images), "resize")
     if interpolation not in _RESIZE_METHODS:
         raise ValueError(
-            f"resize: `interpolation` must be one of {_RESIZE_METHODS}; "
-            f"received {interpolation!r}."
+            f"resize: `interpolation` must be one of {_RESIZE_METHODS}; received {interpolation!r}."
         )
     try:
         size = tuple(int(s) for s in size)
@@ -155,11 +170,26 @@ def _resize_args(images, size, interpolation, crop_to_aspect_ratio, pad_to_aspec
     return size, data_format
 
 
-def _resize_spec(images, size, interpolation="bilinear", antialias=False,
-                 crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, fill_mode="constant",
-                 fill_value=0.0, data_format=None):
-    size, data_format = _resize_args(images, size, interpolation, crop_to_aspect_ratio,
-                                     pad_to_aspect_ratio, fill_mode, data_format)
+def _resize_spec(
+    images,
+    size,
+    interpolation="bilinear",
+    antialias=False,
+    crop_to_aspect_ratio=False,
+    pad_to_aspect_ratio=False,
+    fill_mode="constant",
+    fill_value=0.0,
+    data_format=None,
+):
+    size, data_format = _resize_args(
+        images,
+        size,
+        interpolation,
+        crop_to_aspect_ratio,
+        pad_to_aspect_ratio,
+        fill_mode,
+        data_format,
+    )
     batch, _, channels = _spatial_shape(rules.shape_of(images), data_format)
     return _same_dtype_spec(images, _image_shape(batch, size, channels, data_format))
 
@@ -199,8 +229,15 @@ def resize(
         The resized images, in the input's dtype (integers are rounded).
     """
     images = to_tensor(images)
-    size, data_format = _resize_args(images, size, interpolation, crop_to_aspect_ratio,
-                                     pad_to_aspect_ratio, fill_mode, data_format)
+    size, data_format = _resize_args(
+        images,
+        size,
+        interpolation,
+        crop_to_aspect_ratio,
+        pad_to_aspect_ratio,
+        fill_mode,
+        data_format,
+    )
     dtype = dtype_of(images)
     x, batched = _to_channels_last(images, data_format)
     height, width = int(x.shape[1]), int(x.shape[2])
@@ -279,15 +316,17 @@ def _scale_and_translate_args(images, output_shape, spatial_dims, method):
     return output_shape, spatial_dims
 
 
-def _scale_and_translate_spec(images, output_shape, scale, translation, spatial_dims, method,
-                              antialias=True):
+def _scale_and_translate_spec(
+    images, output_shape, scale, translation, spatial_dims, method, antialias=True
+):
     output_shape, _ = _scale_and_translate_args(images, output_shape, spatial_dims, method)
     return KerasTensor(output_shape, dtype=float_dtype_of(images))
 
 
 @op(spec=_scale_and_translate_spec)
-def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
-                        antialias=True):
+def scale_and_translate(
+    images, output_shape, scale, translation, spatial_dims, method, antialias=True
+):
     """Resamples `spatial_dims` of `images`: output i samples input (i + 0.5 - t) / s - 0.5.
 
     Args:
@@ -303,8 +342,9 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
         A float tensor of `output_shape`.
     """
     images = to_tensor(images)
-    output_shape, spatial_dims = _scale_and_translate_args(images, output_shape, spatial_dims,
-                                                           method)
+    output_shape, spatial_dims = _scale_and_translate_args(
+        images, output_shape, spatial_dims, method
+    )
     n = len(spatial_dims)
     scale = _static_vector(scale, n, "scale")
     translation = _static_vector(translation, n, "translation")

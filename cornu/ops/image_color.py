@@ -6,8 +6,14 @@ from cornu import backend
 from cornu.backend.common import dtypes
 from cornu.ops import rules
 from cornu.ops._image_common import (
-    _cast_back, _check_image_rank, _compute_dtype, _data_format, _from_channels_last, _jit,
-    _same_dtype_spec, _to_channels_last,
+    _cast_back,
+    _check_image_rank,
+    _compute_dtype,
+    _data_format,
+    _from_channels_last,
+    _jit,
+    _same_dtype_spec,
+    _to_channels_last,
 )
 from cornu.ops.define import dtype_of, kernels, op, to_tensor
 

@@ -6,8 +6,14 @@ import math
 
 from cornu.ops import rules
 from cornu.ops._image_common import (
-    _check_image_rank, _data_format, _from_channels_last, _image_shape, _jit, _same_dtype_spec,
-    _spatial_shape, _to_channels_last,
+    _check_image_rank,
+    _data_format,
+    _from_channels_last,
+    _image_shape,
+    _jit,
+    _same_dtype_spec,
+    _spatial_shape,
+    _to_channels_last,
 )
 from cornu.ops.define import kernels, op, to_tensor
 
@@ -65,43 +71,107 @@ def _crop_pad_plan(images, a, b, c, d, target_h, target_w, data_format, op_name)
     return data_format, plans, _image_shape(batch, (out_h, out_w), channels, data_format)
 
 
-def _crop_spec(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
-               right_cropping=None, target_height=None, target_width=None, data_format=None):
-    _, _, shape = _crop_pad_plan(images, top_cropping, left_cropping, bottom_cropping,
-                                 right_cropping, target_height, target_width, data_format,
-                                 "crop_images")
+def _crop_spec(
+    images,
+    top_cropping=None,
+    left_cropping=None,
+    bottom_cropping=None,
+    right_cropping=None,
+    target_height=None,
+    target_width=None,
+    data_format=None,
+):
+    _, _, shape = _crop_pad_plan(
+        images,
+        top_cropping,
+        left_cropping,
+        bottom_cropping,
+        right_cropping,
+        target_height,
+        target_width,
+        data_format,
+        "crop_images",
+    )
     return _same_dtype_spec(images, shape)
 
 
 @op(spec=_crop_spec)
-def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
-                right_cropping=None, target_height=None, target_width=None, data_format=None):
+def crop_images(
+    images,
+    top_cropping=None,
+    left_cropping=None,
+    bottom_cropping=None,
+    right_cropping=None,
+    target_height=None,
+    target_width=None,
+    data_format=None,
+):
     """Crops images; per axis give two of (top/left cropping, bottom/right cropping, target)."""
     images = to_tensor(images)
     data_format, ((top, _, out_h), (left, _, out_w)), _ = _crop_pad_plan(
-        images, top_cropping, left_cropping, bottom_cropping, right_cropping, target_height,
-        target_width, data_format, "crop_images")
+        images,
+        top_cropping,
+        left_cropping,
+        bottom_cropping,
+        right_cropping,
+        target_height,
+        target_width,
+        data_format,
+        "crop_images",
+    )
     x, batched = _to_channels_last(images, data_format)
     y = x[:, top : top + out_h, left : left + out_w, :]
     return _from_channels_last(y, data_format, batched)
 
 
-def _pad_spec(images, top_padding=None, left_padding=None, bottom_padding=None,
-              right_padding=None, target_height=None, target_width=None, data_format=None):
-    _, _, shape = _crop_pad_plan(images, top_padding, left_padding, bottom_padding,
-                                 right_padding, target_height, target_width, data_format,
-                                 "pad_images")
+def _pad_spec(
+    images,
+    top_padding=None,
+    left_padding=None,
+    bottom_padding=None,
+    right_padding=None,
+    target_height=None,
+    target_width=None,
+    data_format=None,
+):
+    _, _, shape = _crop_pad_plan(
+        images,
+        top_padding,
+        left_padding,
+        bottom_padding,
+        right_padding,
+        target_height,
+        target_width,
+        data_format,
+        "pad_images",
+    )
     return _same_dtype_spec(images, shape)
 
 
 @op(spec=_pad_spec)
-def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
-               right_padding=None, target_height=None, target_width=None, data_format=None):
+def pad_images(
+    images,
+    top_padding=None,
+    left_padding=None,
+    bottom_padding=None,
+    right_padding=None,
+    target_height=None,
+    target_width=None,
+    data_format=None,
+):
     """Zero-pads images; per axis give two of (top/left padding, bottom/right padding, target)."""
     images = to_tensor(images)
     data_format, ((top, bottom, _), (left, right, _)), _ = _crop_pad_plan(
-        images, top_padding, left_padding, bottom_padding, right_padding, target_height,
-        target_width, data_format, "pad_images")
+        images,
+        top_padding,
+        left_padding,
+        bottom_padding,
+        right_padding,
+        target_height,
+        target_width,
+        data_format,
+        "pad_images",
+    )
     x, batched = _to_channels_last(images, data_format)
     y = _k.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), 0)
     return _from_channels_last(y, data_format, batched)
@@ -175,17 +245,27 @@ def _extract(x, size, strides, dilation, pads, out, n):
     return _k.reshape(y, (-1,) + tuple(out) + (math.prod(size) * int(x.shape[-1]),))
 
 
-def _patches_spec(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None,
-                  n=2, op_name="extract_patches"):
-    plan = _patch_plan(rules.shape_of(images), size, strides, dilation_rate, padding, data_format,
-                       n, op_name)
+def _patches_spec(
+    images,
+    size,
+    strides=None,
+    dilation_rate=1,
+    padding="valid",
+    data_format=None,
+    n=2,
+    op_name="extract_patches",
+):
+    plan = _patch_plan(
+        rules.shape_of(images), size, strides, dilation_rate, padding, data_format, n, op_name
+    )
     return _same_dtype_spec(images, plan[-1])
 
 
 def _patches(images, size, strides, dilation_rate, padding, data_format, n, op_name):
     images = to_tensor(images)
     data_format, size, strides, dilation, pads, out, _ = _patch_plan(
-        tuple(images.shape), size, strides, dilation_rate, padding, data_format, n, op_name)
+        tuple(images.shape), size, strides, dilation_rate, padding, data_format, n, op_name
+    )
     x, batched = _to_channels_last(images, data_format, n)
     y = _extract(x, size, strides, dilation, pads, out, n)
     return _from_channels_last(y, data_format, batched, n)
@@ -193,8 +273,7 @@ def _patches(images, size, strides, dilation_rate, padding, data_format, n, op_n
 
 @op(spec=_patches_spec)
 @_jit(1)
-def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid",
-                    data_format=None):
+def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     """Extracts 2D patches; each patch is flattened in (row, column, channel) order.
 
     Args:
@@ -209,16 +288,23 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
         (batch, out_h, out_w, size_h * size_w * channels) for channels_last,
         (batch, size_h * size_w * channels, out_h, out_w) for channels_first.
     """
-    return _patches(images, size, strides, dilation_rate, padding, data_format, 2,
-                    "extract_patches")
+    return _patches(
+        images, size, strides, dilation_rate, padding, data_format, 2, "extract_patches"
+    )
 
 
-@op(spec=lambda volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None:
-    _patches_spec(volumes, size, strides, dilation_rate, padding, data_format, 3,
-                  "extract_patches_3d"))
+@op(
+    spec=lambda volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None: (
+        _patches_spec(
+            volumes, size, strides, dilation_rate, padding, data_format, 3, "extract_patches_3d"
+        )
+    )
+)
 @_jit(1)
-def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid",
-                       data_format=None):
+def extract_patches_3d(
+    volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None
+):
     """Extracts 3D patches of 4D (one volume) or 5D (batched) inputs, like `extract_patches`."""
-    return _patches(volumes, size, strides, dilation_rate, padding, data_format, 3,
-                    "extract_patches_3d")
+    return _patches(
+        volumes, size, strides, dilation_rate, padding, data_format, 3, "extract_patches_3d"
+    )

@@ -4,8 +4,17 @@ from cornu import backend
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops._image_common import (
-    _blur, _cast_back, _check_image_rank, _compute_dtype, _correlate_axis, _data_format,
-    _from_channels_last, _gaussian_kernel, _jit, _same_dtype_spec, _spatial_shape,
+    _blur,
+    _cast_back,
+    _check_image_rank,
+    _compute_dtype,
+    _correlate_axis,
+    _data_format,
+    _from_channels_last,
+    _gaussian_kernel,
+    _jit,
+    _same_dtype_spec,
+    _spatial_shape,
     _to_channels_last,
 )
 from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, to_tensor
@@ -19,7 +28,9 @@ def _pair(value, name, op_name):
     try:
         value = tuple(value)
     except TypeError:
-        raise TypeError(f"{op_name}: `{name}` must be a number or a pair; received {value!r}.")
+        raise TypeError(
+            f"{op_name}: `{name}` must be a number or a pair; received {value!r}."
+        ) from None
     if len(value) != 2:
         raise ValueError(f"{op_name}: `{name}` must be a pair; received {value!r}.")
     return value
@@ -103,8 +114,7 @@ def _ssim_args(image1, image2, filter_size, data_format):
         a is not None and b is not None and a != b for a, b in zip(shape1, shape2)
     ):
         raise ValueError(
-            f"ssim: `image1` and `image2` must have the same shape; received {shape1} and "
-            f"{shape2}."
+            f"ssim: `image1` and `image2` must have the same shape; received {shape1} and {shape2}."
         )
     if not isinstance(filter_size, int) or filter_size <= 0 or filter_size % 2 == 0:
         raise ValueError(
@@ -119,8 +129,16 @@ def _ssim_args(image1, image2, filter_size, data_format):
     return data_format
 
 
-def _ssim_spec(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
-               data_format=None):
+def _ssim_spec(
+    image1,
+    image2,
+    max_val=1.0,
+    filter_size=11,
+    filter_sigma=1.5,
+    k1=0.01,
+    k2=0.03,
+    data_format=None,
+):
     _ssim_args(image1, image2, filter_size, data_format)
     shape = rules.shape_of(image1)
     return KerasTensor(shape[:1] if len(shape) == 4 else (), dtype=float_dtype_of(image1, image2))
@@ -128,8 +146,16 @@ def _ssim_spec(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1
 
 @op(spec=_ssim_spec)
 @_jit(2)
-def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
-         data_format=None):
+def ssim(
+    image1,
+    image2,
+    max_val=1.0,
+    filter_size=11,
+    filter_sigma=1.5,
+    k1=0.01,
+    k2=0.03,
+    data_format=None,
+):
     """Structural similarity of two images (Wang et al. 2004), averaged over each image.
 
     Local statistics use a `filter_size` Gaussian window of `filter_sigma`, valid positions

@@ -11,8 +11,16 @@ from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops._image_common import (
-    _blur, _cast_back, _check_image_rank, _compute_dtype, _data_format, _from_channels_last, _jit,
-    _same_dtype_spec, _spatial_shape, _to_channels_last,
+    _blur,
+    _cast_back,
+    _check_image_rank,
+    _compute_dtype,
+    _data_format,
+    _from_channels_last,
+    _jit,
+    _same_dtype_spec,
+    _spatial_shape,
+    _to_channels_last,
 )
 from cornu.ops.define import dtype_of, kernels, op, to_tensor
 
@@ -177,8 +185,14 @@ def _transform_args(images, transform, interpolation, fill_mode, data_format, op
     return data_format
 
 
-def _affine_spec(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
-                 data_format=None):
+def _affine_spec(
+    images,
+    transform,
+    interpolation="bilinear",
+    fill_mode="constant",
+    fill_value=0,
+    data_format=None,
+):
     _transform_args(images, transform, interpolation, fill_mode, data_format, "affine_transform")
     return _same_dtype_spec(images, rules.shape_of(images))
 
@@ -209,15 +223,28 @@ def _apply_projective(images, transform, interpolation, fill_mode, fill_value, d
     broadcast = backend.cast(base, compute) * 0.0
     in_cols, in_rows = in_cols + broadcast, in_rows + broadcast
     flat = _k.reshape(backend.cast(x, compute), (-1, channels))
-    y = _sample(flat, (height, width), [in_rows, in_cols], _INTERPOLATION_ORDER[interpolation],
-                fill_mode, fill_value, base)
+    y = _sample(
+        flat,
+        (height, width),
+        [in_rows, in_cols],
+        _INTERPOLATION_ORDER[interpolation],
+        fill_mode,
+        fill_value,
+        base,
+    )
     return _from_channels_last(_cast_back(y, dtype), data_format, batched)
 
 
 @op(spec=_affine_spec)
 @_jit(2)
-def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant",
-                     fill_value=0, data_format=None):
+def affine_transform(
+    images,
+    transform,
+    interpolation="bilinear",
+    fill_mode="constant",
+    fill_value=0,
+    data_format=None,
+):
     """Warps images by projective transforms [a0, a1, a2, b0, b1, b2, c0, c1].
 
     The output pixel (x=column, y=row) takes the input at
@@ -233,8 +260,9 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     """
     images = to_tensor(images)
     transform = to_tensor(transform)
-    data_format = _transform_args(images, transform, interpolation, fill_mode, data_format,
-                                  "affine_transform")
+    data_format = _transform_args(
+        images, transform, interpolation, fill_mode, data_format, "affine_transform"
+    )
     return _apply_projective(images, transform, interpolation, fill_mode, fill_value, data_format)
 
 
@@ -257,8 +285,9 @@ def _points_args(images, start_points, end_points, interpolation, data_format):
     return data_format
 
 
-def _perspective_spec(images, start_points, end_points, interpolation="bilinear", fill_value=0,
-                      data_format=None):
+def _perspective_spec(
+    images, start_points, end_points, interpolation="bilinear", fill_value=0, data_format=None
+):
     _points_args(images, start_points, end_points, interpolation, data_format)
     return _same_dtype_spec(images, rules.shape_of(images))
 
@@ -285,8 +314,9 @@ def _homography(start_points, end_points, dtype):
 
 @op(spec=_perspective_spec)
 @_jit(3)
-def perspective_transform(images, start_points, end_points, interpolation="bilinear",
-                          fill_value=0, data_format=None):
+def perspective_transform(
+    images, start_points, end_points, interpolation="bilinear", fill_value=0, data_format=None
+):
     """Warps images so the four `start_points` (x, y) land on `end_points`.
 
     Args:
@@ -300,8 +330,7 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
     data_format = _points_args(images, start_points, end_points, interpolation, data_format)
     compute = _compute_dtype(dtype_of(images))
     transform = _homography(to_tensor(start_points), to_tensor(end_points), compute)
-    return _apply_projective(images, transform, interpolation, "constant", fill_value,
-                             data_format)
+    return _apply_projective(images, transform, interpolation, "constant", fill_value, data_format)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,15 +350,31 @@ def _elastic_args(images, interpolation, fill_mode, data_format):
     return data_format
 
 
-def _elastic_spec(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect",
-                  fill_value=0.0, seed=None, data_format=None):
+def _elastic_spec(
+    images,
+    alpha=20.0,
+    sigma=5.0,
+    interpolation="bilinear",
+    fill_mode="reflect",
+    fill_value=0.0,
+    seed=None,
+    data_format=None,
+):
     _elastic_args(images, interpolation, fill_mode, data_format)
     return _same_dtype_spec(images, rules.shape_of(images))
 
 
 @op(spec=_elastic_spec)
-def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
-                      fill_mode="reflect", fill_value=0.0, seed=None, data_format=None):
+def elastic_transform(
+    images,
+    alpha=20.0,
+    sigma=5.0,
+    interpolation="bilinear",
+    fill_mode="reflect",
+    fill_value=0.0,
+    seed=None,
+    data_format=None,
+):
     """Elastic deformation (Simard et al. 2003): a random displacement field.
 
     Uniform noise in [-1, 1] per pixel and direction, smoothed by a Gaussian of `sigma`
@@ -353,8 +398,9 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
     batch = int(prefix[0]) if prefix else 1
     compute = _compute_dtype(dtype_of(images))
     noise = random.uniform((batch, height, width, 2), -1.0, 1.0, dtype=compute, seed=seed)
-    return _elastic_warp(images, noise, float(alpha), float(sigma), interpolation, fill_mode,
-                         fill_value, data_format)
+    return _elastic_warp(
+        images, noise, float(alpha), float(sigma), interpolation, fill_mode, fill_value, data_format
+    )
 
 
 @_jit(2)
@@ -371,6 +417,13 @@ def _elastic_warp(images, noise, alpha, sigma, interpolation, fill_mode, fill_va
     in_cols = to_tensor(cols[None], compute) + field[..., 1]
     base = _k.batch_offsets(x, height * width)
     flat = _k.reshape(backend.cast(x, compute), (-1, channels))
-    y = _sample(flat, (height, width), [in_rows, in_cols], _INTERPOLATION_ORDER[interpolation],
-                fill_mode, fill_value, base)
+    y = _sample(
+        flat,
+        (height, width),
+        [in_rows, in_cols],
+        _INTERPOLATION_ORDER[interpolation],
+        fill_mode,
+        fill_value,
+        base,
+    )
     return _from_channels_last(_cast_back(y, dtype), data_format, batched)

@@ -305,13 +305,13 @@ def _norm_axes(shape, ord, axis):
         if len(raw) not in (1, 2) or not all(
             isinstance(a, int) and not isinstance(a, bool) for a in raw
         ):
-            raise ValueError(f"norm: `axis` must be an int or a tuple of 2 ints; received {axis!r}.")
+            raise ValueError(
+                f"norm: `axis` must be an int or a tuple of 2 ints; received {axis!r}."
+            )
         axes = []
         for a in raw:
             if not -ndim <= a < ndim:
-                raise ValueError(
-                    f"norm: `axis`={a} is out of range for an input of rank {ndim}."
-                )
+                raise ValueError(f"norm: `axis`={a} is out of range for an input of rank {ndim}.")
             axes.append(a % ndim)
         if len(axes) == 2 and axes[0] == axes[1]:
             raise ValueError(f"norm: `axis` holds the same axis twice; received {axis!r}.")

@@ -146,9 +146,7 @@ def _check_k(k, shape, op_name, last_dim=None):
         raise ValueError(f"{op_name}: `k` must be a positive int; received {k!r}.")
     n = shape[-1] if last_dim is None else last_dim
     if op_name == "top_k" and n is not None and k > n:
-        raise ValueError(
-            f"top_k: `k`={k} is larger than the last dimension of `x` ({n})."
-        )
+        raise ValueError(f"top_k: `k`={k} is larger than the last dimension of `x` ({n}).")
 
 
 def _top_k_spec(x, k, sorted=True):
@@ -188,9 +186,7 @@ def _check_in_top_k(ts, ps, k):
             f"`(batch,)`; received shapes {ps} and {ts}."
         )
     if ts[0] is not None and ps[0] is not None and ts[0] != ps[0]:
-        raise ValueError(
-            f"in_top_k: `targets` and `predictions` batch sizes differ: {ts} vs {ps}."
-        )
+        raise ValueError(f"in_top_k: `targets` and `predictions` batch sizes differ: {ts} vs {ps}.")
     _check_k(k, ps, "in_top_k")
 
 
@@ -342,9 +338,7 @@ def _complex_pair(x, op_name, min_rank=1):
             f"{s1} and {s2}."
         )
     if len(s1) < min_rank:
-        raise ValueError(
-            f"{op_name}: `x` must have rank >= {min_rank}; received shape {s1}."
-        )
+        raise ValueError(f"{op_name}: `x` must have rank >= {min_rank}; received shape {s1}.")
     return real, imag
 
 
@@ -576,9 +570,7 @@ def _istft_spec(
 
 
 @op(spec=_istft_spec)
-def istft(
-    x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True
-):
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
     """Inverse of `stft`: windowed overlap-add of the inverse FFTs of the frames.
 
     The result is normalized by the overlap-added squared window, so `istft(stft(s))`

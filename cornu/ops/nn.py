@@ -908,9 +908,7 @@ def _psnr_spec(x1, x2, max_val):
 def _check_psnr(x1, x2):
     a, b = rules.shape_of(x1), rules.shape_of(x2)
     if len(a) != len(b) or any(p is not None and q is not None and p != q for p, q in zip(a, b)):
-        raise ValueError(
-            f"psnr: `x1` and `x2` must have the same shape; received {a} and {b}."
-        )
+        raise ValueError(f"psnr: `x1` and `x2` must have the same shape; received {a} and {b}.")
 
 
 @op(spec=_psnr_spec)
@@ -944,9 +942,7 @@ def polar(abs_, angle):
     dtype = float_dtype_of(abs_, angle)
     dtype = "float64" if dtype == "float64" else "float32"
     abs_, angle = to_tensor(abs_, dtype), to_tensor(angle, dtype)
-    return _k.complex_from_parts(
-        _k.multiply(abs_, _k.cos(angle)), _k.multiply(abs_, _k.sin(angle))
-    )
+    return _k.complex_from_parts(_k.multiply(abs_, _k.cos(angle)), _k.multiply(abs_, _k.sin(angle)))
 
 
 def _block_args(x, block_size, data_format, op_name):
@@ -1043,8 +1039,7 @@ def _ctc_loss_args(target, output, target_length, output_length):
     for name, value in (("target_length", target_length), ("output_length", output_length)):
         if len(rules.shape_of(value)) != 1:
             raise ValueError(
-                f"ctc_loss: `{name}` must have shape (batch,); received "
-                f"{rules.shape_of(value)}."
+                f"ctc_loss: `{name}` must have shape (batch,); received {rules.shape_of(value)}."
             )
     return t, o
 
@@ -1130,8 +1125,7 @@ def _ctc_decode_args(inputs, sequence_lengths, strategy, beam_width, top_paths):
         )
     if strategy not in ("greedy", "beam_search"):
         raise ValueError(
-            "ctc_decode: `strategy` must be 'greedy' or 'beam_search'; received "
-            f"{strategy!r}."
+            f"ctc_decode: `strategy` must be 'greedy' or 'beam_search'; received {strategy!r}."
         )
     if strategy == "greedy" and top_paths != 1:
         raise ValueError(
@@ -1262,7 +1256,7 @@ def _beam_search_one(log_probs, beam_width, merge_repeated, mask_index, classes)
     for step in log_probs:
         grown = {}
 
-        def add(prefix, blank, label):
+        def add(prefix, blank, label, grown=grown):
             old_blank, old_label = grown.get(prefix, (neg_inf, neg_inf))
             grown[prefix] = (np.logaddexp(old_blank, blank), np.logaddexp(old_label, label))
 

@@ -173,9 +173,7 @@ def _conv_last(x, kernel, n, strides, dilation, mode, op_name):
     return _k.conv(x, kernel, strides, pads, dilation, groups)
 
 
-def conv_bias(
-    inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1
-):
+def conv_bias(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """`conv(...)` plus a per-output-channel `bias`, as one kernel where the framework has one
     (torch adds it inside the convolution). Used by the conv layers; not a Keras op."""
     if isinstance(inputs, KerasTensor):  # (symbolic: the two recorded ops)
@@ -640,9 +638,7 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
             cols = slice(left, left + (counts[1] - 1) * stride[1] + 1, stride[1])
             pieces.append(_p.expand_dims(_p.slice(x, (slice(None), slice(None), rows, cols)), 2))
     blocks = _p.concatenate(pieces, 2)
-    return _p.reshape(
-        blocks, (shape[0], shape[1] * window[0] * window[1], counts[0] * counts[1])
-    )
+    return _p.reshape(blocks, (shape[0], shape[1] * window[0] * window[1], counts[0] * counts[1]))
 
 
 def _fold_args(x, output_size, kernel_size, dilation, padding, stride):
@@ -655,9 +651,7 @@ def _fold_args(x, output_size, kernel_size, dilation, padding, stride):
     )
     per = window[0] * window[1]
     if shape[1] is not None and shape[1] % per:
-        raise ValueError(
-            f"fold: `x`.shape[1]={shape[1]} must be divisible by kH * kW = {per}."
-        )
+        raise ValueError(f"fold: `x`.shape[1]={shape[1]} must be divisible by kH * kW = {per}.")
     if shape[2] is not None and shape[2] != counts[0] * counts[1]:
         raise ValueError(
             f"fold: `x`.shape[2]={shape[2]} must equal the number of blocks "

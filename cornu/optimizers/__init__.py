@@ -55,9 +55,7 @@ def get(identifier):
 def serialize(optimizer):
     """The Keras-format config dict of `optimizer`."""
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(
-            f"serialize expects an Optimizer; received {type(optimizer).__name__}."
-        )
+        raise TypeError(f"serialize expects an Optimizer; received {type(optimizer).__name__}.")
     return {
         "module": "keras.optimizers",
         "class_name": type(optimizer).__name__,

@@ -81,9 +81,7 @@ class Adafactor(Optimizer):
                 r_shape, c_shape = (), ()
             else:
                 r_shape, c_shape = shape[:-1], shape[:-2] + shape[-1:]
-            self._r.append(
-                self.add_variable(r_shape, dtype=variable.dtype, name=f"{prefix}_row")
-            )
+            self._r.append(self.add_variable(r_shape, dtype=variable.dtype, name=f"{prefix}_row"))
             self._c.append(
                 self.add_variable(c_shape, dtype=variable.dtype, name=f"{prefix}_column")
             )

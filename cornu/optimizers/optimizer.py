@@ -69,9 +69,7 @@ class Optimizer:
                 f"{type(self).__name__}: `lr` is not an argument; use `learning_rate`."
             )
         if kwargs:
-            raise ValueError(
-                f"{type(self).__name__} got unexpected arguments: {sorted(kwargs)}."
-            )
+            raise ValueError(f"{type(self).__name__} got unexpected arguments: {sorted(kwargs)}.")
         clips = [c for c in (clipnorm, clipvalue, global_clipnorm) if c is not None]
         if len(clips) > 1:
             raise ValueError(
@@ -231,9 +229,7 @@ class Optimizer:
     def _track_variable(self, variable):
         self._variables.append(variable)
 
-    def add_variable(
-        self, shape, initializer="zeros", dtype=None, aggregation="mean", name=None
-    ):
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="mean", name=None):
         """Creates and tracks an optimizer (non-trainable) Variable."""
         from cornu import initializers
 
@@ -279,9 +275,7 @@ class Optimizer:
     def build(self, var_list):
         """Creates the optimizer's state for `var_list` (subclasses add their slots)."""
         if self.use_ema:
-            self._model_variables_moving_average = self.add_optimizer_variables(
-                var_list, "average"
-            )
+            self._model_variables_moving_average = self.add_optimizer_variables(var_list, "average")
         if self.gradient_accumulation_steps:
             self._accumulated_gradients = self.add_optimizer_variables(
                 var_list, "gradient_accumulator"
@@ -371,7 +365,9 @@ class Optimizer:
             raise ValueError("No gradients provided for any variable.")
         if len(pairs) < len(grads):
             missing = [v.path for g, v in zip(grads, trainable_variables) if g is None]
-            warnings.warn(f"Gradients do not exist for variables {missing}; skipping them.")
+            warnings.warn(
+                f"Gradients do not exist for variables {missing}; skipping them.", stacklevel=2
+            )
         variables = [v for _, v in pairs]
         for variable in variables:
             self._get_variable_index(variable)  # raises for a variable it has no state for
@@ -421,9 +417,7 @@ class Optimizer:
         # keep it only on every `steps`-th call (ops.where), so it traces under jit.
         steps = self.gradient_accumulation_steps
         is_update = ops.equal(ops.mod(self._iterations + 1, steps), 0)
-        accumulators = [
-            self._accumulated_gradients[self._get_variable_index(v)] for v in variables
-        ]
+        accumulators = [self._accumulated_gradients[self._get_variable_index(v)] for v in variables]
         summed = [ops.add(acc.value, g) for acc, g in zip(accumulators, grads)]
         skip = {id(self._iterations)} | {id(a) for a in accumulators}
         guarded = variables + [v for v in self._variables if id(v) not in skip]

@@ -16,7 +16,9 @@ def _shape(shape, fn):
     try:
         dims = tuple(dims)
     except TypeError:
-        raise ValueError(f"random.{fn}: shape must be a tuple of ints; received {shape!r}.") from None
+        raise ValueError(
+            f"random.{fn}: shape must be a tuple of ints; received {shape!r}."
+        ) from None
     result = []
     for d in dims:
         if backend.is_tensor(d):
@@ -95,9 +97,7 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
     name = dtypes.standardize_dtype(dtype)
     if name not in dtypes.INT_TYPES:
         raise ValueError(f"random.randint needs an integer dtype; received dtype={dtype!r}.")
-    return backend.random.randint(
-        _shape(shape, "randint"), minval, maxval, name, draw_seed(seed)
-    )
+    return backend.random.randint(_shape(shape, "randint"), minval, maxval, name, draw_seed(seed))
 
 
 def categorical(logits, num_samples, dtype="int32", seed=None):
@@ -135,8 +135,10 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
         return inputs
     dtype = dtypes.standardize_dtype(inputs.dtype)
     full = backend.shape(inputs)  # run-time sizes where static ones are unknown
-    shape = full if noise_shape is None else tuple(
-        full[i] if d is None else d for i, d in enumerate(noise_shape)
+    shape = (
+        full
+        if noise_shape is None
+        else tuple(full[i] if d is None else d for i, d in enumerate(noise_shape))
     )
     keep = ops.greater_equal(uniform(shape, dtype=dtype, seed=seed), rate)
     return ops.multiply(ops.cast(keep, dtype), ops.true_divide(inputs, 1.0 - rate))

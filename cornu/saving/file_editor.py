@@ -230,7 +230,7 @@ class KerasFileEditor:
         moved = {}
         for p, group in self._groups.items():
             if p == path or p.startswith(path + "/"):
-                moved[new_path + p[len(path):]] = group
+                moved[new_path + p[len(path) :]] = group
             else:
                 moved[p] = group
         self._groups = moved

@@ -10,9 +10,8 @@ import json
 import warnings
 import zipfile
 
-from cornu.saving._h5 import h5py
-
 from cornu.saving import object_registration, serialization_lib, weights_h5
+from cornu.saving._h5 import h5py
 
 KERAS_VERSION = "3.15.1"  # the Keras release whose file format cornu writes
 CONFIG_FILE = "config.json"
@@ -135,8 +134,10 @@ def compile_from_config(model, compile_config, custom_objects=None):
             if key == "optimizer_config":
                 key = "optimizer"
             if key == "optimizer" and isinstance(value, dict):
-                value = optimizers.deserialize(value) if hasattr(optimizers, "deserialize") else (
-                    serialization_lib.deserialize_keras_object(value, custom_objects)
+                value = (
+                    optimizers.deserialize(value)
+                    if hasattr(optimizers, "deserialize")
+                    else (serialization_lib.deserialize_keras_object(value, custom_objects))
                 )
             elif key in ("loss", "metrics", "weighted_metrics", "loss_weights"):
                 value = serialization_lib.deserialize_keras_object(value, custom_objects)

@@ -10,10 +10,10 @@ group `model_weights` (attribute `layer_names`) with one group per layer (attrib
 import json
 import warnings
 
-from cornu.saving._h5 import h5py
 import numpy as np
 
 from cornu.saving import serialization_lib
+from cornu.saving._h5 import h5py
 
 _FORMAT_VERSION = "3.15.1"
 
@@ -161,9 +161,7 @@ def load_legacy_weights(model, group, skip_mismatch=False, source=None):
     layer_names = _names(group.attrs.get("layer_names"))
     by_name = {layer.name: layer for layer in model.layers}
     with_weights = [layer for layer in model.layers if _layer_weights(layer)]
-    stored_with_weights = [
-        n for n in layer_names if _names(group[n].attrs.get("weight_names"))
-    ]
+    stored_with_weights = [n for n in layer_names if _names(group[n].attrs.get("weight_names"))]
     pending = []
     for position, name in enumerate(stored_with_weights):
         layer = by_name.get(name)

@@ -39,7 +39,12 @@ def get_registered_name(obj):
 
 def get_registered_object(name, custom_objects=None, module_objects=None):
     """The object registered (or scoped, or passed in `custom_objects`) under `name`, or None."""
-    for table in (_scope_objects(), custom_objects or {}, _GLOBAL_CUSTOM_OBJECTS, module_objects or {}):
+    for table in (
+        _scope_objects(),
+        custom_objects or {},
+        _GLOBAL_CUSTOM_OBJECTS,
+        module_objects or {},
+    ):
         if name in table:
             return table[name]
     return None

@@ -9,10 +9,15 @@ those of killed saves).
 import io
 import os
 
+from cornu.saving import (
+    keras_archive,
+    legacy_h5,
+    object_registration,
+    serialization_lib,
+    temp_files,
+    weights_h5,
+)
 from cornu.saving._h5 import h5py
-
-from cornu.saving import keras_archive, legacy_h5, object_registration, serialization_lib
-from cornu.saving import temp_files, weights_h5
 
 
 def _is_path(filepath):
@@ -94,15 +99,18 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         keras_archive.write_archive(model, filepath)
         return
     if kind == "h5":
+
         def write(handle):
             buffer = io.BytesIO()
             legacy_h5.save_legacy_h5(model, buffer)
             handle.write(buffer.getvalue())
     else:
+
         def write(handle):
             buffer = io.BytesIO()
             keras_archive.write_archive(model, buffer)
             handle.write(buffer.getvalue())
+
     _atomic_write(filepath, overwrite, write)
 
 

@@ -59,9 +59,15 @@ def serialize_keras_object(obj):
         return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
     if _is_backend_tensor(obj):
         array = np.asarray(_backend().convert_to_numpy(obj))
-        return {"class_name": "__tensor__", "config": {"value": array.tolist(), "dtype": array.dtype.name}}
+        return {
+            "class_name": "__tensor__",
+            "config": {"value": array.tolist(), "dtype": array.dtype.name},
+        }
     if isinstance(obj, np.ndarray):
-        return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
+        return {
+            "class_name": "__numpy__",
+            "config": {"value": obj.tolist(), "dtype": obj.dtype.name},
+        }
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
@@ -221,7 +227,9 @@ def _deserialize(config, custom_objects, safe_mode):
     if not isinstance(config, dict):
         raise TypeError(f"Cannot deserialize {config!r}: expected a config dict.")
     if "class_name" not in config or "config" not in config:
-        return {k: deserialize_keras_object(v, custom_objects, safe_mode) for k, v in config.items()}
+        return {
+            k: deserialize_keras_object(v, custom_objects, safe_mode) for k, v in config.items()
+        }
     class_name = config["class_name"]
     if class_name == "__numpy__":
         return np.array(config["config"]["value"], dtype=config["config"].get("dtype"))
@@ -242,8 +250,10 @@ def _deserialize(config, custom_objects, safe_mode):
     inner = config["config"]
     if inspect.isclass(cls) and hasattr(cls, "from_config"):
         with object_registration.CustomObjectScope(custom_objects or {}):
-            obj = cls.from_config(inner) if not _takes_custom(cls) else cls.from_config(
-                inner, custom_objects=custom_objects
+            obj = (
+                cls.from_config(inner)
+                if not _takes_custom(cls)
+                else cls.from_config(inner, custom_objects=custom_objects)
             )
     else:
         obj = cls(**inner) if inspect.isclass(cls) else cls

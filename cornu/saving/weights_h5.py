@@ -106,8 +106,8 @@ def _attribute_children(layer):
                 continue
             seen.add(id(value))
             children.append((name, value))
-        elif isinstance(value, (list, tuple)) and value and all(
-            isinstance(v, Layer) for v in value
+        elif (
+            isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value)
         ):
             # Numbered over the whole container; members saved already keep their place.
             named = _container_children(name, [v for v in value if v is not layer])
@@ -343,8 +343,11 @@ def _match_layer(layer, path, h5file, skip_mismatch, source, out):
             f"the file{_describe(source)} holds {len(values)}: model shapes "
             f"{[tuple(v.shape) for v in variables]}, file shapes "
             f"{[tuple(v.shape) for v in values]}."
-            + ("" if getattr(layer, "built", True) else
-               " The layer is not built: build the model (or call it once) before loading."),
+            + (
+                ""
+                if getattr(layer, "built", True)
+                else " The layer is not built: build the model (or call it once) before loading."
+            ),
             skip_mismatch,
         )
         return

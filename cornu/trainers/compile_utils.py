@@ -10,9 +10,9 @@ tracked on its own (`out1_loss`).
 
 import numpy as np
 
+from cornu import backend, ops, tree
 from cornu import losses as losses_module
 from cornu import metrics as metrics_module
-from cornu import backend, ops, tree
 from cornu.losses.losses import check_label_range
 from cornu.metrics.metric import Mean, Metric
 
@@ -187,7 +187,9 @@ class CompileLoss:
         if len(active) > 1:
             self._trackers = {
                 i: Mean(
-                    name=f"{names[i]}_loss" if names else f"{_loss_label(specs[i], self._losses[i])}_loss"
+                    name=f"{names[i]}_loss"
+                    if names
+                    else f"{_loss_label(specs[i], self._losses[i])}_loss"
                 )
                 for i in active
             }

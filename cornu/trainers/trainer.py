@@ -16,7 +16,7 @@ from cornu import backend, config, tree
 from cornu.backend.common import dtypes
 from cornu.callbacks.callback_list import CallbackList
 from cornu.layers.layer import Layer
-from cornu.metrics.metric import Mean, Metric
+from cornu.metrics.metric import Mean
 from cornu.trainers import data_adapters, fit_checks
 from cornu.trainers import jit_compile as jit_compile_rules
 from cornu.trainers.compile_utils import (

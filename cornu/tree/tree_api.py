@@ -52,9 +52,7 @@ def _is_map_to_none(value):
 
 
 def _is_leaf(x, none_is_leaf=True):
-    return optree.tree_is_leaf(
-        x, none_is_leaf=none_is_leaf, namespace=_NAMESPACE
-    )
+    return optree.tree_is_leaf(x, none_is_leaf=none_is_leaf, namespace=_NAMESPACE)
 
 
 def _one_level(x, none_is_leaf=True):
@@ -282,9 +280,7 @@ def traverse(func, structure, top_down=True):
             rebuilt = node
         else:
             children, _, spec = split
-            rebuilt = optree.tree_unflatten(
-                spec, [visit(child) for child in children]
-            )
+            rebuilt = optree.tree_unflatten(spec, [visit(child) for child in children])
         if top_down:
             return rebuilt
         result = func(rebuilt)
@@ -312,9 +308,7 @@ def flatten(structure):
     >>> flatten([{"b": 2, "a": 1}, (3, None)])
     [1, 2, 3, None]
     """
-    return optree.tree_leaves(
-        structure, none_is_leaf=True, namespace=_NAMESPACE
-    )
+    return optree.tree_leaves(structure, none_is_leaf=True, namespace=_NAMESPACE)
 
 
 def flatten_with_path(structure):
@@ -370,9 +364,7 @@ def map_structure(func, *structures, none_is_leaf=True):
         raise TypeError("map_structure() requires at least one structure.")
     first = structures[0]
     specs = [
-        optree.tree_structure(
-            s, none_is_leaf=none_is_leaf, namespace=_NAMESPACE
-        )
+        optree.tree_structure(s, none_is_leaf=none_is_leaf, namespace=_NAMESPACE)
         for s in structures
     ]
     if all(spec == specs[0] for spec in specs[1:]):
@@ -425,9 +417,7 @@ def map_structure_up_to(shallow_structure, func, *structures):
     if not callable(func):
         raise TypeError(f"`func` must be callable, got: {func!r}")
     if not structures:
-        raise TypeError(
-            "map_structure_up_to() requires at least one structure."
-        )
+        raise TypeError("map_structure_up_to() requires at least one structure.")
     for index, structure in enumerate(structures):
         detail = _find_mismatch(
             shallow_structure,
@@ -545,9 +535,7 @@ def pack_sequence_as(structure, flat_sequence):
             "`flat_sequence` must be a list or tuple, got "
             f"{_type_name(flat_sequence)}: {_short_repr(flat_sequence)}"
         )
-    spec = optree.tree_structure(
-        structure, none_is_leaf=True, namespace=_NAMESPACE
-    )
+    spec = optree.tree_structure(structure, none_is_leaf=True, namespace=_NAMESPACE)
     if len(flat_sequence) != spec.num_leaves:
         raise ValueError(
             "Could not pack sequence: `structure` has "

@@ -15,9 +15,6 @@ from cornu.saving.object_registration import (
     register_keras_serializable,
 )
 from cornu.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
-from cornu.utils.random_seed import set_random_seed
-from cornu.utils.progbar import Progbar
-from cornu.utils.py_dataset import PyDataset, Sequence
 from cornu.utils.config_object import Config
 from cornu.utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from cornu.utils.dataset_split import split_dataset
@@ -25,6 +22,9 @@ from cornu.utils.file_utils import get_file
 from cornu.utils.image_dataset import image_dataset_from_directory
 from cornu.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from cornu.utils.numerical import normalize, to_categorical
+from cornu.utils.progbar import Progbar
+from cornu.utils.py_dataset import PyDataset, Sequence
+from cornu.utils.random_seed import set_random_seed
 from cornu.utils.sequence_padding import pad_sequences
 from cornu.utils.source_inputs import get_source_inputs
 from cornu.utils.text_dataset import text_dataset_from_directory

@@ -85,8 +85,9 @@ def _unpack_tar(path, folder):
         for member in archive.getmembers():
             _check_inside(folder, member.name, path)
             if member.issym() or member.islnk():
-                _check_inside(folder, os.path.join(os.path.dirname(member.name),
-                                                   member.linkname), path)
+                _check_inside(
+                    folder, os.path.join(os.path.dirname(member.name), member.linkname), path
+                )
         archive.extractall(folder)
 
 

@@ -12,8 +12,18 @@ from cornu.utils import directory_index
 from cornu.utils.host_dataset import HostDataset
 
 
-def build_dataset(paths, labels, label_mode, class_names, loader, batch_size, shuffle, seed,
-                  use_tf, with_file_paths=True):
+def build_dataset(
+    paths,
+    labels,
+    label_mode,
+    class_names,
+    loader,
+    batch_size,
+    shuffle,
+    seed,
+    use_tf,
+    with_file_paths=True,
+):
     """The dataset of `loader`'s samples for `paths`.
 
     Args:

@@ -52,9 +52,7 @@ def check_split_args(validation_split, subset, shuffle, seed):
             f"`validation_split` must be between 0 and 1, received: {validation_split}"
         )
     if (validation_split is None) != (subset is None):
-        raise ValueError(
-            "If `subset` is set, `validation_split` must be set, and inversely."
-        )
+        raise ValueError("If `subset` is set, `validation_split` must be set, and inversely.")
     if subset is not None and subset not in _SUBSETS:
         raise ValueError(
             f'`subset` must be either "training", "validation" or "both", received: {subset}'
@@ -109,8 +107,9 @@ def index_directory(directory, labels, formats, class_names=None, follow_links=F
         subdirs = _class_directories(directory)
         class_names = list(class_names) if class_names else subdirs
         _check_class_names(class_names, subdirs)
-        walked = [_walk(os.path.join(directory, name), formats, follow_links)
-                  for name in class_names]
+        walked = [
+            _walk(os.path.join(directory, name), formats, follow_links) for name in class_names
+        ]
         paths = [path for found in walked for path in found]
         found = np.repeat(np.arange(len(class_names)), [len(f) for f in walked])
         return paths, found.astype("int32"), class_names
@@ -147,8 +146,9 @@ def _walk(directory, formats, follow_links):
     found = []
     for root, dirs, files in os.walk(directory, followlinks=follow_links):
         dirs.sort()
-        found += [os.path.join(root, name) for name in sorted(files)
-                  if name.lower().endswith(formats)]
+        found += [
+            os.path.join(root, name) for name in sorted(files) if name.lower().endswith(formats)
+        ]
     return found
 
 

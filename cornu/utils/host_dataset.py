@@ -80,16 +80,23 @@ class HostDataset(PyDataset):
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
         return HostDataset(_Map(self._step, map_func))
 
-    def batch(self, batch_size, drop_remainder=False, num_parallel_calls=None,
-              deterministic=None, name=None):
+    def batch(
+        self,
+        batch_size,
+        drop_remainder=False,
+        num_parallel_calls=None,
+        deterministic=None,
+        name=None,
+    ):
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(
                 f"batch: `batch_size` must be a positive int; received {batch_size!r}."
             )
         return HostDataset(_Batch(self._step, batch_size, drop_remainder))
 
-    def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
-                     drop_remainder=False, name=None):
+    def padded_batch(
+        self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False, name=None
+    ):
         """Batches elements of different shapes, padding each to the largest with zeros
         (`padded_shapes` and `padding_values` other than None are not supported)."""
         if padded_shapes is not None or padding_values is not None:

@@ -98,12 +98,22 @@ def image_dataset_from_directory(
     use_tf = directory_index.wants_tf_dataset(format)
     if shuffle:
         paths, labels = directory_index.shuffle_files(paths, labels, seed)
-    loader = _ImageLoader(channels, image_size, interpolation, crop_to_aspect_ratio,
-                          pad_to_aspect_ratio, data_format)
+    loader = _ImageLoader(
+        channels, image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, data_format
+    )
 
     def build(part_paths, part_labels):
-        return build_dataset(part_paths, part_labels, label_mode, class_names, loader,
-                             batch_size, shuffle, seed, use_tf)
+        return build_dataset(
+            part_paths,
+            part_labels,
+            label_mode,
+            class_names,
+            loader,
+            batch_size,
+            shuffle,
+            seed,
+            use_tf,
+        )
 
     parts = directory_index.split_files(paths, labels, validation_split, subset, verbose)
     return [build(*part) for part in parts] if subset == "both" else build(*parts)
@@ -137,7 +147,8 @@ def _check_aspect_ratio_args(crop_to_aspect_ratio, pad_to_aspect_ratio, interpol
             "Only one of `pad_to_aspect_ratio`, `crop_to_aspect_ratio` can be set to `True`."
         )
     if (crop_to_aspect_ratio or pad_to_aspect_ratio) and interpolation in (
-        "gaussian", "mitchellcubic"
+        "gaussian",
+        "mitchellcubic",
     ):
         raise ValueError(
             f"interpolation={interpolation!r} cannot be combined with crop_to_aspect_ratio or "
@@ -159,8 +170,9 @@ class _ImageLoader:
         return image.transpose(2, 0, 1) if self.channels_first else image
 
     def _resize(self, image):
-        resized = image_resize.resize_image(image, self.image_size, self.interpolation,
-                                            self.crop, self.pad)
+        resized = image_resize.resize_image(
+            image, self.image_size, self.interpolation, self.crop, self.pad
+        )
         # As in Keras (tf.image.resize), "nearest" keeps the decoded uint8 pixels.
         return resized.astype(self._dtype)
 
@@ -175,8 +187,9 @@ class _ImageLoader:
         image = tf.io.decode_image(raw, channels=self.channels, expand_animations=False)
         if self.crop:
             # One cropping rule for both paths: the NumPy one, run by TensorFlow.
-            image = tf.numpy_function(self._resize, [image], tf.as_dtype(self._dtype),
-                                      stateful=False)
+            image = tf.numpy_function(
+                self._resize, [image], tf.as_dtype(self._dtype), stateful=False
+            )
         elif self.pad:
             image = tf.image.resize_with_pad(image, *self.image_size, method=self.interpolation)
         else:

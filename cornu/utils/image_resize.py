@@ -13,7 +13,14 @@ from cornu.ops import image as image_ops
 
 # What `tf.image.resize` accepts; the last two have no kernel here.
 INTERPOLATIONS = (
-    "bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic",
+    "bilinear",
+    "nearest",
+    "bicubic",
+    "area",
+    "lanczos3",
+    "lanczos5",
+    "gaussian",
+    "mitchellcubic",
 )
 _HOST_INTERPOLATIONS = INTERPOLATIONS[:6]
 
@@ -35,8 +42,9 @@ def crop_box(height, width, target_height, target_width):
     return (height - crop_height) // 2, (width - crop_width) // 2, crop_height, crop_width
 
 
-def resize_image(image, size, interpolation="bilinear", crop_to_aspect_ratio=False,
-                 pad_to_aspect_ratio=False):
+def resize_image(
+    image, size, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False
+):
     """Resizes a channels-last image (H, W, C) or batch (N, H, W, C) to `size` in float32.
 
     `crop_to_aspect_ratio` first crops the largest centred window with the target's aspect

@@ -45,8 +45,9 @@ def standardize_data_format(data_format):
     return data_format
 
 
-def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
-             keep_aspect_ratio=False):
+def load_img(
+    path, color_mode="rgb", target_size=None, interpolation="nearest", keep_aspect_ratio=False
+):
     """Loads an image file into a PIL image.
 
     Args:
@@ -71,8 +72,7 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
     """
     if color_mode not in _COLOR_MODES:
         raise ValueError(
-            'color_mode must be "grayscale", "rgb", or "rgba". '
-            f"Received: color_mode={color_mode!r}"
+            f'color_mode must be "grayscale", "rgb", or "rgba". Received: color_mode={color_mode!r}'
         )
     img = _open(path)
     img = _convert(img, color_mode)
@@ -175,8 +175,7 @@ def array_to_img(x, data_format=None, scale=True, dtype=None):
     x = np.array(x, dtype=dtype or config.floatx())
     if x.ndim != 3:
         raise ValueError(
-            "Expected image array to have rank 3 (single image). "
-            f"Got array with shape: {x.shape}"
+            f"Expected image array to have rank 3 (single image). Got array with shape: {x.shape}"
         )
     if data_format == "channels_first":
         x = x.transpose(1, 2, 0)
@@ -231,7 +230,9 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
     # Pillow knows JPEG only by that name.
     file_format = "jpeg" if file_format and file_format.lower() == "jpg" else file_format
     if img.mode == "RGBA" and file_format and file_format.lower() == "jpeg":
-        warnings.warn("The JPEG format does not support RGBA images, converting to RGB.")
+        warnings.warn(
+            "The JPEG format does not support RGBA images, converting to RGB.", stacklevel=2
+        )
         img = img.convert("RGB")
     img.save(path, format=file_format, **kwargs)
 
@@ -270,8 +271,9 @@ def smart_resize(x, size, interpolation="bilinear", data_format="channels_last",
     if backend.is_tensor(x) and not isinstance(x, np.ndarray):
         from cornu.ops import image as image_ops
 
-        return image_ops.resize(x, size, interpolation=interpolation, crop_to_aspect_ratio=True,
-                                data_format=data_format)
+        return image_ops.resize(
+            x, size, interpolation=interpolation, crop_to_aspect_ratio=True, data_format=data_format
+        )
     return _smart_resize_numpy(np.asarray(x), size, interpolation, data_format)
 
 

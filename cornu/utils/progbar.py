@@ -131,8 +131,10 @@ class Progbar:
                 if self._interactive:
                     bar = _COLOR_ON + _FILLED * done + _COLOR_OFF + _FILLED * (self.width - done)
                 else:
-                    bar = _FILLED * self.width if finalize else (
-                        _FILLED * done + " " * (self.width - done)
+                    bar = (
+                        _FILLED * self.width
+                        if finalize
+                        else (_FILLED * done + " " * (self.width - done))
                     )
                 head = f"{current:>{digits}}/{target} {bar}"
             else:
@@ -142,5 +144,3 @@ class Progbar:
         for name, value in items:
             line += f" - {name}: {format_value(value)}"
         return line
-
-

@@ -4,7 +4,7 @@ import random
 
 import numpy as np
 
-from cornu import backend, config
+from cornu import config
 
 
 def set_random_seed(seed):

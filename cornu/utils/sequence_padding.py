@@ -75,8 +75,7 @@ def _measure(sequences):
             lengths.append(len(sequence))
         except TypeError:
             raise ValueError(
-                "`sequences` must be a list of iterables. Found non-iterable: "
-                f"{sequence!r}"
+                f"`sequences` must be a list of iterables. Found non-iterable: {sequence!r}"
             ) from None
         if element_shape is None and len(sequence):
             element_shape = np.asarray(sequence).shape[1:]

@@ -150,7 +150,9 @@ def _connections(op, model):
         for tensor in node.input_tensors:
             history = tensor._keras_history
             if history is not None:
-                parents.append(f"{history.operation.name}[{history.node_index}][{history.tensor_index}]")
+                parents.append(
+                    f"{history.operation.name}[{history.node_index}][{history.tensor_index}]"
+                )
     return ", ".join(parents) or "-"
 
 

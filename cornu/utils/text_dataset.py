@@ -83,8 +83,18 @@ def text_dataset_from_directory(
     loader = _TextLoader(max_length)
 
     def build(part_paths, part_labels):
-        return build_dataset(part_paths, part_labels, label_mode, class_names, loader,
-                             batch_size, shuffle, seed, use_tf, with_file_paths=False)
+        return build_dataset(
+            part_paths,
+            part_labels,
+            label_mode,
+            class_names,
+            loader,
+            batch_size,
+            shuffle,
+            seed,
+            use_tf,
+            with_file_paths=False,
+        )
 
     parts = directory_index.split_files(paths, labels, validation_split, subset, verbose)
     return [build(*part) for part in parts] if subset == "both" else build(*parts)

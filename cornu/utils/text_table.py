@@ -108,9 +108,7 @@ def render(headers, rows, widths, justify):
             ([" " * w] * (height - len(c)) + c) if bottom else (c + [" " * w] * (height - len(c)))
             for c, w in zip(wrapped, inner)
         ]
-        return [
-            bar + bar.join(f" {c[i]} " for c in wrapped) + bar for i in range(height)
-        ]
+        return [bar + bar.join(f" {c[i]} " for c in wrapped) + bar for i in range(height)]
 
     lines = [rule("┏", "┳", "┓", "━"), *cells(headers, "┃", True), rule("┡", "╇", "┩", "━")]
     for i, row in enumerate(rows):

@@ -63,7 +63,9 @@ def timeseries_dataset_from_array(
 
 def _checked_range(length, start_index, end_index, sequence_stride, sampling_rate):
     if sampling_rate <= 0:
-        raise ValueError(f"`sampling_rate` must be higher than 0. Received: sampling_rate={sampling_rate}")
+        raise ValueError(
+            f"`sampling_rate` must be higher than 0. Received: sampling_rate={sampling_rate}"
+        )
     if sequence_stride <= 0:
         raise ValueError(
             f"`sequence_stride` must be higher than 0. Received: sequence_stride={sequence_stride}"
@@ -90,7 +92,9 @@ def _checked_range(length, start_index, end_index, sequence_stride, sampling_rat
     return start_index, end_index
 
 
-def _window_starts(start_index, end_index, sequence_length, sequence_stride, sampling_rate, targets):
+def _window_starts(
+    start_index, end_index, sequence_length, sequence_stride, sampling_rate, targets
+):
     # A window starting at i needs i + (sequence_length - 1) * sampling_rate < end_index.
     count = end_index - start_index - (sequence_length - 1) * sampling_rate
     if targets is not None:
@@ -105,9 +109,7 @@ def _dataset(data, targets, starts, sequence_length, sampling_rate, batch_size):
 
     data = tf.convert_to_tensor(data)
     offsets = tf.range(sequence_length, dtype="int64") * sampling_rate
-    windows = tf.data.Dataset.from_tensor_slices(starts).map(
-        lambda i: tf.gather(data, i + offsets)
-    )
+    windows = tf.data.Dataset.from_tensor_slices(starts).map(lambda i: tf.gather(data, i + offsets))
     if targets is not None:
         targets = tf.convert_to_tensor(targets)
         picked = tf.data.Dataset.from_tensor_slices(starts).map(lambda i: tf.gather(targets, i))

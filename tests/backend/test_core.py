@@ -21,8 +21,6 @@ def test_every_installed_backend_fulfils_the_interface(name):
         assert hasattr(module.random, attr), f"cornu.backend.{name}.random lacks {attr}"
 
 
-
-
 @pytest.mark.parametrize(
     "value,expected",
     [(1.5, "float32"), (3, "int32"), (True, "bool"), ([1.0, 2.0], "float32"), ([1, 2], "int32"),
@@ -57,7 +55,9 @@ def test_cond():
 
 def test_while_loop_and_maximum_iterations():
     i, total = ops.while_loop(
-        lambda i, t: i < 5, lambda i, t: (i + 1, t + i), (ops.convert_to_tensor(0), ops.convert_to_tensor(0))
+        lambda i, t: i < 5,
+        lambda i, t: (i + 1, t + i),
+        (ops.convert_to_tensor(0), ops.convert_to_tensor(0)),
     )
     assert int(ops.convert_to_numpy(i)) == 5 and int(ops.convert_to_numpy(total)) == 10
     (count,) = ops.while_loop(
@@ -74,7 +74,9 @@ def test_fori_loop():
 @pytest.mark.parametrize("reverse", [False, True], ids=["forward", "reverse"])
 def test_scan_cumulative_sum(reverse):
     xs = ops.convert_to_tensor(np.arange(1.0, 5.0, dtype="float32"))
-    carry, ys = ops.scan(lambda c, x: (c + x, c + x), ops.convert_to_tensor(0.0), xs, reverse=reverse)
+    carry, ys = ops.scan(
+        lambda c, x: (c + x, c + x), ops.convert_to_tensor(0.0), xs, reverse=reverse
+    )
     expected = np.cumsum([1, 2, 3, 4.0])
     expected = expected if not reverse else np.cumsum([4, 3, 2, 1.0])[::-1]
     assert float(ops.convert_to_numpy(carry)) == 10.0

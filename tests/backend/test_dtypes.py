@@ -42,7 +42,9 @@ PINNED = [
 
 
 @pytest.mark.parametrize(
-    "a,b,expected", PINNED, ids=[f"{getattr(a, '__name__', a)}+{getattr(b, '__name__', b)}" for a, b, _ in PINNED]
+    "a,b,expected",
+    PINNED,
+    ids=[f"{getattr(a, '__name__', a)}+{getattr(b, '__name__', b)}" for a, b, _ in PINNED],
 )
 def test_pinned_promotions(a, b, expected):
     assert dtypes.result_type(a, b) == expected
@@ -73,9 +75,7 @@ def _zeros(dtype):
 PAIRS = list(itertools.product(TABLE_DTYPES + [int, float], TABLE_DTYPES))
 
 
-@pytest.mark.parametrize(
-    "a,b", PAIRS, ids=[f"{getattr(a, '__name__', a)}+{b}" for a, b in PAIRS]
-)
+@pytest.mark.parametrize("a,b", PAIRS, ids=[f"{getattr(a, '__name__', a)}+{b}" for a, b in PAIRS])
 def test_backend_arithmetic_obeys_the_table(a, b):
     """`ops.add` gives `result_type`'s dtype on this backend, for every pair."""
     result = ops.add(_zeros(a), _zeros(b))

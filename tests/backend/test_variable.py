@@ -49,7 +49,9 @@ def test_assign_family():
 
 def test_assign_wrong_shape_names_both_shapes():
     v = cornu.Variable(np.zeros((2, 3)), name="w")
-    with pytest.raises(ValueError, match=r"Variable 'w' has shape \(2, 3\); the value has shape \(3, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"Variable 'w' has shape \(2, 3\); the value has shape \(3, 2\)"
+    ):
         v.assign(np.zeros((3, 2)))
 
 
@@ -59,7 +61,7 @@ def test_operators_and_indexing():
     np.testing.assert_allclose(ops.convert_to_numpy(2 * v), [2, 4, 6])
     np.testing.assert_allclose(ops.convert_to_numpy(1 - v), [0, -1, -2])
     np.testing.assert_allclose(ops.convert_to_numpy(v / 2), [0.5, 1, 1.5])
-    np.testing.assert_allclose(ops.convert_to_numpy(v ** 2), [1, 4, 9])
+    np.testing.assert_allclose(ops.convert_to_numpy(v**2), [1, 4, 9])
     np.testing.assert_allclose(ops.convert_to_numpy(-v), [-1, -2, -3])
     np.testing.assert_array_equal(ops.convert_to_numpy(v > 1.5), [False, True, True])
     np.testing.assert_allclose(ops.convert_to_numpy(v[1:]), [2, 3])

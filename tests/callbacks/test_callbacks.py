@@ -642,7 +642,9 @@ def test_model_checkpoint_messages_and_missing_monitor(tmp_path, capsys):
     assert "Epoch 1: loss improved from None to 2.00000, saving model to" in out
     assert "Epoch 1: finished saving model to" in out
     assert "Epoch 2: loss did not improve from 2.00000" in out
-    with pytest.warns(UserWarning, match="conditioned on metric 'loss'.*Available metrics are: acc"):
+    with pytest.warns(
+        UserWarning, match="conditioned on metric 'loss'.*Available metrics are: acc"
+    ):
         cb.on_epoch_end(2, {"acc": 1.0})  # a missing monitor warns and saves anyway
     assert saved == ["m_1.keras", "m_3.keras"]
 

@@ -27,8 +27,9 @@ def _model():
 @pytest.mark.parametrize("background", [True, False], ids=["background", "blocking"])
 def test_saves_each_epoch_and_restores_into_a_fresh_model(tmp_path, background):
     model = _model()
-    callback = callbacks.OrbaxCheckpoint(tmp_path / "ckpt", max_to_keep=2,
-                                         save_on_background=background)
+    callback = callbacks.OrbaxCheckpoint(
+        tmp_path / "ckpt", max_to_keep=2, save_on_background=background
+    )
     model.fit(X, Y, batch_size=8, epochs=3, verbose=0, callbacks=[callback])
     assert callback.all_steps() == [1, 2]  # epochs 1 and 2 (0-based); max_to_keep=2
 
@@ -50,8 +51,14 @@ def test_checkpoint_is_a_numpy_pytree_orbax_reads_directly(tmp_path):
     import orbax.checkpoint as ocp
 
     model = _model()
-    model.fit(X, Y, batch_size=8, epochs=1, verbose=0,
-              callbacks=[callbacks.OrbaxCheckpoint(tmp_path, save_weights_only=True)])
+    model.fit(
+        X,
+        Y,
+        batch_size=8,
+        epochs=1,
+        verbose=0,
+        callbacks=[callbacks.OrbaxCheckpoint(tmp_path, save_weights_only=True)],
+    )
     with ocp.CheckpointManager(tmp_path) as manager:
         assert manager.all_steps() == [0]
         state = manager.restore(0, args=ocp.args.StandardRestore())
@@ -75,8 +82,9 @@ def test_integer_save_freq_counts_batches(tmp_path):
 
 @requires_training
 def test_save_best_only_saves_on_improvement(tmp_path):
-    callback = callbacks.OrbaxCheckpoint(tmp_path, monitor="loss", save_best_only=True,
-                                         max_to_keep=None, save_on_background=False)
+    callback = callbacks.OrbaxCheckpoint(
+        tmp_path, monitor="loss", save_best_only=True, max_to_keep=None, save_on_background=False
+    )
     callback.set_model(_model())
     callback.on_train_begin()
     for epoch, loss in enumerate([1.0, 0.5, 0.7, 0.4]):
@@ -99,8 +107,9 @@ def test_unwritable_directory_raises_before_training(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("")
     with pytest.raises(PermissionError, match="OrbaxCheckpoint cannot write to directory"):
-        _model().fit(X, Y, epochs=1, verbose=0,
-                     callbacks=[callbacks.OrbaxCheckpoint(blocker / "ckpt")])
+        _model().fit(
+            X, Y, epochs=1, verbose=0, callbacks=[callbacks.OrbaxCheckpoint(blocker / "ckpt")]
+        )
 
 
 def test_load_without_checkpoints_raises(tmp_path):

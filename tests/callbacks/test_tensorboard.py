@@ -70,13 +70,24 @@ class _LastBatch(callbacks.Callback):
 
 
 @requires_training
-@pytest.mark.parametrize("update_freq, steps", [("batch", [1, 2, 3, 4, 5, 6, 7, 8]),
-                                                (3, [3, 6])], ids=["batch", "every_3"])
+@pytest.mark.parametrize(
+    "update_freq, steps",
+    [("batch", [1, 2, 3, 4, 5, 6, 7, 8]), (3, [3, 6])],
+    ids=["batch", "every_3"],
+)
 def test_batch_scalars_follow_update_freq(tmp_path, update_freq, steps):
     seen = _LastBatch()
-    _model().fit(X, Y, batch_size=8, epochs=2, verbose=0,
-                 callbacks=[callbacks.TensorBoard(tmp_path, update_freq=update_freq,
-                                                  write_steps_per_second=True), seen])
+    _model().fit(
+        X,
+        Y,
+        batch_size=8,
+        epochs=2,
+        verbose=0,
+        callbacks=[
+            callbacks.TensorBoard(tmp_path, update_freq=update_freq, write_steps_per_second=True),
+            seen,
+        ],
+    )
     train = _read(tmp_path / "train")
     got = _scalars(train, "batch_loss")
     assert [s for s, _ in got] == steps
@@ -121,8 +132,14 @@ def test_logs_are_read_only_on_written_batches(tmp_path):
 @requires_training
 def test_histograms_and_images_every_histogram_freq(tmp_path):
     model = _model()
-    model.fit(X, Y, batch_size=16, epochs=3, verbose=0,
-              callbacks=[callbacks.TensorBoard(tmp_path, histogram_freq=2, write_images=True)])
+    model.fit(
+        X,
+        Y,
+        batch_size=16,
+        epochs=3,
+        verbose=0,
+        callbacks=[callbacks.TensorBoard(tmp_path, histogram_freq=2, write_images=True)],
+    )
     train = _read(tmp_path / "train")
     kernel, bias = (v.path for v in model.layers[0].weights)
     assert sorted(train.Tags()["histograms"]) == sorted([kernel, bias])
@@ -139,9 +156,15 @@ def test_embeddings_are_written_for_the_projector(tmp_path):
     labels.write_text("\n".join(f"word{i}" for i in range(5)) + "\n")
     tokens = np.array([[0, 1], [2, 3], [4, 0], [1, 2]], "int32")
     log_dir = tmp_path / "logs"
-    model.fit(tokens, np.ones((4, 1), "float32"), epochs=1, verbose=0,
-              callbacks=[callbacks.TensorBoard(log_dir, embeddings_freq=1,
-                                               embeddings_metadata=str(labels))])
+    model.fit(
+        tokens,
+        np.ones((4, 1), "float32"),
+        epochs=1,
+        verbose=0,
+        callbacks=[
+            callbacks.TensorBoard(log_dir, embeddings_freq=1, embeddings_metadata=str(labels))
+        ],
+    )
     config = (log_dir / "train" / "projector_config.pbtxt").read_text()
     assert model.layers[0].name in config
     found = []
@@ -156,8 +179,14 @@ def test_embeddings_are_written_for_the_projector(tmp_path):
 
 @requires_training
 def test_profile_batch_writes_a_profile(tmp_path):
-    _model().fit(X, Y, batch_size=8, epochs=1, verbose=0,
-                 callbacks=[callbacks.TensorBoard(tmp_path, profile_batch=(2, 3))])
+    _model().fit(
+        X,
+        Y,
+        batch_size=8,
+        epochs=1,
+        verbose=0,
+        callbacks=[callbacks.TensorBoard(tmp_path, profile_batch=(2, 3))],
+    )
     runs = os.listdir(tmp_path / "plugins" / "profile")
     assert len(runs) == 1
     files = os.listdir(tmp_path / "plugins" / "profile" / runs[0])
@@ -207,8 +236,16 @@ def test_missing_tensorboardx_names_the_install(tmp_path, monkeypatch):
         ({"profile_batch": "a,b"}, ValueError, "`profile_batch` must be"),
         ({"embeddings_metadata": 3}, TypeError, "`embeddings_metadata` must be a file path"),
     ],
-    ids=["freq_zero", "freq_str", "hist_neg", "emb_float", "prof_neg", "prof_order",
-         "prof_str", "meta_type"],
+    ids=[
+        "freq_zero",
+        "freq_str",
+        "hist_neg",
+        "emb_float",
+        "prof_neg",
+        "prof_order",
+        "prof_str",
+        "meta_type",
+    ],
 )
 def test_bad_arguments_raise(kwargs, error, match):
     with pytest.raises(error, match=match):

@@ -6,7 +6,6 @@ import math
 import numpy as np
 import pytest
 
-import cornu
 from cornu import activations, constraints, initializers, losses, metrics, ops, regularizers
 
 RNG = np.random.default_rng(0)
@@ -17,6 +16,7 @@ def np_(x):
 
 
 # -- initializers -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "name,shape,check",
@@ -45,7 +45,9 @@ def test_conv_fans_and_seeded_reproducibility():
     a = initializers.GlorotUniform(seed=3)((4, 4))
     b = initializers.GlorotUniform(seed=3)((4, 4))
     np.testing.assert_array_equal(np_(a), np_(b))
-    assert not np.array_equal(np_(initializers.GlorotUniform()((4, 4))), np_(initializers.GlorotUniform()((4, 4))))
+    assert not np.array_equal(
+        np_(initializers.GlorotUniform()((4, 4))), np_(initializers.GlorotUniform()((4, 4)))
+    )
 
 
 def test_initializer_identifiers_and_errors():
@@ -54,7 +56,9 @@ def test_initializer_identifiers_and_errors():
     assert config["class_name"] == "VarianceScaling" and config["config"]["mode"] == "fan_out"
     restored = initializers.deserialize(config)
     assert restored.scale == 2.0 and restored.distribution == "uniform"
-    with pytest.raises(ValueError, match="Unknown initializer: 'glorot_unifrom'. Did you mean: 'glorot_uniform'"):
+    with pytest.raises(
+        ValueError, match="Unknown initializer: 'glorot_unifrom'. Did you mean: 'glorot_uniform'"
+    ):
         initializers.get("glorot_unifrom")
     with pytest.raises(ValueError, match="mode must be"):
         initializers.VarianceScaling(mode="fan_middle")
@@ -62,12 +66,15 @@ def test_initializer_identifiers_and_errors():
 
 # -- regularizers and constraints ------------------------------------------------------------
 
+
 def test_regularizers():
     w = RNG.normal(size=(4, 3)).astype("float32")
     assert float(np_(regularizers.L1(0.1)(w))) == pytest.approx(0.1 * np.abs(w).sum(), rel=1e-5)
     assert float(np_(regularizers.L2(0.2)(w))) == pytest.approx(0.2 * (w**2).sum(), rel=1e-5)
     both = regularizers.get({"class_name": "L1L2", "config": {"l1": 0.1, "l2": 0.2}})
-    assert float(np_(both(w))) == pytest.approx(0.1 * np.abs(w).sum() + 0.2 * (w**2).sum(), rel=1e-5)
+    assert float(np_(both(w))) == pytest.approx(
+        0.1 * np.abs(w).sum() + 0.2 * (w**2).sum(), rel=1e-5
+    )
     with pytest.raises(ValueError, match="l2 must be a non-negative number"):
         regularizers.L2(-1.0)
 
@@ -75,7 +82,9 @@ def test_regularizers():
 def test_constraints():
     w = RNG.normal(size=(5, 3)).astype("float32") * 3
     assert np_(constraints.NonNeg()(w)).min() >= 0
-    np.testing.assert_allclose(np.linalg.norm(np_(constraints.UnitNorm()(w)), axis=0), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(
+        np.linalg.norm(np_(constraints.UnitNorm()(w)), axis=0), 1.0, rtol=1e-5
+    )
     assert np.linalg.norm(np_(constraints.MaxNorm(1.0)(w)), axis=0).max() <= 1.0 + 1e-5
     clipped = np.linalg.norm(np_(constraints.MinMaxNorm(0.5, 1.0)(w)), axis=0)
     assert clipped.min() >= 0.5 - 1e-5 and clipped.max() <= 1.0 + 1e-5
@@ -116,7 +125,9 @@ def test_relu_options_and_softmax():
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
     logits = RNG.normal(size=(2, 5)).astype("float32")
     soft = np_(activations.softmax(logits))
-    np.testing.assert_allclose(soft, np.exp(logits) / np.exp(logits).sum(-1, keepdims=True), rtol=1e-5)
+    np.testing.assert_allclose(
+        soft, np.exp(logits) / np.exp(logits).sum(-1, keepdims=True), rtol=1e-5
+    )
     assert activations.serialize(activations.get("gelu")) == "gelu"
     with pytest.raises(ValueError, match="Unknown activation: 'sigmod'. Did you mean: 'sigmoid'"):
         activations.get("sigmod")
@@ -131,13 +142,23 @@ WEIGHTS = np.array([1.0, 0.0, 2.0, 1.0, 0.5, 1.0], "float32")
 
 def test_mse_mae_and_reductions():
     per_sample = ((Y_TRUE - Y_PRED) ** 2).mean(-1)
-    assert float(np_(losses.MeanSquaredError()(Y_TRUE, Y_PRED))) == pytest.approx(per_sample.mean(), rel=1e-5)
-    assert float(np_(losses.MeanSquaredError(reduction="sum")(Y_TRUE, Y_PRED))) == pytest.approx(per_sample.sum(), rel=1e-5)
-    np.testing.assert_allclose(np_(losses.MeanSquaredError(reduction="none")(Y_TRUE, Y_PRED)), per_sample, rtol=1e-5)
+    assert float(np_(losses.MeanSquaredError()(Y_TRUE, Y_PRED))) == pytest.approx(
+        per_sample.mean(), rel=1e-5
+    )
+    assert float(np_(losses.MeanSquaredError(reduction="sum")(Y_TRUE, Y_PRED))) == pytest.approx(
+        per_sample.sum(), rel=1e-5
+    )
+    np.testing.assert_allclose(
+        np_(losses.MeanSquaredError(reduction="none")(Y_TRUE, Y_PRED)), per_sample, rtol=1e-5
+    )
     weighted = losses.MeanSquaredError()(Y_TRUE, Y_PRED, sample_weight=WEIGHTS)
     assert float(np_(weighted)) == pytest.approx((per_sample * WEIGHTS).sum() / 6, rel=1e-5)
-    mean_w = losses.MeanSquaredError(reduction="mean_with_sample_weight")(Y_TRUE, Y_PRED, sample_weight=WEIGHTS)
-    assert float(np_(mean_w)) == pytest.approx((per_sample * WEIGHTS).sum() / WEIGHTS.sum(), rel=1e-5)
+    mean_w = losses.MeanSquaredError(reduction="mean_with_sample_weight")(
+        Y_TRUE, Y_PRED, sample_weight=WEIGHTS
+    )
+    assert float(np_(mean_w)) == pytest.approx(
+        (per_sample * WEIGHTS).sum() / WEIGHTS.sum(), rel=1e-5
+    )
     mae = np.abs(Y_TRUE - Y_PRED).mean()
     assert float(np_(losses.get("mae")(Y_TRUE, Y_PRED)).mean()) == pytest.approx(mae, rel=1e-5)
     with pytest.raises(ValueError, match="Invalid reduction 'avg'"):
@@ -151,7 +172,9 @@ def test_crossentropies_against_numpy():
     expected = -log_probs[np.arange(5), labels].mean()
     sparse = losses.SparseCategoricalCrossentropy(from_logits=True)(labels, logits)
     assert float(np_(sparse)) == pytest.approx(expected, rel=1e-5)
-    dense = losses.CategoricalCrossentropy(from_logits=True)(np.eye(4, dtype="float32")[labels], logits)
+    dense = losses.CategoricalCrossentropy(from_logits=True)(
+        np.eye(4, dtype="float32")[labels], logits
+    )
     assert float(np_(dense)) == pytest.approx(expected, rel=1e-5)
     ignored = losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=3)(labels, logits)
     keep = labels != 3
@@ -167,7 +190,9 @@ def test_crossentropies_against_numpy():
 def test_loss_identifiers_and_shape_errors():
     assert losses.get("mse") is losses.mean_squared_error
     # A class name gives an instance with default arguments, as in Keras.
-    assert isinstance(losses.get("SparseCategoricalCrossentropy"), losses.SparseCategoricalCrossentropy)
+    assert isinstance(
+        losses.get("SparseCategoricalCrossentropy"), losses.SparseCategoricalCrossentropy
+    )
     config = losses.serialize(losses.BinaryCrossentropy(from_logits=True))
     assert config["config"]["from_logits"] is True
     with pytest.raises(ValueError, match="incompatible shapes"):
@@ -175,6 +200,7 @@ def test_loss_identifiers_and_shape_errors():
 
 
 # -- metrics ----------------------------------------------------------------------------------
+
 
 def test_mean_and_accuracy_metrics():
     mean = metrics.Mean()

@@ -43,8 +43,10 @@ def _images(rng, count, shape):
 
 
 def _sequences(rng, count, vocabulary, longest):
-    rows = [list(map(int, rng.integers(1, vocabulary, size=rng.integers(1, longest + 1))))
-            for _ in range(count)]
+    rows = [
+        list(map(int, rng.integers(1, vocabulary, size=rng.integers(1, longest + 1))))
+        for _ in range(count)
+    ]
     out = np.empty(count, dtype=object)
     out[:] = rows
     return out
@@ -52,8 +54,10 @@ def _sequences(rng, count, vocabulary, longest):
 
 def mnist_npz(rng):
     return _npz(
-        x_train=_images(rng, 7, (28, 28)), y_train=rng.integers(0, 10, 7).astype(np.uint8),
-        x_test=_images(rng, 4, (28, 28)), y_test=rng.integers(0, 10, 4).astype(np.uint8),
+        x_train=_images(rng, 7, (28, 28)),
+        y_train=rng.integers(0, 10, 7).astype(np.uint8),
+        x_test=_images(rng, 4, (28, 28)),
+        y_test=rng.integers(0, 10, 4).astype(np.uint8),
     )
 
 
@@ -87,8 +91,10 @@ def cifar10_tar_gz(rows):
     folder = "cifar-10-batches-py"
     members = {}
     for batch in range(1, CIFAR_BATCHES + 1):
-        payload = {b"data": _cifar_rows(rows, batch * 17),
-                   b"labels": [(batch + i) % 10 for i in range(rows)]}
+        payload = {
+            b"data": _cifar_rows(rows, batch * 17),
+            b"labels": [(batch + i) % 10 for i in range(rows)],
+        }
         members[f"{folder}/data_batch_{batch}"] = pickle.dumps(payload, protocol=4)
     test = {b"data": _cifar_rows(rows, 5), b"labels": [(3 * i) % 10 for i in range(rows)]}
     members[f"{folder}/test_batch"] = pickle.dumps(test, protocol=4)
@@ -99,17 +105,21 @@ def cifar100_tar_gz(rows):
     folder = "cifar-100-python"
     members = {}
     for name, offset in (("train", 1), ("test", 2)):
-        payload = {b"data": _cifar_rows(rows, offset),
-                   b"fine_labels": [(offset * i) % 100 for i in range(rows)],
-                   b"coarse_labels": [(offset * i) % 20 for i in range(rows)]}
+        payload = {
+            b"data": _cifar_rows(rows, offset),
+            b"fine_labels": [(offset * i) % 100 for i in range(rows)],
+            b"coarse_labels": [(offset * i) % 20 for i in range(rows)],
+        }
         members[f"{folder}/{name}"] = pickle.dumps(payload, protocol=4)
     return _tar_gz(members)
 
 
 def imdb_npz(rng):
     return _npz(
-        x_train=_sequences(rng, 12, 30, 9), y_train=rng.integers(0, 2, 12),
-        x_test=_sequences(rng, 8, 30, 9), y_test=rng.integers(0, 2, 8),
+        x_train=_sequences(rng, 12, 30, 9),
+        y_train=rng.integers(0, 2, 12),
+        x_test=_sequences(rng, 8, 30, 9),
+        y_test=rng.integers(0, 2, 8),
     )
 
 

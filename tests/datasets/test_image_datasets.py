@@ -50,10 +50,15 @@ def test_fashion_mnist_reads_the_idx_files(cache):
         cache.place(f"datasets/fashion-mnist/{name}", cache.files[name])
     (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
     assert (x_train.shape, x_test.shape, y_train.shape, y_test.shape) == (
-        (6, 28, 28), (3, 28, 28), (6,), (3,))
+        (6, 28, 28),
+        (3, 28, 28),
+        (6,),
+        (3,),
+    )
     assert x_train.dtype == y_train.dtype == np.uint8
     images = np.frombuffer(
-        gzip.decompress(cache.files["train-images-idx3-ubyte.gz"])[16:], np.uint8)
+        gzip.decompress(cache.files["train-images-idx3-ubyte.gz"])[16:], np.uint8
+    )
     np.testing.assert_array_equal(x_train.reshape(-1), images)
 
 
@@ -110,10 +115,12 @@ class _Exploit:
 
 
 def test_cifar_batches_refuse_pickled_code(cache):
-    archive = fixtures._tar_gz({
-        "cifar-100-python/train": pickle.dumps({b"data": _Exploit()}),
-        "cifar-100-python/test": pickle.dumps({b"data": _Exploit()}),
-    })
+    archive = fixtures._tar_gz(
+        {
+            "cifar-100-python/train": pickle.dumps({b"data": _Exploit()}),
+            "cifar-100-python/test": pickle.dumps({b"data": _Exploit()}),
+        }
+    )
     cache.place("datasets/cifar-100-python-target_archive", archive, cifar100)
     with pytest.raises(pickle.UnpicklingError, match="may only hold NumPy arrays.*system"):
         cifar100.load_data()
@@ -132,8 +139,10 @@ def test_stale_cache_without_network_says_where_to_put_the_file(cache, monkeypat
 
 
 def test_importing_datasets_loads_no_framework():
-    code = ("import sys, cornu.datasets; "
-            "print([m for m in ('jax', 'torch', 'tensorflow') if m in sys.modules])")
+    code = (
+        "import sys, cornu.datasets; "
+        "print([m for m in ('jax', 'torch', 'tensorflow') if m in sys.modules])"
+    )
     env = dict(os.environ, CORNU_BACKEND="numpy")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True)  # fmt: skip

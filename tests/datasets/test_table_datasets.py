@@ -44,13 +44,18 @@ def test_california_versions(cache, version, sizes):
     assert (len(x_train), len(x_test)) == sizes and x_train.shape[1] == 8
     kept = 600 if version == "small" else 700
     assert _rows(np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])) == _rows(
-        x[:kept], y[:kept])
+        x[:kept], y[:kept]
+    )
 
 
-@pytest.mark.parametrize("call,message", [
-    (lambda: california_housing.load_data(version="medium"), "version must be 'large'"),
-    (lambda: boston_housing.load_data(test_split=1.0), "received test_split=1.0"),
-], ids=["california_version", "boston_test_split"])
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (lambda: california_housing.load_data(version="medium"), "version must be 'large'"),
+        (lambda: boston_housing.load_data(test_split=1.0), "received test_split=1.0"),
+    ],
+    ids=["california_version", "boston_test_split"],
+)
 def test_bad_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()

@@ -48,9 +48,15 @@ def test_imdb_seed_changes_the_order_only(imdb_cache):
     assert _pairs(a, ya) == _pairs(b, yb) and a.tolist() != b.tolist()
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"num_words": 15}, {"num_words": 15, "skip_top": 5}, {"num_words": 10, "oov_char": 7},
-], ids=["num_words", "skip_top", "oov_char"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"num_words": 15},
+        {"num_words": 15, "skip_top": 5},
+        {"num_words": 10, "oov_char": 7},
+    ],
+    ids=["num_words", "skip_top", "oov_char"],
+)
 def test_imdb_vocabulary_limits(imdb_cache, kwargs):
     (x_train, _), (x_test, _) = imdb.load_data(**kwargs)
     low, high, oov = kwargs.get("skip_top", 0), kwargs["num_words"], kwargs.get("oov_char", 2)
@@ -90,11 +96,11 @@ def test_imdb_ignores_unknown_keywords_with_a_warning(imdb_cache):
 
 @pytest.mark.parametrize("test_split,sizes", [(0.2, (12, 3)), (0.5, (7, 8)), (0.0, (15, 0))])
 def test_reuters_test_split(reuters_cache, test_split, sizes):
-    (x_train, y_train), (x_test, y_test) = reuters.load_data(test_split=test_split,
-                                                             num_words=1000)
+    (x_train, y_train), (x_test, y_test) = reuters.load_data(test_split=test_split, num_words=1000)
     assert (len(x_train), len(x_test)) == sizes == (len(y_train), len(y_test))
     assert _pairs(list(x_train) + list(x_test), np.concatenate([y_train, y_test])) == _pairs(
-        [[1] + [w + 3 for w in s] for s in reuters_cache["x"]], reuters_cache["y"])
+        [[1] + [w + 3 for w in s] for s in reuters_cache["x"]], reuters_cache["y"]
+    )
 
 
 def test_reuters_filters(reuters_cache):

@@ -143,8 +143,11 @@ def test_export_archive_endpoints_and_variable_collections(tmp_path):
     spec = [cornu.InputSpec(shape=(None, 3), dtype="float32")]
     archive.add_endpoint("serve", lambda t: model(t, training=False), input_signature=spec)
     # A fixed batch size: on jax, random ops (dropout) need concrete shapes under jax2tf.
-    archive.add_endpoint("call_training", lambda t: model(t, training=True),
-                         input_signature=[cornu.InputSpec(shape=(4, 3), dtype="float32")])
+    archive.add_endpoint(
+        "call_training",
+        lambda t: model(t, training=True),
+        input_signature=[cornu.InputSpec(shape=(4, 3), dtype="float32")],
+    )
     archive.track_and_add_endpoint(
         "project", extra, input_signature=[cornu.InputSpec(shape=(None, 2), dtype="float32")]
     )
@@ -152,8 +155,9 @@ def test_export_archive_endpoints_and_variable_collections(tmp_path):
     assert len(archive.variables) == len(model.variables) + len(extra.variables)
     archive.write_out(tmp_path / "a", verbose=False)
     reloaded = load(tmp_path / "a")
-    np.testing.assert_allclose(np.asarray(reloaded.serve(x)),
-                               np.asarray(model.predict(x, verbose=0)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(reloaded.serve(x)), np.asarray(model.predict(x, verbose=0)), rtol=1e-5, atol=1e-6
+    )
     training = np.asarray(reloaded.call_training(x))  # dropout on: some units zeroed
     assert training.shape == (4, 2)
     np.testing.assert_allclose(np.asarray(reloaded.project(x[:, :2])),
@@ -211,8 +215,9 @@ def test_export_archive_tensorflow_specifics(tmp_path):
     archive.write_out(tmp_path / "m", verbose=False)
     x = x_of(2, 3)
     reloaded = load(tmp_path / "m")  # held: its functions read its variables
-    np.testing.assert_allclose(np.asarray(reloaded.serve(x)),
-                               np.asarray(model.predict(x, verbose=0)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(reloaded.serve(x)), np.asarray(model.predict(x, verbose=0)), rtol=1e-5, atol=1e-6
+    )
 
 
 @TRACEABLE

@@ -55,7 +55,9 @@ def test_symbolic_matches_eager(fn, shape_a, shape_b, expected_shape, expected_d
     # The eager result on concrete inputs agrees with the inferred spec. (The lambdas use
     # cornu.ops or operators of KerasTensors: eager tensors' own operators follow their
     # framework's rules, e.g. NumPy's int32 / 2 is float64.)
-    concrete = lambda s: ops.convert_to_tensor(np.ones([2 if d is None else d for d in s], "float32"))
+    concrete = lambda s: ops.convert_to_tensor(
+        np.ones([2 if d is None else d for d in s], "float32")
+    )
     eager = fn(concrete(shape_a), concrete(shape_b))
     assert ops.dtype(eager) == expected_dtype
     assert all(e is None or e == g for e, g in zip(expected_shape, ops.shape(eager)))

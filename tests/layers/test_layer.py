@@ -65,7 +65,9 @@ def test_get_and_set_weights():
     weights = [np.full((3, 2), 0.5, "float32"), np.array([1.0, -1.0], "float32")]
     layer.set_weights(weights)
     np.testing.assert_allclose(layer.get_weights()[0], weights[0])
-    with pytest.raises(ValueError, match=r"has shape \(3, 2\), but the array given for it has shape \(2, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"has shape \(3, 2\), but the array given for it has shape \(2, 2\)"
+    ):
         layer.set_weights([np.zeros((2, 2)), np.zeros(2)])
     with pytest.raises(ValueError, match="has 2 weights but set_weights received 1"):
         layer.set_weights([np.zeros((3, 2))])
@@ -110,7 +112,9 @@ def test_stateless_call_is_pure():
     np.testing.assert_allclose(ops.convert_to_numpy(out), [[3.0, 3.0]])
     assert float(ops.convert_to_numpy(new_non_trainable[0])) == 1.0
     assert float(layer.count.numpy()) == 1.0  # the layer's own state is untouched
-    with pytest.raises(ValueError, match="has 1 trainable_variables, but stateless_call received 2"):
+    with pytest.raises(
+        ValueError, match="has 1 trainable_variables, but stateless_call received 2"
+    ):
         layer.stateless_call([trainable[0], trainable[0]], non_trainable, x)
 
 
@@ -125,7 +129,9 @@ def test_mixed_precision_policy():
 def test_input_spec_error_names_layer_and_shapes():
     layer = layers.Dense(4, name="dense_probe")
     layer(np.ones((2, 3), "float32"))
-    with pytest.raises(ValueError, match=r"layer 'dense_probe'.*axis -1 of input shape to have value 3.*\(2, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"layer 'dense_probe'.*axis -1 of input shape to have value 3.*\(2, 5\)"
+    ):
         layer(np.ones((2, 5), "float32"))
 
 
@@ -163,7 +169,12 @@ def test_layers_are_torch_modules_trained_by_torch_optim():
     assert isinstance(model, torch.nn.Module)
     params = list(model.parameters())
     assert len(params) == 4
-    assert sorted(n.split(".")[-1] for n, _ in model.named_parameters()) == ["bias", "bias", "kernel", "kernel"]
+    assert sorted(n.split(".")[-1] for n, _ in model.named_parameters()) == [
+        "bias",
+        "bias",
+        "kernel",
+        "kernel",
+    ]
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     x, y = torch.ones(8, 3), torch.zeros(8, 1)
     before = torch.nn.functional.mse_loss(model(x), y).item()
@@ -200,7 +211,9 @@ def test_jax_loop_over_the_stateless_api():
     assert float(loss) < float(first) * 0.1
 
 
-@pytest.mark.skipif(backend.backend() != "tensorflow", reason="GradientTape is the tensorflow backend's")
+@pytest.mark.skipif(
+    backend.backend() != "tensorflow", reason="GradientTape is the tensorflow backend's"
+)
 def test_tensorflow_gradient_tape_over_cornu_variables():
     import tensorflow as tf
 
@@ -339,7 +352,9 @@ def test_python_scalars_cannot_be_positional_call_arguments():
     layer = Scale2()
     with pytest.raises(ValueError, match="only input tensors may be passed positionally"):
         layer(np.ones((1, 2), "float32"), 3.0)
-    np.testing.assert_allclose(ops.convert_to_numpy(layer(np.ones((1, 2), "float32"), factor=3.0)), 3.0)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(layer(np.ones((1, 2), "float32"), factor=3.0)), 3.0
+    )
 
 
 def test_save_and_load_own_variables():

@@ -46,7 +46,8 @@ def ref_cce(t, p, from_logits=False, label_smoothing=0.0, axis=-1):
 
 
 @pytest.mark.parametrize(
-    "from_logits,label_smoothing", [(False, 0.0), (True, 0.0), (True, 0.2), (False, 0.1)],
+    "from_logits,label_smoothing",
+    [(False, 0.0), (True, 0.0), (True, 0.2), (False, 0.1)],
     ids=["probs", "logits", "logits-smoothed", "probs-smoothed"],
 )
 def test_binary_crossentropy_function(from_logits, label_smoothing):
@@ -67,8 +68,9 @@ def test_categorical_crossentropy_function(from_logits, label_smoothing, axis):
     t = ONE_HOT if axis == -1 else ONE_HOT.T.copy()
     logits = LOGITS if axis == -1 else LOGITS.T.copy()
     p = logits if from_logits else _softmax(logits, axis).astype("float32")
-    got = losses.categorical_crossentropy(t, p, from_logits=from_logits,
-                                          label_smoothing=label_smoothing, axis=axis)
+    got = losses.categorical_crossentropy(
+        t, p, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis
+    )
     expected = ref_cce(t.astype("float64"), p.astype("float64"), from_logits, label_smoothing, axis)
     np.testing.assert_allclose(np_(got), expected, rtol=1e-4, atol=1e-6)
 
@@ -108,7 +110,8 @@ def test_mean_absolute_error_function_and_class():
     got = losses.MeanAbsoluteError()(REAL_T, REAL_P)
     assert float(np_(got)) == pytest.approx(per_sample.mean(), rel=1e-5)
     assert losses.MeanAbsoluteError().get_config() == {
-        "name": "mean_absolute_error", "reduction": "sum_over_batch_size"
+        "name": "mean_absolute_error",
+        "reduction": "sum_over_batch_size",
     }
     with pytest.raises(ValueError, match="incompatible shapes"):
         losses.mean_absolute_error(np.zeros((2, 3)), np.zeros((3, 2)))
@@ -118,9 +121,12 @@ def test_reduce_weighted_values():
     values = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], "float32")
     weights = np.array([1.0, 0.0, 2.0], "float32")
     weighted = values * weights[:, None]
-    for reduction, expected in [("sum", weighted.sum()), ("sum_over_batch_size", weighted.mean()),
-                                ("mean", weighted.mean()),
-                                ("mean_with_sample_weight", weighted.sum() / 6.0)]:
+    for reduction, expected in [
+        ("sum", weighted.sum()),
+        ("sum_over_batch_size", weighted.mean()),
+        ("mean", weighted.mean()),
+        ("mean_with_sample_weight", weighted.sum() / 6.0),
+    ]:
         got = losses.reduce_weighted_values(values, weights, reduction, "float32")
         assert float(np_(got)) == pytest.approx(expected), reduction
     got = losses.reduce_weighted_values(values, weights, "none", "float32")

@@ -29,6 +29,7 @@ def _softmax(x, axis=-1):
 
 # -- NumPy references (per-sample values) ----------------------------------------------------
 
+
 def ref_msle(t, p):
     return ((np.log1p(np.maximum(p, EPS)) - np.log1p(np.maximum(t, EPS))) ** 2).mean(-1)
 
@@ -85,8 +86,9 @@ def ref_bce(t, p, from_logits=False):
     return -(t * np.log(p) + (1 - t) * np.log(1 - p))
 
 
-def ref_binary_focal(t, p, apply_class_balancing=False, alpha=0.25, gamma=2.0,
-                     from_logits=False, label_smoothing=0.0):
+def ref_binary_focal(
+    t, p, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0
+):
     t = t * (1 - label_smoothing) + 0.5 * label_smoothing
     bce = ref_bce(t, p, from_logits)
     prob = _sigmoid(p) if from_logits else p
@@ -180,49 +182,154 @@ WEIGHTS = np.array([1.0, 0.0, 2.0, 0.5, 1.0, 3.0], "float32")
 
 # (id, class, class kwargs, function, function kwargs, y_true, y_pred, reference)
 CASES = [
-    ("msle", losses.MeanSquaredLogarithmicError, {}, losses.mean_squared_logarithmic_error, {},
-     POS_T, POS_P, ref_msle),
-    ("mape", losses.MeanAbsolutePercentageError, {}, losses.mean_absolute_percentage_error, {},
-     REAL_T, REAL_P, ref_mape),
+    (
+        "msle",
+        losses.MeanSquaredLogarithmicError,
+        {},
+        losses.mean_squared_logarithmic_error,
+        {},
+        POS_T,
+        POS_P,
+        ref_msle,
+    ),
+    (
+        "mape",
+        losses.MeanAbsolutePercentageError,
+        {},
+        losses.mean_absolute_percentage_error,
+        {},
+        REAL_T,
+        REAL_P,
+        ref_mape,
+    ),
     ("huber", losses.Huber, {}, losses.huber, {}, REAL_T, REAL_P, ref_huber),
-    ("huber_delta", losses.Huber, {"delta": 0.3}, losses.huber, {"delta": 0.3}, REAL_T, REAL_P,
-     lambda t, p: ref_huber(t, p, 0.3)),
+    (
+        "huber_delta",
+        losses.Huber,
+        {"delta": 0.3},
+        losses.huber,
+        {"delta": 0.3},
+        REAL_T,
+        REAL_P,
+        lambda t, p: ref_huber(t, p, 0.3),
+    ),
     ("log_cosh", losses.LogCosh, {}, losses.log_cosh, {}, REAL_T, REAL_P, ref_log_cosh),
-    ("cosine", losses.CosineSimilarity, {}, losses.cosine_similarity, {}, REAL_T, REAL_P,
-     ref_cosine),
-    ("cosine_axis0", losses.CosineSimilarity, {"axis": 0}, losses.cosine_similarity, {"axis": 0},
-     REAL_T[:, :, None].repeat(2, -1), REAL_P[:, :, None].repeat(2, -1),
-     lambda t, p: ref_cosine(t, p, 0)),
+    (
+        "cosine",
+        losses.CosineSimilarity,
+        {},
+        losses.cosine_similarity,
+        {},
+        REAL_T,
+        REAL_P,
+        ref_cosine,
+    ),
+    (
+        "cosine_axis0",
+        losses.CosineSimilarity,
+        {"axis": 0},
+        losses.cosine_similarity,
+        {"axis": 0},
+        REAL_T[:, :, None].repeat(2, -1),
+        REAL_P[:, :, None].repeat(2, -1),
+        lambda t, p: ref_cosine(t, p, 0),
+    ),
     ("poisson", losses.Poisson, {}, losses.poisson, {}, POS_T, POS_P, ref_poisson),
     ("kld", losses.KLDivergence, {}, losses.kl_divergence, {}, PROB_T, PROB_P, ref_kld),
     ("hinge_signed", losses.Hinge, {}, losses.hinge, {}, SIGNED_T, REAL_P, ref_hinge),
     ("hinge_binary", losses.Hinge, {}, losses.hinge, {}, BIN_T, REAL_P, ref_hinge),
-    ("squared_hinge", losses.SquaredHinge, {}, losses.squared_hinge, {}, BIN_T, REAL_P,
-     ref_squared_hinge),
-    ("categorical_hinge", losses.CategoricalHinge, {}, losses.categorical_hinge, {}, ONE_HOT,
-     REAL_P, ref_categorical_hinge),
-    ("binary_focal", losses.BinaryFocalCrossentropy, {}, losses.binary_focal_crossentropy, {},
-     BIN_T, BIN_P, ref_binary_focal),
-    ("binary_focal_balanced_logits", losses.BinaryFocalCrossentropy,
-     {"apply_class_balancing": True, "alpha": 0.3, "gamma": 1.5, "from_logits": True,
-      "label_smoothing": 0.1},
-     losses.binary_focal_crossentropy,
-     {"apply_class_balancing": True, "alpha": 0.3, "gamma": 1.5, "from_logits": True,
-      "label_smoothing": 0.1},
-     BIN_T, REAL_P,
-     lambda t, p: ref_binary_focal(t, p, True, 0.3, 1.5, True, 0.1)),
-    ("categorical_focal", losses.CategoricalFocalCrossentropy, {},
-     losses.categorical_focal_crossentropy, {}, ONE_HOT, PROB_P, ref_categorical_focal),
-    ("categorical_focal_logits", losses.CategoricalFocalCrossentropy,
-     {"from_logits": True, "label_smoothing": 0.2, "gamma": 1.0},
-     losses.categorical_focal_crossentropy,
-     {"from_logits": True, "label_smoothing": 0.2, "gamma": 1.0}, ONE_HOT, REAL_P,
-     lambda t, p: ref_categorical_focal(t, p, 0.25, 1.0, True, 0.2)),
-    ("dice_axis", losses.Dice, {"axis": -1}, losses.dice, {"axis": -1}, BIN_T, BIN_P,
-     lambda t, p: ref_dice(t, p, -1)),
-    ("tversky_axis", losses.Tversky, {"alpha": 0.7, "beta": 0.3, "axis": -1}, losses.tversky,
-     {"alpha": 0.7, "beta": 0.3, "axis": -1}, BIN_T, BIN_P,
-     lambda t, p: ref_tversky(t, p, 0.7, 0.3, -1)),
+    (
+        "squared_hinge",
+        losses.SquaredHinge,
+        {},
+        losses.squared_hinge,
+        {},
+        BIN_T,
+        REAL_P,
+        ref_squared_hinge,
+    ),
+    (
+        "categorical_hinge",
+        losses.CategoricalHinge,
+        {},
+        losses.categorical_hinge,
+        {},
+        ONE_HOT,
+        REAL_P,
+        ref_categorical_hinge,
+    ),
+    (
+        "binary_focal",
+        losses.BinaryFocalCrossentropy,
+        {},
+        losses.binary_focal_crossentropy,
+        {},
+        BIN_T,
+        BIN_P,
+        ref_binary_focal,
+    ),
+    (
+        "binary_focal_balanced_logits",
+        losses.BinaryFocalCrossentropy,
+        {
+            "apply_class_balancing": True,
+            "alpha": 0.3,
+            "gamma": 1.5,
+            "from_logits": True,
+            "label_smoothing": 0.1,
+        },
+        losses.binary_focal_crossentropy,
+        {
+            "apply_class_balancing": True,
+            "alpha": 0.3,
+            "gamma": 1.5,
+            "from_logits": True,
+            "label_smoothing": 0.1,
+        },
+        BIN_T,
+        REAL_P,
+        lambda t, p: ref_binary_focal(t, p, True, 0.3, 1.5, True, 0.1),
+    ),
+    (
+        "categorical_focal",
+        losses.CategoricalFocalCrossentropy,
+        {},
+        losses.categorical_focal_crossentropy,
+        {},
+        ONE_HOT,
+        PROB_P,
+        ref_categorical_focal,
+    ),
+    (
+        "categorical_focal_logits",
+        losses.CategoricalFocalCrossentropy,
+        {"from_logits": True, "label_smoothing": 0.2, "gamma": 1.0},
+        losses.categorical_focal_crossentropy,
+        {"from_logits": True, "label_smoothing": 0.2, "gamma": 1.0},
+        ONE_HOT,
+        REAL_P,
+        lambda t, p: ref_categorical_focal(t, p, 0.25, 1.0, True, 0.2),
+    ),
+    (
+        "dice_axis",
+        losses.Dice,
+        {"axis": -1},
+        losses.dice,
+        {"axis": -1},
+        BIN_T,
+        BIN_P,
+        lambda t, p: ref_dice(t, p, -1),
+    ),
+    (
+        "tversky_axis",
+        losses.Tversky,
+        {"alpha": 0.7, "beta": 0.3, "axis": -1},
+        losses.tversky,
+        {"alpha": 0.7, "beta": 0.3, "axis": -1},
+        BIN_T,
+        BIN_P,
+        lambda t, p: ref_tversky(t, p, 0.7, 0.3, -1),
+    ),
 ]
 IDS = [c[0] for c in CASES]
 
@@ -230,13 +337,18 @@ IDS = [c[0] for c in CASES]
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_function_matches_numpy(case):
     _, _, _, fn, fn_kwargs, t, p, ref = case
-    np.testing.assert_allclose(np_(fn(t, p, **fn_kwargs)), ref(t.astype("float64"),
-                               p.astype("float64")), rtol=2e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        np_(fn(t, p, **fn_kwargs)),
+        ref(t.astype("float64"), p.astype("float64")),
+        rtol=2e-4,
+        atol=1e-5,
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum", "none",
-                                       "mean_with_sample_weight"])
+@pytest.mark.parametrize(
+    "reduction", ["sum_over_batch_size", "sum", "none", "mean_with_sample_weight"]
+)
 def test_class_reductions_and_sample_weight(case, reduction):
     _, cls, kwargs, _, _, t, p, ref = case
     per_sample = ref(t.astype("float64"), p.astype("float64"))
@@ -310,8 +422,7 @@ def test_circle():
     got = losses.circle(labels, emb, remove_diagonal=False, gamma=10.0, margin=0.3)
     np.testing.assert_allclose(np_(got), keep, rtol=1e-4, atol=1e-5)
     # Explicit references equal to the batch give the same values.
-    got = losses.circle(labels, emb, ref_labels=labels, ref_embeddings=emb, gamma=10.0,
-                        margin=0.3)
+    got = losses.circle(labels, emb, ref_labels=labels, ref_embeddings=emb, gamma=10.0, margin=0.3)
     np.testing.assert_allclose(np_(got), expected, rtol=1e-4, atol=1e-5)
 
 
@@ -322,7 +433,8 @@ def test_ctc():
     np.testing.assert_allclose(np_(losses.ctc(labels, logits)), expected, rtol=1e-4)
     assert float(np_(losses.CTC()(labels, logits))) == pytest.approx(expected.mean(), rel=1e-4)
     assert float(np_(ops.sum(losses.get("ctc")(labels, logits)))) == pytest.approx(
-        expected.sum(), rel=1e-4)
+        expected.sum(), rel=1e-4
+    )
     with pytest.raises(ValueError, match="ctc: expected y_true of rank 2"):
         losses.ctc(labels[0], logits)
 
@@ -330,14 +442,25 @@ def test_ctc():
 @pytest.mark.parametrize(
     "name,target",
     [
-        ("mse", "mean_squared_error"), ("MSE", "mean_squared_error"),
-        ("mae", "mean_absolute_error"), ("mape", "mean_absolute_percentage_error"),
-        ("MAPE", "mean_absolute_percentage_error"), ("msle", "mean_squared_logarithmic_error"),
-        ("MSLE", "mean_squared_logarithmic_error"), ("kld", "kl_divergence"),
-        ("KLD", "kl_divergence"), ("kl_divergence", "kl_divergence"), ("logcosh", "log_cosh"),
-        ("log_cosh", "log_cosh"), ("huber", "huber"), ("poisson", "poisson"),
-        ("hinge", "hinge"), ("squared_hinge", "squared_hinge"), ("dice", "dice"),
-        ("tversky", "tversky"), ("circle", "circle"),
+        ("mse", "mean_squared_error"),
+        ("MSE", "mean_squared_error"),
+        ("mae", "mean_absolute_error"),
+        ("mape", "mean_absolute_percentage_error"),
+        ("MAPE", "mean_absolute_percentage_error"),
+        ("msle", "mean_squared_logarithmic_error"),
+        ("MSLE", "mean_squared_logarithmic_error"),
+        ("kld", "kl_divergence"),
+        ("KLD", "kl_divergence"),
+        ("kl_divergence", "kl_divergence"),
+        ("logcosh", "log_cosh"),
+        ("log_cosh", "log_cosh"),
+        ("huber", "huber"),
+        ("poisson", "poisson"),
+        ("hinge", "hinge"),
+        ("squared_hinge", "squared_hinge"),
+        ("dice", "dice"),
+        ("tversky", "tversky"),
+        ("circle", "circle"),
         ("binary_focal_crossentropy", "binary_focal_crossentropy"),
         ("categorical_focal_crossentropy", "categorical_focal_crossentropy"),
         ("cosine_similarity", "cosine_similarity"),
@@ -349,10 +472,25 @@ def test_string_identifiers(name, target):
 
 @pytest.mark.parametrize(
     "name",
-    ["Huber", "LogCosh", "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge",
-     "CosineSimilarity", "MeanSquaredLogarithmicError", "MeanAbsolutePercentageError",
-     "BinaryFocalCrossentropy", "CategoricalFocalCrossentropy",
-     "CategoricalGeneralizedCrossEntropy", "Dice", "Tversky", "Circle", "CTC"],
+    [
+        "Huber",
+        "LogCosh",
+        "KLDivergence",
+        "Poisson",
+        "Hinge",
+        "SquaredHinge",
+        "CategoricalHinge",
+        "CosineSimilarity",
+        "MeanSquaredLogarithmicError",
+        "MeanAbsolutePercentageError",
+        "BinaryFocalCrossentropy",
+        "CategoricalFocalCrossentropy",
+        "CategoricalGeneralizedCrossEntropy",
+        "Dice",
+        "Tversky",
+        "Circle",
+        "CTC",
+    ],
 )
 def test_class_identifiers_and_config_dicts(name):
     cls = getattr(losses, name)
@@ -363,10 +501,12 @@ def test_class_identifiers_and_config_dicts(name):
 
 
 def test_string_losses_compute():
-    np.testing.assert_allclose(np_(losses.get("msle")(POS_T, POS_P)), ref_msle(POS_T, POS_P),
-                               rtol=1e-4)
-    np.testing.assert_allclose(np_(losses.get("kld")(PROB_T, PROB_P)), ref_kld(PROB_T, PROB_P),
-                               rtol=1e-4)
+    np.testing.assert_allclose(
+        np_(losses.get("msle")(POS_T, POS_P)), ref_msle(POS_T, POS_P), rtol=1e-4
+    )
+    np.testing.assert_allclose(
+        np_(losses.get("kld")(PROB_T, PROB_P)), ref_kld(PROB_T, PROB_P), rtol=1e-4
+    )
 
 
 def test_signatures_match_reference():
@@ -376,10 +516,25 @@ def test_signatures_match_reference():
         losses.Tversky: ["alpha", "beta", "reduction", "name", "axis", "dtype"],
         losses.Circle: ["gamma", "margin", "remove_diagonal", "reduction", "name", "dtype"],
         losses.BinaryFocalCrossentropy: [
-            "apply_class_balancing", "alpha", "gamma", "from_logits", "label_smoothing", "axis",
-            "reduction", "name", "dtype"],
-        losses.circle: ["y_true", "y_pred", "ref_labels", "ref_embeddings", "remove_diagonal",
-                        "gamma", "margin"],
+            "apply_class_balancing",
+            "alpha",
+            "gamma",
+            "from_logits",
+            "label_smoothing",
+            "axis",
+            "reduction",
+            "name",
+            "dtype",
+        ],
+        losses.circle: [
+            "y_true",
+            "y_pred",
+            "ref_labels",
+            "ref_embeddings",
+            "remove_diagonal",
+            "gamma",
+            "margin",
+        ],
         losses.categorical_generalized_cross_entropy: ["y_true", "y_pred", "q"],
     }
     for obj, params in expected.items():
@@ -422,6 +577,7 @@ def test_dtype_and_int_labels():
 
 # -- gradients and compiled use ----------------------------------------------------------------
 
+
 def _grad(fn, x):
     """d sum(fn(x)) / dx with the backend's autodiff."""
     from cornu import backend
@@ -459,11 +615,20 @@ GRAD_CASES = [
     ("huber", lambda p: losses.huber(REAL_T[:3].astype("float64"), p), REAL_P[:3]),
     ("log_cosh", lambda p: losses.log_cosh(REAL_T[:3].astype("float64"), p), REAL_P[:3]),
     ("kld", lambda p: losses.kl_divergence(PROB_T[:3].astype("float64"), p), PROB_P[:3]),
-    ("binary_focal", lambda p: losses.binary_focal_crossentropy(
-        BIN_T[:3].astype("float64"), p, from_logits=True, apply_class_balancing=True),
-     REAL_P[:3]),
-    ("categorical_focal", lambda p: losses.categorical_focal_crossentropy(
-        ONE_HOT[:3].astype("float64"), p, from_logits=True), REAL_P[:3]),
+    (
+        "binary_focal",
+        lambda p: losses.binary_focal_crossentropy(
+            BIN_T[:3].astype("float64"), p, from_logits=True, apply_class_balancing=True
+        ),
+        REAL_P[:3],
+    ),
+    (
+        "categorical_focal",
+        lambda p: losses.categorical_focal_crossentropy(
+            ONE_HOT[:3].astype("float64"), p, from_logits=True
+        ),
+        REAL_P[:3],
+    ),
     ("dice", lambda p: losses.dice(BIN_T[:3].astype("float64"), p), BIN_P[:3]),
     ("cosine", lambda p: losses.cosine_similarity(REAL_T[:3].astype("float64"), p), REAL_P[:3]),
     ("ctc", lambda p: losses.ctc(CTC_LABELS, p), RNG.normal(size=(2, 4, 4))),
@@ -492,8 +657,11 @@ def test_circle_gradient_treats_weights_as_constants():
 def test_losses_in_compiled_functions():
     from cornu import backend
 
-    fns = [lambda t, p: losses.Hinge()(t, p), lambda t, p: losses.Dice()(t, p),
-           lambda t, p: losses.BinaryFocalCrossentropy()(t, p)]
+    fns = [
+        lambda t, p: losses.Hinge()(t, p),
+        lambda t, p: losses.Dice()(t, p),
+        lambda t, p: losses.BinaryFocalCrossentropy()(t, p),
+    ]
     for fn in fns:
         eager = np_(fn(BIN_T, BIN_P))
         if backend.backend() == "jax":
@@ -529,7 +697,9 @@ def test_incompatible_shapes_raise():
 
 
 def test_sparse_crossentropy_ignore_class_mean_over_kept_labels():
-    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.3, 0.4, 0.3]], "float32")
+    probs = np.array(
+        [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.3, 0.4, 0.3]], "float32"
+    )
     labels = np.array([0, 1, 2, 1])
     kept = -np.log(probs[[0, 2], [0, 2]])
     loss = losses.SparseCategoricalCrossentropy(ignore_class=1)

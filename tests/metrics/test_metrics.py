@@ -24,11 +24,16 @@ def _binary(n=200):
 
 # -- confusion counts, precision, recall ------------------------------------------------------
 
+
 def test_confusion_counts_match_sklearn():
     y_true, y_pred, w = _binary()
     tn, fp, fn, tp = skm.confusion_matrix(y_true, y_pred > 0.5, sample_weight=w).ravel()
-    for cls, expected in [(metrics.TruePositives, tp), (metrics.FalsePositives, fp),
-                          (metrics.TrueNegatives, tn), (metrics.FalseNegatives, fn)]:
+    for cls, expected in [
+        (metrics.TruePositives, tp),
+        (metrics.FalsePositives, fp),
+        (metrics.TrueNegatives, tn),
+        (metrics.FalseNegatives, fn),
+    ]:
         m = cls()
         m.update_state(y_true[:100], y_pred[:100], sample_weight=w[:100])
         m.update_state(y_true[100:], y_pred[100:], sample_weight=w[100:])
@@ -73,6 +78,7 @@ def test_precision_class_id_and_top_k():
 
 
 # -- AUC and X-at-Y ---------------------------------------------------------------------------
+
 
 def test_auc_roc_matches_sklearn():
     y_true, y_pred, w = _binary()
@@ -147,8 +153,9 @@ def test_x_at_y_metrics_follow_their_definitions():
     m = metrics.SpecificityAtSensitivity(0.8, num_thresholds=200)
     m.update_state(y_true, y_pred)
     np.testing.assert_allclose(np_(m.result()), np.max(spec[sens >= 0.8]), atol=ATOL)
-    prec = np.array([np.sum((y_pred > t) & (y_true == 1)) / max(np.sum(y_pred > t), 1)
-                     for t in thresholds])
+    prec = np.array(
+        [np.sum((y_pred > t) & (y_true == 1)) / max(np.sum(y_pred > t), 1) for t in thresholds]
+    )
     m = metrics.PrecisionAtRecall(0.6, num_thresholds=200)
     m.update_state(y_true, y_pred)
     np.testing.assert_allclose(np_(m.result()), np.max(prec[sens >= 0.6]), atol=ATOL)
@@ -160,6 +167,7 @@ def test_x_at_y_metrics_follow_their_definitions():
 
 
 # -- F scores ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("average", [None, "micro", "macro", "weighted"])
 def test_f1_matches_sklearn(average):
@@ -186,6 +194,7 @@ def test_fbeta_threshold_and_weights():
 
 # -- regression -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("aggregation", ["uniform_average", "variance_weighted_average", None])
 def test_r2_matches_sklearn(aggregation):
     y_true = RNG.standard_normal((40, 3)).astype("float32")
@@ -194,9 +203,14 @@ def test_r2_matches_sklearn(aggregation):
     m = metrics.R2Score(class_aggregation=aggregation)
     m.update_state(y_true[:20], y_pred[:20], sample_weight=w[:20])
     m.update_state(y_true[20:], y_pred[20:], sample_weight=w[20:])
-    expected = skm.r2_score(y_true, y_pred, sample_weight=w,
-                            multioutput={"variance_weighted_average": "variance_weighted"}.get(
-                                aggregation, aggregation or "raw_values"))
+    expected = skm.r2_score(
+        y_true,
+        y_pred,
+        sample_weight=w,
+        multioutput={"variance_weighted_average": "variance_weighted"}.get(
+            aggregation, aggregation or "raw_values"
+        ),
+    )
     np.testing.assert_allclose(np_(m.result()), expected, atol=ATOL)
 
 
@@ -245,8 +259,11 @@ def _hinge(t, p):
 
 MEAN_ROWS = [  # inputs are in (0.1, 0.95], so no clipping is involved
     ("mape", metrics.MeanAbsolutePercentageError, _mape),
-    ("msle", metrics.MeanSquaredLogarithmicError,
-     lambda t, p: np.mean((np.log1p(p) - np.log1p(t)) ** 2, -1)),
+    (
+        "msle",
+        metrics.MeanSquaredLogarithmicError,
+        lambda t, p: np.mean((np.log1p(p) - np.log1p(t)) ** 2, -1),
+    ),
     ("logcosh", metrics.LogCoshError, lambda t, p: np.mean(np.log(np.cosh(p - t)), -1)),
     ("cosine", metrics.CosineSimilarity, _cos),
     ("pearson", metrics.PearsonCorrelation, _pearson),
@@ -255,15 +272,16 @@ MEAN_ROWS = [  # inputs are in (0.1, 0.95], so no clipping is involved
     ("poisson", metrics.Poisson, lambda t, p: np.mean(p - t * np.log(p + 1e-7), -1)),
     ("hinge", metrics.Hinge, lambda t, p: np.mean(_hinge(t, p), -1)),
     ("squared_hinge", metrics.SquaredHinge, lambda t, p: np.mean(_hinge(t, p) ** 2, -1)),
-    ("categorical_hinge", metrics.CategoricalHinge,
-     lambda t, p: np.maximum(np.max((1 - t) * p, -1) - np.sum(t * p, -1) + 1, 0)),
+    (
+        "categorical_hinge",
+        metrics.CategoricalHinge,
+        lambda t, p: np.maximum(np.max((1 - t) * p, -1) - np.sum(t * p, -1) + 1, 0),
+    ),
     ("bce", metrics.BinaryCrossentropy, _bce),
 ]
 
 
-@pytest.mark.parametrize(
-    "cls,reference", [r[1:] for r in MEAN_ROWS], ids=[r[0] for r in MEAN_ROWS]
-)
+@pytest.mark.parametrize("cls,reference", [r[1:] for r in MEAN_ROWS], ids=[r[0] for r in MEAN_ROWS])
 def test_mean_metrics_match_numpy(cls, reference):
     t, p = np.minimum(Y_T, 0.95), np.minimum(Y_P, 0.95)
     m = cls()
@@ -292,8 +310,10 @@ def test_rmse_and_crossentropies_match_sklearn():
 
 def test_top_k_accuracies():
     labels = np.array([0, 1, 2, 3])
-    scores = np.array([[0.9, 0.1, 0.0, 0.0], [0.5, 0.3, 0.2, 0.0],
-                       [0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]], dtype="float32")
+    scores = np.array(
+        [[0.9, 0.1, 0.0, 0.0], [0.5, 0.3, 0.2, 0.0], [0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]],
+        dtype="float32",
+    )
     m = metrics.SparseTopKCategoricalAccuracy(k=2)
     m.update_state(labels, scores)
     assert float(np_(m.result())) == 0.75
@@ -304,8 +324,9 @@ def test_top_k_accuracies():
     m = metrics.SparseTopKCategoricalAccuracy(k=2, from_sorted_ids=True)
     m.update_state(labels, ids)
     assert float(np_(m.result())) == 0.75
-    np.testing.assert_allclose(np_(metrics.top_k_categorical_accuracy(
-        np.eye(4)[labels], scores, k=1)), [1, 0, 0, 0])
+    np.testing.assert_allclose(
+        np_(metrics.top_k_categorical_accuracy(np.eye(4)[labels], scores, k=1)), [1, 0, 0, 0]
+    )
 
 
 def test_focal_crossentropies_follow_their_definitions():
@@ -314,8 +335,9 @@ def test_focal_crossentropies_follow_their_definitions():
     bce = -(t * np.log(p) + (1 - t) * np.log(1 - p))
     p_t = t * p + (1 - t) * (1 - p)
     expected = np.mean((t * 0.3 + (1 - t) * 0.7) * (1 - p_t) ** 2 * bce, -1)
-    got = metrics.binary_focal_crossentropy(t, p.astype("float32"), apply_class_balancing=True,
-                                            alpha=0.3)
+    got = metrics.binary_focal_crossentropy(
+        t, p.astype("float32"), apply_class_balancing=True, alpha=0.3
+    )
     np.testing.assert_allclose(np_(got), expected, rtol=1e-4)
     onehot = np.eye(4, dtype="float32")[RNG.integers(0, 4, 6)]
     probs = p / p.sum(-1, keepdims=True)
@@ -325,6 +347,7 @@ def test_focal_crossentropies_follow_their_definitions():
 
 
 # -- IoU --------------------------------------------------------------------------------------
+
 
 def _iou_reference(cm, ids):
     inter = np.diag(cm)[ids]
@@ -337,8 +360,9 @@ def test_iou_family():
     y_true = RNG.integers(0, 3, size=(4, 5))
     y_pred = RNG.integers(0, 3, size=(4, 5))
     w = RNG.random(4).astype("float32")
-    cm = skm.confusion_matrix(y_true.ravel(), y_pred.ravel(), labels=[0, 1, 2],
-                              sample_weight=np.repeat(w, 5))
+    cm = skm.confusion_matrix(
+        y_true.ravel(), y_pred.ravel(), labels=[0, 1, 2], sample_weight=np.repeat(w, 5)
+    )
     m = metrics.MeanIoU(num_classes=3)
     m.update_state(y_true, y_pred, sample_weight=w)
     np.testing.assert_allclose(np_(m.result()), _iou_reference(cm, [0, 1, 2]), atol=ATOL)
@@ -368,31 +392,42 @@ def test_binary_iou_and_ignore_class():
 
 # -- stateless API, configs, identifiers ------------------------------------------------------
 
+
 def test_stateless_api_on_each_family():
     y_true, y_pred, _ = _binary()
-    for metric in [metrics.Precision(), metrics.MeanIoU(num_classes=2),
-                   metrics.RootMeanSquaredError(), metrics.KLDivergence()]:
+    for metric in [
+        metrics.Precision(),
+        metrics.MeanIoU(num_classes=2),
+        metrics.RootMeanSquaredError(),
+        metrics.KLDivergence(),
+    ]:
         labels = y_true.astype("int32") if isinstance(metric, metrics.MeanIoU) else y_true
         preds = (y_pred > 0.5).astype("int32") if isinstance(metric, metrics.MeanIoU) else y_pred
         state = metric.stateless_update_state(metric.stateless_reset_state(), labels, preds)
         metric.update_state(labels, preds)
-        np.testing.assert_allclose(np_(metric.stateless_result(state)), np_(metric.result()),
-                                   atol=1e-6)
+        np.testing.assert_allclose(
+            np_(metric.stateless_result(state)), np_(metric.result()), atol=1e-6
+        )
 
 
 CONFIG_ROWS = [
-    metrics.Precision(thresholds=[0.3, 0.6], class_id=1), metrics.Recall(top_k=2),
+    metrics.Precision(thresholds=[0.3, 0.6], class_id=1),
+    metrics.Recall(top_k=2),
     metrics.TruePositives(thresholds=0.3),
     metrics.AUC(num_thresholds=200, curve="PR", multi_label=True, num_labels=2),
     metrics.AUC(thresholds=[0.2, 0.5]),
     metrics.SensitivityAtSpecificity(0.5, num_thresholds=20, class_id=0),
-    metrics.F1Score(average="macro", threshold=0.4), metrics.FBetaScore(beta=0.5),
+    metrics.F1Score(average="macro", threshold=0.4),
+    metrics.FBetaScore(beta=0.5),
     metrics.R2Score(class_aggregation=None, num_regressors=1),
     metrics.IoU(num_classes=3, target_class_ids=[1], ignore_class=0),
-    metrics.BinaryIoU(threshold=0.3), metrics.OneHotMeanIoU(num_classes=4),
+    metrics.BinaryIoU(threshold=0.3),
+    metrics.OneHotMeanIoU(num_classes=4),
     metrics.CategoricalCrossentropy(label_smoothing=0.1),
     metrics.SparseTopKCategoricalAccuracy(k=3),
-    metrics.CosineSimilarity(axis=0), metrics.Poisson(), metrics.RootMeanSquaredError(),
+    metrics.CosineSimilarity(axis=0),
+    metrics.Poisson(),
+    metrics.RootMeanSquaredError(),
 ]
 
 
@@ -405,12 +440,18 @@ def test_config_round_trip(metric):
 
 
 def test_identifiers():
-    for name, cls in [("auc", metrics.AUC), ("acc", metrics.Accuracy),
-                      ("rmse", metrics.RootMeanSquaredError),
-                      ("mape", metrics.MeanAbsolutePercentageError),
-                      ("precision", metrics.Precision), ("Recall", metrics.Recall),
-                      ("kl_divergence", metrics.KLDivergence), ("f1_score", metrics.F1Score),
-                      ("r2_score", metrics.R2Score), ("logcosh", metrics.LogCoshError)]:
+    for name, cls in [
+        ("auc", metrics.AUC),
+        ("acc", metrics.Accuracy),
+        ("rmse", metrics.RootMeanSquaredError),
+        ("mape", metrics.MeanAbsolutePercentageError),
+        ("precision", metrics.Precision),
+        ("Recall", metrics.Recall),
+        ("kl_divergence", metrics.KLDivergence),
+        ("f1_score", metrics.F1Score),
+        ("r2_score", metrics.R2Score),
+        ("logcosh", metrics.LogCoshError),
+    ]:
         assert isinstance(metrics.get(name), cls), name
 
 
@@ -423,8 +464,9 @@ def test_lazily_built_metrics_need_building_before_stateless_use():
         metric._build_for(y_true, y_pred)
         state = metric.stateless_update_state(metric.stateless_reset_state(), y_true, y_pred)
         metric.update_state(y_true, y_pred)
-        np.testing.assert_allclose(np_(metric.stateless_result(state)), np_(metric.result()),
-                                   atol=1e-6)
+        np.testing.assert_allclose(
+            np_(metric.stateless_result(state)), np_(metric.result()), atol=1e-6
+        )
 
 
 def test_metric_add_weight_is_add_variable_with_zeros_default():
@@ -449,10 +491,16 @@ def test_unnamed_threshold_metrics_are_numbered():
     from cornu.backend.common import scopes
 
     scopes.reset_uids()
-    assert [metrics.AUC().name, metrics.AUC().name, metrics.AUC(name="x").name] == ["auc", "auc_1", "x"]
+    assert [metrics.AUC().name, metrics.AUC().name, metrics.AUC(name="x").name] == [
+        "auc",
+        "auc_1",
+        "x",
+    ]
     assert [metrics.Recall().name, metrics.Recall().name] == ["recall", "recall_1"]
     assert metrics.Precision(name="p").name == "p"
-    assert metrics.MeanSquaredError().name == metrics.MeanSquaredError().name == "mean_squared_error"
+    assert (
+        metrics.MeanSquaredError().name == metrics.MeanSquaredError().name == "mean_squared_error"
+    )
 
 
 def test_result_is_not_changed_by_later_updates():
@@ -473,7 +521,9 @@ def test_configs_leave_out_arguments_keras_leaves_out_at_default():
     assert "axis" not in metrics.CosineSimilarity().get_config()
     assert metrics.CosineSimilarity(axis=0).get_config()["axis"] == 0
     assert "from_sorted_ids" not in metrics.SparseTopKCategoricalAccuracy().get_config()
-    assert metrics.SparseTopKCategoricalAccuracy(from_sorted_ids=True).get_config()["from_sorted_ids"]
+    assert metrics.SparseTopKCategoricalAccuracy(from_sorted_ids=True).get_config()[
+        "from_sorted_ids"
+    ]
 
 
 def test_get_knows_keras_aliases():

@@ -52,7 +52,10 @@ def test_nested_models_and_intermediate_outputs():
 def test_functional_wrong_input_rank_and_count():
     x = cornu.Input((4,))
     model = cornu.Model(x, layers.Dense(2)(x), name="probe")
-    with pytest.raises(ValueError, match=r"expects input .* shape \(None, 4\), but it received an input of shape \(4,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"expects input .* shape \(None, 4\), but it received an input of shape \(4,\)",
+    ):
         model(np.ones(4, "float32"))
     with pytest.raises(ValueError, match="expects 1 input"):
         model([X, X])
@@ -117,7 +120,9 @@ def test_subclassed_model():
 
 
 def test_summary_table(capsys):
-    model = cornu.Sequential([cornu.Input((4,)), layers.Dense(5, name="d1"), layers.Dense(1, name="d2")])
+    model = cornu.Sequential(
+        [cornu.Input((4,)), layers.Dense(5, name="d1"), layers.Dense(1, name="d2")]
+    )
     model.summary()
     text = capsys.readouterr().out
     assert 'Model: "' in text and "d1 (Dense)" in text and "(None, 5)" in text
@@ -148,7 +153,9 @@ def test_functional_config_round_trip_with_ops_and_shared_layers():
 
 
 def test_sequential_config_and_clone_model():
-    model = cornu.Sequential([cornu.Input((4,)), layers.Dense(3, activation="relu"), layers.Dense(1)])
+    model = cornu.Sequential(
+        [cornu.Input((4,)), layers.Dense(3, activation="relu"), layers.Dense(1)]
+    )
     config = model.get_config()
     assert [c["class_name"] for c in config["layers"]] == ["InputLayer", "Dense", "Dense"]
     restored = cornu.Sequential.from_config(_round_trip(config))
@@ -174,7 +181,9 @@ def test_custom_layers_need_registration():
     np.testing.assert_allclose(ops.convert_to_numpy(restored(X)), X * 2)
     assert cornu.saving.get_registered_name(Doubler) == "tests>Doubler"
     model = cornu.Model(x, Unregistered()(x))
-    with pytest.raises(TypeError, match="Could not locate class 'Unregistered'.*register_keras_serializable"):
+    with pytest.raises(
+        TypeError, match="Could not locate class 'Unregistered'.*register_keras_serializable"
+    ):
         cornu.Model.from_config(_round_trip(model.get_config()))
     with cornu.saving.custom_object_scope({"Unregistered": Unregistered}):
         cornu.Model.from_config(_round_trip(model.get_config()))
@@ -392,7 +401,10 @@ def test_ops_keep_fixed_arguments_in_their_config_as_keras_does():
     assert entries["Add"]["config"] == {"name": "add"}  # both operands are data
     assert entries["Add"]["inbound_nodes"][0]["args"][1] == 1.0
     key = entries["GetItem"]["inbound_nodes"][0]["args"][1]
-    assert key[0] == {"class_name": "__slice__", "config": {"start": None, "stop": None, "step": None}}
+    assert key[0] == {
+        "class_name": "__slice__",
+        "config": {"start": None, "stop": None, "step": None},
+    }
     clone = cornu.Model.from_config(model.get_config())
     clone.set_weights(model.get_weights())
     np.testing.assert_allclose(ops.convert_to_numpy(clone(X)), ops.convert_to_numpy(model(X)))

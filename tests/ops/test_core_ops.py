@@ -148,7 +148,9 @@ DTYPE_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("fn,expected", [c[1:] for c in DTYPE_CASES], ids=[c[0] for c in DTYPE_CASES])
+@pytest.mark.parametrize(
+    "fn,expected", [c[1:] for c in DTYPE_CASES], ids=[c[0] for c in DTYPE_CASES]
+)
 def test_dtypes(fn, expected):
     assert ops.dtype(fn()) == expected
 
@@ -196,7 +198,8 @@ def test_slice_with_tensor_start_indices():
 
 
 @pytest.mark.parametrize(
-    "pred", [True, False, np.array(True), "tensor-true", "tensor-false"],
+    "pred",
+    [True, False, np.array(True), "tensor-true", "tensor-false"],
     ids=["py-true", "py-false", "numpy", "tensor-true", "tensor-false"],
 )
 def test_cond(pred):
@@ -226,20 +229,33 @@ def test_while_loop():
     )
     assert int(to_np(i)) == 4
     np.testing.assert_allclose(to_np(total), V * 5, rtol=1e-6)
-    single = ops.while_loop(lambda s: ops.less(ops.sum(s), 100.0), lambda s: ops.multiply(s, 2.0), ops.convert_to_tensor(np.ones(3, "float32")))
+    single = ops.while_loop(
+        lambda s: ops.less(ops.sum(s), 100.0),
+        lambda s: ops.multiply(s, 2.0),
+        ops.convert_to_tensor(np.ones(3, "float32")),
+    )
     np.testing.assert_allclose(to_np(single), np.full(3, 64.0))
 
 
 def test_while_loop_maximum_iterations():
-    out = ops.while_loop(lambda s: True, lambda s: ops.add(s, 1), ops.convert_to_tensor(0), maximum_iterations=3)
+    out = ops.while_loop(
+        lambda s: True, lambda s: ops.add(s, 1), ops.convert_to_tensor(0), maximum_iterations=3
+    )
     assert int(to_np(out)) == 3
 
 
 def test_fori_loop():
     x = ops.convert_to_tensor(V)
-    out = ops.fori_loop(0, 4, lambda i, v: ops.add(v, x), ops.convert_to_tensor(np.zeros(7, "float32")))
+    out = ops.fori_loop(
+        0, 4, lambda i, v: ops.add(v, x), ops.convert_to_tensor(np.zeros(7, "float32"))
+    )
     np.testing.assert_allclose(to_np(out), V * 4, rtol=1e-6)
-    a, b = ops.fori_loop(1, 3, lambda i, v: (ops.add(v[0], 1.0), ops.multiply(v[1], 2.0)), (ops.convert_to_tensor(0.0), ops.convert_to_tensor(1.0)))
+    a, b = ops.fori_loop(
+        1,
+        3,
+        lambda i, v: (ops.add(v[0], 1.0), ops.multiply(v[1], 2.0)),
+        (ops.convert_to_tensor(0.0), ops.convert_to_tensor(1.0)),
+    )
     assert float(to_np(a)) == 2.0 and float(to_np(b)) == 4.0
 
 
@@ -255,14 +271,20 @@ def test_scan_nested_carry_and_length():
     assert float(to_np(state["count"])) == 4.0
     np.testing.assert_allclose(to_np(ys), np.cumsum(X, 0) * 2, rtol=1e-5)
 
-    carry, ys = ops.scan(lambda c, _: (ops.add(c, 1.0), c), ops.convert_to_tensor(0.0), None, length=3)
+    carry, ys = ops.scan(
+        lambda c, _: (ops.add(c, 1.0), c), ops.convert_to_tensor(0.0), None, length=3
+    )
     assert float(to_np(carry)) == 3.0
     np.testing.assert_allclose(to_np(ys), [0.0, 1.0, 2.0])
 
 
 def test_scan_pytree_xs():
     xs = {"a": ops.convert_to_tensor(X), "b": ops.convert_to_tensor(X * 2)}
-    carry, ys = ops.scan(lambda c, x: (ops.add(c, x["a"]), ops.subtract(x["b"], x["a"])), ops.convert_to_tensor(np.zeros(5, "float32")), xs)
+    carry, ys = ops.scan(
+        lambda c, x: (ops.add(c, x["a"]), ops.subtract(x["b"], x["a"])),
+        ops.convert_to_tensor(np.zeros(5, "float32")),
+        xs,
+    )
     np.testing.assert_allclose(to_np(ys), X, rtol=1e-6)
 
 
@@ -280,10 +302,16 @@ def test_vectorized_map():
 
 
 def _loops(x):
-    _, total = ops.while_loop(lambda i, s: ops.less(i, 3), lambda i, s: (ops.add(i, 1), ops.add(s, x)), (0, x))
-    looped = ops.fori_loop(0, ops.convert_to_tensor(2, "int64"), lambda i, v: ops.multiply(v, 2.0), x)
+    _, total = ops.while_loop(
+        lambda i, s: ops.less(i, 3), lambda i, s: (ops.add(i, 1), ops.add(s, x)), (0, x)
+    )
+    looped = ops.fori_loop(
+        0, ops.convert_to_tensor(2, "int64"), lambda i, v: ops.multiply(v, 2.0), x
+    )
     carry, ys = ops.scan(lambda c, r: (ops.add(c, r), ops.multiply(c, r)), ops.zeros((5,)), x)
-    _, counted = ops.scan(lambda c, _: (ops.add(c, 1.0), c), ops.convert_to_tensor(0.0), None, length=3)
+    _, counted = ops.scan(
+        lambda c, _: (ops.add(c, 1.0), c), ops.convert_to_tensor(0.0), None, length=3
+    )
     rev = ops.scan(lambda c, r: (ops.add(c, r), c), ops.zeros((5,)), x, reverse=True)[1]
     chosen = ops.cond(ops.greater(ops.sum(x), 1e9), lambda: x, lambda: ops.multiply(x, 3.0))
     picked = ops.switch(ops.convert_to_tensor(1), [lambda a: a, lambda a: ops.add(a, 5.0)], x)
@@ -296,14 +324,30 @@ def _loops(x):
     swapped = ops.rearrange(x, "a b -> b a")
     dots = ops.vectorize(lambda a, b: ops.sum(ops.multiply(a, b)), signature="(n),(n)->()")(x, x)
     return (
-        total, looped, carry, ys, counted, rev, chosen, picked, block, updated, cumulative,
-        mapped, scattered, row, swapped, dots,
+        total,
+        looped,
+        carry,
+        ys,
+        counted,
+        rev,
+        chosen,
+        picked,
+        block,
+        updated,
+        cumulative,
+        mapped,
+        scattered,
+        row,
+        swapped,
+        dots,
     )
 
 
 def _check_loops(results):
     assert len(results) == 16
-    total, looped, carry, ys, counted, rev, chosen, picked, block, updated, cumulative = [to_np(r) for r in results[:11]]
+    total, looped, carry, ys, counted, rev, chosen, picked, block, updated, cumulative = [
+        to_np(r) for r in results[:11]
+    ]
     mapped, scattered, row, swapped, dots = [to_np(r) for r in results[11:]]
     np.testing.assert_allclose(mapped, X * 2, rtol=1e-6)
     np.testing.assert_allclose(scattered, np_scatter(IDX, X[0, :4], (4, 5)), rtol=1e-6)
@@ -316,7 +360,9 @@ def _check_loops(results):
     prefix = np.concatenate([np.zeros((1, 5), "float32"), np.cumsum(X, 0)[:-1]])
     np.testing.assert_allclose(ys, prefix * X, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(counted, [0.0, 1.0, 2.0])
-    suffix = np.concatenate([np.flip(np.cumsum(np.flip(X, 0), 0), 0)[1:], np.zeros((1, 5), "float32")])
+    suffix = np.concatenate(
+        [np.flip(np.cumsum(np.flip(X, 0), 0), 0)[1:], np.zeros((1, 5), "float32")]
+    )
     np.testing.assert_allclose(rev, suffix, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(chosen, X * 3, rtol=1e-6)
     np.testing.assert_allclose(picked, X + 5, rtol=1e-6)
@@ -335,10 +381,14 @@ def test_control_flow_under_jax_jit():
 
     _check_loops(jax.jit(_loops)(ops.convert_to_tensor(X)))
     x = np.array([1.0, -2.0, 0.5], "float32")
-    np.testing.assert_allclose(jax.jit(jax.grad(lambda a: ops.sum(_scaled_clip_grad(a))))(x), np.full(3, 0.5))
+    np.testing.assert_allclose(
+        jax.jit(jax.grad(lambda a: ops.sum(_scaled_clip_grad(a))))(x), np.full(3, 0.5)
+    )
 
 
-@pytest.mark.skipif(BACKEND != "tensorflow", reason="tf.function runs on the tensorflow backend only")
+@pytest.mark.skipif(
+    BACKEND != "tensorflow", reason="tf.function runs on the tensorflow backend only"
+)
 def test_control_flow_under_tf_function():
     import tensorflow as tf
 
@@ -380,7 +430,9 @@ def test_cond_symbolic_pred():
     )
     assert merged.shape == (None, 3)
     with pytest.raises(ValueError, match="cond: the branches must return the same dtypes"):
-        ops.cond(KerasTensor((), dtype="bool"), lambda: ops.zeros((2,)), lambda: ops.zeros((2,), "int32"))
+        ops.cond(
+            KerasTensor((), dtype="bool"), lambda: ops.zeros((2,)), lambda: ops.zeros((2,), "int32")
+        )
     with pytest.raises(ValueError, match="cond: the branches must return tensors of the same rank"):
         ops.cond(KerasTensor((), dtype="bool"), lambda: ops.zeros((2,)), lambda: ops.zeros((2, 1)))
 
@@ -389,23 +441,42 @@ def test_control_flow_symbolic():
     init, xs = KerasTensor((3,)), KerasTensor((None, 3))
     carry, ys = ops.scan(lambda c, x: (ops.add(c, x), ops.multiply(c, x)), init, xs)
     assert carry.shape == (3,) and ys.shape == (None, 3)
-    carry, ys = ops.scan(lambda c, x: (ops.add(c, x), ops.multiply(c, x)), init, KerasTensor((4, 3)))
+    carry, ys = ops.scan(
+        lambda c, x: (ops.add(c, x), ops.multiply(c, x)), init, KerasTensor((4, 3))
+    )
     assert ys.shape == (4, 3)
-    nested, _ = ops.scan(lambda c, x: ((c[0], {"k": ops.add(c[1]["k"], x)}), None), (init, {"k": init}), KerasTensor((4, 3)))
+    nested, _ = ops.scan(
+        lambda c, x: ((c[0], {"k": ops.add(c[1]["k"], x)}), None),
+        (init, {"k": init}),
+        KerasTensor((4, 3)),
+    )
     assert nested[1]["k"].shape == (3,)
     out = ops.associative_scan(ops.add, KerasTensor((2, 5, 3)), axis=1)
     assert out.shape == (2, 5, 3) and out.dtype == "float32"
-    pair = ops.associative_scan(linear_combine, (KerasTensor((6, 2)), KerasTensor((6, 2))), reverse=True)
+    pair = ops.associative_scan(
+        linear_combine, (KerasTensor((6, 2)), KerasTensor((6, 2))), reverse=True
+    )
     assert [p.shape for p in pair] == [(6, 2), (6, 2)]
-    loop = ops.while_loop(lambda a, b: True, lambda a, b: (a, b), (KerasTensor((2,)), KerasTensor((), dtype="int32")))
+    loop = ops.while_loop(
+        lambda a, b: True, lambda a, b: (a, b), (KerasTensor((2,)), KerasTensor((), dtype="int32"))
+    )
     assert loop[0].shape == (2,) and loop[1].dtype == "int32"
     assert ops.fori_loop(0, 3, lambda i, v: v, KerasTensor((None, 2))).shape == (None, 2)
-    assert ops.switch(KerasTensor((), dtype="int32"), [lambda a: a, lambda a: ops.multiply(a, 2.0)], KerasTensor((None, 4))).shape == (None, 4)
+    assert ops.switch(
+        KerasTensor((), dtype="int32"),
+        [lambda a: a, lambda a: ops.multiply(a, 2.0)],
+        KerasTensor((None, 4)),
+    ).shape == (None, 4)
     mapped = ops.map(lambda r: ops.sum(r), KerasTensor((5, 3)))
     assert mapped.shape == (5,)
     parts = ops.unstack(KerasTensor((None, 3)), axis=1)
     assert len(parts) == 3 and parts[0].shape == (None,)
-    assert ops.rearrange(KerasTensor((None, 6, 4)), "b (h w) c -> b c h w", w=2).shape == (None, 4, 3, 2)
+    assert ops.rearrange(KerasTensor((None, 6, 4)), "b (h w) c -> b c h w", w=2).shape == (
+        None,
+        4,
+        3,
+        2,
+    )
 
 
 def test_symbolic_graph_replay():
@@ -493,7 +564,9 @@ def _directional_difference(fn, x, direction, eps=1e-3):
     """(f(x + eps d) - f(x - eps d)) / 2 eps for f = sum(fn(.)), in float64 sums."""
 
     def total(v):
-        return float(np.sum(to_np(fn(ops.convert_to_tensor(v.astype("float32")))).astype("float64")))
+        return float(
+            np.sum(to_np(fn(ops.convert_to_tensor(v.astype("float32")))).astype("float64"))
+        )
 
     return (total(x + eps * direction) - total(x - eps * direction)) / (2 * eps)
 
@@ -576,7 +649,9 @@ ERROR_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("fn,error,match", [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES])
+@pytest.mark.parametrize(
+    "fn,error,match", [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES]
+)
 def test_errors(fn, error, match):
     with pytest.raises(error, match=match):
         fn()

@@ -123,7 +123,9 @@ def ref_patches(images, size, strides=None, dilation_rate=1, padding="valid", da
     if data_format == "channels_first":
         x = np.moveaxis(x, 1, -1)
     kh, kw = (size, size) if isinstance(size, int) else size
-    sh, sw = (kh, kw) if strides is None else ((strides,) * 2 if isinstance(strides, int) else strides)
+    sh, sw = (
+        (kh, kw) if strides is None else ((strides,) * 2 if isinstance(strides, int) else strides)
+    )
     d = dilation_rate
     h, w = x.shape[1:3]
     if padding == "same":
@@ -154,13 +156,22 @@ SCIPY_MODES = {
 
 def ref_map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
     return ndi.map_coordinates(
-        inputs.astype("float64"), np.asarray(coordinates, "float64"), order=order,
-        mode=SCIPY_MODES[fill_mode], cval=fill_value,
+        inputs.astype("float64"),
+        np.asarray(coordinates, "float64"),
+        order=order,
+        mode=SCIPY_MODES[fill_mode],
+        cval=fill_value,
     )
 
 
-def ref_affine(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
-               data_format=None):
+def ref_affine(
+    images,
+    transform,
+    interpolation="bilinear",
+    fill_mode="constant",
+    fill_value=0,
+    data_format=None,
+):
     x = images[None] if images.ndim == 3 else images
     t = np.broadcast_to(np.reshape(transform, (-1, 8)), (x.shape[0], 8))
     if data_format == "channels_first":
@@ -174,7 +185,10 @@ def ref_affine(images, transform, interpolation="bilinear", fill_mode="constant"
         coords = [(b0 * cols + b1 * rows + b2) / k, (a0 * cols + a1 * rows + a2) / k]
         for c in range(x.shape[-1]):
             out[b, ..., c] = ref_map_coordinates(
-                x[b, ..., c], coords, {"nearest": 0, "bilinear": 1}[interpolation], fill_mode,
+                x[b, ..., c],
+                coords,
+                {"nearest": 0, "bilinear": 1}[interpolation],
+                fill_mode,
                 fill_value,
             )
     if data_format == "channels_first":
@@ -182,8 +196,9 @@ def ref_affine(images, transform, interpolation="bilinear", fill_mode="constant"
     return out[0] if images.ndim == 3 else out
 
 
-def ref_perspective(images, start_points, end_points, interpolation="bilinear", fill_value=0,
-                    data_format=None):
+def ref_perspective(
+    images, start_points, end_points, interpolation="bilinear", fill_value=0, data_format=None
+):
     start = np.reshape(start_points, (-1, 4, 2)).astype("float64")
     end = np.reshape(end_points, (-1, 4, 2)).astype("float64")
     transforms = []
@@ -195,8 +210,9 @@ def ref_perspective(images, start_points, end_points, interpolation="bilinear", 
             rows.append([0, 0, 0, xe, ye, 1, -xe * ys, -ye * ys])
             rhs += [xs, ys]
         transforms.append(np.linalg.solve(np.array(rows), np.array(rhs)))
-    return ref_affine(images, np.array(transforms), interpolation, "constant", fill_value,
-                      data_format)
+    return ref_affine(
+        images, np.array(transforms), interpolation, "constant", fill_value, data_format
+    )
 
 
 def _gauss(k, s):
@@ -229,8 +245,16 @@ def ref_sobel(images, data_format=None):
     return out[0] if images.ndim == 3 else out
 
 
-def ref_ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
-             data_format=None):
+def ref_ssim(
+    image1,
+    image2,
+    max_val=1.0,
+    filter_size=11,
+    filter_sigma=1.5,
+    k1=0.01,
+    k2=0.03,
+    data_format=None,
+):
     x = image1[None] if image1.ndim == 3 else image1
     y = image2[None] if image2.ndim == 3 else image2
     if data_format == "channels_first":
@@ -251,8 +275,9 @@ def ref_ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0
     return out[0] if image1.ndim == 3 else out
 
 
-def ref_scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
-                            antialias=True):
+def ref_scale_and_translate(
+    images, output_shape, scale, translation, spatial_dims, method, antialias=True
+):
     method = {"linear": "bilinear", "cubic": "bicubic"}.get(method, method)
     x = images
     for d, s, t in zip(spatial_dims, scale, translation):
@@ -345,19 +370,32 @@ def test_matches_reference(name, op, ref, args, kwargs):
     assert_op_matches(op, ref, *args, rtol=1e-4, atol=2e-5, **kwargs)
 
 
-UNKNOWN_BATCH = ["resize-bilinear-up", "rgb_to_grayscale", "crop-boxes", "pad-boxes",
-                 "extract_patches-same", "affine-bilinear-constant", "gaussian_blur",
-                 "sobel_edges", "ssim"]
+UNKNOWN_BATCH = [
+    "resize-bilinear-up",
+    "rgb_to_grayscale",
+    "crop-boxes",
+    "pad-boxes",
+    "extract_patches-same",
+    "affine-bilinear-constant",
+    "gaussian_blur",
+    "sobel_edges",
+    "ssim",
+]
 
 
 @pytest.mark.parametrize("name", UNKNOWN_BATCH)
 def test_symbolic_unknown_batch(name):
     _, op, _, args, kwargs = next(c for c in CASES if c[0] == name)
-    symbolic = [KerasTensor((None,) + a.shape[1:], dtype=str(a.dtype))
-                if isinstance(a, np.ndarray) and a.ndim == 4 else a for a in args]
+    symbolic = [
+        KerasTensor((None,) + a.shape[1:], dtype=str(a.dtype))
+        if isinstance(a, np.ndarray) and a.ndim == 4
+        else a
+        for a in args
+    ]
     spec = op(*symbolic, **kwargs)
-    eager = op(*[backend.convert_to_tensor(a) if isinstance(a, np.ndarray) else a for a in args],
-               **kwargs)
+    eager = op(
+        *[backend.convert_to_tensor(a) if isinstance(a, np.ndarray) else a for a in args], **kwargs
+    )
     assert spec.shape[0] is None and tuple(spec.shape[1:]) == tuple(_np(eager).shape[1:])
     assert spec.dtype == backend.standardize_dtype(eager.dtype)
 
@@ -396,8 +434,9 @@ def test_resize_matches_jax_image_resize():
         ("lanczos3", "lanczos3", (3, 12), True),
         ("nearest", "nearest", (12, 4), False),
     ):
-        want = np.asarray(jax.image.resize(IMG, (2,) + size + (3,), jax_method,
-                                           antialias=antialias))
+        want = np.asarray(
+            jax.image.resize(IMG, (2,) + size + (3,), jax_method, antialias=antialias)
+        )
         got = _np(image.resize(IMG, size, interpolation=method, antialias=antialias))
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5, err_msg=method)
 
@@ -407,8 +446,9 @@ def test_integer_images_keep_their_dtype(dtype):
     x = (rng.random((1, 5, 6, 3)) * 200).astype(dtype)
     out = image.resize(x, (3, 4))
     assert backend.standardize_dtype(out.dtype) == dtype
-    np.testing.assert_allclose(_np(out), np.round(ref_resize(x.astype("float64"), (3, 4))),
-                               atol=1.0)
+    np.testing.assert_allclose(
+        _np(out), np.round(ref_resize(x.astype("float64"), (3, 4))), atol=1.0
+    )
     gray = image.rgb_to_grayscale(x)
     assert backend.standardize_dtype(gray.dtype) == dtype
     assert backend.standardize_dtype(image.affine_transform(x, TRANSFORM).dtype) == dtype
@@ -430,8 +470,9 @@ def test_map_coordinates_int_input_rounds():
 def test_map_coordinates_list_of_coordinates():
     coords = [MAP_COORDS[0], MAP_COORDS[1]]
     got = _np(image.map_coordinates(IMG[0, ..., 0], coords, 1))
-    np.testing.assert_allclose(got, ref_map_coordinates(IMG[0, ..., 0], MAP_COORDS, 1),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        got, ref_map_coordinates(IMG[0, ..., 0], MAP_COORDS, 1), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_python_list_arguments():
@@ -441,8 +482,9 @@ def test_python_list_arguments():
     np.testing.assert_allclose(got, ref_perspective(IMG, START, END), rtol=1e-4, atol=2e-5)
     coords = [[0.5, 1.5, 2.25], [1.0, 0.25, 3.5]]
     got = _np(image.map_coordinates(IMG[0, ..., 0], coords, 1))
-    np.testing.assert_allclose(got, ref_map_coordinates(IMG[0, ..., 0], coords, 1), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        got, ref_map_coordinates(IMG[0, ..., 0], coords, 1), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_map_coordinates_symbolic_list():
@@ -454,22 +496,36 @@ def test_map_coordinates_symbolic_list():
 
 def test_float64_is_kept():
     x = IMG.astype("float64")
-    for out in (image.resize(x, (3, 3)), image.gaussian_blur(x), image.rgb_to_hsv(x),
-                image.affine_transform(x, TRANSFORM.astype("float64")), image.sobel_edges(x)):
+    for out in (
+        image.resize(x, (3, 3)),
+        image.gaussian_blur(x),
+        image.rgb_to_hsv(x),
+        image.affine_transform(x, TRANSFORM.astype("float64")),
+        image.sobel_edges(x),
+    ):
         assert backend.standardize_dtype(out.dtype) == "float64"
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
 def test_half_precision_is_kept(dtype):
     x = backend.convert_to_tensor(IMG, dtype)
-    outs = [image.resize(x, (4, 5)), image.resize(x, (4, 5), interpolation="nearest"),
-            image.affine_transform(x, TRANSFORM), image.gaussian_blur(x), image.rgb_to_hsv(x),
-            image.hsv_to_rgb(x), image.rgb_to_grayscale(x), image.extract_patches(x, 2),
-            image.ssim(x, x, filter_size=3), image.sobel_edges(x)]
+    outs = [
+        image.resize(x, (4, 5)),
+        image.resize(x, (4, 5), interpolation="nearest"),
+        image.affine_transform(x, TRANSFORM),
+        image.gaussian_blur(x),
+        image.rgb_to_hsv(x),
+        image.hsv_to_rgb(x),
+        image.rgb_to_grayscale(x),
+        image.extract_patches(x, 2),
+        image.ssim(x, x, filter_size=3),
+        image.sobel_edges(x),
+    ]
     for out in outs:
         assert backend.standardize_dtype(out.dtype) == dtype
-    np.testing.assert_allclose(_np(backend.cast(outs[0], "float32")), ref_resize(IMG, (4, 5)),
-                               atol=0.02)
+    np.testing.assert_allclose(
+        _np(backend.cast(outs[0], "float32")), ref_resize(IMG, (4, 5)), atol=0.02
+    )
 
 
 def test_hsv_round_trip():
@@ -485,7 +541,9 @@ def test_extract_patches_3d():
     np.testing.assert_allclose(got[:, 1, 1, 1], want)
     same = image.extract_patches_3d(x, 3, strides=2, padding="same")
     assert tuple(_np(same).shape) == (2, 2, 3, 3, 27 * 2)
-    cf = _np(image.extract_patches_3d(np.moveaxis(x, -1, 1), (2, 2, 3), data_format="channels_first"))
+    cf = _np(
+        image.extract_patches_3d(np.moveaxis(x, -1, 1), (2, 2, 3), data_format="channels_first")
+    )
     np.testing.assert_allclose(np.moveaxis(cf, 1, -1), got)
     spec = image.extract_patches_3d(KerasTensor((None, 4, 5, 6, 2)), 2, strides=1)
     assert spec.shape == (None, 3, 4, 5, 16)
@@ -495,13 +553,19 @@ def test_elastic_transform():
     x = rng.random((2, 12, 10, 3)).astype("float32")
     out = image.elastic_transform(x, alpha=5.0, sigma=2.0, seed=3)
     assert tuple(_np(out).shape) == x.shape
-    np.testing.assert_allclose(_np(image.elastic_transform(x, alpha=5.0, sigma=2.0, seed=3)),
-                               _np(out))
+    np.testing.assert_allclose(
+        _np(image.elastic_transform(x, alpha=5.0, sigma=2.0, seed=3)), _np(out)
+    )
     assert not np.allclose(_np(out), x)
     identity = image.elastic_transform(x, alpha=0.0, sigma=2.0, seed=1)
     np.testing.assert_allclose(_np(identity), x, rtol=1e-6, atol=1e-6)
-    unbatched = image.elastic_transform(np.moveaxis(x[0, :6, :5], -1, 0), sigma=1.0, seed=1,
-                                        data_format="channels_first", interpolation="nearest")
+    unbatched = image.elastic_transform(
+        np.moveaxis(x[0, :6, :5], -1, 0),
+        sigma=1.0,
+        seed=1,
+        data_format="channels_first",
+        interpolation="nearest",
+    )
     assert tuple(_np(unbatched).shape) == (3, 6, 5)
     spec = image.elastic_transform(KerasTensor((None, 12, 10, 3)))
     assert spec.shape == (None, 12, 10, 3) and spec.dtype == "float32"
@@ -529,9 +593,11 @@ def test_tf_function_with_unknown_batch():
     import tensorflow as tf
 
     spec = [tf.TensorSpec((None, 7, 9, 3), tf.float32)]
-    for fn in (lambda t: image.affine_transform(t, TRANSFORM),
-               lambda t: image.extract_patches(t, 2),
-               lambda t: image.perspective_transform(t, START, END)):
+    for fn in (
+        lambda t: image.affine_transform(t, TRANSFORM),
+        lambda t: image.extract_patches(t, 2),
+        lambda t: image.perspective_transform(t, START, END),
+    ):
         got = tf.function(fn, input_signature=spec)(IMG)
         np.testing.assert_allclose(got.numpy(), _np(fn(tf.constant(IMG))), rtol=1e-5, atol=1e-6)
 
@@ -548,8 +614,7 @@ def test_default_data_format_comes_from_config():
         got = _np(image.rgb_to_grayscale(IMG_CF))
     finally:
         config.set_image_data_format("channels_last")
-    np.testing.assert_allclose(got, ref_grayscale(IMG_CF, "channels_first"), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(got, ref_grayscale(IMG_CF, "channels_first"), rtol=1e-5, atol=1e-6)
 
 
 def test_image_ops_are_not_top_level():

@@ -91,11 +91,19 @@ def test_symbolic_specs():
     out = ops.where(KerasTensor((None, 1), dtype="bool"), KerasTensor((4,)), 0)
     assert out.shape == (None, 4) and out.dtype == "float32"
     assert ops.take(KerasTensor((None, 5)), KerasTensor((2, 3), dtype="int32")).shape == (2, 3)
-    assert ops.take(KerasTensor((None, 5)), KerasTensor((2,), dtype="int32"), axis=1).shape == (None, 2)
-    assert ops.take_along_axis(KerasTensor((None, 5)), KerasTensor((1, 2), dtype="int32"), axis=1).shape == (None, 2)
+    assert ops.take(KerasTensor((None, 5)), KerasTensor((2,), dtype="int32"), axis=1).shape == (
+        None,
+        2,
+    )
+    assert ops.take_along_axis(
+        KerasTensor((None, 5)), KerasTensor((1, 2), dtype="int32"), axis=1
+    ).shape == (None, 2)
     assert ops.diagonal(KerasTensor((None, 3, 5)), axis1=1, axis2=2).shape == (None, 3)
     assert ops.trace(KerasTensor((4, 4), dtype="bool")).dtype == "int32"
-    assert ops.select([KerasTensor((None, 3), dtype="bool")], [KerasTensor((3,))]).shape == (None, 3)
+    assert ops.select([KerasTensor((None, 3), dtype="bool")], [KerasTensor((3,))]).shape == (
+        None,
+        3,
+    )
 
 
 DTYPE_CASES = [
@@ -112,7 +120,11 @@ DTYPE_CASES = [
     ("trace_int64", lambda: ops.trace(I.astype("int64")), "int64"),
     ("take_keeps_dtype", lambda: ops.take(I8, [0, 1]), "int8"),
     ("take_bool", lambda: ops.take(B, IDX, axis=1), "bool"),
-    ("take_along_keeps_dtype", lambda: ops.take_along_axis(I8, np.zeros((4, 1), "int64"), 1), "int8"),
+    (
+        "take_along_keeps_dtype",
+        lambda: ops.take_along_axis(I8, np.zeros((4, 1), "int64"), 1),
+        "int8",
+    ),
 ]
 
 
@@ -154,7 +166,9 @@ def test_errors(name, fn, error, match):
 def test_symbolic_errors():
     with pytest.raises(ValueError, match="where: give both"):
         ops.where(KerasTensor((2,), dtype="bool"), KerasTensor((2,)))
-    with pytest.raises(ValueError, match="take_along_axis: `x` and `indices` must have the same rank"):
+    with pytest.raises(
+        ValueError, match="take_along_axis: `x` and `indices` must have the same rank"
+    ):
         ops.take_along_axis(KerasTensor((None, 3)), KerasTensor((2,), dtype="int32"), axis=1)
 
 

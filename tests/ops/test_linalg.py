@@ -120,8 +120,17 @@ def test_matches_reference(name, op, ref, args, kwargs):
     assert_op_matches(op, ref, *args, rtol=1e-4, atol=1e-4, **kwargs)
 
 
-UNKNOWN_BATCH = ["cholesky-batch", "det-batch", "inv-batch", "lu_factor-batch", "matrix_rank-batch",
-                 "pinv-batch", "solve-batch", "solve_triangular-batch", "svd-values"]
+UNKNOWN_BATCH = [
+    "cholesky-batch",
+    "det-batch",
+    "inv-batch",
+    "lu_factor-batch",
+    "matrix_rank-batch",
+    "pinv-batch",
+    "solve-batch",
+    "solve_triangular-batch",
+    "svd-values",
+]
 
 
 @pytest.mark.parametrize("name", UNKNOWN_BATCH)
@@ -132,8 +141,9 @@ def test_unknown_batch_dimension(name):
 
 @pytest.mark.parametrize("name,x,kwargs", NORM_CASES, ids=[c[0] for c in NORM_CASES])
 def test_norm(name, x, kwargs):
-    assert_op_matches(ops.norm, np.linalg.norm, x, rtol=1e-4, atol=1e-5, expected_dtype="float32",
-                      **kwargs)
+    assert_op_matches(
+        ops.norm, np.linalg.norm, x, rtol=1e-4, atol=1e-5, expected_dtype="float32", **kwargs
+    )
 
 
 # --- decompositions with sign/phase freedom: check reconstruction -----------------------------
@@ -151,12 +161,14 @@ def test_eig_reconstructs(x):
     w, v = assert_op_matches(ops.eig, None, x)
     assert w.dtype == np.complex64 and v.dtype == np.complex64
     np.testing.assert_allclose(x @ v, v * w[..., None, :], rtol=1e-4, atol=1e-4)
-    np.testing.assert_allclose(np.sort_complex(w), np.sort_complex(np.linalg.eigvals(x)),
-                               rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(
+        np.sort_complex(w), np.sort_complex(np.linalg.eigvals(x)), rtol=1e-4, atol=1e-4
+    )
 
 
 @pytest.mark.parametrize(
-    "x,mode", [(RECT, "reduced"), (RECT, "complete"), (WIDE, "reduced"), (WIDE, "complete")],
+    "x,mode",
+    [(RECT, "reduced"), (RECT, "complete"), (WIDE, "reduced"), (WIDE, "complete")],
     ids=["tall-reduced", "tall-complete", "wide-reduced", "wide-complete"],
 )
 def test_qr_reconstructs(x, mode):
@@ -166,11 +178,14 @@ def test_qr_reconstructs(x, mode):
     np.testing.assert_allclose(q @ r, x, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(np.triu(r), r, atol=1e-6)
     eye = np.eye(q.shape[-1])
-    np.testing.assert_allclose(np.swapaxes(q, -1, -2) @ q, np.broadcast_to(eye, q.shape[:-2] + eye.shape), atol=1e-4)
+    np.testing.assert_allclose(
+        np.swapaxes(q, -1, -2) @ q, np.broadcast_to(eye, q.shape[:-2] + eye.shape), atol=1e-4
+    )
 
 
 @pytest.mark.parametrize(
-    "x,full", [(RECT, True), (RECT, False), (WIDE, True), (WIDE, False)],
+    "x,full",
+    [(RECT, True), (RECT, False), (WIDE, True), (WIDE, False)],
     ids=["tall-full", "tall-reduced", "wide-full", "wide-reduced"],
 )
 def test_svd_reconstructs(x, full):
@@ -179,8 +194,9 @@ def test_svd_reconstructs(x, full):
     assert u.shape == ref_u.shape and vh.shape == ref_vh.shape
     np.testing.assert_allclose(s, ref_s, rtol=1e-4, atol=1e-4)
     k = s.shape[-1]
-    np.testing.assert_allclose((u[..., :k] * s[..., None, :]) @ vh[..., :k, :], x, rtol=1e-4,
-                               atol=1e-4)
+    np.testing.assert_allclose(
+        (u[..., :k] * s[..., None, :]) @ vh[..., :k, :], x, rtol=1e-4, atol=1e-4
+    )
 
 
 def test_lu_factor_reconstructs():
@@ -223,12 +239,15 @@ def test_half_precision_computes_in_float32():
     x = WELL.astype("float16")
     out = ops.inv(backend.convert_to_tensor(x))
     assert backend.standardize_dtype(out.dtype) == "float16"
-    np.testing.assert_allclose(np_(out).astype("float32"), np.linalg.inv(WELL), rtol=1e-2, atol=1e-2)
+    np.testing.assert_allclose(
+        np_(out).astype("float32"), np.linalg.inv(WELL), rtol=1e-2, atol=1e-2
+    )
 
 
 def test_solve_promotes_mixed_dtypes():
-    out = assert_op_matches(ops.solve, _solve_ref, WELL.astype("float64"), RHS,
-                            expected_dtype="float64")
+    out = assert_op_matches(
+        ops.solve, _solve_ref, WELL.astype("float64"), RHS, expected_dtype="float64"
+    )
     assert out.shape == (4, 2)
 
 
@@ -340,8 +359,9 @@ def test_jvp():
     out, tangent, aux = ops.jvp(lambda a: (ops.det(a), "aux"), (x,), (t,), has_aux=True)
     assert aux == "aux"
     np.testing.assert_allclose(np_(tangent), expected, rtol=1e-4)
-    out, tangent, aux = ops.jvp(lambda a: (ops.det(a), {"x": a, "tag": 1}), (x,), (t,),
-                                has_aux=True)
+    out, tangent, aux = ops.jvp(
+        lambda a: (ops.det(a), {"x": a, "tag": 1}), (x,), (t,), has_aux=True
+    )
     assert aux["tag"] == 1
     np.testing.assert_allclose(np_(aux["x"]), WELL.astype("float64"))
 

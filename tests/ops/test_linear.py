@@ -29,7 +29,10 @@ SCALAR = 2.5  # a Python scalar (weak): stays float32 with float32 operands
 
 
 def _np_cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    if x1.shape[axisa if axis is None else axis] == 2 and x2.shape[axisb if axis is None else axis] == 2:
+    if (
+        x1.shape[axisa if axis is None else axis] == 2
+        and x2.shape[axisb if axis is None else axis] == 2
+    ):
         a = np.moveaxis(x1, axisa if axis is None else axis, -1)
         b = np.moveaxis(x2, axisb if axis is None else axis, -1)
         return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
@@ -90,8 +93,17 @@ def test_matches_numpy(name, op, ref, args, kwargs):
 
 
 # (rows whose every array argument may have an unknown leading dimension)
-UNKNOWN_BATCH = ["matmul-batch", "dot-nd-nd", "einsum-batch", "einsum-ellipsis", "inner-nd",
-                 "outer-flattens", "kron-ranks", "cross-batch", "slogdet-batch"]
+UNKNOWN_BATCH = [
+    "matmul-batch",
+    "dot-nd-nd",
+    "einsum-batch",
+    "einsum-ellipsis",
+    "inner-nd",
+    "outer-flattens",
+    "kron-ranks",
+    "cross-batch",
+    "slogdet-batch",
+]
 
 
 @pytest.mark.parametrize("name", UNKNOWN_BATCH)
@@ -117,27 +129,51 @@ INT_CASES = [
 def test_integer_products(name, op, args, dtype):
     if name == "cross" and dtype == "bool":
         pytest.skip("NumPy's cross rejects bool")
-    args = tuple(np.abs(a).astype(dtype) if dtype.startswith("u") else a.astype(dtype) for a in args)
+    args = tuple(
+        np.abs(a).astype(dtype) if dtype.startswith("u") else a.astype(dtype) for a in args
+    )
     want = "int32" if dtype in ("int8", "uint8", "bool") else dtype
     ref = getattr(np, name)
-    assert_op_matches(op, lambda *xs: ref(*(x.astype("int64") for x in xs)).astype(want), *args,
-                      expected_dtype=want)
+    assert_op_matches(
+        op,
+        lambda *xs: ref(*(x.astype("int64") for x in xs)).astype(want),
+        *args,
+        expected_dtype=want,
+    )
 
 
 def test_einsum_integer_and_mixed_dtypes():
-    assert_op_matches(ops.einsum, np.einsum, "ij,jk->ik", i32(2, 3).astype("int8"),
-                      i32(3, 2).astype("int8"), expected_dtype="int32")
-    assert_op_matches(ops.einsum, lambda s, a, b: np.einsum(s, a, b.astype("float64")), "ij,j->i",
-                      M23, V3B.astype("float64"), expected_dtype="float64")
+    assert_op_matches(
+        ops.einsum,
+        np.einsum,
+        "ij,jk->ik",
+        i32(2, 3).astype("int8"),
+        i32(3, 2).astype("int8"),
+        expected_dtype="int32",
+    )
+    assert_op_matches(
+        ops.einsum,
+        lambda s, a, b: np.einsum(s, a, b.astype("float64")),
+        "ij,j->i",
+        M23,
+        V3B.astype("float64"),
+        expected_dtype="float64",
+    )
 
 
 def test_slogdet_and_correlate_dtypes():
     x = np.array([[2, 1], [1, 3]], "int32")
     assert_op_matches(ops.slogdet, np.linalg.slogdet, x, expected_dtype="float32")
-    assert_op_matches(ops.correlate, np.correlate, np.arange(5, dtype="int32"),
-                      np.array([1, 2], "int32"), expected_dtype="float32")
-    assert_op_matches(ops.correlate, np.correlate, f32(6).astype("float64"), f32(3),
-                      expected_dtype="float64")
+    assert_op_matches(
+        ops.correlate,
+        np.correlate,
+        np.arange(5, dtype="int32"),
+        np.array([1, 2], "int32"),
+        expected_dtype="float32",
+    )
+    assert_op_matches(
+        ops.correlate, np.correlate, f32(6).astype("float64"), f32(3), expected_dtype="float64"
+    )
 
 
 def test_symbolic_with_unknown_batch():
@@ -213,8 +249,9 @@ def test_gradients(name):
         "tensordot": (lambda a: ops.tensordot(a, w), lambda a: np.tensordot(a, w)),
         "slogdet": (lambda a: ops.slogdet(a)[1], lambda a: np.linalg.slogdet(a)[1]),
         "correlate": (
-            lambda a: ops.vdot(ops.correlate(ops.reshape(a, (9,)), w[0], mode="full"),
-                               np.arange(11.0)),
+            lambda a: ops.vdot(
+                ops.correlate(ops.reshape(a, (9,)), w[0], mode="full"), np.arange(11.0)
+            ),
             lambda a: np.vdot(np.correlate(a.reshape(9), w[0], mode="full"), np.arange(11.0)),
         ),
     }

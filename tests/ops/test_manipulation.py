@@ -26,9 +26,7 @@ def gradient_of(fn, x, weights):
     if name == "jax":
         import jax
 
-        return np.asarray(
-            jax.grad(lambda t: (fn(t) * weights).sum())(backend.convert_to_tensor(x))
-        )
+        return np.asarray(jax.grad(lambda t: (fn(t) * weights).sum())(backend.convert_to_tensor(x)))
     if name == "torch":
         import torch
 
@@ -188,7 +186,9 @@ SYMBOLIC_CASES = [
 
 
 @pytest.mark.parametrize(
-    "fn,shape_a,shape_b,expected", [c[1:] for c in SYMBOLIC_CASES], ids=[c[0] for c in SYMBOLIC_CASES]
+    "fn,shape_a,shape_b,expected",
+    [c[1:] for c in SYMBOLIC_CASES],
+    ids=[c[0] for c in SYMBOLIC_CASES],
 )
 def test_symbolic_none_dims(fn, shape_a, shape_b, expected):
     assert fn(KerasTensor(shape_a), KerasTensor(shape_b)).shape == expected
@@ -283,7 +283,9 @@ def test_variables_and_compiled_functions():
         grown = ops.pad(ops.concatenate([x, x], axis=1), ((0, 0), (1, 1)), mode="reflect")
         return ops.broadcast_to(ops.expand_dims(ops.flip(grown, 1), 0), (2, n, 10))
 
-    want = np.broadcast_to(np.flip(np.pad(np.concatenate([M, M], 1), ((0, 0), (1, 1)), "reflect"), 1), (2, 3, 10))
+    want = np.broadcast_to(
+        np.flip(np.pad(np.concatenate([M, M], 1), ((0, 0), (1, 1)), "reflect"), 1), (2, 3, 10)
+    )
     name = backend.backend()
     if name == "jax":
         import jax

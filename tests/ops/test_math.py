@@ -75,7 +75,11 @@ def _pair(z):
 def _window(window, sequence_length, fft_length):
     import scipy.signal
 
-    w = np.ones(sequence_length) if window is None else scipy.signal.get_window(window, sequence_length)
+    w = (
+        np.ones(sequence_length)
+        if window is None
+        else scipy.signal.get_window(window, sequence_length)
+    )
     left = (fft_length - sequence_length) // 2
     return np.pad(w, (left, fft_length - sequence_length - left))
 
@@ -84,7 +88,9 @@ def _np_stft(x, sequence_length, sequence_stride, fft_length, window="hann", cen
     if center:
         pad = fft_length // 2
         x = np.pad(x, [(0, 0)] * (x.ndim - 1) + [(pad, pad)], mode="reflect")
-    frames = _np_frames(x, fft_length, sequence_stride) * _window(window, sequence_length, fft_length)
+    frames = _np_frames(x, fft_length, sequence_stride) * _window(
+        window, sequence_length, fft_length
+    )
     return _pair(np.fft.rfft(frames, axis=-1))
 
 
@@ -144,8 +150,19 @@ def test_matches_reference(name, op, ref, args, kwargs):
     assert_op_matches(op, ref, *args, rtol=1e-4, atol=1e-4, **kwargs)
 
 
-UNKNOWN_BATCH = ["logsumexp-axis", "cdist-batch", "top_k", "segment_sum-num", "segment_max",
-                 "extract_sequences", "fft", "rfft-pad", "irfft", "stft", "stft-padded-window"]
+UNKNOWN_BATCH = [
+    "logsumexp-axis",
+    "cdist-batch",
+    "top_k",
+    "segment_sum-num",
+    "segment_max",
+    "extract_sequences",
+    "fft",
+    "rfft-pad",
+    "irfft",
+    "stft",
+    "stft-padded-window",
+]
 
 
 @pytest.mark.parametrize("name", UNKNOWN_BATCH)
@@ -156,10 +173,12 @@ def test_unknown_batch_dimension(name):
 
 def test_stft_keras_doc_example():
     real, imag = ops.stft(backend.convert_to_tensor(np.arange(5, dtype="float32")), 3, 2, 3)
-    np.testing.assert_allclose(np_(real), [[0.75, -0.375], [3.75, -1.875], [5.25, -2.625]],
-                               rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(np_(imag), [[0.0, 0.64951905], [0.0, 0.64951905],
-                                           [0.0, -0.64951905]], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        np_(real), [[0.75, -0.375], [3.75, -1.875], [5.25, -2.625]], rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        np_(imag), [[0.0, 0.64951905], [0.0, 0.64951905], [0.0, -0.64951905]], rtol=1e-5, atol=1e-6
+    )
 
 
 def test_stft_tensor_window():
@@ -175,16 +194,27 @@ def test_stft_tensor_window():
 
 @pytest.mark.parametrize(
     "sequence_length,stride,fft_length,center,window",
-    [(8, 4, 8, True, "hann"), (8, 2, 16, True, "hann"), (6, 2, 8, False, "hamming"),
-     (4, 4, 4, True, None)],
+    [
+        (8, 4, 8, True, "hann"),
+        (8, 2, 16, True, "hann"),
+        (6, 2, 8, False, "hamming"),
+        (4, 4, 4, True, None),
+    ],
     ids=["hann-half-overlap", "hann-padded-fft", "hamming-nocenter", "rectangular"],
 )
 def test_istft_inverts_stft(sequence_length, stride, fft_length, center, window):
     sig = f32(2, 32)
-    spec = ops.stft(backend.convert_to_tensor(sig), sequence_length, stride, fft_length,
-                    window=window, center=center)
-    out = ops.istft(spec, sequence_length, stride, fft_length, length=32, window=window,
-                    center=center)
+    spec = ops.stft(
+        backend.convert_to_tensor(sig),
+        sequence_length,
+        stride,
+        fft_length,
+        window=window,
+        center=center,
+    )
+    out = ops.istft(
+        spec, sequence_length, stride, fft_length, length=32, window=window, center=center
+    )
     out = np_(out)
     assert out.shape == (2, 32)
     if center:
@@ -201,20 +231,41 @@ def test_istft_shapes_match_spec():
 
 
 def test_integer_and_dtype_rules():
-    assert_op_matches(ops.logsumexp, scipy.special.logsumexp, np.arange(6, dtype="int32"),
-                      expected_dtype="float32")
-    assert_op_matches(ops.rfft, lambda x: _pair(np.fft.rfft(x)), np.arange(8, dtype="int32"),
-                      expected_dtype="float32", atol=1e-5)
-    out = assert_op_matches(ops.fft, None, (REAL.astype("float64"), IMAG.astype("float64")),
-                            expected_dtype="float64")
-    np.testing.assert_allclose(out[0] + 1j * out[1], np.fft.fft(REAL + 1j * IMAG.astype("f8")),
-                               rtol=1e-6, atol=1e-6)
-    assert_op_matches(ops.segment_sum, _np_segment("sum"), np.arange(7, dtype="int32"), IDS,
-                      expected_dtype="int32")
-    assert_op_matches(ops.segment_max, None, np.arange(7, dtype="int32"), IDS, num_segments=5,
-                      expected_dtype="int32")
-    values, indices = assert_op_matches(ops.top_k, _np_top_k, f32(2, 5), 2,
-                                        expected_dtype=None)
+    assert_op_matches(
+        ops.logsumexp,
+        scipy.special.logsumexp,
+        np.arange(6, dtype="int32"),
+        expected_dtype="float32",
+    )
+    assert_op_matches(
+        ops.rfft,
+        lambda x: _pair(np.fft.rfft(x)),
+        np.arange(8, dtype="int32"),
+        expected_dtype="float32",
+        atol=1e-5,
+    )
+    out = assert_op_matches(
+        ops.fft, None, (REAL.astype("float64"), IMAG.astype("float64")), expected_dtype="float64"
+    )
+    np.testing.assert_allclose(
+        out[0] + 1j * out[1], np.fft.fft(REAL + 1j * IMAG.astype("f8")), rtol=1e-6, atol=1e-6
+    )
+    assert_op_matches(
+        ops.segment_sum,
+        _np_segment("sum"),
+        np.arange(7, dtype="int32"),
+        IDS,
+        expected_dtype="int32",
+    )
+    assert_op_matches(
+        ops.segment_max,
+        None,
+        np.arange(7, dtype="int32"),
+        IDS,
+        num_segments=5,
+        expected_dtype="int32",
+    )
+    values, indices = assert_op_matches(ops.top_k, _np_top_k, f32(2, 5), 2, expected_dtype=None)
     assert indices.dtype == np.int32
     half = ops.rfft(backend.convert_to_tensor(SIG.astype("float16")))
     assert backend.standardize_dtype(half[0].dtype) == "float16"
@@ -222,18 +273,29 @@ def test_integer_and_dtype_rules():
 
 def test_in_top_k_ties_and_nonfinite():
     preds = np.array([[1.0, 1.0, 1.0, 0.0], [np.nan, 1.0, 2.0, 3.0]], "float32")
-    out = np_(ops.in_top_k(backend.convert_to_tensor(np.array([2, 0], "int32")),
-                           backend.convert_to_tensor(preds), 1))
+    out = np_(
+        ops.in_top_k(
+            backend.convert_to_tensor(np.array([2, 0], "int32")),
+            backend.convert_to_tensor(preds),
+            1,
+        )
+    )
     assert out.tolist() == [True, False]
     assert np_(out).dtype == np.bool_
 
 
 def test_empty_segments_hold_identities():
-    out = np_(ops.segment_max(backend.convert_to_tensor(DATA), backend.convert_to_tensor(IDS),
-                              num_segments=5))
+    out = np_(
+        ops.segment_max(
+            backend.convert_to_tensor(DATA), backend.convert_to_tensor(IDS), num_segments=5
+        )
+    )
     assert np.all(out[2] == -np.inf) and np.all(out[4] == -np.inf)
-    out = np_(ops.segment_prod(backend.convert_to_tensor(DATA), backend.convert_to_tensor(IDS),
-                               num_segments=5))
+    out = np_(
+        ops.segment_prod(
+            backend.convert_to_tensor(DATA), backend.convert_to_tensor(IDS), num_segments=5
+        )
+    )
     assert np.all(out[2] == 1)
 
 
@@ -243,8 +305,9 @@ def test_symbolic():
     assert real.shape == (None, 6, 5) and imag.dtype == "float32"
     assert ops.extract_sequences(x, 5, 3).shape == (None, 6, 5)
     assert ops.segment_sum(KerasTensor((None, 3)), KerasTensor((None,), "int32")).shape == (None, 3)
-    assert ops.segment_max(KerasTensor((7, 3)), KerasTensor((7,), "int32"),
-                           num_segments=4).shape == (4, 3)
+    assert ops.segment_max(
+        KerasTensor((7, 3)), KerasTensor((7,), "int32"), num_segments=4
+    ).shape == (4, 3)
     values, indices = ops.top_k(KerasTensor((None, 10)), 3)
     assert values.shape == (None, 3) and indices.dtype == "int32"
     assert ops.in_top_k(KerasTensor((None,), "int32"), KerasTensor((None, 5)), 2).dtype == "bool"
@@ -323,11 +386,14 @@ def test_gradients(name):
     w12 = rng.standard_normal(12)
     fns = {
         "logsumexp": (lambda a: ops.logsumexp(a), lambda a: scipy.special.logsumexp(a)),
-        "cdist": (lambda a: ops.vdot(ops.cdist(a, y), w12),
-                  lambda a: np.vdot(_np_cdist(a, y), w12)),
+        "cdist": (
+            lambda a: ops.vdot(ops.cdist(a, y), w12),
+            lambda a: np.vdot(_np_cdist(a, y), w12),
+        ),
         "segment_sum": (
-            lambda a: ops.vdot(ops.segment_sum(a, np.array([0, 2, 0, 1], "int32"),
-                                               num_segments=3), w12),
+            lambda a: ops.vdot(
+                ops.segment_sum(a, np.array([0, 2, 0, 1], "int32"), num_segments=3), w12
+            ),
             lambda a: np.vdot(_np_segment("sum")(a, np.array([0, 2, 0, 1]), 3), w12),
         ),
         "stft": (

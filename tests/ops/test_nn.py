@@ -89,9 +89,7 @@ ACTIVATIONS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "name,op,ref,args,kwargs", ACTIVATIONS, ids=[c[0] for c in ACTIVATIONS]
-)
+@pytest.mark.parametrize("name,op,ref,args,kwargs", ACTIVATIONS, ids=[c[0] for c in ACTIVATIONS])
 def test_activations_match_numpy(name, op, ref, args, kwargs):
     assert_op_matches(op, ref, *args, expected_dtype="float32", unknown_batch=True, **kwargs)
 
@@ -139,16 +137,16 @@ ENCODINGS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "name,op,ref,args,kwargs,dtype", ENCODINGS, ids=[c[0] for c in ENCODINGS]
-)
+@pytest.mark.parametrize("name,op,ref,args,kwargs,dtype", ENCODINGS, ids=[c[0] for c in ENCODINGS])
 def test_encodings_match_numpy(name, op, ref, args, kwargs, dtype):
     assert_op_matches(op, ref, *args, expected_dtype=dtype, **kwargs)
 
 
 def test_float_labels_are_accepted():
     float_labels = ops.convert_to_tensor(LABELS2.astype("float32"))
-    np.testing.assert_array_equal(ops.convert_to_numpy(ops.one_hot(float_labels, 6)), _one_hot(LABELS2, 6))
+    np.testing.assert_array_equal(
+        ops.convert_to_numpy(ops.one_hot(float_labels, 6)), _one_hot(LABELS2, 6)
+    )
     loss = ops.sparse_categorical_crossentropy(ops.convert_to_tensor(LABELS.astype("float32")),
                                                ops.convert_to_tensor(X), from_logits=True)  # fmt: skip
     np.testing.assert_allclose(ops.convert_to_numpy(loss), _scce(LABELS, X, True), rtol=1e-5)
@@ -297,7 +295,9 @@ NORMALIZATION = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,op,ref,args,kwargs", NORMALIZATION, ids=[c[0] for c in NORMALIZATION])
+@pytest.mark.parametrize(
+    "name,op,ref,args,kwargs", NORMALIZATION, ids=[c[0] for c in NORMALIZATION]
+)
 def test_normalization_matches_numpy(name, op, ref, args, kwargs):
     assert_op_matches(op, ref, *args, expected_dtype="float32", rtol=1e-4, atol=1e-5, **kwargs)
 
@@ -401,7 +401,9 @@ def _depth_to_space(x, block_size, data_format="channels_last"):
     out = np.zeros((n, h * b, w * b, c // (b * b)), x.dtype)
     for i in range(b):
         for j in range(b):
-            out[:, i::b, j::b, :] = x[..., (i * b + j) * (c // (b * b)) : (i * b + j + 1) * (c // (b * b))]
+            out[:, i::b, j::b, :] = x[
+                ..., (i * b + j) * (c // (b * b)) : (i * b + j + 1) * (c // (b * b))
+            ]
     return out.transpose(0, 3, 1, 2) if data_format == "channels_first" else out
 
 
@@ -433,8 +435,12 @@ def test_image_helpers_match_numpy(name, op, ref, args, kwargs):
 
 def test_polar():
     r, theta = np.abs(X), X / 2
-    assert_op_matches(ops.polar, lambda a, b: a * np.exp(1j * b), r, theta, expected_dtype="complex64")
-    out = ops.polar(ops.convert_to_tensor(r.astype("float64")), ops.convert_to_tensor(theta.astype("float64")))
+    assert_op_matches(
+        ops.polar, lambda a, b: a * np.exp(1j * b), r, theta, expected_dtype="complex64"
+    )
+    out = ops.polar(
+        ops.convert_to_tensor(r.astype("float64")), ops.convert_to_tensor(theta.astype("float64"))
+    )
     assert ops.dtype(out) == "complex128"
 
 
@@ -442,7 +448,9 @@ def test_image_helper_errors():
     t = ops.convert_to_tensor
     with pytest.raises(ValueError, match="psnr: `x1` and `x2` must have the same shape"):
         ops.psnr(t(IMG), t(IMG[:1]), 1.0)
-    with pytest.raises(ValueError, match="depth_to_space: the number of channels \\(8\\) must be divisible by 9"):
+    with pytest.raises(
+        ValueError, match="depth_to_space: the number of channels \\(8\\) must be divisible by 9"
+    ):
         ops.depth_to_space(t(IMG), 3)
     with pytest.raises(ValueError, match="space_to_depth: `block_size` must be an int >= 2"):
         ops.space_to_depth(t(IMG), 1)
@@ -578,7 +586,9 @@ def test_ctc_errors():
     with pytest.raises(ValueError, match="ctc_decode: `strategy` must be 'greedy' or"):
         ops.ctc_decode(t(DECODE_LOGITS), t(DECODE_LENGTHS), strategy="beam")
     with pytest.raises(ValueError, match="ctc_decode: `top_paths` \\(3\\) cannot exceed"):
-        ops.ctc_decode(t(DECODE_LOGITS), t(DECODE_LENGTHS), "beam_search", beam_width=2, top_paths=3)
+        ops.ctc_decode(
+            t(DECODE_LOGITS), t(DECODE_LENGTHS), "beam_search", beam_width=2, top_paths=3
+        )
     with pytest.raises(ValueError, match="ctc_loss: `target` must have shape"):
         ops.ctc_loss(t(CTC_TARGET[0]), t(CTC_LOGITS), t(CTC_TARGET_LEN), t(CTC_OUTPUT_LEN))
 
@@ -627,9 +637,18 @@ GRAD_CASES = [
     ("softmax", ops.softmax),
     ("sparsemax", ops.sparsemax),
     ("layer_normalization", ops.layer_normalization),
-    ("attention", lambda x: ops.reshape(ops.dot_product_attention(
-        ops.reshape(x, (-1, 3, 2, 2)), ops.reshape(x, (-1, 3, 2, 2)), ops.reshape(x, (-1, 3, 2, 2)),
-        is_causal=True), (-1, 4))),
+    (
+        "attention",
+        lambda x: ops.reshape(
+            ops.dot_product_attention(
+                ops.reshape(x, (-1, 3, 2, 2)),
+                ops.reshape(x, (-1, 3, 2, 2)),
+                ops.reshape(x, (-1, 3, 2, 2)),
+                is_causal=True,
+            ),
+            (-1, 4),
+        ),
+    ),
 ]
 
 

@@ -385,7 +385,9 @@ def ref_fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
         for j in range(k[1]):
             for r_ in range(rows):
                 for c in range(cols):
-                    out[:, :, r_ * s[0] + i * d[0], c * s[1] + j * d[1]] += blocks[:, :, i, j, r_, c]
+                    out[:, :, r_ * s[0] + i * d[0], c * s[1] + j * d[1]] += blocks[
+                        :, :, i, j, r_, c
+                    ]
     return out[:, :, p[0] : p[0] + size[0], p[1] : p[1] + size[1]]
 
 
@@ -411,7 +413,9 @@ def test_fold_errors():
     t = ops.convert_to_tensor
     with pytest.raises(ValueError, match="unfold: `x` must have rank 4"):
         ops.unfold(t(IMG[0]), 2)
-    with pytest.raises(ValueError, match="fold: `x`.shape\\[2\\]=5 must equal the number of blocks"):
+    with pytest.raises(
+        ValueError, match="fold: `x`.shape\\[2\\]=5 must equal the number of blocks"
+    ):
         ops.fold(t(r(2, 12, 5)), (6, 7), 2)
     with pytest.raises(ValueError, match="unfold: `kernel_size` must be an int >= 1"):
         ops.unfold(t(IMG), 0)

@@ -64,7 +64,8 @@ CASES = [
 NAN_REDUCE = ["nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin", "nanmedian"]
 CASES += [
     (f"{name}-axis{axis}", getattr(ops, name), quiet(getattr(np, name)), (XN,), {"axis": axis})
-    for name in NAN_REDUCE for axis in (None, 1, (0, 2))
+    for name in NAN_REDUCE
+    for axis in (None, 1, (0, 2))
 ]
 CASES += [
     (f"{name}-keepdims", getattr(ops, name), quiet(getattr(np, name)), (XN,),
@@ -235,7 +236,13 @@ def test_dtypes(name, op, x, kwargs, dtype):
     tol = 1e-2 if "float16" in name else 1e-4
     check_values = ref_name not in ("diff",)
     assert_op_matches(
-        op, reference if check_values else None, x, rtol=tol, atol=tol, expected_dtype=dtype, **kwargs
+        op,
+        reference if check_values else None,
+        x,
+        rtol=tol,
+        atol=tol,
+        expected_dtype=dtype,
+        **kwargs,
     )
 
 

@@ -235,8 +235,8 @@ def _reference_run(
                 ws[i] = ws[i] - ws[i] * weight_decay * lr
             ws[i] = ref(ws[i], g, states[i], t, lr, **step_hyper)
             if use_ema:
-                averages[i] = ws[i] if t == 1 else (
-                    ema_momentum * averages[i] + (1 - ema_momentum) * ws[i]
+                averages[i] = (
+                    ws[i] if t == 1 else (ema_momentum * averages[i] + (1 - ema_momentum) * ws[i])
                 )
     return ws, averages
 
@@ -353,9 +353,7 @@ def test_variables_order_and_paths():
 
 def test_ema_and_accumulator_slots_come_first():
     a = cornu.Variable(np.zeros((2,), "float32"), name="a")
-    optimizer = optimizers.SGD(
-        momentum=0.5, use_ema=True, gradient_accumulation_steps=2, name="s"
-    )
+    optimizer = optimizers.SGD(momentum=0.5, use_ema=True, gradient_accumulation_steps=2, name="s")
     optimizer.build([a])
     assert [v.path for v in optimizer.variables] == [
         "s/iteration", "s/learning_rate", "s/a_average", "s/a_gradient_accumulator",
@@ -924,6 +922,8 @@ def test_custom_optimizer_subclass():
 def test_numpy_copy_of_a_variable_keeps_its_value_after_a_step():
     variable = cornu.Variable(np.ones((2,), "float32"), name="w")
     before = ops.convert_to_numpy(variable)
-    optimizers.SGD(0.5).apply_gradients([(ops.convert_to_tensor(np.ones((2,), "float32")), variable)])
+    optimizers.SGD(0.5).apply_gradients(
+        [(ops.convert_to_tensor(np.ones((2,), "float32")), variable)]
+    )
     np.testing.assert_array_equal(before, [1.0, 1.0])
     np.testing.assert_array_equal(ops.convert_to_numpy(variable), [0.5, 0.5])

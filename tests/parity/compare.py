@@ -32,14 +32,18 @@ def differences(expected, actual, rtol, atol, path="result"):
         return _array_differences(np.asarray(expected), np.asarray(actual), rtol, atol, path)
     if isinstance(expected, dict):
         if set(expected) != set(actual):
-            return [f"{path}: keys differ: Keras {sorted(map(str, expected))}, cornu {sorted(map(str, actual))}"]
+            return [
+                f"{path}: keys differ: Keras {sorted(map(str, expected))}, cornu {sorted(map(str, actual))}"
+            ]
         found = []
         for key in expected:
             found += differences(expected[key], actual[key], rtol, atol, f"{path}[{key!r}]")
         return found
     if isinstance(expected, (list, tuple)):
         if len(expected) != len(actual):
-            return [f"{path}: length {len(expected)} under Keras, {len(actual)} under cornu: {_short(expected)} vs {_short(actual)}"]
+            return [
+                f"{path}: length {len(expected)} under Keras, {len(actual)} under cornu: {_short(expected)} vs {_short(actual)}"
+            ]
         found = []
         for i, (e, a) in enumerate(zip(expected, actual)):
             found += differences(e, a, rtol, atol, f"{path}[{i}]")
@@ -55,7 +59,9 @@ def differences(expected, actual, rtol, atol, path="result"):
 
 def _array_differences(expected, actual, rtol, atol, path):
     if expected.shape != actual.shape or expected.dtype != actual.dtype:
-        return [f"{path}: Keras array {expected.dtype}{expected.shape}, cornu {actual.dtype}{actual.shape}"]
+        return [
+            f"{path}: Keras array {expected.dtype}{expected.shape}, cornu {actual.dtype}{actual.shape}"
+        ]
     if expected.dtype.kind in "fc":
         ok = np.allclose(expected, actual, rtol=rtol, atol=atol, equal_nan=True)
     else:

@@ -28,8 +28,11 @@ CASES = {
     "boston_split_seed": ("boston_housing", "load_data", {"test_split": 0.3, "seed": 1}),
     "california_large": ("california_housing", "load_data", {}),
     "california_small": ("california_housing", "load_data", {"version": "small"}),
-    "california_small_split": ("california_housing", "load_data",
-                               {"version": "small", "test_split": 0.5, "seed": 2}),
+    "california_small_split": (
+        "california_housing",
+        "load_data",
+        {"version": "small", "test_split": 0.5, "seed": 2},
+    ),
     "reuters_test_split": ("reuters", "load_data", {"test_split": 0.5}),
     "reuters_no_test": ("reuters", "load_data", {"test_split": 0.0}),
     "boston_all_test": ("boston_housing", "load_data", {"test_split": 1.0}),

@@ -22,12 +22,18 @@ def write_files(root):
 
     rng = np.random.default_rng(7)
     images = {
-        "mixed/cats/b.png": (9, 13), "mixed/cats/A.jpg": (12, 12),
+        "mixed/cats/b.png": (9, 13),
+        "mixed/cats/A.jpg": (12, 12),
         "mixed/cats/10.png": (7, 5),
-        "mixed/dogs/z.png": (6, 10), "mixed/dogs/sub/0.png": (11, 8),
-        "gifs/g/y.gif": (8, 8), "gifs/h/w.bmp": (4, 6),
-        "mixed/birds/q.PNG": (5, 9), "mixed/top.png": (6, 6),
-        "pngs/x/1.png": (6, 7), "pngs/x/2.png": (9, 4), "pngs/y/3.png": (5, 5),
+        "mixed/dogs/z.png": (6, 10),
+        "mixed/dogs/sub/0.png": (11, 8),
+        "gifs/g/y.gif": (8, 8),
+        "gifs/h/w.bmp": (4, 6),
+        "mixed/birds/q.PNG": (5, 9),
+        "mixed/top.png": (6, 6),
+        "pngs/x/1.png": (6, 7),
+        "pngs/x/2.png": (9, 4),
+        "pngs/y/3.png": (5, 5),
     }
     for name, (height, width) in images.items():
         path = os.path.join(root, name)
@@ -41,8 +47,13 @@ def write_files(root):
             Image.fromarray(pixels).convert("P").save(path)
         else:
             Image.fromarray(pixels).save(path)  # the format follows the extension
-    texts = {"texts/pos/1.txt": "good movie", "texts/pos/sub/2.txt": "héllo wörld, long",
-             "texts/neg/a.txt": "bad", "texts/neg/B.txt": "awful\n", "texts/neg/skip.md": "x"}
+    texts = {
+        "texts/pos/1.txt": "good movie",
+        "texts/pos/sub/2.txt": "héllo wörld, long",
+        "texts/neg/a.txt": "bad",
+        "texts/neg/B.txt": "awful\n",
+        "texts/neg/skip.md": "x",
+    }
     for name, text in texts.items():
         path = os.path.join(root, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -83,8 +94,9 @@ IMAGE_SCENARIOS = {
     "pad_tall": dict(image_size=(7, 3), pad_to_aspect_ratio=True, interpolation="bicubic"),
     "crop_nearest": dict(image_size=(5, 3), crop_to_aspect_ratio=True, interpolation="nearest"),
     "pad_nearest": dict(image_size=(5, 3), pad_to_aspect_ratio=True, interpolation="nearest"),
-    "channels_first_categorical": dict(image_size=(3, 3), data_format="channels_first",
-                                       label_mode="categorical"),
+    "channels_first_categorical": dict(
+        image_size=(3, 3), data_format="channels_first", label_mode="categorical"
+    ),
     "no_labels": dict(image_size=(3, 3), labels=None),
     "class_names": dict(image_size=(3, 3), class_names=["dogs", "cats"]),
 }
@@ -94,24 +106,59 @@ def image_scenarios(keras, root):
     results = {}
     mixed = os.path.join(root, "mixed")
     for name, kwargs in IMAGE_SCENARIOS.items():
-        results[name] = _dataset(keras.utils.image_dataset_from_directory(
-            mixed, shuffle=False, batch_size=None, verbose=False, **kwargs), root)
-    results["gif"] = _dataset(keras.utils.image_dataset_from_directory(
-        os.path.join(root, "gifs"), image_size=(5, 5), shuffle=False, batch_size=None,
-        verbose=False), root)
-    results["rgba"] = _dataset(keras.utils.image_dataset_from_directory(
-        os.path.join(root, "pngs"), color_mode="rgba", image_size=(5, 5), shuffle=False,
-        batch_size=None, verbose=False), root)
-    results["binary_batched"] = _dataset(keras.utils.image_dataset_from_directory(
-        os.path.join(root, "pngs"), label_mode="binary", image_size=(2, 2), shuffle=False,
-        batch_size=2, verbose=False), root)
+        results[name] = _dataset(
+            keras.utils.image_dataset_from_directory(
+                mixed, shuffle=False, batch_size=None, verbose=False, **kwargs
+            ),
+            root,
+        )
+    results["gif"] = _dataset(
+        keras.utils.image_dataset_from_directory(
+            os.path.join(root, "gifs"),
+            image_size=(5, 5),
+            shuffle=False,
+            batch_size=None,
+            verbose=False,
+        ),
+        root,
+    )
+    results["rgba"] = _dataset(
+        keras.utils.image_dataset_from_directory(
+            os.path.join(root, "pngs"),
+            color_mode="rgba",
+            image_size=(5, 5),
+            shuffle=False,
+            batch_size=None,
+            verbose=False,
+        ),
+        root,
+    )
+    results["binary_batched"] = _dataset(
+        keras.utils.image_dataset_from_directory(
+            os.path.join(root, "pngs"),
+            label_mode="binary",
+            image_size=(2, 2),
+            shuffle=False,
+            batch_size=2,
+            verbose=False,
+        ),
+        root,
+    )
     for seed in (1, 42):
         parts = keras.utils.image_dataset_from_directory(
-            mixed, image_size=(2, 2), seed=seed, validation_split=0.3, subset="both",
-            batch_size=2, verbose=False)
+            mixed,
+            image_size=(2, 2),
+            seed=seed,
+            validation_split=0.3,
+            subset="both",
+            batch_size=2,
+            verbose=False,
+        )
         results[f"split_{seed}"] = [
-            {"file_paths": [os.path.relpath(p, root) for p in part.file_paths],
-             "labels": sorted(int(v) for _, y in part for v in np.asarray(y).reshape(-1))}
+            {
+                "file_paths": [os.path.relpath(p, root) for p in part.file_paths],
+                "labels": sorted(int(v) for _, y in part for v in np.asarray(y).reshape(-1)),
+            }
             for part in parts
         ]
     return results
@@ -122,8 +169,17 @@ def text_scenarios(keras, root):
     load = keras.utils.text_dataset_from_directory
     return {
         "text": _dataset(load(texts, shuffle=False, batch_size=None, verbose=False), root),
-        "text_max_length": _dataset(load(texts, shuffle=False, batch_size=2, max_length=7,
-                                         label_mode="categorical", verbose=False), root),
+        "text_max_length": _dataset(
+            load(
+                texts,
+                shuffle=False,
+                batch_size=2,
+                max_length=7,
+                label_mode="categorical",
+                verbose=False,
+            ),
+            root,
+        ),
     }
 
 
@@ -138,8 +194,9 @@ def image_io_scenarios(keras, root):
         img = utils.load_img(png, target_size=(5, 4), interpolation=interpolation)
         results[f"resize_{interpolation}"] = utils.img_to_array(img)
     img = utils.load_img(png, target_size=(4, 4), keep_aspect_ratio=True)
-    results["keep_aspect_ratio"] = utils.img_to_array(img, data_format="channels_first",
-                                                      dtype="uint8")
+    results["keep_aspect_ratio"] = utils.img_to_array(
+        img, data_format="channels_first", dtype="uint8"
+    )
     x = np.linspace(-2, 5, 5 * 6 * 3, dtype="float32").reshape(5, 6, 3)
     for scale in (True, False):
         results[f"array_to_img_{scale}"] = np.asarray(utils.array_to_img(np.abs(x), scale=scale))

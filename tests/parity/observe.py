@@ -85,7 +85,11 @@ def plain(value):
         return Tensor(framework, np.asarray(_to_numpy(value)))
     module = type(value).__module__.split(".")[0]
     if module in _LIBRARIES:
-        if type(value).__name__ == "Variable" or hasattr(value, "assign") and hasattr(value, "path"):
+        if (
+            type(value).__name__ == "Variable"
+            or hasattr(value, "assign")
+            and hasattr(value, "path")
+        ):
             return Tensor("Variable", np.asarray(value.numpy()))
         if hasattr(value, "shape") and hasattr(value, "dtype") and not hasattr(value, "numpy"):
             return Obj(f"KerasTensor{tuple(value.shape)}:{value.dtype}")

@@ -20,9 +20,7 @@ import tempfile
 import numpy as np
 import pytest
 
-from cornu import backend
-
-from cornu import datasets
+from cornu import backend, datasets
 from tests.datasets import fixtures
 from tests.parity.datasets_cases import CASES
 
@@ -66,7 +64,11 @@ def _run_child(package, manifest_path, out_dir):
     env = dict(os.environ, KERAS_BACKEND="numpy", CORNU_BACKEND="numpy", TF_CPP_MIN_LOG_LEVEL="3")
     proc = subprocess.run(
         [sys.executable, "-m", "tests.parity.datasets_child", package, manifest_path, out],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if proc.returncode != 0 or not os.path.exists(out):
         raise RuntimeError(
@@ -86,8 +88,9 @@ def results():
         with open(manifest_path, "w") as f:
             json.dump(_manifest(folder), f)
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
-            runs = {p: pool.submit(_run_child, p, manifest_path, folder)
-                    for p in ("keras", "cornu")}
+            runs = {
+                p: pool.submit(_run_child, p, manifest_path, folder) for p in ("keras", "cornu")
+            }
             return runs["keras"].result(), runs["cornu"].result()
 
 
@@ -96,14 +99,19 @@ def _differences(expected, actual, path="result"):
         return [f"{path}: Keras gave {type(expected).__name__}, cornu {type(actual).__name__}"]
     if isinstance(expected, np.ndarray):
         if (expected.shape, expected.dtype) != (actual.shape, actual.dtype):
-            return [f"{path}: Keras {expected.dtype}{expected.shape}, "
-                    f"cornu {actual.dtype}{actual.shape}"]
+            return [
+                f"{path}: Keras {expected.dtype}{expected.shape}, "
+                f"cornu {actual.dtype}{actual.shape}"
+            ]
         return [] if np.array_equal(expected, actual) else [f"{path}: values differ"]
     if isinstance(expected, (tuple, list)):
         if len(expected) != len(actual):
             return [f"{path}: length {len(expected)} under Keras, {len(actual)} under cornu"]
-        return [d for i, (e, a) in enumerate(zip(expected, actual))
-                for d in _differences(e, a, f"{path}[{i}]")]
+        return [
+            d
+            for i, (e, a) in enumerate(zip(expected, actual))
+            for d in _differences(e, a, f"{path}[{i}]")
+        ]
     return [] if expected == actual else [f"{path}: Keras {expected!r:.200}, cornu {actual!r:.200}"]
 
 

@@ -24,7 +24,6 @@ import zipfile
 import pytest
 
 from cornu import backend
-
 from tests.parity.get_file_cases import PAYLOAD, SCENARIOS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -60,7 +59,11 @@ def _run_child(package, base_url, root):
     env = dict(os.environ, KERAS_BACKEND="numpy", CORNU_BACKEND="numpy", TF_CPP_MIN_LOG_LEVEL="3")
     proc = subprocess.run(
         [sys.executable, "-m", "tests.parity.get_file_child", package, base_url, root, out],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"the {package} get_file child failed:\n{proc.stderr[-4000:]}")

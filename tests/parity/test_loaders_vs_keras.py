@@ -19,28 +19,40 @@ import numpy as np
 import pytest
 
 from cornu import backend
-
 from tests.parity import loaders_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 pytestmark = [
-    pytest.mark.skipif(backend.backend() != "numpy",
-                       reason="backend-independent; runs once, in the numpy pass"),
-    pytest.mark.skipif(importlib.util.find_spec("keras") is None,
-                       reason="the parity oracle (real Keras) is not installed"),
-    pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None,
-                       reason="Keras's directory loaders need TensorFlow"),
+    pytest.mark.skipif(
+        backend.backend() != "numpy", reason="backend-independent; runs once, in the numpy pass"
+    ),
+    pytest.mark.skipif(
+        importlib.util.find_spec("keras") is None,
+        reason="the parity oracle (real Keras) is not installed",
+    ),
+    pytest.mark.skipif(
+        importlib.util.find_spec("tensorflow") is None,
+        reason="Keras's directory loaders need TensorFlow",
+    ),
     pytest.mark.skipif(importlib.util.find_spec("PIL") is None, reason="needs Pillow"),
 ]
 JPEG_TOLERANCE = 8.0  # levels of 255, Pillow's JPEG decoding vs TensorFlow's
 
 
 def _run(package, files, out, *extra):
-    env = dict(os.environ, KERAS_BACKEND="tensorflow", CORNU_BACKEND="numpy",
-               TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=ROOT)
+    env = dict(
+        os.environ,
+        KERAS_BACKEND="tensorflow",
+        CORNU_BACKEND="numpy",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        PYTHONPATH=ROOT,
+    )
     return subprocess.Popen(
         [sys.executable, "-m", "tests.parity.loaders_child", package, files, out, *extra],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -50,10 +62,14 @@ def results(tmp_path_factory):
     files = str(folder / "files")
     loaders_child.write_files(files)
     runs = {
-        "keras": ("keras",), "cornu_tf": ("cornu",), "cornu_host": ("cornu", "host"),
+        "keras": ("keras",),
+        "cornu_tf": ("cornu",),
+        "cornu_host": ("cornu", "host"),
     }
-    procs = {name: _run(args[0], files, str(folder / f"{name}.pkl"), *args[1:])
-             for name, args in runs.items()}
+    procs = {
+        name: _run(args[0], files, str(folder / f"{name}.pkl"), *args[1:])
+        for name, args in runs.items()
+    }
     found = {}
     for name, proc in procs.items():
         output, _ = proc.communicate(timeout=300)
@@ -64,13 +80,24 @@ def results(tmp_path_factory):
     return found
 
 
-SCENARIOS = [*loaders_child.IMAGE_SCENARIOS, "gif", "rgba", "binary_batched", "text",
-             "text_max_length"]
+SCENARIOS = [
+    *loaders_child.IMAGE_SCENARIOS,
+    "gif",
+    "rgba",
+    "binary_batched",
+    "text",
+    "text_max_length",
+]
 IO_KEYS = [
     *(f"load_{m}" for m in ("rgb", "rgba", "grayscale")),
     *(f"resize_{m}" for m in ("nearest", "bilinear", "bicubic", "hamming", "box", "lanczos")),
-    "keep_aspect_ratio", "array_to_img_True", "array_to_img_False", "array_to_img_gray_I",
-    "save_img", "smart_resize", "smart_resize_nearest",
+    "keep_aspect_ratio",
+    "array_to_img_True",
+    "array_to_img_False",
+    "array_to_img_gray_I",
+    "save_img",
+    "smart_resize",
+    "smart_resize_nearest",
 ]
 
 
@@ -93,8 +120,13 @@ def _assert_elements_match(expected, actual, paths, path_kind):
             assert part_e.shape == part_a.shape and part_e.dtype == part_a.dtype, f"element {i}"
             jpeg = path_kind == "host" and paths and paths[i].lower().endswith(".jpg")
             atol = JPEG_TOLERANCE if jpeg else 1e-3
-            np.testing.assert_allclose(part_a, part_e, atol=atol, rtol=0,
-                                       err_msg=f"element {i} ({paths[i] if paths else ''})")
+            np.testing.assert_allclose(
+                part_a,
+                part_e,
+                atol=atol,
+                rtol=0,
+                err_msg=f"element {i} ({paths[i] if paths else ''})",
+            )
 
 
 @pytest.mark.parametrize("path_kind", ["tf", "host"])
@@ -106,8 +138,9 @@ def test_dataset_matches_keras(results, scenario, path_kind):
     assert actual["type"] == path_kind
     assert actual["class_names"] == expected["class_names"]
     assert actual["file_paths"] == expected["file_paths"]
-    _assert_elements_match(expected["elements"], actual["elements"], expected["file_paths"],
-                           path_kind)
+    _assert_elements_match(
+        expected["elements"], actual["elements"], expected["file_paths"], path_kind
+    )
 
 
 @pytest.mark.parametrize("path_kind", ["tf", "host"])

@@ -25,7 +25,8 @@ KERAS_MISSING = importlib.util.find_spec("keras") is None
 BACKEND = backend.backend()
 
 _MODULES = [
-    m for m in case_modules()
+    m
+    for m in case_modules()
     if not os.environ.get("PARITY_CASES") or m in os.environ["PARITY_CASES"].split(",")
 ]
 _CASES = [(cid, opts) for cid, fn, opts in iter_cases(_MODULES) if BACKEND in opts["backends"]]
@@ -39,7 +40,11 @@ def _run_child(package, out_dir):
         env.pop(name, None)
     proc = subprocess.run(
         [sys.executable, "-m", "tests.parity.child", package, out, *_MODULES],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=3000,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3000,
     )
     if proc.returncode != 0 or not os.path.exists(out):
         raise RuntimeError(

@@ -11,9 +11,7 @@ import pytest
 from cornu.saving import saving_api
 
 DATA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "keras3")
-FIXTURES = sorted(
-    name[: -len(".keras")] for name in os.listdir(DATA) if name.endswith(".keras")
-)
+FIXTURES = sorted(name[: -len(".keras")] for name in os.listdir(DATA) if name.endswith(".keras"))
 LEGACY = sorted(
     name[: -len(".h5")]
     for name in os.listdir(DATA)

@@ -275,8 +275,12 @@ def test_stale_temp_files_are_removed_and_live_ones_kept(tmp_path):
 
 _OTHER_BACKENDS = [
     b
-    for b, module in (("numpy", "numpy"), ("jax", "jax"), ("torch", "torch"),
-                      ("tensorflow", "tensorflow"))  # fmt: skip
+    for b, module in (
+        ("numpy", "numpy"),
+        ("jax", "jax"),
+        ("torch", "torch"),
+        ("tensorflow", "tensorflow"),
+    )  # fmt: skip
     if b != backend.backend() and importlib.util.find_spec(module) is not None
 ]
 
@@ -308,9 +312,7 @@ def _other_backends_saving(tmp_path_factory):
         folder = tmp_path_factory.mktemp(f"saved_by_{name}")
         script = _SAVER.format(repo=REPO, folder=str(folder))
         env = dict(os.environ, CORNU_BACKEND=name)
-        process = subprocess.Popen(
-            [sys.executable, "-c", script], env=env, stderr=subprocess.PIPE
-        )
+        process = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE)
         launched[name] = (folder, process)
     yield launched
     for _, process in launched.values():

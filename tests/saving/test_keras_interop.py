@@ -73,9 +73,12 @@ def _ops_graph(lib):
     ops = lib.ops
     x = lib.Input((4, 6))
     h = lib.layers.Dense(6, name="d")(x)
-    parts = [ops.sum(h, axis=1, keepdims=True)[:, :, :2], h[:, 0:1, ::3],
-             ops.reshape(ops.transpose(h, (0, 2, 1))[..., 1], (-1, 1, 6))[:, :, 1:3],
-             ops.take(h, np.array([0, 2]), axis=1)[:, :1, :2] + 1.0]
+    parts = [
+        ops.sum(h, axis=1, keepdims=True)[:, :, :2],
+        h[:, 0:1, ::3],
+        ops.reshape(ops.transpose(h, (0, 2, 1))[..., 1], (-1, 1, 6))[:, :, 1:3],
+        ops.take(h, np.array([0, 2]), axis=1)[:, :1, :2] + 1.0,
+    ]
     return lib.Model(x, ops.concatenate(parts, axis=-1))
 
 
@@ -92,9 +95,13 @@ def test_models_saved_by_cornu_load_in_keras(tmp_path):
     expected = {}
     for name, model in _models().items():
         _positive_variances(model, rng)
-        xs = [rng.standard_normal((2,) + tuple(t.shape[1:])).astype("float32") for t in model.inputs]
+        xs = [
+            rng.standard_normal((2,) + tuple(t.shape[1:])).astype("float32") for t in model.inputs
+        ]
         out = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
-        expected[name] = [np.asarray(o, "float32") for o in (out if isinstance(out, list) else [out])]
+        expected[name] = [
+            np.asarray(o, "float32") for o in (out if isinstance(out, list) else [out])
+        ]
         model.save(str(tmp_path / f"{name}.keras"))
         np.savez(tmp_path / f"{name}.npz", **{f"x{i}": x for i, x in enumerate(xs)})
     env = dict(os.environ, KERAS_BACKEND=cornu.backend.backend(), TF_CPP_MIN_LOG_LEVEL="3")
@@ -106,7 +113,7 @@ def test_models_saved_by_cornu_load_in_keras(tmp_path):
                           capture_output=True, text=True, timeout=600)  # fmt: skip
     lines = [line for line in proc.stdout.splitlines() if line.startswith("REPORT")]
     assert lines, f"the Keras subprocess failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
-    report = json.loads(lines[-1][len("REPORT"):])
+    report = json.loads(lines[-1][len("REPORT") :])
     for name, outputs in expected.items():
         got = report[name]
         assert not isinstance(got, str), f"Keras cannot load cornu's {name}.keras: {got}"

@@ -52,9 +52,7 @@ def test_save_and_load_round_trip(tmp_path):
     target = tmp_path / "model.h5"
     saving_api.save_model(model, target)
     with h5py.File(target, "r") as h5file:
-        assert {"model_config", "training_config", "keras_version", "backend"} <= set(
-            h5file.attrs
-        )
+        assert {"model_config", "training_config", "keras_version", "backend"} <= set(h5file.attrs)
         group = h5file["model_weights"]
         layer_names = [_text(n) for n in group.attrs["layer_names"]]
         assert layer_names == ["x", "hidden", "out"]

@@ -250,7 +250,13 @@ def test_subclassed_model_saves_sub_layers_under_attribute_names(tmp_path):
     net.save_weights(path)
     with h5py.File(path, "r") as f:
         groups = sorted({name.rsplit("/vars", 1)[0] for name in _datasets(f)})
-    assert groups == ["blocks/dense", "blocks/dense_1", "hidden", "layers/dense_3", "layers/dense_4"]
+    assert groups == [
+        "blocks/dense",
+        "blocks/dense_1",
+        "hidden",
+        "layers/dense_3",
+        "layers/dense_4",
+    ]
     other = Net()
     other(x)
     other.load_weights(path)

@@ -23,7 +23,11 @@ def two_outputs(**compile_kwargs):
     inp = cornu.Input((4,))
     hidden = layers.Dense(5)(inp)
     model = cornu.Model(
-        inp, [layers.Dense(1, name="reg")(hidden), layers.Dense(3, activation="softmax", name="cls")(hidden)]
+        inp,
+        [
+            layers.Dense(1, name="reg")(hidden),
+            layers.Dense(3, activation="softmax", name="cls")(hidden),
+        ],
     )
     model.compile(optimizer="sgd", **compile_kwargs)
     return model
@@ -33,14 +37,26 @@ def two_outputs(**compile_kwargs):
     "metrics, keys",
     [
         (["mae", "mse"], ["loss", "mae", "mse"]),
-        (["mean_absolute_error", "MeanSquaredError"], ["MeanSquaredError", "loss", "mean_absolute_error"]),
+        (
+            ["mean_absolute_error", "MeanSquaredError"],
+            ["MeanSquaredError", "loss", "mean_absolute_error"],
+        ),
         (lambda: [cornu.metrics.MeanAbsoluteError()], ["loss", "mean_absolute_error"]),
         (lambda: [cornu.metrics.MeanAbsoluteError(name="foo")], ["foo", "loss"]),
-        (lambda: [cornu.metrics.MeanAbsoluteError(), cornu.metrics.MeanAbsoluteError()],
-         ["loss", "mean_absolute_error", "mean_absolute_error_1"]),
+        (
+            lambda: [cornu.metrics.MeanAbsoluteError(), cornu.metrics.MeanAbsoluteError()],
+            ["loss", "mean_absolute_error", "mean_absolute_error_1"],
+        ),
         (["mae", "mae", "mae"], ["loss", "mae", "mae_1", "mae_2"]),
     ],
-    ids=["aliases", "long_and_class_names", "object", "named_object", "two_objects", "three_strings"],
+    ids=[
+        "aliases",
+        "long_and_class_names",
+        "object",
+        "named_object",
+        "two_objects",
+        "three_strings",
+    ],
 )
 def test_metric_log_names(metrics, keys):
     metrics = metrics() if callable(metrics) else metrics
@@ -53,7 +69,8 @@ def test_function_metric_logs_its_name():
         return cornu.ops.mean(y_pred, axis=-1)
 
     assert list(regressor(metrics=[my_metric]).evaluate(X, Y, verbose=0, return_dict=True)) == [
-        "loss", "my_metric"
+        "loss",
+        "my_metric",
     ]
 
 
@@ -92,7 +109,9 @@ def test_multi_output_losses_tracked_per_output():
     logs = model.evaluate(X, (Y, LABELS), verbose=0, return_dict=True)
     assert list(logs) == ["cls_accuracy", "cls_loss", "loss", "reg_loss", "reg_mae"]
     assert model.metrics_names == ["loss", "compile_metrics", "reg_loss", "cls_loss"]
-    np.testing.assert_allclose(logs["loss"], 0.5 * logs["reg_loss"] + 2.0 * logs["cls_loss"], rtol=1e-5)
+    np.testing.assert_allclose(
+        logs["loss"], 0.5 * logs["reg_loss"] + 2.0 * logs["cls_loss"], rtol=1e-5
+    )
     as_list = model.evaluate(X, (Y, LABELS), verbose=0)
     assert as_list == [logs[k] for k in ("loss", "reg_loss", "cls_loss", "cls_accuracy", "reg_mae")]
 
@@ -132,8 +151,14 @@ def test_metrics_must_be_a_collection(kwargs, match):
         ({"loss": "mse", "metrics": [["mae", None], []]}, "holds None where a metric"),
         ({"loss": "mse", "loss_weights": [1.0, 2.0]}, "2 weights for one loss"),
     ],
-    ids=["short_metrics", "unknown_output", "missing_loss_key", "long_loss_list", "none_metric",
-         "weights_for_one_loss"],  # fmt: skip
+    ids=[
+        "short_metrics",
+        "unknown_output",
+        "missing_loss_key",
+        "long_loss_list",
+        "none_metric",
+        "weights_for_one_loss",
+    ],  # fmt: skip
 )
 def test_multi_output_argument_errors(kwargs, match):
     model = two_outputs(**kwargs)

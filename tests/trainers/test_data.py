@@ -56,7 +56,9 @@ def test_py_dataset_argument_errors():
         model().evaluate(Batches(), Y, verbose=0)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None, reason="tensorflow is not installed")
+@pytest.mark.skipif(
+    importlib.util.find_spec("tensorflow") is None, reason="tensorflow is not installed"
+)
 @requires_training
 def test_tf_data_on_every_backend():
     import tensorflow as tf
@@ -76,4 +78,6 @@ def test_torch_dataloader_on_every_backend():
     )
     history = model().fit(loader, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
-    assert model().predict(torch.utils.data.DataLoader(torch.from_numpy(X), batch_size=32), verbose=0).shape == (96, 1)
+    assert model().predict(
+        torch.utils.data.DataLoader(torch.from_numpy(X), batch_size=32), verbose=0
+    ).shape == (96, 1)

@@ -151,14 +151,19 @@ def test_predict_from_generator_py_dataset_and_steps():
 @requires_training
 @pytest.mark.parametrize(
     "make_validation",
-    [lambda: (X[:20], Y[:20]), lambda: [X[:20], Y[:20]], lambda: Batches(X[:20], Y[:20]),
-     lambda: batches(2)],
+    [
+        lambda: (X[:20], Y[:20]),
+        lambda: [X[:20], Y[:20]],
+        lambda: Batches(X[:20], Y[:20]),
+        lambda: batches(2),
+    ],
     ids=["tuple", "list", "py-dataset", "finite-generator"],
 )
 def test_validation_data_of_every_kind(make_validation):
     model = linear()
-    history = model.fit(X, Y, batch_size=8, epochs=3, shuffle=False, verbose=0,
-                        validation_data=make_validation())
+    history = model.fit(
+        X, Y, batch_size=8, epochs=3, shuffle=False, verbose=0, validation_data=make_validation()
+    )
     assert len(history.history["val_loss"]) == 3
     # The same validation batches every epoch: the value matches evaluate on them.
     np.testing.assert_allclose(
@@ -169,8 +174,9 @@ def test_validation_data_of_every_kind(make_validation):
 @requires_training
 def test_validation_endless_generator_restarts_each_epoch():
     model = linear(lr=0.0)
-    history = model.fit(X, Y, epochs=3, verbose=0, validation_steps=2,
-                        validation_data=batches(forever=True))
+    history = model.fit(
+        X, Y, epochs=3, verbose=0, validation_steps=2, validation_data=batches(forever=True)
+    )
     assert len(set(history.history["val_loss"])) == 1
 
 

@@ -1,15 +1,14 @@
 """compile / fit / evaluate / predict / *_on_batch, data types, callbacks, errors."""
 
 import io
-import sys
-
 import re
+import sys
 
 import numpy as np
 import pytest
 
 import cornu
-from cornu import backend, layers, ops
+from cornu import backend, layers
 from tests.conftest import requires_training
 
 RNG = np.random.default_rng(0)
@@ -59,7 +58,9 @@ def test_evaluate_predict_and_batches():
 def test_multi_output_losses_by_name_weights_and_sample_weights():
     x = cornu.Input((6,))
     hidden = layers.Dense(8, activation="relu")(x)
-    model = cornu.Model(x, {"cls": layers.Dense(2, name="cls")(hidden), "reg": layers.Dense(1, name="reg")(hidden)})
+    model = cornu.Model(
+        x, {"cls": layers.Dense(2, name="cls")(hidden), "reg": layers.Dense(1, name="reg")(hidden)}
+    )
     model.compile(
         optimizer="adam",
         loss={"cls": cornu.losses.SparseCategoricalCrossentropy(from_logits=True), "reg": "mse"},
@@ -111,7 +112,9 @@ def test_class_weight_and_shuffle_options():
 
 def test_data_errors():
     model = classifier()
-    with pytest.raises(ValueError, match="Data cardinality is ambiguous.*x sizes: 200.*y sizes: 150"):
+    with pytest.raises(
+        ValueError, match="Data cardinality is ambiguous.*x sizes: 200.*y sizes: 150"
+    ):
         model.evaluate(X, Y[:150], verbose=0)
     with pytest.raises(ValueError, match="Unrecognized data type: x='data.csv' \\(of type str\\)"):
         model.evaluate("data.csv", verbose=0)
@@ -135,7 +138,9 @@ def test_predict_on_the_numpy_backend_with_set_weights():
     model = cornu.Sequential([cornu.Input((6,)), layers.Dense(2)])
     kernel = np.arange(12, dtype="float32").reshape(6, 2) / 10
     model.set_weights([kernel, np.array([1.0, -1.0], "float32")])
-    np.testing.assert_allclose(model.predict(X, verbose=0), X @ kernel + [1.0, -1.0], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        model.predict(X, verbose=0), X @ kernel + [1.0, -1.0], rtol=1e-5, atol=1e-5
+    )
 
 
 @requires_training
@@ -200,20 +205,30 @@ def test_custom_train_step_as_in_the_guides():
 
         class Custom(cornu.Model):
             def compute_loss_and_updates(self, trainable, non_trainable, x, y, training=False):
-                y_pred, non_trainable = self.stateless_call(trainable, non_trainable, x, training=training)
+                y_pred, non_trainable = self.stateless_call(
+                    trainable, non_trainable, x, training=training
+                )
                 return self.compute_loss(y=y, y_pred=y_pred), (y_pred, non_trainable)
 
             def train_step(self, state, data):
                 trainable, non_trainable, optimizer_vars, metrics_vars = state
                 x, y = data
                 grad_fn = jax.value_and_grad(self.compute_loss_and_updates, has_aux=True)
-                (loss, (y_pred, non_trainable)), grads = grad_fn(trainable, non_trainable, x, y, training=True)
-                trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+                (loss, (y_pred, non_trainable)), grads = grad_fn(
+                    trainable, non_trainable, x, y, training=True
+                )
+                trainable, optimizer_vars = self.optimizer.stateless_apply(
+                    optimizer_vars, grads, trainable
+                )
                 new_metrics, logs, i = [], {}, 0
                 for metric in self.metrics:
                     own = metrics_vars[i : i + len(metric.variables)]
                     i += len(metric.variables)
-                    own = metric.stateless_update_state(own, loss) if metric.name == "loss" else metric.stateless_update_state(own, y, y_pred)
+                    own = (
+                        metric.stateless_update_state(own, loss)
+                        if metric.name == "loss"
+                        else metric.stateless_update_state(own, y, y_pred)
+                    )
                     logs[metric.name] = metric.stateless_result(own)
                     new_metrics += own
                 return logs, (trainable, non_trainable, optimizer_vars, new_metrics)

@@ -202,9 +202,7 @@ def test_pack_sequence_as_preserves_container_types():
 
 def test_pack_sequence_as_roundtrip():
     structure = {"z": [1, {"y": None, "x": 3}], "a": (4, Point(5, 6))}
-    assert tree.pack_sequence_as(structure, tree.flatten(structure)) == (
-        structure
-    )
+    assert tree.pack_sequence_as(structure, tree.flatten(structure)) == (structure)
 
 
 def test_pack_sequence_as_ndarray_leaf():
@@ -269,9 +267,7 @@ def test_map_structure_preserves_dict_types_and_order():
 
 
 def test_map_structure_dicts_match_by_key():
-    result = tree.map_structure(
-        lambda x, y: (x, y), {"a": 1, "b": 2}, {"b": 20, "a": 10}
-    )
+    result = tree.map_structure(lambda x, y: (x, y), {"a": 1, "b": 2}, {"b": 20, "a": 10})
     assert result == {"a": (1, 10), "b": (2, 20)}
 
 
@@ -304,9 +300,7 @@ def test_map_structure_none_is_leaf_false():
 
 
 def test_map_structure_none_is_leaf_false_multiple():
-    result = tree.map_structure(
-        lambda x, y: x + y, [1, None], [10, None], none_is_leaf=False
-    )
+    result = tree.map_structure(lambda x, y: x + y, [1, None], [10, None], none_is_leaf=False)
     assert result == [11, None]
 
 
@@ -348,9 +342,7 @@ def test_map_structure_mismatch(a, b, message):
 
 def test_map_structure_mismatch_none_is_leaf_false():
     with pytest.raises(ValueError, match="leaf of type int"):
-        tree.map_structure(
-            lambda x, y: x, [None], [1], none_is_leaf=False
-        )
+        tree.map_structure(lambda x, y: x, [None], [1], none_is_leaf=False)
     # With None as a leaf the two structures are compatible.
     assert tree.map_structure(lambda x, y: y, [None], [1]) == [1]
 
@@ -368,9 +360,7 @@ def test_map_structure_type_errors():
 def test_map_structure_up_to_documented_examples():
     structure = [[1, 1], [2, 2]]
     assert tree.map_structure_up_to([None, None], len, structure) == [2, 2]
-    assert tree.map_structure_up_to(
-        [None, [None, None]], str, structure
-    ) == ["[1, 1]", ["2", "2"]]
+    assert tree.map_structure_up_to([None, [None, None]], str, structure) == ["[1, 1]", ["2", "2"]]
 
 
 def test_map_structure_up_to_multiple_structures():
@@ -386,16 +376,12 @@ def test_map_structure_up_to_multiple_structures():
 
 def test_map_structure_up_to_keeps_shallow_layout():
     shallow = Point(x=None, y=None)
-    result = tree.map_structure_up_to(
-        shallow, lambda v: len(v), Point(x=[1, 2], y=(3,))
-    )
+    result = tree.map_structure_up_to(shallow, lambda v: len(v), Point(x=[1, 2], y=(3,)))
     assert result == Point(2, 1) and type(result) is Point
 
 
 def test_map_structure_up_to_same_depth():
-    result = tree.map_structure_up_to(
-        [0, (0, 0)], lambda x: x * 3, [1, (2, 3)]
-    )
+    result = tree.map_structure_up_to([0, (0, 0)], lambda x: x * 3, [1, (2, 3)])
     assert result == [3, (6, 9)]
 
 
@@ -418,9 +404,7 @@ def test_map_structure_up_to_mismatch(shallow, structure, message):
 
 def test_map_structure_up_to_names_failing_input():
     with pytest.raises(ValueError, match="Input structure #1"):
-        tree.map_structure_up_to(
-            [None], lambda x, y: x, [[1]], (2,)
-        )
+        tree.map_structure_up_to([None], lambda x, y: x, [[1]], (2,))
 
 
 def test_map_structure_up_to_type_errors():
@@ -568,10 +552,7 @@ def test_assert_same_paths_fails(a, b, message):
 def test_lists_to_tuples(structure, expected):
     result = tree.lists_to_tuples(structure)
     assert result == expected
-    assert not any(
-        isinstance(node, list)
-        for node in _all_nodes(result)
-    )
+    assert not any(isinstance(node, list) for node in _all_nodes(result))
 
 
 def test_lists_to_tuples_keeps_namedtuple_type():
@@ -591,9 +572,7 @@ def _all_nodes(structure):
 def test_map_shape_structure_shapes_are_leaves():
     seen = []
     structure = {"x": (None, 3), "y": [(2, 4), [5]], "z": ()}
-    result = tree.map_shape_structure(
-        lambda s: seen.append(s) or len(s), structure
-    )
+    result = tree.map_shape_structure(lambda s: seen.append(s) or len(s), structure)
     assert result == {"x": 2, "y": [2, 1], "z": 0}
     # The list [(2, 4), [5]] is not a shape (its items are not ints), so it
     # is traversed and each inner shape is passed to `func` whole.
@@ -602,16 +581,12 @@ def test_map_shape_structure_shapes_are_leaves():
 
 def test_map_shape_structure_nested_shapes():
     structure = {"x": (3, 4), "y": [(2,), ()]}
-    result = tree.map_shape_structure(
-        lambda s: (None,) + tuple(s), structure
-    )
+    result = tree.map_shape_structure(lambda s: (None,) + tuple(s), structure)
     assert result == {"x": (None, 3, 4), "y": [(None, 2), (None,)]}
 
 
 def test_map_shape_structure_list_shape_and_numpy_ints():
-    result = tree.map_shape_structure(
-        lambda s: type(s).__name__, [[np.int64(2), None], (1, 2)]
-    )
+    result = tree.map_shape_structure(lambda s: type(s).__name__, [[np.int64(2), None], (1, 2)])
     assert result == ["list", "tuple"]
 
 
@@ -674,9 +649,7 @@ def test_traverse_top_down_replaces_root():
     assert tree.traverse(lambda node: "root", [1, 2]) == "root"
 
 
-@pytest.mark.parametrize(
-    "top_down", [True, False], ids=["top_down", "bottom_up"]
-)
+@pytest.mark.parametrize("top_down", [True, False], ids=["top_down", "bottom_up"])
 def test_traverse_map_to_none(top_down):
     def func(node):
         if isinstance(node, tuple) or node == 3:
@@ -691,9 +664,7 @@ def test_traverse_map_to_none(top_down):
 
 
 def test_traverse_map_to_none_instance():
-    result = tree.traverse(
-        lambda n: tree.MAP_TO_NONE() if n == 1 else None, [1, 2]
-    )
+    result = tree.traverse(lambda n: tree.MAP_TO_NONE() if n == 1 else None, [1, 2])
     assert result == [None, 2]
 
 
@@ -724,9 +695,7 @@ def test_traverse_bottom_up_none_keeps_rebuilt_node():
 def test_traverse_preserves_dict_order_and_types():
     structure = collections.OrderedDict([("b", 1), ("a", 2)])
     structure = {"z": structure, "y": collections.defaultdict(list, k=3)}
-    result = tree.traverse(
-        lambda n: n * 2 if isinstance(n, int) else None, structure
-    )
+    result = tree.traverse(lambda n: n * 2 if isinstance(n, int) else None, structure)
     assert list(result) == ["z", "y"]
     assert type(result["z"]) is collections.OrderedDict
     assert list(result["z"].items()) == [("b", 2), ("a", 4)]

@@ -43,8 +43,12 @@ def image_dir(tmp_path):
 
 @pytest.fixture
 def text_dir(tmp_path):
-    for name, text in {"pos/1.txt": "good movie", "pos/2.txt": "héllo wörld", "neg/1.txt": "bad",
-                       "neg/x.md": "ignored"}.items():
+    for name, text in {
+        "pos/1.txt": "good movie",
+        "pos/2.txt": "héllo wörld",
+        "neg/1.txt": "bad",
+        "neg/x.md": "ignored",
+    }.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     return tmp_path
@@ -156,8 +160,13 @@ def test_image_options(image_dir, kwargs, shape):
 
 def test_pad_to_aspect_ratio_pads_with_zeros(image_dir):
     # a/10.png is 8x4 (value 50): padded to 8x8, its columns 0-1 and 6-7 are zeros.
-    x, _ = _load(image_dir, image_size=(8, 8), pad_to_aspect_ratio=True,
-                 interpolation="nearest", batch_size=None)[0]
+    x, _ = _load(
+        image_dir,
+        image_size=(8, 8),
+        pad_to_aspect_ratio=True,
+        interpolation="nearest",
+        batch_size=None,
+    )[0]
     np.testing.assert_array_equal(x[0, :, 0], [0, 0, 50, 50, 50, 50, 0, 0])
 
 
@@ -207,16 +216,16 @@ def test_grain_and_missing_files(image_dir, tmp_path_factory):
 
 
 def test_text_dataset(text_dir, capsys):
-    ds = utils.text_dataset_from_directory(str(text_dir), shuffle=False, batch_size=2,
-                                           max_length=7)
+    ds = utils.text_dataset_from_directory(str(text_dir), shuffle=False, batch_size=2, max_length=7)
     assert "Found 3 files belonging to 2 classes." in capsys.readouterr().out
     assert ds.class_names == ["neg", "pos"] and not hasattr(ds, "file_paths")
     (texts, labels), (last, last_labels) = list(ds)
     assert texts.tolist() == ["bad", "good mo"] and labels.tolist() == [0, 1]
     # max_length counts UTF-8 bytes, as tf.strings.substr: "héllo " is 7 of them.
     assert last.tolist() == ["héllo "] and last_labels.tolist() == [1]
-    plain = utils.text_dataset_from_directory(str(text_dir), labels=None, shuffle=False,
-                                              batch_size=None, verbose=False)
+    plain = utils.text_dataset_from_directory(
+        str(text_dir), labels=None, shuffle=False, batch_size=None, verbose=False
+    )
     assert [str(t) for t in plain] == ["bad", "good movie", "héllo wörld"]
     empty = text_dir / "empty"
     (empty / "cls").mkdir(parents=True)
@@ -264,12 +273,14 @@ def test_padded_batch():
 @requires_training
 def test_fit_on_the_tensorflow_free_dataset(image_dir):
     ds = _load(image_dir, batch_size=2, shuffle=True, seed=1)
-    model = cornu.Sequential([
-        cornu.Input((4, 4, 3)),
-        cornu.layers.Rescaling(1 / 255),
-        cornu.layers.Flatten(),
-        cornu.layers.Dense(3, activation="softmax"),
-    ])
+    model = cornu.Sequential(
+        [
+            cornu.Input((4, 4, 3)),
+            cornu.layers.Rescaling(1 / 255),
+            cornu.layers.Flatten(),
+            cornu.layers.Dense(3, activation="softmax"),
+        ]
+    )
     model.compile("adam", "sparse_categorical_crossentropy")
     history = model.fit(ds, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2

@@ -125,12 +125,16 @@ def test_unwritable_cache_dir_falls_back_to_tmp(url, tmp_path, monkeypatch):
     assert path == str(tmp_path / "tmp" / ".keras" / "datasets" / "payload.txt")
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"file_hash": hashlib.sha256(PAYLOAD).hexdigest()},
-    {"file_hash": hashlib.md5(PAYLOAD).hexdigest()},
-    {"file_hash": hashlib.md5(PAYLOAD).hexdigest(), "hash_algorithm": "md5"},
-    {"md5_hash": hashlib.md5(PAYLOAD).hexdigest()},
-], ids=["sha256_auto", "md5_auto", "md5_explicit", "md5_hash_argument"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"file_hash": hashlib.sha256(PAYLOAD).hexdigest()},
+        {"file_hash": hashlib.md5(PAYLOAD).hexdigest()},
+        {"file_hash": hashlib.md5(PAYLOAD).hexdigest(), "hash_algorithm": "md5"},
+        {"md5_hash": hashlib.md5(PAYLOAD).hexdigest()},
+    ],
+    ids=["sha256_auto", "md5_auto", "md5_explicit", "md5_hash_argument"],
+)
 def test_matching_hash_is_accepted(url, home, kwargs):
     path = utils.get_file(origin=url("payload.txt"), **kwargs)
     assert os.path.getsize(path) == len(PAYLOAD)
@@ -166,15 +170,25 @@ def test_force_download(url, home, server):
         assert f.read() == PAYLOAD
 
 
-@pytest.mark.parametrize("name,kwargs,archive,folder", [
-    ("data.tar.gz", {"fname": "flowers", "extract": True}, "flowers_archive", "flowers"),
-    ("data.tar.gz", {"fname": "x.tar.gz", "extract": True}, "x.tar.gz", "x_extracted"),
-    ("data.zip", {"fname": "z", "extract": True}, "z_archive", "z"),
-    ("data.zip", {"fname": "my.data.zip", "extract": True}, "my.data.zip", "my_extracted"),
-    ("data.tar.gz", {"extract": True}, "data.tar.gz_archive", "data.tar.gz"),
-    ("data.tar.gz", {"fname": "untarred", "untar": True}, "untarred_archive", "untarred"),
-], ids=["tar_gz_plain_name", "tar_gz_named_archive", "zip_plain_name", "zip_named_archive",
-        "no_fname", "untar"])
+@pytest.mark.parametrize(
+    "name,kwargs,archive,folder",
+    [
+        ("data.tar.gz", {"fname": "flowers", "extract": True}, "flowers_archive", "flowers"),
+        ("data.tar.gz", {"fname": "x.tar.gz", "extract": True}, "x.tar.gz", "x_extracted"),
+        ("data.zip", {"fname": "z", "extract": True}, "z_archive", "z"),
+        ("data.zip", {"fname": "my.data.zip", "extract": True}, "my.data.zip", "my_extracted"),
+        ("data.tar.gz", {"extract": True}, "data.tar.gz_archive", "data.tar.gz"),
+        ("data.tar.gz", {"fname": "untarred", "untar": True}, "untarred_archive", "untarred"),
+    ],
+    ids=[
+        "tar_gz_plain_name",
+        "tar_gz_named_archive",
+        "zip_plain_name",
+        "zip_named_archive",
+        "no_fname",
+        "untar",
+    ],
+)
 def test_extract_returns_the_folder(url, home, name, kwargs, archive, folder):
     path = utils.get_file(origin=url(name), **kwargs)
     datasets = home / "datasets"
@@ -232,16 +246,34 @@ def test_interrupted_download_leaves_no_file(url, home):
     assert _leftovers(folder) == []
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"fname": "x.txt"}, 'needs the "origin" argument'),
-    ({"fname": "sub/x.txt", "origin": "http://127.0.0.1/x.txt"}, "must be a file name"),
-    ({"fname": "x.txt", "origin": "http://127.0.0.1/x.txt", "hash_algorithm": "sha1"},
-     "hash_algorithm must be one of"),
-    ({"origin": "http://127.0.0.1/folder/"}, "Cannot tell a file name"),
-    ({"fname": "x", "origin": "http://127.0.0.1/x", "extract": True, "archive_format": "rar"},
-     "Unknown archive_format"),
-], ids=["no_origin", "path_as_fname", "bad_hash_algorithm", "url_without_name",
-        "bad_archive_format"])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"fname": "x.txt"}, 'needs the "origin" argument'),
+        ({"fname": "sub/x.txt", "origin": "http://127.0.0.1/x.txt"}, "must be a file name"),
+        (
+            {"fname": "x.txt", "origin": "http://127.0.0.1/x.txt", "hash_algorithm": "sha1"},
+            "hash_algorithm must be one of",
+        ),
+        ({"origin": "http://127.0.0.1/folder/"}, "Cannot tell a file name"),
+        (
+            {
+                "fname": "x",
+                "origin": "http://127.0.0.1/x",
+                "extract": True,
+                "archive_format": "rar",
+            },
+            "Unknown archive_format",
+        ),
+    ],
+    ids=[
+        "no_origin",
+        "path_as_fname",
+        "bad_hash_algorithm",
+        "url_without_name",
+        "bad_archive_format",
+    ],
+)
 def test_bad_arguments(home, kwargs, message):
     with pytest.raises(ValueError, match=message):
         utils.get_file(**kwargs)

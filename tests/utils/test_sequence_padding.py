@@ -22,7 +22,9 @@ def test_post_sides_and_value():
 
 
 def test_dtypes_element_shapes_and_empties():
-    np.testing.assert_allclose(utils.pad_sequences([[0.5, 1.5]], 3, dtype="float32"), [[0, 0.5, 1.5]])
+    np.testing.assert_allclose(
+        utils.pad_sequences([[0.5, 1.5]], 3, dtype="float32"), [[0, 0.5, 1.5]]
+    )
     assert utils.pad_sequences([[[1, 2], [3, 4]], [[5, 6]]]).shape == (2, 2, 2)
     assert utils.pad_sequences([[], []]).shape == (2, 0)
     assert utils.pad_sequences([], maxlen=3).shape == (0, 3)

@@ -23,7 +23,10 @@ def test_column_widths_give_back_border_and_padding(line_length, positions, expe
 
 
 def test_wrap_breaks_at_spaces_and_ends_long_words_with_an_ellipsis():
-    assert text_table.wrap("concat (Concatenate)", 19) == ["concat" + " " * 13, "(Concatenate)" + " " * 6]
+    assert text_table.wrap("concat (Concatenate)", 19) == [
+        "concat" + " " * 13,
+        "(Concatenate)" + " " * 6,
+    ]
     assert text_table.wrap("o2_with_a_rather_long_name (Dense)", 10) == ["o2_with_a…", "(Dense)   "]
     assert text_table.wrap("Y", 5, "center") == ["  Y  "]
     assert text_table.wrap("1,234", 8, "right") == ["   1,234"]
@@ -87,7 +90,9 @@ def test_summary_follows_columns_and_crops_wider_tables(monkeypatch):
 def test_layer_range_and_unbuilt_rows(monkeypatch):
     monkeypatch.delenv("COLUMNS", raising=False)
     model = cornu.Sequential([layers.Dense(2, name="alpha"), layers.Dense(1, name="beta")])
-    assert "│ alpha (Dense)                   │ ?                      │   0 (unbuilt) │" in _text(model)
+    assert "│ alpha (Dense)                   │ ?                      │   0 (unbuilt) │" in _text(
+        model
+    )
     model.build((None, 3))
     assert "alpha" not in _text(model, layer_range=["be", "beta"])
     with pytest.raises(ValueError, match="no layer name matches"):

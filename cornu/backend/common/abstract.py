@@ -93,8 +93,10 @@ def python_dtype(x):
         if kind.kind == "f":
             return dtypes.standardize_dtype(None)
         if kind.kind in "iu":
-            big = kind.itemsize > 4 and np.asarray(x).size and (
-                np.max(x) >= 2**31 or np.min(x) < -(2**31)
+            big = (
+                kind.itemsize > 4
+                and np.asarray(x).size
+                and (np.max(x) >= 2**31 or np.min(x) < -(2**31))
             )
             return "int64" if big else "int32"
         if kind.kind == "b":

@@ -92,7 +92,7 @@ def _upper_sets():
 _UPPER = _upper_sets()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _join(a, b):
     """Least upper bound of two lattice nodes."""
     common = _UPPER[a] & _UPPER[b]

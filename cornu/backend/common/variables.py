@@ -236,12 +236,13 @@ class VariableBase:
     # -- Python protocols ----------------------------------------------------------------
 
     def __repr__(self):
-        value = "<uninitialized>" if self._storage is None else np.array2string(
-            np.asarray(self.numpy()), threshold=20, separator=", "
+        value = (
+            "<uninitialized>"
+            if self._storage is None
+            else np.array2string(np.asarray(self.numpy()), threshold=20, separator=", ")
         )
         return (
-            f"<Variable path={self.path}, shape={self._shape}, dtype={self._dtype}, "
-            f"value={value}>"
+            f"<Variable path={self.path}, shape={self._shape}, dtype={self._dtype}, value={value}>"
         )
 
     def __array__(self, dtype=None, copy=None):

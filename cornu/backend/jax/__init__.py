@@ -15,11 +15,11 @@ from cornu.backend.jax.core import (
     device_scope,
     fori_loop,
     is_tensor,
+    no_grad,
     scan,
     shape,
     stop_gradient,
     to_framework_dtype,
     vectorized_map,
     while_loop,
-    no_grad,
 )

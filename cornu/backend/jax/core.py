@@ -5,6 +5,7 @@ the defaults of the user's own JAX code). Without it, JAX stores int64/float64 a
 """
 
 import contextlib
+
 import jax
 import jax.numpy as jnp
 import ml_dtypes
@@ -59,6 +60,7 @@ class Variable(VariableBase):
 # A Variable is a pytree *leaf*, as in Keras: `jax.tree_util.tree_map(lambda v: v.value,
 # model.trainable_variables)` sees Variables. Hand jitted JAX code `variable.value`.
 
+
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     """Any array-like (or Variable) -> jax.Array of `dtype` (Python data gets cornu's defaults)."""
     if isinstance(x, jax.Array):
@@ -80,7 +82,6 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if dtype is None:
         return jnp.asarray(x)
     return jnp.asarray(x, dtype=to_framework_dtype(dtype))
-
 
 
 def convert_to_numpy(x):

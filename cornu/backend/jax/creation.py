@@ -87,8 +87,6 @@ def ravel(x):
     return jnp.reshape(x, -1)
 
 
-
-
 def eye(N, M, k, dtype):
     return jnp.asarray(np.eye(N, M, k, dtype=_dt(dtype)))
 

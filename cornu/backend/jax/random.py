@@ -58,7 +58,9 @@ def gamma(shape, alpha, dtype, seed):
 
 def binomial(shape, counts, probabilities, dtype, seed):
     values = jax.random.binomial(
-        _key(seed), jnp.asarray(counts, "float32"), jnp.asarray(probabilities, "float32"),
+        _key(seed),
+        jnp.asarray(counts, "float32"),
+        jnp.asarray(probabilities, "float32"),
         tuple(shape),
     )
     return values.astype(to_framework_dtype(dtype))
@@ -77,4 +79,3 @@ def bucketed_sample(kind, shape, a, b, dtype, seed):
     bucket = max(256, 1 << max(n - 1, 0).bit_length())
     flat = np.asarray(sample((bucket,), a, b, dtype, seed))
     return jnp.asarray(flat[:n].reshape(shape))
-

@@ -7,8 +7,8 @@ import jax.numpy as jnp
 
 from cornu.backend.common.scopes import StatelessScope
 from cornu.trainers.data_adapters import unpack
-from cornu.utils.data_packing import pack_x_y_sample_weight
 from cornu.trainers.trainer import Trainer as BaseTrainer
+from cornu.utils.data_packing import pack_x_y_sample_weight
 
 
 def _values(variables):

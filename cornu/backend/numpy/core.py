@@ -13,7 +13,9 @@ IS_DIFFERENTIABLE = False
 SUPPORTS_SPARSE = False
 SEED_DTYPE = "uint32"
 
-_FRAMEWORK_DTYPES = {name: np.dtype(name) for name in dtypes.DTYPES if name not in ("bfloat16", "string")}
+_FRAMEWORK_DTYPES = {
+    name: np.dtype(name) for name in dtypes.DTYPES if name not in ("bfloat16", "string")
+}
 _FRAMEWORK_DTYPES["bfloat16"] = np.dtype(ml_dtypes.bfloat16)
 _FRAMEWORK_DTYPES["string"] = np.dtype(object)
 
@@ -37,8 +39,10 @@ class Variable(VariableBase):
         self._storage = value
 
 
-_32_BIT = {np.dtype(k): np.dtype(v) for k, v in
-           (("float64", "float32"), ("int64", "int32"), ("uint64", "uint32"))}
+_32_BIT = {
+    np.dtype(k): np.dtype(v)
+    for k, v in (("float64", "float32"), ("int64", "int32"), ("uint64", "uint32"))
+}
 
 
 def to_32_bit(x):
@@ -152,7 +156,7 @@ def python_scan(f, init, xs, length, reverse, stack):
     indices = range(length - 1, -1, -1) if reverse else range(length)
     carry, outputs = init, []
     for i in indices:
-        x = None if xs is None else tree.map_structure(lambda a: a[i], xs)
+        x = None if xs is None else tree.map_structure(lambda a, i=i: a[i], xs)
         carry, y = f(carry, x)
         outputs.append(y)
     if reverse:
@@ -169,7 +173,7 @@ def stop_gradient(x):
 def vectorized_map(function, elements):
     flat = tree.flatten(elements)
     results = [
-        function(tree.map_structure(lambda a: a[i], elements)) for i in range(len(flat[0]))
+        function(tree.map_structure(lambda a, i=i: a[i], elements)) for i in range(len(flat[0]))
     ]
     return tree.map_structure(lambda *ys: np.stack(ys), *results)
 

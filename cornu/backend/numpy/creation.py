@@ -65,8 +65,6 @@ def ravel(x):
     return np.reshape(x, -1)
 
 
-
-
 def eye(N, M, k, dtype):
     return np.eye(N, M, k, dtype=_dt(dtype))
 

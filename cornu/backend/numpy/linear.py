@@ -5,7 +5,6 @@ import functools
 import ml_dtypes
 import numpy as np
 
-
 _TENSORS = (np.ndarray, np.generic)  # (op bodies keep NumPy scalars: see core.convert_operand)
 
 

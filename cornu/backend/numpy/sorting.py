@@ -68,6 +68,5 @@ def unique(x, axis, size=None, fill_value=None):
     return values, index.astype("int32"), inverse.astype("int32"), counts.astype("int32")
 
 
-
 def concatenate(xs, axis):
     return np.concatenate(xs, axis=axis)

@@ -1,6 +1,7 @@
 """TensorFlow backend core: tensors are `tf.Tensor`; a Variable is backed by a `tf.Variable`."""
 
 import contextlib
+
 import ml_dtypes
 import numpy as np
 import tensorflow as tf
@@ -83,7 +84,6 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         return tf.cast(tf.convert_to_tensor(x), target)
 
 
-
 def convert_to_numpy(x):
     if isinstance(x, Variable):
         x = x.value
@@ -164,13 +164,17 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 
     first = tf.constant(length - 1 if reverse and isinstance(length, int) else 0)
     _, y_example = f(init, element(first))
-    flat_y = [convert_to_tensor(y) for y in tree.flatten(y_example)] if y_example is not None else []
+    flat_y = (
+        [convert_to_tensor(y) for y in tree.flatten(y_example)] if y_example is not None else []
+    )
     outputs = [tf.TensorArray(y.dtype, size=length) for y in flat_y]
 
     def body(i, carry, outs):
         index = length - 1 - i if reverse else i
         new_carry, y = f(tree.pack_sequence_as(init, list(carry)), element(index))
-        new_outs = [o.write(index, v) for o, v in zip(outs, tree.flatten(y) if y is not None else [])]
+        new_outs = [
+            o.write(index, v) for o, v in zip(outs, tree.flatten(y) if y is not None else [])
+        ]
         flat_carry = [convert_to_tensor(c) for c in tree.flatten(new_carry)]
         return i + 1, flat_carry, new_outs
 

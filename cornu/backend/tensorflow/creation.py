@@ -102,8 +102,6 @@ def ravel(x):
     return tf.reshape(x, [-1])
 
 
-
-
 def _band(N, M):
     rows = tf.reshape(tf.range(N), [-1, 1])
     cols = tf.reshape(tf.range(M), [1, -1])

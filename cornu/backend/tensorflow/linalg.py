@@ -27,8 +27,10 @@ def cholesky(x, upper):
 
 
 def cholesky_inverse(factor, upper):
-    a = tf.matmul(factor, factor, adjoint_a=True) if upper else tf.matmul(
-        factor, factor, adjoint_b=True
+    a = (
+        tf.matmul(factor, factor, adjoint_a=True)
+        if upper
+        else tf.matmul(factor, factor, adjoint_b=True)
     )
     return tf.linalg.inv(a)
 
@@ -130,8 +132,13 @@ def matrix_rank(x, tol):
 def _vector_norm(x, ord, axis, keepdims):
     a = tf.abs(x)
     if ord is None or ord == 2:
-        return tf.sqrt(tf.reduce_sum(tf.math.real(x * tf.math.conj(x)) if x.dtype.is_complex
-                                     else tf.square(x), axis, keepdims))
+        return tf.sqrt(
+            tf.reduce_sum(
+                tf.math.real(x * tf.math.conj(x)) if x.dtype.is_complex else tf.square(x),
+                axis,
+                keepdims,
+            )
+        )
     if ord == float("inf"):
         return tf.reduce_max(a, axis, keepdims)
     if ord == float("-inf"):
@@ -212,9 +219,7 @@ def jvp(fun, primals, tangents, has_aux):
     with tf.autodiff.ForwardAccumulator(primals, tangents) as acc:
         result = fun(*primals)
     out, aux = result if has_aux else (result, None)
-    tangent_out = tf.nest.map_structure(
-        lambda o: _zero_if_none(acc.jvp(o), o), out
-    )
+    tangent_out = tf.nest.map_structure(lambda o: _zero_if_none(acc.jvp(o), o), out)
     return (out, tangent_out, aux) if has_aux else (out, tangent_out)
 
 

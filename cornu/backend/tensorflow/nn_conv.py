@@ -32,7 +32,9 @@ def _half_safe(pool):
 
     def run(x, window, strides):
         if len(window) == 3 and x.dtype in (tf.float16, tf.bfloat16):
-            return tf.cast(pool(tf.cast(x, tf.float32), list(window), list(strides), "VALID"), x.dtype)
+            return tf.cast(
+                pool(tf.cast(x, tf.float32), list(window), list(strides), "VALID"), x.dtype
+            )
         return pool(x, list(window), list(strides), "VALID")
 
     return run

@@ -44,7 +44,9 @@ def shuffle(x, axis, seed):
     if axis == 0:
         return tf.random.experimental.stateless_shuffle(x, seed)
     moved = tf.experimental.numpy.swapaxes(x, 0, axis)
-    return tf.experimental.numpy.swapaxes(tf.random.experimental.stateless_shuffle(moved, seed), 0, axis)
+    return tf.experimental.numpy.swapaxes(
+        tf.random.experimental.stateless_shuffle(moved, seed), 0, axis
+    )
 
 
 def gamma(shape, alpha, dtype, seed):

@@ -126,6 +126,5 @@ def unique(x, axis, size=None, fill_value=None):
     return tf.cast(values, dtype), index, inverse, counts
 
 
-
 def concatenate(xs, axis):
     return tf.concat(list(xs), axis=axis)

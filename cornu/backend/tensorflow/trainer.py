@@ -61,7 +61,9 @@ class Trainer(BaseTrainer):
         """Creates state (optimizer slots, metric variables) before tracing: tf.function may
         not create variables after its first trace."""
         x, y, _ = unpack(data)
-        unbuilt = [c for c in (self._compile_metrics, self._compile_loss) if c is not None and not c.built]
+        unbuilt = [
+            c for c in (self._compile_metrics, self._compile_loss) if c is not None and not c.built
+        ]
         if y is not None and unbuilt:
             self._build_compile_metrics(y, self(x, training=False))
 

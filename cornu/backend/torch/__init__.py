@@ -1,8 +1,6 @@
 """The PyTorch backend: a Layer is a torch.nn.Module and a Variable a torch.nn.Parameter."""
 
 from cornu.backend.torch import random
-from cornu.backend.torch.layer import LayerMixin
-from cornu.backend.torch.optimizers import MULTI_TENSOR_UPDATE_STEPS
 from cornu.backend.torch.core import (
     IS_DIFFERENTIABLE,
     SEED_DTYPE,
@@ -16,11 +14,13 @@ from cornu.backend.torch.core import (
     device_scope,
     fori_loop,
     is_tensor,
+    no_grad,
     scan,
     shape,
     stop_gradient,
     to_framework_dtype,
     vectorized_map,
     while_loop,
-    no_grad,
 )
+from cornu.backend.torch.layer import LayerMixin
+from cornu.backend.torch.optimizers import MULTI_TENSOR_UPDATE_STEPS

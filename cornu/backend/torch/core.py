@@ -83,8 +83,10 @@ class Variable(VariableBase):
             if value.dtype != storage.dtype or value.shape != storage.shape:
                 return False
         elif not (
-            type(value) is float and storage.dtype.is_floating_point
-            or type(value) is int and storage.dtype in _SIGNED_INTS
+            type(value) is float
+            and storage.dtype.is_floating_point
+            or type(value) is int
+            and storage.dtype in _SIGNED_INTS
         ):
             return False
         with _outside_autograd():
@@ -141,7 +143,6 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         return tensor if dtype is None else convert_to_tensor(tensor, dtype)
     target = None if dtype is None else to_framework_dtype(dtype)
     return torch.as_tensor(x, dtype=target, device=current_device())
-
 
 
 def convert_to_numpy(x):

@@ -4,7 +4,8 @@ import math
 
 import torch
 
-from cornu.backend.torch.core import current_device, to_framework_dtype as _dt
+from cornu.backend.torch.core import current_device
+from cornu.backend.torch.core import to_framework_dtype as _dt
 
 _UNSIGNED_WIDE = (torch.uint16, torch.uint32, torch.uint64)
 
@@ -100,8 +101,6 @@ def broadcast_to(x, shape):
 
 def ravel(x):
     return torch.reshape(x, (-1,))
-
-
 
 
 def _band(N, M, k, device=None):

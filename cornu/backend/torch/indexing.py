@@ -14,6 +14,7 @@ def _signed(x):
 def _restore(out, dtype):
     return out.view(dtype) if dtype in _SIGNED else out
 
+
 reshape = torch.reshape
 broadcast_to = torch.broadcast_to
 where = torch.where

@@ -62,7 +62,9 @@ def norm(x, ord, axis, keepdims):
     if isinstance(axis, int):
         out = torch.linalg.vector_norm(x, ord=2 if ord is None else ord, dim=axis, keepdim=keepdims)
     else:
-        out = torch.linalg.matrix_norm(x, ord="fro" if ord is None else ord, dim=axis, keepdim=keepdims)
+        out = torch.linalg.matrix_norm(
+            x, ord="fro" if ord is None else ord, dim=axis, keepdim=keepdims
+        )
     return out
 
 
@@ -125,9 +127,7 @@ def jvp(fun, primals, tangents, has_aux):
             kept["aux"], kept["leaves"] = aux, leaves
             return out, tuple(v for v in leaves if isinstance(v, torch.Tensor))
 
-        out, tangent_out, tensor_leaves = torch.func.jvp(
-            split_aux, primals, tangents, has_aux=True
-        )
+        out, tangent_out, tensor_leaves = torch.func.jvp(split_aux, primals, tangents, has_aux=True)
     tensor_leaves = iter(tensor_leaves)
     leaves = [next(tensor_leaves) if isinstance(v, torch.Tensor) else v for v in kept["leaves"]]
     return out, tangent_out, tree.pack_sequence_as(kept["aux"], leaves)

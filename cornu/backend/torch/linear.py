@@ -2,7 +2,6 @@
 
 import torch
 
-
 _WIDE_UNSIGNED = (torch.uint16, torch.uint32, torch.uint64)
 
 

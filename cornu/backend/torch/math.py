@@ -56,8 +56,12 @@ def segment_reduce(data, segment_ids, num_segments, kind, sorted):
         data = data.to(torch.int64)
     keep = (segment_ids >= 0) & (segment_ids < num_segments)
     data, ids = data[keep], segment_ids[keep].long()
-    out = torch.full((num_segments,) + tuple(data.shape[1:]), _identity(kind, data.dtype),
-                     dtype=data.dtype, device=data.device)
+    out = torch.full(
+        (num_segments,) + tuple(data.shape[1:]),
+        _identity(kind, data.dtype),
+        dtype=data.dtype,
+        device=data.device,
+    )
     index = ids.reshape((-1,) + (1,) * (data.ndim - 1)).expand_as(data)
     out = out.scatter_reduce(0, index, data, reduce=_REDUCE[kind], include_self=True)
     return out.to(dtype)

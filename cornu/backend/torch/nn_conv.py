@@ -31,9 +31,7 @@ def conv(x, kernel, strides, padding, dilation, groups, bias=None):
     if any(flat):
         x = F.pad(x, flat)  # (F.pad would copy into plain channels-first memory even for 0s)
     weights = kernel.permute(n + 1, n, *range(n))
-    out = _CONV[n](
-        x, weights, bias, stride=tuple(strides), dilation=tuple(dilation), groups=groups
-    )
+    out = _CONV[n](x, weights, bias, stride=tuple(strides), dilation=tuple(dilation), groups=groups)
     return _to_last(out)
 
 

@@ -159,7 +159,13 @@ def gru(
     if b is not None:
         params += [_gru_order(b[0], units), _gru_order(b[1], units)]
     outputs, final = _run(
-        torch.gru, x, [h0.unsqueeze(0)], params, b is not None, go_backwards, lengths,
+        torch.gru,
+        x,
+        [h0.unsqueeze(0)],
+        params,
+        b is not None,
+        go_backwards,
+        lengths,
         zero_output_for_mask,
     )
     return final[0], outputs, final

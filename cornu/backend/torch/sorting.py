@@ -80,8 +80,12 @@ def unique(x, axis, size=None, fill_value=None):
         )
         n = work.shape[axis]
     positions = torch.arange(n, device=x.device)
-    index = torch.full((values.shape[0] if axis is None else values.shape[axis],), n,
-                       dtype=torch.int64, device=x.device)
+    index = torch.full(
+        (values.shape[0] if axis is None else values.shape[axis],),
+        n,
+        dtype=torch.int64,
+        device=x.device,
+    )
     index = index.scatter_reduce(0, inverse.reshape(-1), positions, "amin", include_self=True)
     inverse = inverse.reshape(x.shape) if axis is None else inverse.reshape(-1)
     return (
@@ -90,7 +94,6 @@ def unique(x, axis, size=None, fill_value=None):
         inverse.to(torch.int32),
         counts.to(torch.int32),
     )
-
 
 
 def concatenate(xs, axis):

@@ -68,8 +68,11 @@ class PReLU(Layer):
             constraint=self.alpha_constraint,
             name="alpha",
         )
-        axes = {i: d for i, d in enumerate(input_shape) if i > 0 and d is not None and
-                i not in (self.shared_axes or ())}
+        axes = {
+            i: d
+            for i, d in enumerate(input_shape)
+            if i > 0 and d is not None and i not in (self.shared_axes or ())
+        }
         self.input_spec = InputSpec(ndim=len(input_shape), axes=axes)
         self.built = True
 

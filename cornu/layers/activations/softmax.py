@@ -51,4 +51,3 @@ class Softmax(Layer):
     def get_config(self):
         axis = list(self.axis) if isinstance(self.axis, tuple) else self.axis
         return {**super().get_config(), "axis": axis}
-

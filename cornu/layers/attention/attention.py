@@ -61,7 +61,8 @@ class Attention(Layer):
             raise ValueError(
                 f"{self._name} layer '{self.name}': inputs must be a list [query, value] or "
                 f"[query, value, key]; received {type(inputs).__name__}"
-                f" {inputs!r}"[:200] + "."
+                f" {inputs!r}"[:200]
+                + "."
             )
 
     def build(self, input_shape):
@@ -69,9 +70,7 @@ class Attention(Layer):
         self.scale = None
         self.concat_score_weight = None
         if self.use_scale:
-            self.scale = self.add_weight(
-                shape=(), initializer="ones", name="scale", trainable=True
-            )
+            self.scale = self.add_weight(shape=(), initializer="ones", name="scale", trainable=True)
         if self.score_mode == "concat":
             self.concat_score_weight = self.add_weight(
                 shape=(), initializer="ones", name="concat_score_weight", trainable=True
@@ -93,7 +92,11 @@ class Attention(Layer):
         return ops.multiply(scores, ops.cast(self.concat_score_weight, scores.dtype))
 
     def call(
-        self, inputs, mask=None, training=None, return_attention_scores=False,
+        self,
+        inputs,
+        mask=None,
+        training=None,
+        return_attention_scores=False,
         use_causal_mask=False,
     ):
         self._check_inputs(inputs)
@@ -127,9 +130,7 @@ class Attention(Layer):
         dropped = self._dropout_layer(weights, training=training)
         result = ops.matmul(dropped, value)
         if q_mask is not None:
-            result = ops.multiply(
-                result, ops.expand_dims(ops.cast(q_mask, result.dtype), -1)
-            )
+            result = ops.multiply(result, ops.expand_dims(ops.cast(q_mask, result.dtype), -1))
         if return_attention_scores:
             return result, weights
         return result
@@ -150,9 +151,7 @@ class Attention(Layer):
 
         self._check_inputs(inputs)
         dtype = self.compute_dtype
-        out = KerasTensor(
-            self.compute_output_shape([tuple(x.shape) for x in inputs]), dtype=dtype
-        )
+        out = KerasTensor(self.compute_output_shape([tuple(x.shape) for x in inputs]), dtype=dtype)
         if not return_attention_scores:
             return out
         q, v = inputs[0].shape, inputs[1].shape

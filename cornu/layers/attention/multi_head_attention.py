@@ -330,9 +330,7 @@ class MultiHeadAttention(Layer):
     def build_from_config(self, config):
         shapes = (config or {}).get("shapes_dict")
         if shapes and not self.built:
-            self.build(
-                shapes["query_shape"], shapes["value_shape"], shapes.get("key_shape")
-            )
+            self.build(shapes["query_shape"], shapes["value_shape"], shapes.get("key_shape"))
             self._build_shapes = tuple(shapes["query_shape"])
             return
         super().build_from_config(config)
@@ -424,9 +422,7 @@ class MultiHeadAttention(Layer):
         output = ops.einsum(self._combine_equation, dropped, value)
         return output, scores
 
-    def compute_output_shape(
-        self, query_shape, value_shape=None, key_shape=None, **kwargs
-    ):
+    def compute_output_shape(self, query_shape, value_shape=None, key_shape=None, **kwargs):
         query_shape = tuple(query_shape)
         if self._output_shape:
             return query_shape[:-1] + tuple(self._output_shape)

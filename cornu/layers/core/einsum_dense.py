@@ -220,9 +220,7 @@ class EinsumDense(Layer):
         before, after, _ = self._out
         dims = list(before) + [None] * ellipsis_rank + list(after)
         start = min(i for i, c in enumerate(dims) if c is not None and c in self.bias_axes)
-        return tuple(
-            sizes[c] if c is not None and c in self.bias_axes else 1 for c in dims[start:]
-        )
+        return tuple(sizes[c] if c is not None and c in self.bias_axes else 1 for c in dims[start:])
 
     def call(self, inputs, training=None):
         x = ops.einsum(self.equation, inputs, self.kernel)

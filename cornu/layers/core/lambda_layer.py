@@ -185,9 +185,7 @@ class Lambda(Layer):
                 )
             output_shape = tuple(output_shape)
         if arguments is not None and not isinstance(arguments, dict):
-            raise ValueError(
-                f"Lambda: arguments must be a dict; received arguments={arguments!r}."
-            )
+            raise ValueError(f"Lambda: arguments must be a dict; received arguments={arguments!r}.")
         self.function = function
         self._output_shape = output_shape
         self.mask = mask
@@ -291,6 +289,4 @@ def _parameters(fn):
 
 
 def _is_shape(value):
-    return isinstance(value, (list, tuple)) and all(
-        d is None or isinstance(d, int) for d in value
-    )
+    return isinstance(value, (list, tuple)) and all(d is None or isinstance(d, int) for d in value)

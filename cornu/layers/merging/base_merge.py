@@ -112,7 +112,7 @@ class Merge(Layer):
         if all(m is None for m in masks):
             return self._merge(aligned)
         full = []
-        for x, m in zip(aligned, masks):
+        for m in masks:
             if m is None:
                 full.append(None)
                 continue

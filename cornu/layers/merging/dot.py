@@ -35,9 +35,7 @@ class Dot(Merge):
         elif isinstance(axes, (list, tuple)) and len(axes) == 2 and all(ok(a) for a in axes):
             axes = pair = tuple(axes)
         else:
-            raise TypeError(
-                f"Dot: axes must be an int or a pair of ints; received axes={axes!r}."
-            )
+            raise TypeError(f"Dot: axes must be an int or a pair of ints; received axes={axes!r}.")
         self.axes = axes  # as given (an int or a pair), for the config
         self._axes_pair = pair
         self.normalize = bool(normalize)

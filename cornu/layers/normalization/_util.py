@@ -32,8 +32,7 @@ def check_axes(layer, axis):
     if isinstance(axis, (list, tuple)):
         if not axis or not all(isinstance(a, int) and not isinstance(a, bool) for a in axis):
             raise TypeError(
-                f"{layer}: axis must be an int or a non-empty list of ints; received "
-                f"axis={axis!r}."
+                f"{layer}: axis must be an int or a non-empty list of ints; received axis={axis!r}."
             )
         return list(axis)
     if isinstance(axis, int) and not isinstance(axis, bool):
@@ -49,8 +48,7 @@ def canonical_axes(layer, axis, input_shape):
     for a in axes:
         if not -ndim <= a < ndim:
             raise ValueError(
-                f"{layer}: axis {a} is out of range for an input of shape "
-                f"{tuple(input_shape)}."
+                f"{layer}: axis {a} is out of range for an input of shape {tuple(input_shape)}."
             )
         result.append(a % ndim)
     if len(set(result)) != len(result):

@@ -218,9 +218,7 @@ class BatchNormalization(Layer):
             "beta_initializer": initializers.serialize(self.beta_initializer),
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
-            "moving_variance_initializer": initializers.serialize(
-                self.moving_variance_initializer
-            ),
+            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
             "beta_regularizer": maybe_serialize(regularizers, self.beta_regularizer),
             "gamma_regularizer": maybe_serialize(regularizers, self.gamma_regularizer),
             "beta_constraint": maybe_serialize(constraints, self.beta_constraint),

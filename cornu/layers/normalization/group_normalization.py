@@ -51,8 +51,10 @@ class GroupNormalization(Layer):
     ):
         super().__init__(**kwargs)
         name = "GroupNormalization"
-        if not isinstance(groups, int) or isinstance(groups, bool) or not (
-            groups >= 1 or groups == -1
+        if (
+            not isinstance(groups, int)
+            or isinstance(groups, bool)
+            or not (groups >= 1 or groups == -1)
         ):
             raise ValueError(
                 f"{name}: groups must be a positive int or -1; received groups={groups!r}."
@@ -92,13 +94,11 @@ class GroupNormalization(Layer):
         groups = channels if self.groups == -1 else self.groups
         if groups > channels:
             raise ValueError(
-                f"{where}: groups={self.groups} is more than the number of channels "
-                f"({channels})."
+                f"{where}: groups={self.groups} is more than the number of channels ({channels})."
             )
         if channels % groups:
             raise ValueError(
-                f"{where}: groups={self.groups} must divide the number of channels "
-                f"({channels})."
+                f"{where}: groups={self.groups} must divide the number of channels ({channels})."
             )
         if self.scale:
             self.gamma = self.add_weight(

@@ -110,9 +110,7 @@ class LayerNormalization(Layer):
                 out = ops.multiply(out, gamma)
         else:
             mean, variance = ops.moments(x, axes=axes, keepdims=True)
-            out = ops.divide(
-                ops.subtract(x, mean), ops.sqrt(ops.add(variance, self.epsilon))
-            )
+            out = ops.divide(ops.subtract(x, mean), ops.sqrt(ops.add(variance, self.epsilon)))
             if gamma is not None:
                 out = ops.multiply(out, gamma)
             if beta is not None:

@@ -54,13 +54,16 @@ def iterate_batches(layer, data, batch_size=None, steps=None):
         steps: the number of batches to read at most (None reads everything).
     """
     if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 1):
-        raise ValueError(f"{layer}.adapt: steps must be a positive int or None; received "
-                         f"steps={steps!r}.")
+        raise ValueError(
+            f"{layer}.adapt: steps must be a positive int or None; received steps={steps!r}."
+        )
     if batch_size is not None and (
         isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
     ):
-        raise ValueError(f"{layer}.adapt: batch_size must be a positive int or None; received "
-                         f"batch_size={batch_size!r}.")
+        raise ValueError(
+            f"{layer}.adapt: batch_size must be a positive int or None; received "
+            f"batch_size={batch_size!r}."
+        )
     if is_array_data(data):
         yield from _array_batches(layer, to_numpy(data), batch_size, steps)
         return
@@ -90,8 +93,9 @@ def iterate_batches(layer, data, batch_size=None, steps=None):
 
 def _array_batches(layer, array, batch_size, steps):
     if array.ndim == 0:
-        raise ValueError(f"{layer}.adapt: data must have at least one dimension; received a "
-                         "scalar.")
+        raise ValueError(
+            f"{layer}.adapt: data must have at least one dimension; received a scalar."
+        )
     if batch_size is None:
         yield array
         return

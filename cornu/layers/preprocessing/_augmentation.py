@@ -20,19 +20,23 @@ def factor_range(layer, arg, value, low, high, symmetric=True, low_open=False):
     each inside [low, high] (`(low, high]` when low_open)."""
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
-            raise ValueError(f"{layer}: {arg} must be a number or a pair of numbers; received "
-                             f"{arg}={value!r}.")
+            raise ValueError(
+                f"{layer}: {arg} must be a number or a pair of numbers; received {arg}={value!r}."
+            )
         lower, upper = (float(v) for v in value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         lower, upper = (-float(value), float(value)) if symmetric else (float(value),) * 2
     else:
-        raise ValueError(f"{layer}: {arg} must be a number or a pair of numbers; received "
-                         f"{arg}={value!r}.")
+        raise ValueError(
+            f"{layer}: {arg} must be a number or a pair of numbers; received {arg}={value!r}."
+        )
     bad_low = (lambda v: v <= low) if low_open else (lambda v: v < low)
     if any(bad_low(v) or v > high for v in (lower, upper)):
         interval = f"({low}, {high}]" if low_open else f"[{low}, {high}]"
-        raise ValueError(f"{layer}: {arg} must be a number (or a pair of numbers) in the range "
-                         f"{interval}; received {arg}={value!r}.")
+        raise ValueError(
+            f"{layer}: {arg} must be a number (or a pair of numbers) in the range "
+            f"{interval}; received {arg}={value!r}."
+        )
     return min(lower, upper), max(lower, upper)
 
 

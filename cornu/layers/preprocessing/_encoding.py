@@ -36,8 +36,9 @@ def encode(indices, num_tokens, output_mode, dtype, count_weights=None):
     elif output_mode != "one_hot" and len(x.shape) == 0:
         x = ops.expand_dims(x, 0)
     # (..., k, num_tokens): a comparison, identical on every backend and under jit.
-    hits = ops.equal(ops.expand_dims(ops.cast(x, "int32"), -1), ops.arange(num_tokens,
-                                                                           dtype="int32"))
+    hits = ops.equal(
+        ops.expand_dims(ops.cast(x, "int32"), -1), ops.arange(num_tokens, dtype="int32")
+    )
     hits = ops.cast(hits, dtype)
     if output_mode == "one_hot":
         return hits

@@ -61,30 +61,45 @@ class IndexLookup(DataLayer):
                         idf_weights, vocabulary, pad_to_max_tokens):  # fmt: skip
         name = type(self).__name__
         if output_mode not in OUTPUT_MODES:
-            raise ValueError(f"{name}: output_mode must be one of {OUTPUT_MODES}; received "
-                             f"output_mode={output_mode!r}.")
-        if isinstance(num_oov_indices, bool) or not isinstance(num_oov_indices, int) or (
-            num_oov_indices < 0
+            raise ValueError(
+                f"{name}: output_mode must be one of {OUTPUT_MODES}; received "
+                f"output_mode={output_mode!r}."
+            )
+        if (
+            isinstance(num_oov_indices, bool)
+            or not isinstance(num_oov_indices, int)
+            or (num_oov_indices < 0)
         ):
-            raise ValueError(f"{name}: num_oov_indices must be an int >= 0; received "
-                             f"num_oov_indices={num_oov_indices!r}.")
+            raise ValueError(
+                f"{name}: num_oov_indices must be an int >= 0; received "
+                f"num_oov_indices={num_oov_indices!r}."
+            )
         if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens <= 1):
-            raise ValueError(f"{name}: max_tokens must be None or an int greater than 1; "
-                             f"received max_tokens={max_tokens!r}.")
+            raise ValueError(
+                f"{name}: max_tokens must be None or an int greater than 1; "
+                f"received max_tokens={max_tokens!r}."
+            )
         if invert and output_mode != "int":
-            raise ValueError(f"{name}: output_mode must be 'int' when invert=True; received "
-                             f"output_mode={output_mode!r}.")
+            raise ValueError(
+                f"{name}: output_mode must be 'int' when invert=True; received "
+                f"output_mode={output_mode!r}."
+            )
         if idf_weights is not None and output_mode != "tf_idf":
-            raise ValueError(f"{name}: idf_weights are only used with output_mode='tf_idf'; "
-                             f"received idf_weights with output_mode={output_mode!r}.")
+            raise ValueError(
+                f"{name}: idf_weights are only used with output_mode='tf_idf'; "
+                f"received idf_weights with output_mode={output_mode!r}."
+            )
         if output_mode == "tf_idf" and vocabulary is not None and idf_weights is None:
-            raise ValueError(f"{name}: with output_mode='tf_idf' and a given vocabulary, pass "
-                             "idf_weights too (one per vocabulary term).")
+            raise ValueError(
+                f"{name}: with output_mode='tf_idf' and a given vocabulary, pass "
+                "idf_weights too (one per vocabulary term)."
+            )
         if pad_to_max_tokens and max_tokens is None:
             raise ValueError(f"{name}: pad_to_max_tokens=True needs max_tokens to be set.")
         if sparse:
-            raise ValueError(f"{name}: sparse outputs are not supported by cornu; received "
-                             f"sparse={sparse!r}.")
+            raise ValueError(
+                f"{name}: sparse outputs are not supported by cornu; received sparse={sparse!r}."
+            )
 
     @staticmethod
     def _listed(value):
@@ -120,19 +135,24 @@ class IndexLookup(DataLayer):
         _vocabulary.check_unique(name, tokens)
         size = len(tokens) + len(self._special_tokens())
         if self.max_tokens is not None and size > self.max_tokens:
-            raise ValueError(f"{name}: the vocabulary has {size} entries with the special "
-                             f"tokens, more than max_tokens={self.max_tokens}.")
+            raise ValueError(
+                f"{name}: the vocabulary has {size} entries with the special "
+                f"tokens, more than max_tokens={self.max_tokens}."
+            )
         if self.output_mode == "tf_idf":
             if idf_weights is None:
-                raise ValueError(f"{name}: output_mode='tf_idf' needs idf_weights with the "
-                                 "vocabulary.")
+                raise ValueError(
+                    f"{name}: output_mode='tf_idf' needs idf_weights with the vocabulary."
+                )
             idf_weights = np.asarray(backend.convert_to_numpy(idf_weights)
                                      if not isinstance(idf_weights, (list, tuple))
                                      else idf_weights, dtype="float32").reshape(-1)  # fmt: skip
             if len(idf_weights) != len(tokens):
-                raise ValueError(f"{name}: idf_weights must have one weight per vocabulary "
-                                 f"term; received {len(idf_weights)} weights for "
-                                 f"{len(tokens)} terms.")
+                raise ValueError(
+                    f"{name}: idf_weights must have one weight per vocabulary "
+                    f"term; received {len(idf_weights)} weights for "
+                    f"{len(tokens)} terms."
+                )
             self._idf = idf_weights
         self._tokens = self._prepare_tokens(np.asarray(tokens))
         self._static = True
@@ -142,9 +162,11 @@ class IndexLookup(DataLayer):
         inverse document frequencies, from an array, a list, a tensor, a tf.data dataset
         or an iterable of batches. Replaces what an earlier `adapt` learned."""
         if self._static:
-            raise ValueError(f"{type(self).__name__} layer '{self.name}': cannot adapt after a "
-                             "fixed vocabulary was set through `vocabulary` or "
-                             "set_vocabulary(); create the layer without one to adapt it.")
+            raise ValueError(
+                f"{type(self).__name__} layer '{self.name}': cannot adapt after a "
+                "fixed vocabulary was set through `vocabulary` or "
+                "set_vocabulary(); create the layer without one to adapt it."
+            )
         counter = _vocabulary.TokenCounter([self.mask_token, self.oov_token])
         for batch in iterate_batches(type(self).__name__, data, batch_size, steps):
             counter.update(self._prepare_tokens(np.asarray(batch)))

@@ -25,9 +25,9 @@ def strip_special_tokens(layer, tokens, mask_token, oov_token, num_oov_indices):
     expected = ([] if mask_token is None else [mask_token]) + oov
     # Keras strips the special tokens only as a whole prefix (mask first, then the OOVs).
     if expected and tokens[: len(expected)] == expected:
-        tokens = tokens[len(expected):]
+        tokens = tokens[len(expected) :]
     elif mask_token is not None and oov and tokens[: len(oov)] == oov:
-        tokens = tokens[len(oov):]
+        tokens = tokens[len(oov) :]
     if mask_token is not None and mask_token in tokens:
         raise ValueError(
             f"{layer}: found the mask token {mask_token!r} inside `vocabulary`. A vocabulary "

@@ -1,8 +1,8 @@
 """`CategoryEncoding`: one-hot, multi-hot or count encodings of integer features."""
 
 from cornu import ops
-from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.layers.preprocessing._encoding import check_output_mode, encode, encoded_shape
+from cornu.layers.preprocessing.data_layer import DataLayer
 
 
 class CategoryEncoding(DataLayer):

@@ -1,13 +1,13 @@
 """`CenterCrop`: the central (height, width) window of images."""
 
 from cornu import ops
-from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.layers.preprocessing._image_args import (
     check_data_format,
     check_size,
     image_axes,
     resized_shape,
 )
+from cornu.layers.preprocessing.data_layer import DataLayer
 
 
 class CenterCrop(DataLayer):

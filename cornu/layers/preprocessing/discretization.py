@@ -5,9 +5,9 @@ import numpy as np
 from cornu import config, ops
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
-from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.layers.preprocessing._adapt_data import iterate_batches
 from cornu.layers.preprocessing._encoding import check_output_mode, encode, encoded_shape
+from cornu.layers.preprocessing.data_layer import DataLayer
 
 _MODES = ("int", "one_hot", "multi_hot", "count")
 _INT_OUTPUT = "int32"  # Keras returns int32 bin indices whatever the dtype
@@ -122,9 +122,7 @@ class Discretization(DataLayer):
         if values.size == 0:
             raise ValueError(f"Discretization layer '{self.name}': adapt() received no data.")
         levels = np.arange(1, self.num_bins) / self.num_bins
-        self.bin_boundaries = [
-            float(v) for v in np.quantile(values, levels, method="inverted_cdf")
-        ]
+        self.bin_boundaries = [float(v) for v in np.quantile(values, levels, method="inverted_cdf")]
 
     def call(self, inputs):
         if self.bin_boundaries is None:

@@ -38,8 +38,10 @@ class IntegerLookup(IndexLookup):
                  output_mode="int", sparse=False, pad_to_max_tokens=False, name=None,
                  **kwargs):  # fmt: skip
         if vocabulary_dtype != "int64":
-            raise ValueError(f"IntegerLookup: only vocabulary_dtype='int64' is supported; "
-                             f"received vocabulary_dtype={vocabulary_dtype!r}.")
+            raise ValueError(
+                f"IntegerLookup: only vocabulary_dtype='int64' is supported; "
+                f"received vocabulary_dtype={vocabulary_dtype!r}."
+            )
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token,
                          vocabulary=vocabulary, idf_weights=idf_weights, invert=invert,
                          output_mode=output_mode, sparse=sparse,
@@ -53,8 +55,10 @@ class IntegerLookup(IndexLookup):
             try:
                 return array.astype("int64")
             except ValueError:
-                raise ValueError(f"IntegerLookup expects integers; received strings such as "
-                                 f"{array.reshape(-1)[:3].tolist()}.") from None
+                raise ValueError(
+                    f"IntegerLookup expects integers; received strings such as "
+                    f"{array.reshape(-1)[:3].tolist()}."
+                ) from None
         return array.astype("int64")
 
     def __call__(self, inputs, **kwargs):

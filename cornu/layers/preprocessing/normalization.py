@@ -3,9 +3,9 @@
 import numpy as np
 
 from cornu import backend, ops
-from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.backend.common import scopes
 from cornu.layers.preprocessing._adapt_data import is_array_data, iterate_batches, to_numpy
+from cornu.layers.preprocessing.data_layer import DataLayer
 
 
 def _count_dtype():
@@ -254,4 +254,3 @@ class Normalization(DataLayer):
             "mean": self.input_mean,
             "variance": self.input_variance,
         }
-

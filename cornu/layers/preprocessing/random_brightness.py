@@ -29,5 +29,8 @@ class RandomBrightness(RandomImageLayer):
 
     def get_config(self):
         # Keras records the value range as a list.
-        return {**super().get_config(), "factor": self.factor,
-                "value_range": list(self.value_range)}
+        return {
+            **super().get_config(),
+            "factor": self.factor,
+            "value_range": list(self.value_range),
+        }

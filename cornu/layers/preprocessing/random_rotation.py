@@ -3,7 +3,11 @@
 from cornu import ops
 from cornu.layers.preprocessing import _affine
 from cornu.layers.preprocessing._augmentation import (
-    FILL_MODES, INTERPOLATIONS, RandomImageLayer, check_choice, factor_range,
+    FILL_MODES,
+    INTERPOLATIONS,
+    RandomImageLayer,
+    check_choice,
+    factor_range,
 )
 
 
@@ -39,8 +43,12 @@ class RandomRotation(RandomImageLayer):
         angles = self.uniform((batch_size,), lower, upper) * _affine.TWO_PI
         height, width = self.spatial_size(images)
         return ops.image.affine_transform(
-            images, _affine.rotation(angles, height, width), interpolation=self.interpolation,
-            fill_mode=self.fill_mode, fill_value=self.fill_value, data_format=self.data_format,
+            images,
+            _affine.rotation(angles, height, width),
+            interpolation=self.interpolation,
+            fill_mode=self.fill_mode,
+            fill_value=self.fill_value,
+            data_format=self.data_format,
         )
 
     def get_config(self):

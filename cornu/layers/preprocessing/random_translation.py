@@ -3,7 +3,11 @@
 from cornu import ops
 from cornu.layers.preprocessing import _affine
 from cornu.layers.preprocessing._augmentation import (
-    FILL_MODES, INTERPOLATIONS, RandomImageLayer, check_choice, factor_range,
+    FILL_MODES,
+    INTERPOLATIONS,
+    RandomImageLayer,
+    check_choice,
+    factor_range,
 )
 
 
@@ -41,8 +45,12 @@ class RandomTranslation(RandomImageLayer):
         dy = self.uniform((batch_size,), *self._height_range) * ops.cast(height, self.compute_dtype)
         dx = self.uniform((batch_size,), *self._width_range) * ops.cast(width, self.compute_dtype)
         return ops.image.affine_transform(
-            images, _affine.translation(dy, dx), interpolation=self.interpolation,
-            fill_mode=self.fill_mode, fill_value=self.fill_value, data_format=self.data_format,
+            images,
+            _affine.translation(dy, dx),
+            interpolation=self.interpolation,
+            fill_mode=self.fill_mode,
+            fill_value=self.fill_value,
+            data_format=self.data_format,
         )
 
     def get_config(self):

@@ -3,7 +3,11 @@
 from cornu import ops
 from cornu.layers.preprocessing import _affine
 from cornu.layers.preprocessing._augmentation import (
-    FILL_MODES, INTERPOLATIONS, RandomImageLayer, check_choice, factor_range,
+    FILL_MODES,
+    INTERPOLATIONS,
+    RandomImageLayer,
+    check_choice,
+    factor_range,
 )
 
 
@@ -28,8 +32,11 @@ class RandomZoom(RandomImageLayer):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self._height_range = factor_range("RandomZoom", "height_factor", height_factor, -1.0,
                                           1.0, low_open=True)  # fmt: skip
-        self._width_range = None if width_factor is None else factor_range(
-            "RandomZoom", "width_factor", width_factor, -1.0, 1.0, low_open=True)
+        self._width_range = (
+            None
+            if width_factor is None
+            else factor_range("RandomZoom", "width_factor", width_factor, -1.0, 1.0, low_open=True)
+        )
         self.height_factor = height_factor
         self.width_factor = width_factor
         self.fill_mode = check_choice("RandomZoom", "fill_mode", fill_mode, FILL_MODES)
@@ -39,13 +46,19 @@ class RandomZoom(RandomImageLayer):
 
     def augment(self, images, batch_size):
         zoom_y = 1.0 + self.uniform((batch_size,), *self._height_range)
-        zoom_x = zoom_y if self._width_range is None else (
-            1.0 + self.uniform((batch_size,), *self._width_range))
+        zoom_x = (
+            zoom_y
+            if self._width_range is None
+            else (1.0 + self.uniform((batch_size,), *self._width_range))
+        )
         height, width = self.spatial_size(images)
         return ops.image.affine_transform(
-            images, _affine.zoom(zoom_y, zoom_x, height, width),
-            interpolation=self.interpolation, fill_mode=self.fill_mode,
-            fill_value=self.fill_value, data_format=self.data_format,
+            images,
+            _affine.zoom(zoom_y, zoom_x, height, width),
+            interpolation=self.interpolation,
+            fill_mode=self.fill_mode,
+            fill_value=self.fill_value,
+            data_format=self.data_format,
         )
 
     def get_config(self):

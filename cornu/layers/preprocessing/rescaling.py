@@ -9,16 +9,16 @@ from cornu.layers.preprocessing.data_layer import DataLayer
 def _check_factor(name, value):
     """A number, or a list/array of numbers (one per channel, broadcast on the last axis)."""
     if isinstance(value, bool):
-        raise TypeError(f"Rescaling: {name} must be a number or a list of numbers; "
-                        f"received {name}={value!r}.")
+        raise TypeError(
+            f"Rescaling: {name} must be a number or a list of numbers; received {name}={value!r}."
+        )
     if isinstance(value, (int, float, np.number)):
         return float(value)
     try:
         array = np.asarray(value, dtype="float64")
     except (TypeError, ValueError):
         raise TypeError(
-            f"Rescaling: {name} must be a number or a list of numbers; received "
-            f"{name}={value!r}."
+            f"Rescaling: {name} must be a number or a list of numbers; received {name}={value!r}."
         ) from None
     return array.tolist() if array.ndim else float(array)
 

@@ -1,13 +1,13 @@
 """`Resizing`: resizes images to a fixed (height, width)."""
 
 from cornu import ops
-from cornu.layers.preprocessing.data_layer import DataLayer
 from cornu.layers.preprocessing._image_args import (
     check_data_format,
     check_size,
     image_axes,
     resized_shape,
 )
+from cornu.layers.preprocessing.data_layer import DataLayer
 
 _INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
 

@@ -68,8 +68,9 @@ class StringLookup(IndexLookup):
                  pad_to_max_tokens=False, sparse=False, encoding="utf-8", name=None,
                  **kwargs):  # fmt: skip
         if encoding.lower().replace("-", "") != "utf8":
-            raise ValueError(f"StringLookup: only encoding='utf-8' is supported; received "
-                             f"encoding={encoding!r}.")
+            raise ValueError(
+                f"StringLookup: only encoding='utf-8' is supported; received encoding={encoding!r}."
+            )
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token,
                          vocabulary=vocabulary, idf_weights=idf_weights, invert=invert,
                          output_mode=output_mode, sparse=sparse,

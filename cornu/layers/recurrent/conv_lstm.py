@@ -14,8 +14,10 @@ def _tuple(value, n, name, where):
     if isinstance(value, int) and not isinstance(value, bool):
         value = (value,) * n
     value = tuple(value) if isinstance(value, (list, tuple)) else None
-    if value is None or len(value) != n or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value
+    if (
+        value is None
+        or len(value) != n
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
     ):
         raise ValueError(
             f"{where}: {name} must be a positive int or a tuple of {n} positive ints; received "
@@ -118,8 +120,11 @@ class ConvLSTMCell(_CellBase):
 
                 def init(shape, dtype=None):
                     return ops.concatenate(
-                        [base((f,), dtype=dtype), ops.ones((f,), dtype=dtype),
-                         base((2 * f,), dtype=dtype)]
+                        [
+                            base((f,), dtype=dtype),
+                            ops.ones((f,), dtype=dtype),
+                            base((2 * f,), dtype=dtype),
+                        ]
                     )
 
             self.bias = self.add_weight(
@@ -139,11 +144,18 @@ class ConvLSTMCell(_CellBase):
         if rec is not None:
             h_prev = h_prev * rec
         z = ops.conv(
-            inputs, self.kernel, strides=self.strides, padding=self.padding,
-            data_format=self.data_format, dilation_rate=self.dilation_rate,
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
         )
         z = z + ops.conv(
-            h_prev, self.recurrent_kernel, strides=1, padding="same",
+            h_prev,
+            self.recurrent_kernel,
+            strides=1,
+            padding="same",
             data_format=self.data_format,
         )
         axis = -1 if self.data_format == "channels_last" else 1
@@ -180,11 +192,27 @@ class ConvLSTMCell(_CellBase):
 class _ConvLSTM(RNN):
     _rank = None
     _cell_args = (
-        "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation",
-        "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer",
-        "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer",
-        "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint",
-        "dropout", "recurrent_dropout", "seed",
+        "kernel_size",
+        "strides",
+        "padding",
+        "data_format",
+        "dilation_rate",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "unit_forget_bias",
+        "kernel_regularizer",
+        "recurrent_regularizer",
+        "bias_regularizer",
+        "kernel_constraint",
+        "recurrent_constraint",
+        "bias_constraint",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
     )
 
     _cell_name = "conv_lstm_cell"

@@ -145,7 +145,9 @@ class LSTM(RNN):
 
     _cell_class = LSTMCell
     _cell_args = SimpleRNN._cell_args + (
-        "recurrent_activation", "unit_forget_bias", "implementation",
+        "recurrent_activation",
+        "unit_forget_bias",
+        "implementation",
     )
 
     def __init__(self, units, *args, use_cudnn="auto", **kwargs):

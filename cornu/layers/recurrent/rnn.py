@@ -140,8 +140,10 @@ class RNN(Layer):
         return size
 
     def build(self, sequences_shape, initial_state_shape=None):
-        if isinstance(sequences_shape, list) and sequences_shape and isinstance(
-            sequences_shape[0], (list, tuple)
+        if (
+            isinstance(sequences_shape, list)
+            and sequences_shape
+            and isinstance(sequences_shape[0], (list, tuple))
         ):
             sequences_shape = sequences_shape[0]
         sequences_shape = tuple(sequences_shape)
@@ -179,7 +181,9 @@ class RNN(Layer):
         output_shape = (batch, time) + out if self.return_sequences else (batch,) + out
         if self.return_state:
             # A tuple, as Keras returns (output, *states).
-            return (output_shape,) + tuple((batch,) + _size_shape(s) for s in _state_sizes(self.cell))
+            return (output_shape,) + tuple(
+                (batch,) + _size_shape(s) for s in _state_sizes(self.cell)
+            )
         return output_shape
 
     def compute_mask(self, inputs, previous_mask=None):

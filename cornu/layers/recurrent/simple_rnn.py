@@ -186,10 +186,21 @@ class SimpleRNN(RNN):
 
     _cell_class = SimpleRNNCell
     _cell_args = (
-        "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer",
-        "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-        "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
-        "recurrent_dropout", "seed",
+        "units",
+        "activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "kernel_regularizer",
+        "recurrent_regularizer",
+        "bias_regularizer",
+        "kernel_constraint",
+        "recurrent_constraint",
+        "bias_constraint",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
     )
 
     def __init__(self, units, *args, **kwargs):
@@ -204,11 +215,24 @@ class SimpleRNN(RNN):
 
 
 _RNN_ARGS = (
-    "return_sequences", "return_state", "go_backwards", "stateful", "unroll",
+    "return_sequences",
+    "return_state",
+    "go_backwards",
+    "stateful",
+    "unroll",
     "zero_output_for_mask",
 )
-_LAYER_ARGS = ("name", "trainable", "dtype", "activity_regularizer", "input_shape",
-               "batch_input_shape", "batch_size", "input_dim", "input_dtype")
+_LAYER_ARGS = (
+    "name",
+    "trainable",
+    "dtype",
+    "activity_regularizer",
+    "input_shape",
+    "batch_input_shape",
+    "batch_size",
+    "input_dim",
+    "input_dtype",
+)
 
 
 def _init_rnn_layer(layer, units, args, kwargs):
@@ -238,8 +262,7 @@ def _init_rnn_layer(layer, units, args, kwargs):
 def _check_use_cudnn(layer_name, value):
     if value not in ("auto", True, False):
         raise ValueError(
-            f"{layer_name}: use_cudnn must be 'auto', True or False; received "
-            f"use_cudnn={value!r}."
+            f"{layer_name}: use_cudnn must be 'auto', True or False; received use_cudnn={value!r}."
         )
     return value
 

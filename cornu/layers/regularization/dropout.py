@@ -24,14 +24,8 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if (
-            not isinstance(rate, (int, float))
-            or isinstance(rate, bool)
-            or not 0 <= rate <= 1
-        ):
-            raise ValueError(
-                f"Dropout: rate must be a number in [0, 1]; received rate={rate!r}."
-            )
+        if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate <= 1:
+            raise ValueError(f"Dropout: rate must be a number in [0, 1]; received rate={rate!r}.")
         if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
             raise ValueError(f"Dropout: seed must be an int or None; received seed={seed!r}.")
         if noise_shape is not None:

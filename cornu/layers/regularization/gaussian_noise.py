@@ -22,8 +22,7 @@ class GaussianNoise(Layer):
         super().__init__(**kwargs)
         if not isinstance(stddev, (int, float)) or isinstance(stddev, bool) or stddev < 0:
             raise ValueError(
-                f"GaussianNoise: stddev must be a non-negative number; received "
-                f"stddev={stddev!r}."
+                f"GaussianNoise: stddev must be a non-negative number; received stddev={stddev!r}."
             )
         self.stddev = stddev
         self.seed = _noise.check_seed("GaussianNoise", seed)

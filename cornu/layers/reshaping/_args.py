@@ -37,9 +37,7 @@ def pairs(value, n, layer, arg):
     for item in value:
         if _is_int(item):
             result.append((item, item))
-        elif (
-            isinstance(item, (list, tuple)) and len(item) == 2 and all(_is_int(v) for v in item)
-        ):
+        elif isinstance(item, (list, tuple)) and len(item) == 2 and all(_is_int(v) for v in item):
             result.append((item[0], item[1]))
         else:
             raise error

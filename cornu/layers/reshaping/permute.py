@@ -18,9 +18,7 @@ class Permute(Layer):
 
     def __init__(self, dims, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(dims, (list, tuple)) or sorted(dims) != list(
-            range(1, len(dims) + 1)
-        ):
+        if not isinstance(dims, (list, tuple)) or sorted(dims) != list(range(1, len(dims) + 1)):
             raise ValueError(
                 "Permute: dims must be a permutation of 1..n (the batch axis 0 is not "
                 f"included); received dims={dims!r}."

@@ -232,9 +232,7 @@ arctan2 = _float_binary_function(
 )
 hypot = _float_binary_function("hypot", "`sqrt(x1**2 + x2**2)`, elementwise, without overflow.")
 logaddexp = _float_binary_function("logaddexp", "`log(exp(x1) + exp(x2))`, computed stably.")
-logaddexp2 = _float_binary_function(
-    "logaddexp2", "`log2(2**x1 + 2**x2)`, computed stably."
-)
+logaddexp2 = _float_binary_function("logaddexp2", "`log2(2**x1 + 2**x2)`, computed stably.")
 heaviside = _float_binary_function(
     "heaviside", "Heaviside step: 0 where `x1 < 0`, 1 where `x1 > 0`, `x2` where `x1 == 0`."
 )
@@ -420,11 +418,15 @@ right_shift = _bitwise_function(
     "right_shift", "right_shift", "Shifts the bits of `x` right by `y` (arithmetic).", True
 )
 bitwise_left_shift = _bitwise_function(
-    "bitwise_left_shift", "left_shift", "Shifts the bits of `x` left by `y`; as `left_shift`.",
+    "bitwise_left_shift",
+    "left_shift",
+    "Shifts the bits of `x` left by `y`; as `left_shift`.",
     True,
 )
 bitwise_right_shift = _bitwise_function(
-    "bitwise_right_shift", "right_shift", "Shifts the bits of `x` right by `y`; as `right_shift`.",
+    "bitwise_right_shift",
+    "right_shift",
+    "Shifts the bits of `x` right by `y`; as `right_shift`.",
     True,
 )
 
@@ -451,8 +453,8 @@ def bitwise_not(x):
     return _k.invert(to_tensor(x))
 
 
-from cornu.ops.numpy.elementwise_math import *  # noqa: E402,F401,F403
 from cornu.ops.numpy import elementwise_math as _math_module  # noqa: E402
+from cornu.ops.numpy.elementwise_math import *  # noqa: E402,F401,F403
 
 # Unary math lives in elementwise_math.py; its names are public through this module.
 __all__ += list(_math_module.__all__)

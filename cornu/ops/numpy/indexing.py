@@ -230,9 +230,7 @@ def _take_along_spec(x, indices, axis=None):
         shape = (None if None in shape else int(np.prod(shape)),)
         axis = 0
     axis = canonicalize_axis(axis, len(shape), "take_along_axis")
-    return KerasTensor(
-        _take_along_shape(shape, rules.shape_of(indices), axis), dtype=dtype_of(x)
-    )
+    return KerasTensor(_take_along_shape(shape, rules.shape_of(indices), axis), dtype=dtype_of(x))
 
 
 @op(spec=_take_along_spec)

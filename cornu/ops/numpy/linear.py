@@ -230,11 +230,13 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
             "cross: the vector axes must have 2 or 3 elements; received shapes "
             f"{s1} (axisa={axisa}) and {s2} (axisb={axisb})."
         )
-    out_ndim = len(rules.broadcast_shapes(
-        tuple(d for i, d in enumerate(s1) if i != axisa),
-        tuple(d for i, d in enumerate(s2) if i != axisb),
-        "cross",
-    ))
+    out_ndim = len(
+        rules.broadcast_shapes(
+            tuple(d for i, d in enumerate(s1) if i != axisa),
+            tuple(d for i, d in enumerate(s2) if i != axisb),
+            "cross",
+        )
+    )
     if s1[axisa] == 3 or s2[axisb] == 3:
         axisc = canonicalize_axis(axisc, out_ndim + 1, "cross", "axisc")
     else:
@@ -278,8 +280,7 @@ def _check_square(name, shape):
         raise ValueError(f"{name}: `x` must have rank >= 2; received shape {tuple(shape)}.")
     if shape[-1] is not None and shape[-2] is not None and shape[-1] != shape[-2]:
         raise ValueError(
-            f"{name}: `x` must be square in its last two dimensions; received shape "
-            f"{tuple(shape)}."
+            f"{name}: `x` must be square in its last two dimensions; received shape {tuple(shape)}."
         )
 
 
@@ -322,9 +323,7 @@ def _correlate_spec(x1, x2, mode="valid"):
 
 def _check_correlate(s1, s2, mode):
     if mode not in ("valid", "same", "full"):
-        raise ValueError(
-            f"correlate: `mode` must be 'valid', 'same' or 'full'; received {mode!r}."
-        )
+        raise ValueError(f"correlate: `mode` must be 'valid', 'same' or 'full'; received {mode!r}.")
     if len(s1) != 1 or len(s2) != 1:
         raise ValueError(f"correlate: inputs must be 1-D; received shapes {s1} and {s2}.")
     if s1[0] == 0 or s2[0] == 0:

@@ -15,10 +15,27 @@ from cornu.ops import rules
 from cornu.ops.define import canonicalize_axis, dtype_of, kernels, op, to_tensor
 from cornu.ops.numpy._manipulation_args import _axes_arg, _ravel_spec, _spec
 from cornu.ops.numpy.manipulation_join import (  # noqa: F401 (re-exported in __all__)
-    append, array_split, concatenate, dsplit, dstack, hsplit, hstack, split, stack, vsplit, vstack,
+    append,
+    array_split,
+    concatenate,
+    dsplit,
+    dstack,
+    hsplit,
+    hstack,
+    split,
+    stack,
+    vsplit,
+    vstack,
 )
 from cornu.ops.numpy.manipulation_reorder import (  # noqa: F401 (re-exported in __all__)
-    flip, fliplr, flipud, pad, repeat, roll, rot90, tile,
+    flip,
+    fliplr,
+    flipud,
+    pad,
+    repeat,
+    roll,
+    rot90,
+    tile,
 )
 
 _k = kernels("manipulation")
@@ -107,9 +124,7 @@ def _squeeze_axes(shape, axis):
 def _squeeze_spec(x, axis=None):
     shape = rules.shape_of(x)
     axes = _squeeze_axes(shape, axis)
-    return KerasTensor(
-        tuple(d for i, d in enumerate(shape) if i not in axes), dtype=dtype_of(x)
-    )
+    return KerasTensor(tuple(d for i, d in enumerate(shape) if i not in axes), dtype=dtype_of(x))
 
 
 @op(spec=_squeeze_spec)
@@ -292,9 +307,7 @@ def _view_shape(shape, old, new):
     if old_size == new_size:
         return tuple(shape)
     if not shape:
-        raise ValueError(
-            f"view: cannot view a scalar of {old} as {new}: the item sizes differ."
-        )
+        raise ValueError(f"view: cannot view a scalar of {old} as {new}: the item sizes differ.")
     last = shape[-1]
     if last is not None and (last * old_size) % new_size:
         raise ValueError(

@@ -31,9 +31,7 @@ def _concat_shape(shapes, axis, op_name):
             continue
         known = {d for d in dims if d is not None}
         if len(known) > 1:
-            raise ValueError(
-                f"{op_name}: input shapes {shapes} differ outside axis {axis}."
-            )
+            raise ValueError(f"{op_name}: input shapes {shapes} differ outside axis {axis}.")
         out.append(known.pop() if known else None)
     return tuple(out), axis
 
@@ -209,15 +207,21 @@ def _split(op_name, x, indices_or_sections, axis=0, even=True, symbolic=False):
     return [x[lead + (slice(a, b),)] for a, b in bounds]
 
 
-@op(spec=lambda x, indices_or_sections, axis=0: _split(
-    "split", x, indices_or_sections, axis, symbolic=True))
+@op(
+    spec=lambda x, indices_or_sections, axis=0: _split(
+        "split", x, indices_or_sections, axis, symbolic=True
+    )
+)
 def split(x, indices_or_sections, axis=0):
     """Splits `x` along `axis` into equal sections (an int) or at the given indices (a list)."""
     return _split("split", x, indices_or_sections, axis)
 
 
-@op(spec=lambda x, indices_or_sections, axis=0: _split(
-    "array_split", x, indices_or_sections, axis, even=False, symbolic=True))
+@op(
+    spec=lambda x, indices_or_sections, axis=0: _split(
+        "array_split", x, indices_or_sections, axis, even=False, symbolic=True
+    )
+)
 def array_split(x, indices_or_sections, axis=0):
     """Like `split`, but an int need not divide the axis: the first pieces get one extra."""
     return _split("array_split", x, indices_or_sections, axis, even=False)

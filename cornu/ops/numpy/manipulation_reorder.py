@@ -69,8 +69,12 @@ def _roll_args(ndim, shift, axis):
     return tuple(_int_arg(s, "roll", "shift") for s in shifts), axes
 
 
-@op(spec=lambda x, shift, axis=None: (
-    _roll_args(len(rules.shape_of(x)), shift, axis), rules.unary(x))[1])
+@op(
+    spec=lambda x, shift, axis=None: (
+        _roll_args(len(rules.shape_of(x)), shift, axis),
+        rules.unary(x),
+    )[1]
+)
 def roll(x, shift, axis=None):
     """Rolls elements by `shift` along `axis` (None: over the flattened array, shape kept)."""
     x = to_tensor(x)
@@ -154,9 +158,7 @@ def _repeat_spec(x, repeats, axis=None):
         size = None if n is None else n * reps
     else:
         if n is not None and len(reps) not in (1, n):
-            raise ValueError(
-                f"repeat: `repeats` has {len(reps)} entries for an axis of size {n}."
-            )
+            raise ValueError(f"repeat: `repeats` has {len(reps)} entries for an axis of size {n}.")
         size = (None if n is None else n * reps[0]) if len(reps) == 1 else sum(reps)
     return _spec(shape[:axis] + (size,) + shape[axis + 1 :], dtype_of(x))
 

@@ -30,14 +30,39 @@ from cornu.ops.define import (
     to_tensor,
 )
 from cornu.ops.numpy._reduction_args import (
-    _LOW_FLOATS, _axes, _float_of, _is_float, _prepare, _reduction_spec, _sum_dtype,
+    _LOW_FLOATS,
+    _axes,
+    _float_of,
+    _is_float,
+    _prepare,
+    _reduction_spec,
+    _sum_dtype,
 )
 from cornu.ops.numpy.reduction_extrema import (  # noqa: F401 (re-exported in __all__)
-    all, allclose, amax, amin, any, argmax, argmin, count_nonzero, max, min, nanargmax, nanargmin,
-    nanmax, nanmin, ptp,
+    all,
+    allclose,
+    amax,
+    amin,
+    any,
+    argmax,
+    argmin,
+    count_nonzero,
+    max,
+    min,
+    nanargmax,
+    nanargmin,
+    nanmax,
+    nanmin,
+    ptp,
 )
 from cornu.ops.numpy.reduction_statistics import (  # noqa: F401 (re-exported in __all__)
-    corrcoef, median, nanmedian, nanpercentile, nanquantile, percentile, quantile,
+    corrcoef,
+    median,
+    nanmedian,
+    nanpercentile,
+    nanquantile,
+    percentile,
+    quantile,
 )
 
 _k = kernels("reduction")

@@ -8,7 +8,14 @@ from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import canonicalize_axis, dtype_of, kernels, op, promote, to_tensor
 from cornu.ops.numpy._reduction_args import (
-    _bool, _check_nonempty, _float_of, _int32, _is_float, _prepare, _reduced_size, _reduction_spec,
+    _bool,
+    _check_nonempty,
+    _float_of,
+    _int32,
+    _is_float,
+    _prepare,
+    _reduced_size,
+    _reduction_spec,
     _same,
 )
 
@@ -213,9 +220,7 @@ def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
         dtype = _float_of(dtype) if dtype != "bool" else "float32"
     x1, x2 = promote(x1, x2, dtype=dtype)
     rules.broadcast_shapes(tuple(x1.shape), tuple(x2.shape), "allclose")
-    tol = _k.add(
-        to_tensor(atol, dtype), _k.multiply(to_tensor(rtol, dtype), _k.absolute(x2))
-    )
+    tol = _k.add(to_tensor(atol, dtype), _k.multiply(to_tensor(rtol, dtype), _k.absolute(x2)))
     close = _k.less_equal(_k.absolute(_k.subtract(x1, x2)), tol)
     close = _k.logical_or(close, _k.equal(x1, x2))  # equal infinities
     if equal_nan:

@@ -28,9 +28,7 @@ def _check_q(q, scale, op_name):
     if isinstance(q, (int, float, list, tuple, np.ndarray, np.generic)):
         values = np.asarray(q, dtype="float64")
         if values.size and not (np.all(values >= 0) and np.all(values <= scale)):
-            raise ValueError(
-                f"{op_name}: `q` must be in [0, {scale}]; received {q!r}."
-            )
+            raise ValueError(f"{op_name}: `q` must be in [0, {scale}]; received {q!r}.")
 
 
 def _quantile_spec(op_name):

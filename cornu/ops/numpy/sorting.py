@@ -86,8 +86,7 @@ def _check_kth(kth, size, axis):
             )
         if size is not None and not -size <= k < size:
             raise ValueError(
-                f"argpartition: `kth`={k} is out of range for an axis of size {size} "
-                f"(axis={axis})."
+                f"argpartition: `kth`={k} is out of range for an axis of size {size} (axis={axis})."
             )
 
 
@@ -166,9 +165,7 @@ def digitize(x, bins):
     if n < 2:
         return increasing
     reversed_bins = _k.flip(bins)
-    decreasing = _r.subtract(
-        to_tensor(n, "int32"), _k.searchsorted(reversed_bins, x, True)
-    )
+    decreasing = _r.subtract(to_tensor(n, "int32"), _k.searchsorted(reversed_bins, x, True))
     first = _r.slice_axis(bins, 0, 0, 1)
     last = _r.slice_axis(bins, 0, n - 1, n)
     is_decreasing = _r.reshape(_k.greater(first, last), ())

@@ -145,9 +145,7 @@ class PolynomialDecay(LearningRateSchedule):
         decay_steps = ops.cast(self.decay_steps, step.dtype)
         if self.cycle:
             # At step 0 the multiplier is 1 (not 0).
-            multiplier = ops.where(
-                ops.equal(step, 0), 1.0, ops.ceil(step / self.decay_steps)
-            )
+            multiplier = ops.where(ops.equal(step, 0), 1.0, ops.ceil(step / self.decay_steps))
             decay_steps = decay_steps * ops.cast(multiplier, step.dtype)
         else:
             step = ops.minimum(step, decay_steps)
@@ -345,9 +343,5 @@ def deserialize(config, custom_objects=None):
     """The schedule a `serialize` dict (or a `{"class_name", "config"}` dict) describes."""
     table = dict(_TABLE, **(custom_objects or {}))
     if not isinstance(config, dict):
-        raise TypeError(
-            f"deserialize expects a config dict; received {type(config).__name__}."
-        )
-    return identifiers.resolve(
-        config, table, "learning rate schedule", base=LearningRateSchedule
-    )
+        raise TypeError(f"deserialize expects a config dict; received {type(config).__name__}.")
+    return identifiers.resolve(config, table, "learning rate schedule", base=LearningRateSchedule)

@@ -2,6 +2,7 @@
 
 import inspect
 
+from cornu import tree
 from cornu.trainers.data_adapters.array_data_adapter import (
     ArrayDataAdapter,
     is_array_like,
@@ -18,8 +19,6 @@ from cornu.trainers.data_adapters.epoch_iterator import EpochIterator
 from cornu.trainers.data_adapters.generator_data_adapter import GeneratorDataAdapter, unpack
 from cornu.utils.py_dataset import PyDataset
 
-from cornu import tree
-
 
 def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None,
                      shuffle=False, class_weight=None):  # fmt: skip
@@ -30,9 +29,7 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
             x, y, sample_weight, batch_size=batch_size, shuffle=shuffle,
             class_weight=class_weight, steps=steps_per_epoch,
         )  # fmt: skip
-    dataset_like = (
-        isinstance(x, PyDataset) or is_tf_dataset(x) or is_torch_dataloader(x)
-    )
+    dataset_like = isinstance(x, PyDataset) or is_tf_dataset(x) or is_torch_dataloader(x)
     if dataset_like and (y is not None or sample_weight is not None):
         raise ValueError(
             f"When x is a {type(x).__name__}, it must yield the targets itself: pass y=None "

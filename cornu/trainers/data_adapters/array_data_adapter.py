@@ -66,7 +66,9 @@ class ArrayDataAdapter:
         if class_weight is not None:
             if self.y is None:
                 raise ValueError("class_weight needs targets `y`.")
-            self.sample_weight = _class_weights_to_sample_weights(self.y, class_weight, self.sample_weight)
+            self.sample_weight = _class_weights_to_sample_weights(
+                self.y, class_weight, self.sample_weight
+            )
         if batch_size is None:
             batch_size = 32
         if not isinstance(batch_size, int) or batch_size < 1:

@@ -68,7 +68,9 @@ class PyDatasetAdapter:
         ahead = max(1, self.dataset.max_queue_size)
         indices = iter(order)
         with pool_cls(max_workers=workers) as pool:
-            pending = [pool.submit(_fetch, self.dataset, i) for i in itertools.islice(indices, ahead)]
+            pending = [
+                pool.submit(_fetch, self.dataset, i) for i in itertools.islice(indices, ahead)
+            ]
             while pending:
                 batch = pending.pop(0).result()
                 for i in itertools.islice(indices, 1):
@@ -142,10 +144,10 @@ class TorchDataLoaderAdapter:
 
 def is_tf_dataset(x):
     module = type(x).__module__
-    return module.startswith("tensorflow") and hasattr(x, "cardinality") and hasattr(x, "element_spec")
+    return (
+        module.startswith("tensorflow") and hasattr(x, "cardinality") and hasattr(x, "element_spec")
+    )
 
 
 def is_torch_dataloader(x):
     return type(x).__module__.startswith("torch.utils.data") and hasattr(x, "dataset")
-
-

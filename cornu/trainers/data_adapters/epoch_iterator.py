@@ -17,12 +17,12 @@ import numpy as np
 
 class EpochIterator:
     """Args:
-        adapter: a data adapter (`epoch_batches()` yields `(x, y, sample_weight)` batches;
-            `restartable` False for generators, which give one pass only).
-        steps_per_epoch: steps per epoch, or None for one pass per epoch.
-        replay: validation data: every epoch starts again from the first batch, and a
-            one-pass source (a generator) gives the batches of its first epoch again (as
-            Keras validates on the same batches every epoch).
+    adapter: a data adapter (`epoch_batches()` yields `(x, y, sample_weight)` batches;
+        `restartable` False for generators, which give one pass only).
+    steps_per_epoch: steps per epoch, or None for one pass per epoch.
+    replay: validation data: every epoch starts again from the first batch, and a
+        one-pass source (a generator) gives the batches of its first epoch again (as
+        Keras validates on the same batches every epoch).
     """
 
     def __init__(self, adapter, steps_per_epoch=None, replay=False, seed=None):

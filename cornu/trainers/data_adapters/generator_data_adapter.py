@@ -26,8 +26,8 @@ class GeneratorDataAdapter:
         return self._steps
 
     def epoch_batches(self, rng=None):
-        source = self._iterator if self._steps is None else itertools.islice(
-            self._iterator, self._steps
+        source = (
+            self._iterator if self._steps is None else itertools.islice(self._iterator, self._steps)
         )
         for batch in source:
             yield unpack(tree.map_structure(lambda a: None if a is None else to_numpy(a), batch))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import cornu
-from cornu import backend, layers, ops
+from cornu import layers, ops
 from cornu.testing import run_layer_test
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "../../../../shared/fixtures/keras3")
@@ -90,8 +90,9 @@ MHA_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,config,causal,shape,out_shape,n_weights", MHA_CASES,
-                         ids=[c[0] for c in MHA_CASES])
+@pytest.mark.parametrize(
+    "name,config,causal,shape,out_shape,n_weights", MHA_CASES, ids=[c[0] for c in MHA_CASES]
+)
 def test_mha_layer_battery(name, config, causal, shape, out_shape, n_weights):
     run_layer_test(
         SelfMHA,
@@ -112,8 +113,9 @@ ATT_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,cls_name,config,causal,n_weights", ATT_CASES,
-                         ids=[c[0] for c in ATT_CASES])
+@pytest.mark.parametrize(
+    "name,cls_name,config,causal,n_weights", ATT_CASES, ids=[c[0] for c in ATT_CASES]
+)
 def test_attention_layer_battery(name, cls_name, config, causal, n_weights):
     run_layer_test(
         PairAttention,
@@ -143,13 +145,15 @@ def test_gqa_layer_battery(name, config, causal, n_weights):
 
 
 def test_gqa_matches_numpy():
-    layer = layers.GroupQueryAttention(head_dim=3, num_query_heads=4, num_key_value_heads=2,
-                                       bias_initializer="ones")
+    layer = layers.GroupQueryAttention(
+        head_dim=3, num_query_heads=4, num_key_value_heads=2, bias_initializer="ones"
+    )
     q = RNG.normal(size=(2, 4, 5)).astype("float32")
     v = RNG.normal(size=(2, 6, 7)).astype("float32")
     value_mask = np.array([[1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 1, 1]], bool)
-    out, scores = layer(q, v, value_mask=value_mask, use_causal_mask=True,
-                        return_attention_scores=True)
+    out, scores = layer(
+        q, v, value_mask=value_mask, use_causal_mask=True, return_attention_scores=True
+    )
     wq, bq, wk, bk, wv, bv, wo, bo = [np_(w) for w in layer.weights]
     assert wq.shape == (5, 4, 3) and wk.shape == (7, 2, 3) and wo.shape == (4, 3, 5)
     qh = np.einsum("btd,dnh->btnh", q, wq) + bq
@@ -206,7 +210,14 @@ def test_mha_weights_match_keras_layout():
     layer = layers.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=5)
     layer(np.zeros((1, 4, 6), "float32"), np.zeros((1, 7, 8), "float32"))
     assert [tuple(w.shape) for w in layer.weights] == [
-        (6, 2, 3), (2, 3), (8, 2, 3), (2, 3), (8, 2, 5), (2, 5), (2, 5, 6), (6,)
+        (6, 2, 3),
+        (2, 3),
+        (8, 2, 3),
+        (2, 3),
+        (8, 2, 5),
+        (2, 5),
+        (2, 5, 6),
+        (6,),
     ]
     assert [w.path.split("/", 1)[1] for w in layer.weights] == [
         "query/kernel", "query/bias", "key/kernel", "key/bias",
@@ -335,8 +346,9 @@ def np_attention(scores, v, q_mask=None, v_mask=None, causal=False):
     return out, w
 
 
-@pytest.mark.parametrize("mode,use_scale", [("dot", False), ("dot", True), ("concat", True),
-                                            ("concat", False)])
+@pytest.mark.parametrize(
+    "mode,use_scale", [("dot", False), ("dot", True), ("concat", True), ("concat", False)]
+)
 def test_attention_matches_numpy(mode, use_scale):
     layer = layers.Attention(use_scale=use_scale, score_mode=mode)
     q = RNG.normal(size=(2, 3, 4)).astype("float32")
@@ -347,8 +359,9 @@ def test_attention_matches_numpy(mode, use_scale):
     if use_scale:
         layer.build([q.shape, v.shape, k.shape])
         layer.scale.assign(np.float32(0.7))
-    out, w = layer([q, v, k], mask=[q_mask, v_mask], return_attention_scores=True,
-                   use_causal_mask=True)
+    out, w = layer(
+        [q, v, k], mask=[q_mask, v_mask], return_attention_scores=True, use_causal_mask=True
+    )
     scale = 0.7 if use_scale else 1.0
     if mode == "dot":
         scores = scale * (q @ k.transpose(0, 2, 1))
@@ -393,8 +406,10 @@ def test_attention_errors():
 
 
 def test_attention_configs_round_trip():
-    for layer in (layers.Attention(use_scale=True, score_mode="concat", dropout=0.1, seed=2),
-                  layers.AdditiveAttention(use_scale=False, dropout=0.2)):
+    for layer in (
+        layers.Attention(use_scale=True, score_mode="concat", dropout=0.1, seed=2),
+        layers.AdditiveAttention(use_scale=False, dropout=0.2),
+    ):
         config = layer.get_config()
         json.dumps(config)
         assert type(layer).from_config(config).get_config() == config
@@ -419,8 +434,11 @@ def test_transformer_block_fixture_matches_keras():
 
     with h5py.File(io.BytesIO(weights_bytes), "r") as f:
         group = f["layers"]
-        saved = {name: [group[name]["vars"][str(i)][()] for i in range(len(group[name]["vars"]))]
-                 for name in group if "vars" in group[name]}
+        saved = {
+            name: [group[name]["vars"][str(i)][()] for i in range(len(group[name]["vars"]))]
+            for name in group
+            if "vars" in group[name]
+        }
         mha = group["multi_head_attention"]
         saved["multi_head_attention"] = [
             mha[sub]["vars"][str(i)][()]
@@ -432,8 +450,11 @@ def test_transformer_block_fixture_matches_keras():
     for layer in model.layers:
         if not layer.weights:
             continue
-        base = {"MultiHeadAttention": "multi_head_attention", "Dense": "dense",
-                "LayerNormalization": "layer_normalization"}[type(layer).__name__]
+        base = {
+            "MultiHeadAttention": "multi_head_attention",
+            "Dense": "dense",
+            "LayerNormalization": "layer_normalization",
+        }[type(layer).__name__]
         n = counters.get(base, 0)
         counters[base] = n + 1
         key = base if n == 0 else f"{base}_{n}"

@@ -49,7 +49,8 @@ def ref_conv(x, w, strides, padding, dilation, groups=1):
         patch = x[(slice(None),) + index]
         for g in range(groups):
             out[..., g * per_group : (g + 1) * per_group] += (
-                patch[..., g * cin : (g + 1) * cin] @ w[offset][:, g * per_group : (g + 1) * per_group]
+                patch[..., g * cin : (g + 1) * cin]
+                @ w[offset][:, g * per_group : (g + 1) * per_group]
             )
     return out
 
@@ -66,7 +67,10 @@ def ref_conv_transpose(x, w, strides, padding, dilation, output_padding):
     n = x.ndim - 2
     window = w.shape[:n]
     lengths = x.shape[1:-1]
-    full = [(length - 1) * s + (k - 1) * d + 1 for length, k, s, d in zip(lengths, window, strides, dilation)]
+    full = [
+        (length - 1) * s + (k - 1) * d + 1
+        for length, k, s, d in zip(lengths, window, strides, dilation)
+    ]
     buffer = np.zeros((x.shape[0], *full, w.shape[-2]), "float64")
     for position in np.ndindex(*lengths):
         for offset in np.ndindex(*window):
@@ -121,8 +125,12 @@ def reference(layer, x):
     elif isinstance(layer, layers.DepthwiseConv1D | layers.DepthwiseConv2D):
         y = ref_depthwise(xl, weights[0], strides, layer.padding, dilation)
         rest = weights[1:]
-    elif isinstance(layer, layers.Conv1DTranspose | layers.Conv2DTranspose | layers.Conv3DTranspose):
-        y = ref_conv_transpose(xl, weights[0], strides, layer.padding, dilation, layer.output_padding)
+    elif isinstance(
+        layer, layers.Conv1DTranspose | layers.Conv2DTranspose | layers.Conv3DTranspose
+    ):
+        y = ref_conv_transpose(
+            xl, weights[0], strides, layer.padding, dilation, layer.output_padding
+        )
         rest = weights[1:]
     else:
         y = ref_conv(xl, weights[0], strides, layer.padding, dilation, layer.groups)
@@ -145,38 +153,144 @@ def _zero_init(cls):
 
 NUMERIC = [
     ("conv1d", layers.Conv1D, {"filters": 3, "kernel_size": 3}, (2, 7, 2)),
-    ("conv1d_same_stride", layers.Conv1D, {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, (2, 8, 2)),
-    ("conv1d_causal_dilated", layers.Conv1D, {"filters": 2, "kernel_size": 3, "padding": "causal", "dilation_rate": 2}, (2, 9, 3)),
+    (
+        "conv1d_same_stride",
+        layers.Conv1D,
+        {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"},
+        (2, 8, 2),
+    ),
+    (
+        "conv1d_causal_dilated",
+        layers.Conv1D,
+        {"filters": 2, "kernel_size": 3, "padding": "causal", "dilation_rate": 2},
+        (2, 9, 3),
+    ),
     ("conv1d_groups", layers.Conv1D, {"filters": 4, "kernel_size": 2, "groups": 2}, (2, 6, 4)),
     ("conv2d", layers.Conv2D, {"filters": 3, "kernel_size": (3, 2)}, (2, 6, 5, 2)),
-    ("conv2d_same_stride", layers.Conv2D, {"filters": 3, "kernel_size": 3, "strides": (2, 1), "padding": "same"}, (2, 7, 6, 2)),
-    ("conv2d_dilated_same", layers.Conv2D, {"filters": 2, "kernel_size": 2, "dilation_rate": 2, "padding": "same"}, (1, 6, 6, 3)),
-    ("conv2d_groups_relu", layers.Conv2D, {"filters": 6, "kernel_size": 3, "groups": 3, "activation": "relu"}, (2, 5, 5, 3)),
-    ("conv2d_no_bias", layers.Conv2D, {"filters": 2, "kernel_size": 1, "use_bias": False}, (2, 4, 4, 3)),
+    (
+        "conv2d_same_stride",
+        layers.Conv2D,
+        {"filters": 3, "kernel_size": 3, "strides": (2, 1), "padding": "same"},
+        (2, 7, 6, 2),
+    ),
+    (
+        "conv2d_dilated_same",
+        layers.Conv2D,
+        {"filters": 2, "kernel_size": 2, "dilation_rate": 2, "padding": "same"},
+        (1, 6, 6, 3),
+    ),
+    (
+        "conv2d_groups_relu",
+        layers.Conv2D,
+        {"filters": 6, "kernel_size": 3, "groups": 3, "activation": "relu"},
+        (2, 5, 5, 3),
+    ),
+    (
+        "conv2d_no_bias",
+        layers.Conv2D,
+        {"filters": 2, "kernel_size": 1, "use_bias": False},
+        (2, 4, 4, 3),
+    ),
     ("conv3d", layers.Conv3D, {"filters": 2, "kernel_size": 2}, (1, 4, 3, 4, 2)),
-    ("conv3d_same_stride", layers.Conv3D, {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, (1, 5, 4, 5, 2)),
+    (
+        "conv3d_same_stride",
+        layers.Conv3D,
+        {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"},
+        (1, 5, 4, 5, 2),
+    ),
     ("conv1d_transpose", layers.Conv1DTranspose, {"filters": 3, "kernel_size": 3}, (2, 5, 2)),
-    ("conv1d_transpose_same_stride", layers.Conv1DTranspose, {"filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"}, (2, 5, 3)),
-    ("conv1d_transpose_valid_small_kernel", layers.Conv1DTranspose, {"filters": 2, "kernel_size": 2, "strides": 3}, (1, 4, 2)),
-    ("conv1d_transpose_output_padding", layers.Conv1DTranspose, {"filters": 2, "kernel_size": 3, "strides": 3, "output_padding": 1}, (2, 4, 2)),
-    ("conv1d_transpose_dilated", layers.Conv1DTranspose, {"filters": 2, "kernel_size": 3, "dilation_rate": 2, "padding": "same"}, (1, 5, 2)),
-    ("conv2d_transpose", layers.Conv2DTranspose, {"filters": 2, "kernel_size": 3, "strides": 2}, (1, 3, 4, 2)),
-    ("conv2d_transpose_same", layers.Conv2DTranspose, {"filters": 3, "kernel_size": (3, 2), "strides": (2, 1), "padding": "same"}, (2, 4, 3, 2)),
-    ("conv3d_transpose", layers.Conv3DTranspose, {"filters": 2, "kernel_size": 2, "strides": 2}, (1, 2, 3, 2, 2)),
+    (
+        "conv1d_transpose_same_stride",
+        layers.Conv1DTranspose,
+        {"filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"},
+        (2, 5, 3),
+    ),
+    (
+        "conv1d_transpose_valid_small_kernel",
+        layers.Conv1DTranspose,
+        {"filters": 2, "kernel_size": 2, "strides": 3},
+        (1, 4, 2),
+    ),
+    (
+        "conv1d_transpose_output_padding",
+        layers.Conv1DTranspose,
+        {"filters": 2, "kernel_size": 3, "strides": 3, "output_padding": 1},
+        (2, 4, 2),
+    ),
+    (
+        "conv1d_transpose_dilated",
+        layers.Conv1DTranspose,
+        {"filters": 2, "kernel_size": 3, "dilation_rate": 2, "padding": "same"},
+        (1, 5, 2),
+    ),
+    (
+        "conv2d_transpose",
+        layers.Conv2DTranspose,
+        {"filters": 2, "kernel_size": 3, "strides": 2},
+        (1, 3, 4, 2),
+    ),
+    (
+        "conv2d_transpose_same",
+        layers.Conv2DTranspose,
+        {"filters": 3, "kernel_size": (3, 2), "strides": (2, 1), "padding": "same"},
+        (2, 4, 3, 2),
+    ),
+    (
+        "conv3d_transpose",
+        layers.Conv3DTranspose,
+        {"filters": 2, "kernel_size": 2, "strides": 2},
+        (1, 2, 3, 2, 2),
+    ),
     ("depthwise1d", layers.DepthwiseConv1D, {"kernel_size": 3, "depth_multiplier": 2}, (2, 7, 3)),
-    ("depthwise1d_same_stride", layers.DepthwiseConv1D, {"kernel_size": 3, "strides": 2, "padding": "same"}, (2, 8, 2)),
-    ("depthwise2d", layers.DepthwiseConv2D, {"kernel_size": 3, "depth_multiplier": 2}, (2, 5, 6, 3)),
-    ("depthwise2d_dilated_same", layers.DepthwiseConv2D, {"kernel_size": 2, "dilation_rate": 2, "padding": "same"}, (1, 6, 5, 2)),
-    ("separable1d", layers.SeparableConv1D, {"filters": 4, "kernel_size": 3, "depth_multiplier": 2}, (2, 7, 3)),
-    ("separable2d", layers.SeparableConv2D, {"filters": 3, "kernel_size": 3, "padding": "same", "strides": 2}, (2, 6, 5, 2)),
-    ("separable2d_dilated", layers.SeparableConv2D, {"filters": 3, "kernel_size": 2, "dilation_rate": 2}, (1, 6, 6, 2)),
+    (
+        "depthwise1d_same_stride",
+        layers.DepthwiseConv1D,
+        {"kernel_size": 3, "strides": 2, "padding": "same"},
+        (2, 8, 2),
+    ),
+    (
+        "depthwise2d",
+        layers.DepthwiseConv2D,
+        {"kernel_size": 3, "depth_multiplier": 2},
+        (2, 5, 6, 3),
+    ),
+    (
+        "depthwise2d_dilated_same",
+        layers.DepthwiseConv2D,
+        {"kernel_size": 2, "dilation_rate": 2, "padding": "same"},
+        (1, 6, 5, 2),
+    ),
+    (
+        "separable1d",
+        layers.SeparableConv1D,
+        {"filters": 4, "kernel_size": 3, "depth_multiplier": 2},
+        (2, 7, 3),
+    ),
+    (
+        "separable2d",
+        layers.SeparableConv2D,
+        {"filters": 3, "kernel_size": 3, "padding": "same", "strides": 2},
+        (2, 6, 5, 2),
+    ),
+    (
+        "separable2d_dilated",
+        layers.SeparableConv2D,
+        {"filters": 3, "kernel_size": 2, "dilation_rate": 2},
+        (1, 6, 6, 2),
+    ),
 ]
 
 
 # channels_first runs on a sample (each case compiles new shapes on jax).
 CHANNELS_FIRST = {
-    "conv1d_causal_dilated", "conv1d_groups", "conv2d_same_stride", "conv2d_groups_relu",
-    "conv3d", "conv1d_transpose_same_stride", "conv2d_transpose_same", "depthwise2d",
+    "conv1d_causal_dilated",
+    "conv1d_groups",
+    "conv2d_same_stride",
+    "conv2d_groups_relu",
+    "conv3d",
+    "conv1d_transpose_same_stride",
+    "conv2d_transpose_same",
+    "depthwise2d",
     "separable2d",
 }
 NUMERIC_CASES = [
@@ -218,17 +332,101 @@ def test_conv_transpose_same_with_output_padding():
 # ----------------------------------------------------------------------------- standard battery
 
 BATTERY = [
-    ("conv1d", layers.Conv1D, {"filters": 4, "kernel_size": 3, "padding": "causal"}, (2, 6, 3), (2, 6, 4), 2),
-    ("conv2d", layers.Conv2D, {"filters": 4, "kernel_size": 3, "padding": "same", "activation": "relu", "groups": 2, "kernel_regularizer": "l2"}, (2, 5, 5, 2), (2, 5, 5, 4), 2),
-    ("conv3d", layers.Conv3D, {"filters": 2, "kernel_size": 2, "strides": 2}, (1, 4, 4, 4, 2), (1, 2, 2, 2, 2), 2),
-    ("conv1d_transpose", layers.Conv1DTranspose, {"filters": 2, "kernel_size": 3, "strides": 2}, (2, 4, 3), (2, 9, 2), 2),
-    ("conv2d_transpose", layers.Conv2DTranspose, {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, (2, 3, 3, 2), (2, 6, 6, 2), 2),
-    ("conv2d_transpose_cf", layers.Conv2DTranspose, {"filters": 2, "kernel_size": 2, "data_format": "channels_first", "output_padding": 0}, (1, 3, 3, 3), (1, 2, 4, 4), 2),
-    ("conv3d_transpose", layers.Conv3DTranspose, {"filters": 2, "kernel_size": 2, "strides": 2}, (1, 2, 2, 2, 2), (1, 4, 4, 4, 2), 2),
-    ("depthwise1d", layers.DepthwiseConv1D, {"kernel_size": 3, "depth_multiplier": 2}, (2, 5, 3), (2, 3, 6), 2),
-    ("depthwise2d", layers.DepthwiseConv2D, {"kernel_size": 3, "padding": "same", "use_bias": False}, (2, 4, 4, 3), (2, 4, 4, 3), 1),
-    ("separable1d", layers.SeparableConv1D, {"filters": 4, "kernel_size": 3}, (2, 5, 3), (2, 3, 4), 3),
-    ("separable2d", layers.SeparableConv2D, {"filters": 4, "kernel_size": 3, "depth_multiplier": 2, "strides": 2, "padding": "same"}, (2, 4, 4, 2), (2, 2, 2, 4), 3),
+    (
+        "conv1d",
+        layers.Conv1D,
+        {"filters": 4, "kernel_size": 3, "padding": "causal"},
+        (2, 6, 3),
+        (2, 6, 4),
+        2,
+    ),
+    (
+        "conv2d",
+        layers.Conv2D,
+        {
+            "filters": 4,
+            "kernel_size": 3,
+            "padding": "same",
+            "activation": "relu",
+            "groups": 2,
+            "kernel_regularizer": "l2",
+        },
+        (2, 5, 5, 2),
+        (2, 5, 5, 4),
+        2,
+    ),
+    (
+        "conv3d",
+        layers.Conv3D,
+        {"filters": 2, "kernel_size": 2, "strides": 2},
+        (1, 4, 4, 4, 2),
+        (1, 2, 2, 2, 2),
+        2,
+    ),
+    (
+        "conv1d_transpose",
+        layers.Conv1DTranspose,
+        {"filters": 2, "kernel_size": 3, "strides": 2},
+        (2, 4, 3),
+        (2, 9, 2),
+        2,
+    ),
+    (
+        "conv2d_transpose",
+        layers.Conv2DTranspose,
+        {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"},
+        (2, 3, 3, 2),
+        (2, 6, 6, 2),
+        2,
+    ),
+    (
+        "conv2d_transpose_cf",
+        layers.Conv2DTranspose,
+        {"filters": 2, "kernel_size": 2, "data_format": "channels_first", "output_padding": 0},
+        (1, 3, 3, 3),
+        (1, 2, 4, 4),
+        2,
+    ),
+    (
+        "conv3d_transpose",
+        layers.Conv3DTranspose,
+        {"filters": 2, "kernel_size": 2, "strides": 2},
+        (1, 2, 2, 2, 2),
+        (1, 4, 4, 4, 2),
+        2,
+    ),
+    (
+        "depthwise1d",
+        layers.DepthwiseConv1D,
+        {"kernel_size": 3, "depth_multiplier": 2},
+        (2, 5, 3),
+        (2, 3, 6),
+        2,
+    ),
+    (
+        "depthwise2d",
+        layers.DepthwiseConv2D,
+        {"kernel_size": 3, "padding": "same", "use_bias": False},
+        (2, 4, 4, 3),
+        (2, 4, 4, 3),
+        1,
+    ),
+    (
+        "separable1d",
+        layers.SeparableConv1D,
+        {"filters": 4, "kernel_size": 3},
+        (2, 5, 3),
+        (2, 3, 4),
+        3,
+    ),
+    (
+        "separable2d",
+        layers.SeparableConv2D,
+        {"filters": 4, "kernel_size": 3, "depth_multiplier": 2, "strides": 2, "padding": "same"},
+        (2, 4, 4, 2),
+        (2, 2, 2, 4),
+        3,
+    ),
 ]
 
 
@@ -254,23 +452,45 @@ def test_standard_battery(cls, kwargs, shape, expected, n_weights):
 @pytest.mark.parametrize(
     "layer,shape,expected",
     [
-        (layers.Conv2D(6, (3, 2), groups=2, kernel_initializer="zeros"), (1, 5, 5, 4),
-         [("kernel", (3, 2, 2, 6)), ("bias", (6,))]),
-        (layers.Conv1D(5, 3, data_format="channels_first", kernel_initializer="ones"), (1, 2, 7),
-         [("kernel", (3, 2, 5)), ("bias", (5,))]),
-        (layers.Conv2DTranspose(6, 3, kernel_initializer="zeros"), (1, 4, 4, 2),
-         [("kernel", (3, 3, 6, 2)), ("bias", (6,))]),
-        (layers.DepthwiseConv2D(3, depth_multiplier=2, depthwise_initializer="zeros"), (1, 5, 5, 3),
-         [("kernel", (3, 3, 3, 2)), ("bias", (6,))]),
         (
-            layers.SeparableConv2D(
-                4, 3, depth_multiplier=2, depthwise_initializer="zeros", pointwise_initializer="zeros"
-            ),
-            (1, 5, 5, 3),
-            [("depthwise_kernel", (3, 3, 3, 2)), ("pointwise_kernel", (1, 1, 6, 4)), ("bias", (4,))],
+            layers.Conv2D(6, (3, 2), groups=2, kernel_initializer="zeros"),
+            (1, 5, 5, 4),
+            [("kernel", (3, 2, 2, 6)), ("bias", (6,))],
         ),
         (
-            layers.SeparableConv1D(4, 3, depthwise_initializer="zeros", pointwise_initializer="zeros"),
+            layers.Conv1D(5, 3, data_format="channels_first", kernel_initializer="ones"),
+            (1, 2, 7),
+            [("kernel", (3, 2, 5)), ("bias", (5,))],
+        ),
+        (
+            layers.Conv2DTranspose(6, 3, kernel_initializer="zeros"),
+            (1, 4, 4, 2),
+            [("kernel", (3, 3, 6, 2)), ("bias", (6,))],
+        ),
+        (
+            layers.DepthwiseConv2D(3, depth_multiplier=2, depthwise_initializer="zeros"),
+            (1, 5, 5, 3),
+            [("kernel", (3, 3, 3, 2)), ("bias", (6,))],
+        ),
+        (
+            layers.SeparableConv2D(
+                4,
+                3,
+                depth_multiplier=2,
+                depthwise_initializer="zeros",
+                pointwise_initializer="zeros",
+            ),
+            (1, 5, 5, 3),
+            [
+                ("depthwise_kernel", (3, 3, 3, 2)),
+                ("pointwise_kernel", (1, 1, 6, 4)),
+                ("bias", (4,)),
+            ],
+        ),
+        (
+            layers.SeparableConv1D(
+                4, 3, depthwise_initializer="zeros", pointwise_initializer="zeros"
+            ),
             (1, 5, 3),
             [("depthwise_kernel", (3, 3, 1)), ("pointwise_kernel", (1, 3, 4)), ("bias", (4,))],
         ),
@@ -288,11 +508,26 @@ def test_weight_names_shapes_and_order(layer, shape, expected):
         (layers.Conv2D(3, 3), (None, None, 8, 2), (None, None, 6, 3)),
         (layers.Conv1D(3, 3, strides=2, padding="same"), (None, None, 2), (None, None, 3)),
         (layers.Conv2DTranspose(3, 3, strides=2), (None, 4, None, 2), (None, 9, None, 3)),
-        (layers.Conv2DTranspose(3, 3, strides=2, padding="same", output_padding=1), (None, 4, 4, 2), (None, 8, 8, 3)),
-        (layers.DepthwiseConv2D(3, depth_multiplier=2, data_format="channels_first"), (None, 3, 7, None), (None, 6, 5, None)),
+        (
+            layers.Conv2DTranspose(3, 3, strides=2, padding="same", output_padding=1),
+            (None, 4, 4, 2),
+            (None, 8, 8, 3),
+        ),
+        (
+            layers.DepthwiseConv2D(3, depth_multiplier=2, data_format="channels_first"),
+            (None, 3, 7, None),
+            (None, 6, 5, None),
+        ),
         (layers.SeparableConv1D(4, 3, dilation_rate=2), (2, 9, 3), (2, 5, 4)),
     ],
-    ids=["conv2d", "conv1d_same", "conv2d_transpose", "conv2d_transpose_op", "depthwise_cf", "separable_dilated"],
+    ids=[
+        "conv2d",
+        "conv1d_same",
+        "conv2d_transpose",
+        "conv2d_transpose_op",
+        "depthwise_cf",
+        "separable_dilated",
+    ],
 )
 def test_compute_output_shape_keeps_unknown_dims(layer, shape, expected):
     assert tuple(layer.compute_output_shape(shape)) == expected
@@ -314,7 +549,14 @@ def test_aliases_and_config_keys():
 
 
 def test_regularizers_add_losses():
-    layer = layers.Conv2D(2, 2, kernel_initializer="ones", kernel_regularizer="l2", bias_regularizer="l1", activity_regularizer="l2")
+    layer = layers.Conv2D(
+        2,
+        2,
+        kernel_initializer="ones",
+        kernel_regularizer="l2",
+        bias_regularizer="l1",
+        activity_regularizer="l2",
+    )
     layer(np.ones((1, 3, 3, 2), "float32"))
     assert len(layer.losses) >= 1
 
@@ -336,8 +578,18 @@ def test_regularizers_add_losses():
         (lambda: layers.DepthwiseConv2D(3, depth_multiplier=0), "depth_multiplier"),
         (lambda: layers.Conv2D(4, 3, lora_rank=2), "lora_rank"),
     ],
-    ids=["causal_2d", "bad_padding", "filters", "groups", "kernel_size", "stride_and_dilation",
-         "data_format", "output_padding", "depth_multiplier", "lora"],
+    ids=[
+        "causal_2d",
+        "bad_padding",
+        "filters",
+        "groups",
+        "kernel_size",
+        "stride_and_dilation",
+        "data_format",
+        "output_padding",
+        "depth_multiplier",
+        "lora",
+    ],
 )
 def test_argument_errors(make, match):
     with pytest.raises(ValueError, match=match):

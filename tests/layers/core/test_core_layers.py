@@ -117,8 +117,14 @@ def test_layer_battery(layer_cls, init_kwargs, checks):
         ("...ab,bc->...ac", (None, 5), "c", (2, 3, 4), (5,)),
     ],
     ids=[
-        "matmul", "two_out_axes", "partial_bias", "bias_on_sequence", "ellipsis", "contract_two",
-        "trailing_ellipsis", "leading_ellipsis_two_letters",
+        "matmul",
+        "two_out_axes",
+        "partial_bias",
+        "bias_on_sequence",
+        "ellipsis",
+        "contract_two",
+        "trailing_ellipsis",
+        "leading_ellipsis_two_letters",
     ],
 )
 def test_einsum_dense_matches_numpy(equation, output_shape, bias_axes, input_shape, bias_shape):
@@ -473,9 +479,13 @@ def test_constructor_errors(make, error, match):
 
 
 def test_call_time_errors():
-    with pytest.raises(ValueError, match=r"cannot reshape samples of shape \(3, 4\) .* to target_shape \(5,\)"):
+    with pytest.raises(
+        ValueError, match=r"cannot reshape samples of shape \(3, 4\) .* to target_shape \(5,\)"
+    ):
         layers.Reshape((5,))(np.ones((2, 3, 4), "float32"))
-    with pytest.raises(ValueError, match=r"expects the input to have rank 2; received shape \(2, 3, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"expects the input to have rank 2; received shape \(2, 3, 4\)"
+    ):
         layers.EinsumDense("ab,bc->ac", 3)(np.ones((2, 3, 4), "float32"))
     with pytest.raises(ValueError, match="output_shape gives dim 'b' size 7"):
         layers.EinsumDense("abc,cd->abd", (7, 2))(np.ones((2, 3, 4), "float32"))

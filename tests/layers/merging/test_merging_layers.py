@@ -12,7 +12,6 @@ import pytest
 import cornu
 from cornu import backend, layers, ops
 from cornu.backend.common import dtypes
-from tests.conftest import requires_training
 
 RNG = np.random.default_rng(0)
 FIXTURES = os.path.join(os.path.dirname(__file__), "../../../../shared/fixtures/keras3")

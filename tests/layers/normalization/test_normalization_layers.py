@@ -90,7 +90,10 @@ def test_batch_norm_weight_order_and_names():
     layer = layers.BatchNormalization(name="bn")
     layer.build((None, 3))
     assert [v.path for v in layer.weights] == [
-        "bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance"
+        "bn/gamma",
+        "bn/beta",
+        "bn/moving_mean",
+        "bn/moving_variance",
     ]
     assert [v.trainable for v in layer.weights] == [True, True, False, False]
     only_beta = layers.BatchNormalization(scale=False)
@@ -266,7 +269,7 @@ def test_layer_norm_config_and_errors():
 
 def _group_norm_numpy(x, groups, gamma, beta, eps):
     # channels last
-    n, c = x.shape[0], x.shape[-1]
+    c = x.shape[-1]
     g = x.reshape(x.shape[:-1] + (groups, c // groups))
     axes = tuple(range(1, g.ndim - 2)) + (g.ndim - 1,)
     mean, var = g.mean(axes, keepdims=True), g.var(axes, keepdims=True)
@@ -343,8 +346,11 @@ def test_normalization_layers_pass_masks_through():
     inputs = cornu.Input((4, 3))
     masked = layers.Masking()(inputs)
     for layer in (
-        layers.LayerNormalization(), layers.GroupNormalization(groups=3),
-        layers.UnitNormalization(), layers.RMSNormalization(), layers.BatchNormalization(),
+        layers.LayerNormalization(),
+        layers.GroupNormalization(groups=3),
+        layers.UnitNormalization(),
+        layers.RMSNormalization(),
+        layers.BatchNormalization(),
     ):
         assert layer.compute_mask(x, ops.convert_to_tensor(x[..., 0] != 0)) is not None
     out = layers.BatchNormalization()(masked)

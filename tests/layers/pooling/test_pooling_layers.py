@@ -67,12 +67,27 @@ def ref_adaptive(x, sizes, mode):
 
 WINDOWED = [
     ("max1d", layers.MaxPooling1D, {}, (2, 7, 3)),
-    ("max1d_same_stride", layers.MaxPooling1D, {"pool_size": 3, "strides": 2, "padding": "same"}, (2, 8, 2)),
+    (
+        "max1d_same_stride",
+        layers.MaxPooling1D,
+        {"pool_size": 3, "strides": 2, "padding": "same"},
+        (2, 8, 2),
+    ),
     ("max2d", layers.MaxPooling2D, {"pool_size": (2, 3)}, (2, 5, 7, 2)),
-    ("max2d_same", layers.MaxPooling2D, {"pool_size": 3, "strides": (2, 1), "padding": "same"}, (2, 5, 4, 2)),
+    (
+        "max2d_same",
+        layers.MaxPooling2D,
+        {"pool_size": 3, "strides": (2, 1), "padding": "same"},
+        (2, 5, 4, 2),
+    ),
     ("max3d", layers.MaxPooling3D, {"pool_size": 2, "strides": 1}, (1, 3, 4, 3, 2)),
     ("avg1d", layers.AveragePooling1D, {"pool_size": 3}, (2, 7, 3)),
-    ("avg1d_same", layers.AveragePooling1D, {"pool_size": 3, "strides": 2, "padding": "same"}, (2, 8, 2)),
+    (
+        "avg1d_same",
+        layers.AveragePooling1D,
+        {"pool_size": 3, "strides": 2, "padding": "same"},
+        (2, 8, 2),
+    ),
     ("avg2d", layers.AveragePooling2D, {"pool_size": 2, "strides": 1}, (2, 4, 5, 2)),
     ("avg2d_same", layers.AveragePooling2D, {"pool_size": (3, 2), "padding": "same"}, (2, 5, 5, 2)),
     ("avg3d_same", layers.AveragePooling3D, {"pool_size": 2, "padding": "same"}, (1, 3, 4, 3, 2)),
@@ -80,7 +95,9 @@ WINDOWED = [
 
 
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
-@pytest.mark.parametrize("cls,kwargs,shape", [c[1:] for c in WINDOWED], ids=[c[0] for c in WINDOWED])
+@pytest.mark.parametrize(
+    "cls,kwargs,shape", [c[1:] for c in WINDOWED], ids=[c[0] for c in WINDOWED]
+)
 def test_windowed_pooling_matches_numpy(cls, kwargs, shape, data_format):
     rng = np.random.default_rng(3)
     x = rng.normal(size=shape).astype("float32")
@@ -115,7 +132,9 @@ def test_global_pooling_matches_numpy(cls, shape, data_format, keepdims):
     x = rng.normal(size=shape).astype("float32")
     layer = cls(data_format=data_format, keepdims=keepdims)
     out = cornu.ops.convert_to_numpy(layer(x))
-    axes = tuple(range(2, x.ndim)) if data_format == "channels_first" else tuple(range(1, x.ndim - 1))
+    axes = (
+        tuple(range(2, x.ndim)) if data_format == "channels_first" else tuple(range(1, x.ndim - 1))
+    )
     reduce = np.max if "Max" in cls.__name__ else np.mean
     expected = reduce(x, axis=axes, keepdims=keepdims)
     assert out.shape == expected.shape == tuple(layer.compute_output_shape(x.shape))
@@ -151,24 +170,80 @@ def test_adaptive_pooling_matches_numpy(cls, size, shape, data_format):
 
 BATTERY = [
     ("max1d", layers.MaxPooling1D, {"pool_size": 2}, (2, 6, 3), (2, 3, 3)),
-    ("max2d_same", layers.MaxPooling2D, {"pool_size": 3, "strides": 2, "padding": "same"}, (2, 5, 5, 2), (2, 3, 3, 2)),
-    ("max3d_cf", layers.MaxPooling3D, {"data_format": "channels_first"}, (1, 2, 4, 4, 4), (1, 2, 2, 2, 2)),
-    ("avg1d_cf", layers.AveragePooling1D, {"pool_size": 2, "data_format": "channels_first"}, (2, 3, 6), (2, 3, 3)),
-    ("avg2d", layers.AveragePooling2D, {"pool_size": 2, "padding": "same"}, (2, 5, 5, 2), (2, 3, 3, 2)),
+    (
+        "max2d_same",
+        layers.MaxPooling2D,
+        {"pool_size": 3, "strides": 2, "padding": "same"},
+        (2, 5, 5, 2),
+        (2, 3, 3, 2),
+    ),
+    (
+        "max3d_cf",
+        layers.MaxPooling3D,
+        {"data_format": "channels_first"},
+        (1, 2, 4, 4, 4),
+        (1, 2, 2, 2, 2),
+    ),
+    (
+        "avg1d_cf",
+        layers.AveragePooling1D,
+        {"pool_size": 2, "data_format": "channels_first"},
+        (2, 3, 6),
+        (2, 3, 3),
+    ),
+    (
+        "avg2d",
+        layers.AveragePooling2D,
+        {"pool_size": 2, "padding": "same"},
+        (2, 5, 5, 2),
+        (2, 3, 3, 2),
+    ),
     ("avg3d", layers.AveragePooling3D, {"pool_size": 2}, (1, 4, 4, 4, 2), (1, 2, 2, 2, 2)),
     ("gmax1d", layers.GlobalMaxPooling1D, {}, (2, 5, 3), (2, 3)),
     ("gmax2d_keepdims", layers.GlobalMaxPooling2D, {"keepdims": True}, (2, 4, 4, 3), (2, 1, 1, 3)),
-    ("gmax3d_cf", layers.GlobalMaxPooling3D, {"data_format": "channels_first"}, (1, 3, 2, 2, 2), (1, 3)),
+    (
+        "gmax3d_cf",
+        layers.GlobalMaxPooling3D,
+        {"data_format": "channels_first"},
+        (1, 3, 2, 2, 2),
+        (1, 3),
+    ),
     ("gavg1d", layers.GlobalAveragePooling1D, {}, (2, 5, 3), (2, 3)),
-    ("gavg2d_cf", layers.GlobalAveragePooling2D, {"data_format": "channels_first"}, (2, 3, 4, 4), (2, 3)),
-    ("gavg3d_keepdims", layers.GlobalAveragePooling3D, {"keepdims": True}, (1, 2, 2, 2, 3), (1, 1, 1, 1, 3)),
+    (
+        "gavg2d_cf",
+        layers.GlobalAveragePooling2D,
+        {"data_format": "channels_first"},
+        (2, 3, 4, 4),
+        (2, 3),
+    ),
+    (
+        "gavg3d_keepdims",
+        layers.GlobalAveragePooling3D,
+        {"keepdims": True},
+        (1, 2, 2, 2, 3),
+        (1, 1, 1, 1, 3),
+    ),
     ("aavg1d", layers.AdaptiveAveragePooling1D, {"output_size": 3}, (2, 7, 2), (2, 3, 2)),
-    ("amax2d_cf", layers.AdaptiveMaxPooling2D, {"output_size": (2, 3), "data_format": "channels_first"}, (1, 2, 5, 7), (1, 2, 2, 3)),
-    ("aavg3d", layers.AdaptiveAveragePooling3D, {"output_size": 2}, (1, 3, 4, 5, 2), (1, 2, 2, 2, 2)),
+    (
+        "amax2d_cf",
+        layers.AdaptiveMaxPooling2D,
+        {"output_size": (2, 3), "data_format": "channels_first"},
+        (1, 2, 5, 7),
+        (1, 2, 2, 3),
+    ),
+    (
+        "aavg3d",
+        layers.AdaptiveAveragePooling3D,
+        {"output_size": 2},
+        (1, 3, 4, 5, 2),
+        (1, 2, 2, 2, 2),
+    ),
 ]
 
 
-@pytest.mark.parametrize("cls,kwargs,shape,expected", [c[1:] for c in BATTERY], ids=[c[0] for c in BATTERY])
+@pytest.mark.parametrize(
+    "cls,kwargs,shape,expected", [c[1:] for c in BATTERY], ids=[c[0] for c in BATTERY]
+)
 def test_standard_battery(cls, kwargs, shape, expected):
     # torch (avg_pool3d) and tensorflow (MaxPool3D/AvgPool3D) have no float16 CPU kernels
     # for 3-D windowed pooling: the ops do not upcast yet, so skip the mixed-precision check.
@@ -196,7 +271,11 @@ def test_standard_battery(cls, kwargs, shape, expected):
     [
         (layers.MaxPooling2D(), (None, None, 6, 3), (None, None, 3, 3)),
         (layers.AveragePooling1D(3, strides=2, padding="same"), (None, 7, None), (None, 4, None)),
-        (layers.MaxPooling3D(data_format="channels_first"), (None, 2, 4, None, 6), (None, 2, 2, None, 3)),
+        (
+            layers.MaxPooling3D(data_format="channels_first"),
+            (None, 2, 4, None, 6),
+            (None, 2, 2, None, 3),
+        ),
         (layers.GlobalAveragePooling2D(keepdims=True), (None, None, None, 4), (None, 1, 1, 4)),
         (layers.GlobalMaxPooling1D(data_format="channels_first"), (None, 3, None), (None, 3)),
         (layers.AdaptiveAveragePooling2D(3), (None, None, None, 2), (None, 3, 3, 2)),

@@ -16,8 +16,14 @@ def to_np(x):
 
 @pytest.mark.parametrize(
     "layer",
-    [layers.RandomFlip(seed=1), layers.RandomRotation(0.2, seed=2), layers.RandomZoom(0.3),
-     layers.RandomTranslation(0.2, 0.1), layers.RandomContrast(0.5), layers.RandomBrightness(0.3)],
+    [
+        layers.RandomFlip(seed=1),
+        layers.RandomRotation(0.2, seed=2),
+        layers.RandomZoom(0.3),
+        layers.RandomTranslation(0.2, 0.1),
+        layers.RandomContrast(0.5),
+        layers.RandomBrightness(0.3),
+    ],
     ids=["flip", "rotation", "zoom", "translation", "contrast", "brightness"],
 )
 def test_inference_is_identity_and_training_keeps_shape(layer):

@@ -87,8 +87,7 @@ def test_category_encoding_symbolic_with_count_weights():
         ({"bin_boundaries": [-1.0, 0.0, 1.0]}, (3, 4), "int32"),
         ({"bin_boundaries": [0.0, 1.0], "output_mode": "one_hot"}, (3, 4, 3), "float32"),
         ({"bin_boundaries": [-0.5, 0.5], "output_mode": "multi_hot"}, (3, 3), "float32"),
-        ({"bin_boundaries": [0.0], "output_mode": "count", "dtype": "float64"}, (3, 2),
-         "float64"),
+        ({"bin_boundaries": [0.0], "output_mode": "count", "dtype": "float64"}, (3, 2), "float64"),
     ],
     ids=["int", "one_hot", "multi_hot", "count_float64"],
 )
@@ -113,7 +112,7 @@ def test_discretization_documented_examples():
 def test_discretization_matches_numpy_and_adapt_streams():
     data = RNG.normal(size=(40, 3)).astype("float32")
     layer = layers.Discretization(num_bins=5)
-    layer.adapt((data[i : i + 7] for i in range(0, 40, 7)))
+    layer.adapt(data[i : i + 7] for i in range(0, 40, 7))
     expected = np.quantile(data.astype("float64"), [0.2, 0.4, 0.6, 0.8], method="inverted_cdf")
     np.testing.assert_allclose(layer.bin_boundaries, expected)
     x = RNG.normal(size=(4, 3)).astype("float32")
@@ -121,8 +120,10 @@ def test_discretization_matches_numpy_and_adapt_streams():
     np.testing.assert_array_equal(ops.convert_to_numpy(out),
                                   np.digitize(x, np.float32(expected)))  # fmt: skip
     one_hot = layers.Discretization(bin_boundaries=layer.bin_boundaries, output_mode="count")
-    np.testing.assert_array_equal(ops.convert_to_numpy(one_hot(x)),
-                                  numpy_encode(np.digitize(x, np.float32(expected)), 5, "count"))
+    np.testing.assert_array_equal(
+        ops.convert_to_numpy(one_hot(x)),
+        numpy_encode(np.digitize(x, np.float32(expected)), 5, "count"),
+    )
     # Integer inputs are bucketed as floats.
     ints = layers.Discretization([1.5, 2.5])(np.array([[1, 2, 3]], "int32"))
     np.testing.assert_array_equal(ops.convert_to_numpy(ints), [[0, 1, 2]])

@@ -22,12 +22,21 @@ def block_mean(x, fh, fw):
     "init_kwargs, input_shape, output_shape",
     [
         ({"height": 3, "width": 2}, (2, 6, 4, 3), (2, 3, 2, 3)),
-        ({"height": 4, "width": 4, "interpolation": "nearest", "crop_to_aspect_ratio": True},
-         (2, 3, 6, 2), (2, 4, 4, 2)),
-        ({"height": 4, "width": 4, "pad_to_aspect_ratio": True, "fill_value": 1.0},
-         (2, 3, 6, 2), (2, 4, 4, 2)),
-        ({"height": 3, "width": 5, "data_format": "channels_first", "antialias": True},
-         (2, 2, 6, 4), (2, 2, 3, 5)),
+        (
+            {"height": 4, "width": 4, "interpolation": "nearest", "crop_to_aspect_ratio": True},
+            (2, 3, 6, 2),
+            (2, 4, 4, 2),
+        ),
+        (
+            {"height": 4, "width": 4, "pad_to_aspect_ratio": True, "fill_value": 1.0},
+            (2, 3, 6, 2),
+            (2, 4, 4, 2),
+        ),
+        (
+            {"height": 3, "width": 5, "data_format": "channels_first", "antialias": True},
+            (2, 2, 6, 4),
+            (2, 2, 3, 5),
+        ),
         ({"height": 2, "width": 2, "interpolation": "area"}, (2, 6, 4, 3), (2, 2, 2, 3)),
     ],
     ids=["bilinear", "nearest_crop", "pad", "channels_first_antialias", "area"],
@@ -109,12 +118,28 @@ def test_symbolic_use_in_a_model():
 
 def test_configs():
     config = layers.Resizing(3, 4).get_config()
-    assert {k: config[k] for k in ("height", "width", "interpolation", "data_format",
-                                   "crop_to_aspect_ratio", "pad_to_aspect_ratio", "fill_mode",
-                                   "fill_value", "antialias")} == {  # fmt: skip
-        "height": 3, "width": 4, "interpolation": "bilinear",
-        "data_format": cornu.config.image_data_format(), "crop_to_aspect_ratio": False,
-        "pad_to_aspect_ratio": False, "fill_mode": "constant", "fill_value": 0.0,
+    assert {
+        k: config[k]
+        for k in (
+            "height",
+            "width",
+            "interpolation",
+            "data_format",
+            "crop_to_aspect_ratio",
+            "pad_to_aspect_ratio",
+            "fill_mode",
+            "fill_value",
+            "antialias",
+        )
+    } == {  # fmt: skip
+        "height": 3,
+        "width": 4,
+        "interpolation": "bilinear",
+        "data_format": cornu.config.image_data_format(),
+        "crop_to_aspect_ratio": False,
+        "pad_to_aspect_ratio": False,
+        "fill_mode": "constant",
+        "fill_value": 0.0,
         "antialias": False,
     }
     config = layers.CenterCrop(3, 4, data_format="channels_first").get_config()

@@ -87,8 +87,10 @@ def test_tf_idf_given_and_adapted():
 def test_string_inversion():
     layer = layers.StringLookup(vocabulary=["a", "b"], mask_token="", invert=True)
     out = layer(np.array([0, 1, 3, 9]))
-    values = [s.decode() if isinstance(s, bytes) else s for s in np.asarray(
-        out.numpy() if hasattr(out, "numpy") else out).reshape(-1).tolist()]
+    values = [
+        s.decode() if isinstance(s, bytes) else s
+        for s in np.asarray(out.numpy() if hasattr(out, "numpy") else out).reshape(-1).tolist()
+    ]
     assert values == ["", "[UNK]", "b", "[UNK]"]
 
 
@@ -112,8 +114,12 @@ def test_integer_lookup_without_oov_rejects_unknown_values():
 def test_integer_lookup_inside_a_model():
     import cornu
 
-    model = cornu.Sequential([cornu.Input((3,), dtype="int32"),
-                              layers.IntegerLookup(vocabulary=[5, 6], output_mode="multi_hot")])
+    model = cornu.Sequential(
+        [
+            cornu.Input((3,), dtype="int32"),
+            layers.IntegerLookup(vocabulary=[5, 6], output_mode="multi_hot"),
+        ]
+    )
     out = model.predict(np.array([[5, 9, 5]], "int32"), verbose=0)
     np.testing.assert_array_equal(np.asarray(out), [[1, 1, 0]])
 

@@ -45,7 +45,9 @@ def test_weights_have_the_keras_names_shapes_and_order():
     # Keras gives `count` the backend's default integer: int64 on TensorFlow, else int32.
     count_dtype = "int64" if backend.backend() == "tensorflow" else "int32"
     assert [(w.name, tuple(w.shape), str(w.dtype).split(".")[-1]) for w in layer.weights] == [
-        ("mean", (4,), "float32"), ("variance", (4,), "float32"), ("count", (), count_dtype)
+        ("mean", (4,), "float32"),
+        ("variance", (4,), "float32"),
+        ("count", (), count_dtype),
     ]
     assert layer.count_params() == 9
     assert not layer.trainable_weights
@@ -149,14 +151,21 @@ def test_int_inputs_are_cast_and_symbolic_use():
     adapted.adapt(data)
     model = cornu.Model(inputs, outputs)
     mean, var = data.mean((0, 1)), data.var((0, 1))
-    np.testing.assert_allclose(ops.convert_to_numpy(model(data[:2])),
-                               numpy_normalize(data[:2], mean, var), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(model(data[:2])),
+        numpy_normalize(data[:2], mean, var),
+        rtol=1e-4,
+        atol=1e-5,
+    )
 
 
 def test_config_matches_keras_layout():
     config = layers.Normalization().get_config()
     assert {k: config[k] for k in ("axis", "invert", "mean", "variance")} == {
-        "axis": (-1,), "invert": False, "mean": None, "variance": None
+        "axis": (-1,),
+        "invert": False,
+        "mean": None,
+        "variance": None,
     }
     config = layers.Normalization(axis=[1, 2], mean=np.ones(2), variance=np.ones(2)).get_config()
     assert config["axis"] == (1, 2) and config["mean"] == [1.0, 1.0]

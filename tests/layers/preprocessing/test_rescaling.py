@@ -10,8 +10,12 @@ from cornu.testing import run_layer_test
 
 
 @pytest.mark.parametrize(
-    "init_kwargs", [{"scale": 0.5}, {"scale": 1 / 127.5, "offset": -1.0},
-                    {"scale": [1.0, 2.0, 3.0], "offset": [0.0, 0.5, -1.0]}],  # fmt: skip
+    "init_kwargs",
+    [
+        {"scale": 0.5},
+        {"scale": 1 / 127.5, "offset": -1.0},
+        {"scale": [1.0, 2.0, 3.0], "offset": [0.0, 0.5, -1.0]},
+    ],  # fmt: skip
     ids=["scale", "scale_offset", "per_channel"],
 )
 def test_layer_battery(init_kwargs):

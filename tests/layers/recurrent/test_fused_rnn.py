@@ -89,10 +89,13 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("kind", [
-    pytest.param("lstm", marks=_requires_fused("lstm")),
-    pytest.param("gru", marks=_requires_fused("gru")),
-])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param("lstm", marks=_requires_fused("lstm")),
+        pytest.param("gru", marks=_requires_fused("gru")),
+    ],
+)
 @pytest.mark.parametrize("name, kwargs, with_state", CASES, ids=[c[0] for c in CASES])
 def test_fused_and_scan_agree(kind, name, kwargs, with_state, monkeypatch):
     calls = _count_fused_calls(monkeypatch)
@@ -123,10 +126,13 @@ MASK_CASES = [
 ]
 
 
-@pytest.mark.parametrize("kind", [
-    pytest.param("lstm", marks=_requires_fused("lstm")),
-    pytest.param("gru", marks=_requires_fused("gru")),
-])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param("lstm", marks=_requires_fused("lstm")),
+        pytest.param("gru", marks=_requires_fused("gru")),
+    ],
+)
 @pytest.mark.parametrize("name, kwargs", MASK_CASES, ids=[c[0] for c in MASK_CASES])
 def test_right_padded_masks_agree(kind, name, kwargs, monkeypatch):
     calls = _count_fused_calls(monkeypatch)
@@ -144,10 +150,13 @@ def test_right_padded_masks_agree(kind, name, kwargs, monkeypatch):
         np.testing.assert_allclose(ga, gb, rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("kind", [
-    pytest.param("lstm", marks=_requires_fused("lstm")),
-    pytest.param("gru", marks=_requires_fused("gru")),
-])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param("lstm", marks=_requires_fused("lstm")),
+        pytest.param("gru", marks=_requires_fused("gru")),
+    ],
+)
 def test_fused_dropout_draws_the_scan_mask(kind):
     fast, slow = _pair(kind, dropout=0.5, seed=7, return_sequences=True)
     a, b = fast(X, training=True), slow(X, training=True)
@@ -156,10 +165,13 @@ def test_fused_dropout_draws_the_scan_mask(kind):
 
 
 @requires_training
-@pytest.mark.parametrize("kind", [
-    pytest.param("lstm", marks=_requires_fused("lstm")),
-    pytest.param("gru", marks=_requires_fused("gru")),
-])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param("lstm", marks=_requires_fused("lstm")),
+        pytest.param("gru", marks=_requires_fused("gru")),
+    ],
+)
 def test_fused_fit_updates_the_layer_weights_like_the_scan(kind):
     y = RNG.normal(size=(3, 6, 5)).astype("float32")
     results = []
@@ -196,10 +208,13 @@ def _count_fused_calls(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize("kind", [
-    pytest.param("lstm", marks=_requires_fused("lstm")),
-    pytest.param("gru", marks=_requires_fused("gru")),
-])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param("lstm", marks=_requires_fused("lstm")),
+        pytest.param("gru", marks=_requires_fused("gru")),
+    ],
+)
 def test_when_the_fused_path_is_taken(kind, monkeypatch):
     calls = _count_fused_calls(monkeypatch)
     _make(kind)(X)

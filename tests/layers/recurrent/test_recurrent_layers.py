@@ -203,8 +203,12 @@ def test_matches_numpy(name, go_backwards, masked):
     x = RNG.normal(size=(3, 6, 4)).astype("float32")
     mask = _mask() if masked else None
     layer = cls(
-        5, return_sequences=True, return_state=True, go_backwards=go_backwards,
-        bias_initializer="random_normal", **kwargs,
+        5,
+        return_sequences=True,
+        return_state=True,
+        go_backwards=go_backwards,
+        bias_initializer="random_normal",
+        **kwargs,
     )
     m = None if mask is None else ops.convert_to_tensor(mask)
     outs = layer(ops.convert_to_tensor(x), mask=m)
@@ -373,13 +377,17 @@ def test_bidirectional_matches_numpy(merge_mode):
     _, fw, fs = np_rnn(lambda a, s: np_gru(w[:3], a, s), x, zeros, mask, False, True)
     _, bw, bs = np_rnn(lambda a, s: np_gru(w[3:], a, s), x, zeros, mask, True, True)
     bw = bw[:, ::-1]
-    want = {
-        "concat": [np.concatenate([fw, bw], -1)],
-        "sum": [fw + bw],
-        "mul": [fw * bw],
-        "ave": [(fw + bw) / 2],
-        None: [fw, bw],
-    }[merge_mode] + fs + bs
+    want = (
+        {
+            "concat": [np.concatenate([fw, bw], -1)],
+            "sum": [fw + bw],
+            "mul": [fw * bw],
+            "ave": [(fw + bw) / 2],
+            None: [fw, bw],
+        }[merge_mode]
+        + fs
+        + bs
+    )
     assert len(outs) == len(want)
     for got, ref in zip(outs, want):
         np.testing.assert_allclose(_np(got), ref, atol=1e-5)
@@ -565,7 +573,10 @@ def test_keras_rnn_masked_fixture():
     rnn = layers.SimpleRNN(4)
     dense = layers.Dense(2)
     for layer, shape in (
-        (emb, (None, 12)), (bi, (None, 12, 8)), (gru, (None, 12, 12)), (rnn, (None, 12, 5)),
+        (emb, (None, 12)),
+        (bi, (None, 12, 8)),
+        (gru, (None, 12, 12)),
+        (rnn, (None, 12, 5)),
         (dense, (None, 4)),
     ):
         layer.build(shape)

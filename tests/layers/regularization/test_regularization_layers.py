@@ -157,8 +157,11 @@ def test_noise_layers_pass_masks_through():
     x[0, 3] = 0.0
     mask = ops.convert_to_tensor(np.any(x != 0, axis=-1))
     for layer in (
-        layers.SpatialDropout1D(0.5), layers.GaussianNoise(0.1), layers.GaussianDropout(0.1),
-        layers.AlphaDropout(0.1), layers.ActivityRegularization(),
+        layers.SpatialDropout1D(0.5),
+        layers.GaussianNoise(0.1),
+        layers.GaussianDropout(0.1),
+        layers.AlphaDropout(0.1),
+        layers.ActivityRegularization(),
     ):
         np.testing.assert_array_equal(_np(layer.compute_mask(x, mask)), _np(mask))
 

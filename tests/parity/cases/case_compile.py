@@ -32,7 +32,9 @@ def _two_targets(n=16):
 
 def _fit_keys(keras, model, x, y, **fit):
     history = model.fit(x, y, epochs=2, batch_size=8, verbose=0, shuffle=False, **fit)
-    return {k: [float(v) for v in vals] for k, vals in history.history.items()}, list(history.history)
+    return {k: [float(v) for v in vals] for k, vals in history.history.items()}, list(
+        history.history
+    )
 
 
 def _compiled_fit(keras, metrics, units=1, **compile_kwargs):
@@ -146,7 +148,9 @@ def case_log_keys_sorted_in_history_and_callbacks(keras, H):
         "sgd", loss="binary_crossentropy",
         metrics=["mse", keras.metrics.AUC(name="Zed"), "accuracy", keras.metrics.Precision(name="aaa")],
     )  # fmt: skip
-    history = model.fit(x, y, epochs=1, batch_size=8, verbose=0, validation_data=(x, y), callbacks=[Record()])
+    history = model.fit(
+        x, y, epochs=1, batch_size=8, verbose=0, validation_data=(x, y), callbacks=[Record()]
+    )
     return list(history.history), seen
 
 
@@ -264,13 +268,17 @@ def case_multi_output_none_loss_has_no_output_tracker(keras, H):
 def case_dict_outputs_named_by_keys(keras, H):
     inp = keras.Input((4,))
     model = keras.Model(
-        inp, {"b": keras.layers.Dense(1, name="d1")(inp), "a": keras.layers.Dense(2, name="d2")(inp)}
+        inp,
+        {"b": keras.layers.Dense(1, name="d1")(inp), "a": keras.layers.Dense(2, name="d2")(inp)},
     )
     H.det_weights(model)
     model.compile("sgd", loss={"a": "mse", "b": "mae"}, metrics={"a": "mae", "b": ["mse"]})
     x, _ = _xy()
     rng = np.random.default_rng(2)
-    y = {"a": rng.standard_normal((16, 2)).astype("float32"), "b": rng.standard_normal((16, 1)).astype("float32")}
+    y = {
+        "a": rng.standard_normal((16, 2)).astype("float32"),
+        "b": rng.standard_normal((16, 1)).astype("float32"),
+    }
     return model.evaluate(x, y, verbose=0), model.evaluate(x, y, verbose=0, return_dict=True)
 
 
@@ -306,13 +314,19 @@ def case_metrics_argument_errors(keras, H):
 
     return {
         "string_metrics": H.raises(_dense(keras).compile, "sgd", loss="mse", metrics="mae"),
-        "string_weighted": H.raises(_dense(keras).compile, "sgd", loss="mse", weighted_metrics="mae"),
+        "string_weighted": H.raises(
+            _dense(keras).compile, "sgd", loss="mse", weighted_metrics="mae"
+        ),
         "short_metrics_list": H.raises(compile_with, loss="mse", metrics=["mae"]),
         "unknown_metric_key": H.raises(compile_with, loss="mse", metrics={"nope": "mae"}),
         "loss_dict_missing_key": H.raises(compile_with, loss={"reg": "mse"}),
-        "loss_dict_unknown_key": H.raises(compile_with, loss={"reg": "mse", "cls": "mse", "x": "mse"}),
+        "loss_dict_unknown_key": H.raises(
+            compile_with, loss={"reg": "mse", "cls": "mse", "x": "mse"}
+        ),
         "unknown_loss": H.raises(compile_with, loss="no_such_loss"),
-        "unknown_optimizer": H.raises(_dense(keras).compile, optimizer="no_such_optimizer", loss="mse"),
+        "unknown_optimizer": H.raises(
+            _dense(keras).compile, optimizer="no_such_optimizer", loss="mse"
+        ),
     }
 
 
@@ -341,7 +355,9 @@ def case_compile_with_objects_and_loss_function(keras, H):
 def case_evaluate_metric_values_match_numpy(keras, H):
     x, y = _xy(n=21)
     model = H.det_weights(_dense(keras))
-    model.compile("sgd", loss="mse", metrics=["mae", keras.metrics.RootMeanSquaredError(name="rmse")])
+    model.compile(
+        "sgd", loss="mse", metrics=["mae", keras.metrics.RootMeanSquaredError(name="rmse")]
+    )
     return [model.evaluate(x, y, batch_size=bs, verbose=0) for bs in (1, 5, 21)]
 
 
@@ -351,7 +367,9 @@ def case_compile_config_and_loss_attribute(keras, H):
     before = (model.get_compile_config(), model.loss)
     model.compile("adam", loss="mse", metrics=["mae"])
     by_name = _without_optimizer_module(model.get_compile_config())
-    model.compile(keras.optimizers.SGD(0.1), loss=keras.losses.Huber(), metrics=[keras.metrics.AUC(name="a")])
+    model.compile(
+        keras.optimizers.SGD(0.1), loss=keras.losses.Huber(), metrics=[keras.metrics.AUC(name="a")]
+    )
     objects = _without_optimizer_module(model.get_compile_config())
     return before, by_name, objects, type(model.loss).__name__
 

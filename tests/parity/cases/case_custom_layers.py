@@ -17,8 +17,9 @@ def _scaled_dense(keras):
         def build(self, input_shape):
             self.kernel = self.add_weight(shape=(input_shape[-1], self.units), name="kernel")
             self.scale = self.add_weight(shape=(), initializer="ones", name="scale")
-            self.count = self.add_weight(shape=(), initializer="zeros", trainable=False,
-                                         name="count")
+            self.count = self.add_weight(
+                shape=(), initializer="zeros", trainable=False, name="count"
+            )
 
         def call(self, x, training=None):
             if training:
@@ -78,13 +79,17 @@ def case_trainable_toggle_keeps_declared_flags(keras, H):
     layer.b.trainable = True
     out["b_on"] = [v.name for v in layer.trainable_weights]
     layer.trainable = False
-    out["frozen"] = ([(v.name, v.trainable) for v in layer.weights],
-                     [v.name for v in layer.non_trainable_weights])
+    out["frozen"] = (
+        [(v.name, v.trainable) for v in layer.weights],
+        [v.name for v in layer.non_trainable_weights],
+    )
     layer.trainable = True
     out["thawed"] = [(v.name, v.trainable) for v in layer.weights]
     layer.a.trainable = False
-    out["a_off"] = ([v.name for v in layer.trainable_weights],
-                    [v.name for v in layer.non_trainable_weights])
+    out["a_off"] = (
+        [v.name for v in layer.trainable_weights],
+        [v.name for v in layer.non_trainable_weights],
+    )
     return out
 
 
@@ -95,8 +100,11 @@ def case_batchnorm_toggle_keeps_moving_stats_frozen(keras, H):
     bn.trainable = False
     frozen = [v.trainable for v in bn.weights]
     bn.trainable = True
-    return {"frozen": frozen, "thawed": [v.trainable for v in bn.weights],
-            "counts": (len(bn.trainable_weights), len(bn.non_trainable_weights))}
+    return {
+        "frozen": frozen,
+        "thawed": [v.trainable for v in bn.weights],
+        "counts": (len(bn.trainable_weights), len(bn.non_trainable_weights)),
+    }
 
 
 @case(backends=ALL)
@@ -107,8 +115,9 @@ def case_add_weight_variants(keras, H):
             self.b = self.add_weight(shape=(2,), initializer="zeros", name="b", trainable=False)
             self.c = self.add_weight((2,), "ones", "int32", name="c", trainable=False)
             self.d = self.add_weight(shape=(3, 2), initializer="zeros", name="d")
-            self.f = self.add_weight(shape=(2,), initializer=keras.initializers.Constant(3.0),
-                                     name="f", dtype="float16")
+            self.f = self.add_weight(
+                shape=(2,), initializer=keras.initializers.Constant(3.0), name="f", dtype="float16"
+            )
 
         def call(self, x):
             return x
@@ -136,8 +145,10 @@ def case_add_weight_errors(keras, H):
 def case_add_weight_regularizer_constraint(keras, H):
     layer = keras.layers.Layer()
     w = layer.add_weight(shape=(2,), initializer="ones", regularizer="l2", constraint="non_neg")
-    return {"losses": [keras.ops.convert_to_numpy(l) for l in layer.losses],
-            "constraint": type(w.constraint).__name__}
+    return {
+        "losses": [keras.ops.convert_to_numpy(l) for l in layer.losses],
+        "constraint": type(w.constraint).__name__,
+    }
 
 
 @case(backends=ALL)
@@ -167,8 +178,11 @@ def case_metric_add_weight(keras, H):
     metric.update_state(np.full((3,), 2.0, "float32"))
     result = metric.result()
     metric.reset_state()
-    return {"result": result, "names": [v.name for v in metric.variables],
-            "after_reset": [np.asarray(v.numpy()) for v in metric.variables]}
+    return {
+        "result": result,
+        "names": [v.name for v in metric.variables],
+        "after_reset": [np.asarray(v.numpy()) for v in metric.variables],
+    }
 
 
 # -- build ---------------------------------------------------------------------------------
@@ -212,9 +226,11 @@ def case_nested_layer_paths(keras, H):
     built = Block(name="built_first")
     built.build((None, 3))
     built(X)
-    return {"called": [v.path for v in called.weights],
-            "built_first": [v.path for v in built.weights],
-            "flags": (called.built, called.inner.built, called.dense.built)}
+    return {
+        "called": [v.path for v in called.weights],
+        "built_first": [v.path for v in built.weights],
+        "flags": (called.built, called.inner.built, called.dense.built),
+    }
 
 
 @case(backends=ALL)
@@ -222,8 +238,9 @@ def case_build_with_several_shapes(keras, H):
     class QV(keras.layers.Layer):
         def build(self, query_shape, value_shape):
             self.got = (query_shape, value_shape)
-            self.w = self.add_weight(shape=(query_shape[-1], value_shape[-1]), name="w",
-                                     initializer="ones")
+            self.w = self.add_weight(
+                shape=(query_shape[-1], value_shape[-1]), name="w", initializer="ones"
+            )
 
         def call(self, query, value):
             return keras.ops.matmul(query, self.w) + value
@@ -233,8 +250,12 @@ def case_build_with_several_shapes(keras, H):
     y = layer(a, value=b)
     rebuilt = QV()
     rebuilt.build_from_config(layer.get_build_config())
-    return {"y": y, "got": layer.got, "config": layer.get_build_config(),
-            "rebuilt": (rebuilt.built, rebuilt.got)}
+    return {
+        "y": y,
+        "got": layer.got,
+        "config": layer.get_build_config(),
+        "rebuilt": (rebuilt.built, rebuilt.got),
+    }
 
 
 @case(backends=ALL)
@@ -287,8 +308,11 @@ def case_build_structured_inputs(keras, H):
     lb([a, a])
     db({"a": a, "b": a})
     sym = DictBuild()({"a": keras.Input((3,)), "b": keras.Input((3,))})
-    return {"list": (lb.shapes, lb.get_build_config()), "dict": (db.shapes, db.get_build_config()),
-            "symbolic": sym.shape}
+    return {
+        "list": (lb.shapes, lb.get_build_config()),
+        "dict": (db.shapes, db.get_build_config()),
+        "symbolic": sym.shape,
+    }
 
 
 # -- shapes and specs ---------------------------------------------------------------------
@@ -308,9 +332,12 @@ def case_compute_output_shape_override(keras, H):
 
     layer = Proj()
     y = layer(keras.Input((5,)))
-    return {"symbolic": y.shape, "built": layer.built,
-            "weights": [tuple(w.shape) for w in layer.weights],
-            "direct": Proj().compute_output_shape((None, 7))}
+    return {
+        "symbolic": y.shape,
+        "built": layer.built,
+        "weights": [tuple(w.shape) for w in layer.weights],
+        "direct": Proj().compute_output_shape((None, 7)),
+    }
 
 
 @case(backends=ALL)
@@ -355,12 +382,16 @@ def case_custom_layer_state_updates_in_fit(keras, H):
     model = keras.Sequential([keras.Input((3,)), ScaledDense(1, name="sd")])
     H.det_weights(model)
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
-    history = model.fit(X, np.ones((2, 1), "float32"), epochs=3, batch_size=1, verbose=0,
-                        shuffle=False)
+    history = model.fit(
+        X, np.ones((2, 1), "float32"), epochs=3, batch_size=1, verbose=0, shuffle=False
+    )
     count_after_fit = np.asarray(model.layers[0].count.numpy())
     model.predict(X, verbose=0)
-    return {"loss": H.rounded(history), "count": count_after_fit,
-            "count_after_predict": np.asarray(model.layers[0].count.numpy())}
+    return {
+        "loss": H.rounded(history),
+        "count": count_after_fit,
+        "count_after_predict": np.asarray(model.layers[0].count.numpy()),
+    }
 
 
 @case(backends=ALL)
@@ -512,8 +543,11 @@ def case_subclassed_model_training_argument(keras, H):
 
     model = Sub()
     one = np.ones((1, 2), "float32")
-    return {"train": model(one, training=True), "infer": model(one),
-            "predict": model.predict(one, verbose=0)}
+    return {
+        "train": model(one, training=True),
+        "infer": model(one),
+        "predict": model.predict(one, verbose=0),
+    }
 
 
 # -- naming -------------------------------------------------------------------------------
@@ -532,16 +566,24 @@ def case_layer_auto_names(keras, H):
     first = [L.Dense(2, name="x").name, L.Dense(2).name, L.Dense(2).name]
     custom = [MyLayer().name, MyLayer().name, HTTPServer2D().name]
     keras.backend.clear_session()
-    after_clear = [L.Dense(2).name, L.Conv2D(2, 3).name, L.LSTM(2).name,
-                   L.BatchNormalization().name, L.GlobalAveragePooling1D().name,
-                   L.Dense(3, name="dense_5").name, L.Dense(3).name]
+    after_clear = [
+        L.Dense(2).name,
+        L.Conv2D(2, 3).name,
+        L.LSTM(2).name,
+        L.BatchNormalization().name,
+        L.GlobalAveragePooling1D().name,
+        L.Dense(3, name="dense_5").name,
+        L.Dense(3).name,
+    ]
     return {"first": first, "custom": custom, "after_clear": after_clear}
 
 
 @case(backends=ALL)
 def case_layer_bad_names(keras, H):
-    return {"slash": H.raises(keras.layers.Dense, 2, name="a/b"),
-            "int": H.raises(keras.layers.Dense, 2, name=3)}
+    return {
+        "slash": H.raises(keras.layers.Dense, 2, name="a/b"),
+        "int": H.raises(keras.layers.Dense, 2, name=3),
+    }
 
 
 # -- saving own state ---------------------------------------------------------------------
@@ -594,8 +636,11 @@ def case_custom_save_own_variables_roundtrip(keras, H):
     model.save_weights("own.weights.h5")
     fresh = keras.Sequential([keras.Input((2,)), Own(name="own")])
     fresh.load_weights("own.weights.h5")
-    return {"note": fresh.layers[0].note, "w": np.asarray(fresh.layers[0].w.numpy()),
-            "files": H.h5_paths("own.weights.h5")}
+    return {
+        "note": fresh.layers[0].note,
+        "w": np.asarray(fresh.layers[0].w.numpy()),
+        "files": H.h5_paths("own.weights.h5"),
+    }
 
 
 @case(backends=ALL)
@@ -605,8 +650,11 @@ def case_custom_layer_keras_file_roundtrip(keras, H):
     H.det_weights(model)
     model.save("m.keras")
     loaded = keras.models.load_model("m.keras", custom_objects={"ScaledDense": ScaledDense})
-    return {"y": loaded.predict(X, verbose=0), "names": [v.name for v in loaded.weights],
-            "type": type(loaded.layers[0]).__name__}
+    return {
+        "y": loaded.predict(X, verbose=0),
+        "names": [v.name for v in loaded.weights],
+        "type": type(loaded.layers[0]).__name__,
+    }
 
 
 # -- sub-layers held in a dict ------------------------------------------------------------
@@ -617,8 +665,10 @@ def _blocks(keras):
     class Blocks(keras.layers.Layer):
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
-            self.blocks = {"b": keras.layers.Dense(3, name="bb"),
-                           "a": keras.layers.Dense(2, name="aa")}
+            self.blocks = {
+                "b": keras.layers.Dense(3, name="bb"),
+                "a": keras.layers.Dense(2, name="aa"),
+            }
 
         def call(self, x):
             return keras.ops.concatenate([self.blocks["a"](x), self.blocks["b"](x)], axis=-1)
@@ -629,13 +679,19 @@ def _blocks(keras):
 @case(backends=ALL)
 def case_dict_of_sublayers_in_sequential(keras, H):
     Blocks = _blocks(keras)
-    model = keras.Sequential([keras.Input((3,)), Blocks(name="blk"), keras.layers.Dense(1, name="o")])
+    model = keras.Sequential(
+        [keras.Input((3,)), Blocks(name="blk"), keras.layers.Dense(1, name="o")]
+    )
     H.det_weights(model)
     block = model.layers[0]
-    return {"paths": [w.path for w in model.weights], "y": model(X),
-            "block_weights": [w.path for w in block.weights], "count": model.count_params(),
-            "blocks_type": type(block.blocks).__mro__[-2].__name__,
-            "summary": H.summary(model)}
+    return {
+        "paths": [w.path for w in model.weights],
+        "y": model(X),
+        "block_weights": [w.path for w in block.weights],
+        "count": model.count_params(),
+        "blocks_type": type(block.blocks).__mro__[-2].__name__,
+        "summary": H.summary(model),
+    }
 
 
 @case(backends=ALL)
@@ -644,18 +700,26 @@ def case_dict_of_sublayers_in_functional(keras, H):
     x = keras.Input((3,), name="x")
     model = keras.Model(x, Blocks(name="blk")(x))
     H.det_weights(model)
-    return {"paths": [w.path for w in model.weights], "y": model.predict(X, verbose=0),
-            "shape": model.output_shape}
+    return {
+        "paths": [w.path for w in model.weights],
+        "y": model.predict(X, verbose=0),
+        "shape": model.output_shape,
+    }
 
 
 @case()
 def case_dict_of_sublayers_save_load_and_fit(keras, H):
     Blocks = _blocks(keras)
-    model = keras.Sequential([keras.Input((3,)), Blocks(name="blk"), keras.layers.Dense(1, name="o")])
+    model = keras.Sequential(
+        [keras.Input((3,)), Blocks(name="blk"), keras.layers.Dense(1, name="o")]
+    )
     H.det_weights(model)
     model.compile("sgd", "mse")
     history = model.fit(X, np.ones((2, 1), "float32"), epochs=2, verbose=0)
     model.save("blocks.keras")
     loaded = keras.saving.load_model("blocks.keras")
-    return {"loss": H.rounded(history), "y": loaded.predict(X, verbose=0),
-            "names": [w.name for w in loaded.weights]}
+    return {
+        "loss": H.rounded(history),
+        "y": loaded.predict(X, verbose=0),
+        "names": [w.name for w in loaded.weights],
+    }

@@ -109,11 +109,17 @@ def _functional(keras, cls, H, hidden=4):
 def case_guide_train_step_functional_subclass(keras, H):
     x, y = _data()
     model = _functional(keras, _guide_model_class(keras), H)
-    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse",
-                  metrics=[keras.metrics.MeanAbsoluteError(name="mae")])
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.05),
+        loss="mse",
+        metrics=[keras.metrics.MeanAbsoluteError(name="mae")],
+    )
     history = model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
-    return {"history": _history(history), "weights": H.weights(model),
-            "evaluate": model.evaluate(x, y, verbose=0, return_dict=True)}
+    return {
+        "history": _history(history),
+        "weights": H.weights(model),
+        "evaluate": model.evaluate(x, y, verbose=0, return_dict=True),
+    }
 
 
 @case()
@@ -176,9 +182,13 @@ def case_custom_test_step_extra_log(keras, H):
                 return logs
 
     model = _functional(keras, Eval, H)
-    model.compile(optimizer="sgd", loss="mse", metrics=[keras.metrics.MeanAbsoluteError(name="mae")])
-    return {"dict": model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True),
-            "list": model.evaluate(x, y, batch_size=8, verbose=0)}
+    model.compile(
+        optimizer="sgd", loss="mse", metrics=[keras.metrics.MeanAbsoluteError(name="mae")]
+    )
+    return {
+        "dict": model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True),
+        "list": model.evaluate(x, y, batch_size=8, verbose=0),
+    }
 
 
 @case()
@@ -313,8 +323,11 @@ def case_compute_loss_override_with_training(keras, H):
     model = _functional(keras, Penalized, H)
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
     history = model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
-    return {"history": _history(history), "evaluate": model.evaluate(x, y, verbose=0),
-            "weights": H.weights(model)}
+    return {
+        "history": _history(history),
+        "evaluate": model.evaluate(x, y, verbose=0),
+        "weights": H.weights(model),
+    }
 
 
 @case()
@@ -364,8 +377,11 @@ def case_fit_builds_unbuilt_subclass_with_dropout(keras, H):
     model = _subclass(keras, dropout=0.3)
     model.compile(optimizer="sgd", loss="mse")
     history = model.fit(x, y, epochs=1, batch_size=8, verbose=0)
-    return {"epochs": len(history.history["loss"]), "n_weights": len(model.weights),
-            "evaluate_type": type(model.evaluate(x, y, verbose=0)).__name__}
+    return {
+        "epochs": len(history.history["loss"]),
+        "n_weights": len(model.weights),
+        "evaluate_type": type(model.evaluate(x, y, verbose=0)).__name__,
+    }
 
 
 @case()
@@ -445,9 +461,11 @@ def case_fit_model_without_trainable_weights(keras, H):
     history = frozen.fit(x, y, epochs=2, batch_size=8, verbose=0)
     no_weights = keras.Sequential([keras.Input((3,)), keras.layers.Lambda(lambda t: t[:, :1])])
     no_weights.compile(optimizer="sgd", loss="mse")
-    return {"frozen": _history(history),
-            "unchanged": all(np.array_equal(a, b) for a, b in zip(before, H.weights(frozen))),
-        "no_weights": _history(no_weights.fit(x, y, epochs=2, batch_size=8, verbose=0))}
+    return {
+        "frozen": _history(history),
+        "unchanged": all(np.array_equal(a, b) for a, b in zip(before, H.weights(frozen))),
+        "no_weights": _history(no_weights.fit(x, y, epochs=2, batch_size=8, verbose=0)),
+    }
 
 
 @case()
@@ -459,8 +477,11 @@ def case_partly_frozen_fit(keras, H):
     first.trainable = False
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
     history = model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
-    return {"history": _history(history), "weights": H.weights(model),
-            "trainable": len(model.trainable_weights)}
+    return {
+        "history": _history(history),
+        "weights": H.weights(model),
+        "trainable": len(model.trainable_weights),
+    }
 
 
 @case()
@@ -483,8 +504,11 @@ def case_subclass_add_loss_and_tracker_metric(keras, H):
     H.det_weights(model)
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
     history = model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
-    return {"history": _history(history), "weights": H.weights(model),
-            "evaluate": model.evaluate(x, y, verbose=0)}
+    return {
+        "history": _history(history),
+        "weights": H.weights(model),
+        "evaluate": model.evaluate(x, y, verbose=0),
+    }
 
 
 @case()
@@ -498,19 +522,27 @@ def case_custom_compute_metrics(keras, H):
             return logs
 
     model = _functional(keras, Counting, H)
-    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse",
-                  metrics=[keras.metrics.MeanSquaredError(name="mse_metric")])
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.05),
+        loss="mse",
+        metrics=[keras.metrics.MeanSquaredError(name="mse_metric")],
+    )
     history = model.fit(x, y, epochs=1, batch_size=16, shuffle=False, verbose=0)
-    return {"history": _history(history),
-            "evaluate": model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)}
+    return {
+        "history": _history(history),
+        "evaluate": model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True),
+    }
 
 
 @case()
 def case_train_on_batch_sequence(keras, H):
     x, y = _data(16)
     model = _functional(keras, keras.Model, H)
-    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse",
-                  metrics=[keras.metrics.MeanAbsoluteError(name="mae")])
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.05),
+        loss="mse",
+        metrics=[keras.metrics.MeanAbsoluteError(name="mae")],
+    )
     results = [model.train_on_batch(x, y, return_dict=True) for _ in range(3)]
     return {"results": results, "weights": H.weights(model)}
 
@@ -538,8 +570,9 @@ def case_custom_train_step_sample_weight_data(keras, H):
 
     model = _functional(keras, Weighted, H)
     model.compile(optimizer="sgd", loss="mse")
-    history = model.fit(x, y, sample_weight=np.full(16, 0.5, "float32"), batch_size=8,
-                        epochs=1, verbose=0)
+    history = model.fit(
+        x, y, sample_weight=np.full(16, 0.5, "float32"), batch_size=8, epochs=1, verbose=0
+    )
     return {"history": _history(history), "seen": seen}
 
 
@@ -561,18 +594,28 @@ def case_steps_per_execution_with_custom_train_step(keras, H):
     model = _functional(keras, _guide_model_class(keras), H)
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", steps_per_execution=2)
     history = model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
-    return {"history": _history(history), "weights": H.weights(model),
-            "iterations": int(np.asarray(model.optimizer.iterations))}
+    return {
+        "history": _history(history),
+        "weights": H.weights(model),
+        "iterations": int(np.asarray(model.optimizer.iterations)),
+    }
 
 
 @case()
 def case_metrics_reset_between_epochs_and_evaluate(keras, H):
     x, y = _data()
     model = _functional(keras, keras.Model, H)
-    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse",
-                  metrics=[keras.metrics.MeanAbsoluteError(name="mae")])
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.01),
+        loss="mse",
+        metrics=[keras.metrics.MeanAbsoluteError(name="mae")],
+    )
     history = model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
     first = model.evaluate(x, y, verbose=0, return_dict=True)
     second = model.evaluate(x, y, verbose=0, return_dict=True)
-    return {"history": _history(history), "first": first, "second": second,
-            "names": model.metrics_names}
+    return {
+        "history": _history(history),
+        "first": first,
+        "second": second,
+        "names": model.metrics_names,
+    }

@@ -66,16 +66,27 @@ def case_fit_arrays_history(keras, H):
     x, y = H.data(48, 3)
     model = _model(keras, H, metrics=_mae(keras))
     history = model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
-    return {"history": _history(history), "params": history.params, "epoch": history.epoch,
-            "weights": H.weights(model)}
+    return {
+        "history": _history(history),
+        "params": history.params,
+        "epoch": history.epoch,
+        "weights": H.weights(model),
+    }
 
 
 @case()
 def case_validation_data_tuple(keras, H):
     x, y = H.data(48, 3)
     model = _model(keras, H, metrics=_mae(keras))
-    history = model.fit(x[:32], y[:32], validation_data=(x[32:], y[32:]), batch_size=8,
-                        epochs=2, shuffle=False, verbose=0)
+    history = model.fit(
+        x[:32],
+        y[:32],
+        validation_data=(x[32:], y[32:]),
+        batch_size=8,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+    )
     return _history(history)
 
 
@@ -83,8 +94,15 @@ def case_validation_data_tuple(keras, H):
 def case_validation_data_list(keras, H):
     x, y = H.data(48, 3)
     model = _model(keras, H)
-    history = model.fit(x[:32], y[:32], validation_data=[x[32:], y[32:]], batch_size=8,
-                        epochs=2, shuffle=False, verbose=0)
+    history = model.fit(
+        x[:32],
+        y[:32],
+        validation_data=[x[32:], y[32:]],
+        batch_size=8,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+    )
     return _history(history)
 
 
@@ -93,8 +111,15 @@ def case_validation_data_with_sample_weight(keras, H):
     x, y = H.data(48, 3)
     model = _model(keras, H)
     weights = np.linspace(0.0, 2.0, 16).astype("float32")
-    history = model.fit(x[:32], y[:32], validation_data=(x[32:], y[32:], weights),
-                        batch_size=8, epochs=2, shuffle=False, verbose=0)
+    history = model.fit(
+        x[:32],
+        y[:32],
+        validation_data=(x[32:], y[32:], weights),
+        batch_size=8,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+    )
     return _history(history)
 
 
@@ -102,8 +127,16 @@ def case_validation_data_with_sample_weight(keras, H):
 def case_validation_split_and_batch_size(keras, H):
     x, y = H.data(50, 3)
     model = _model(keras, H)
-    history = model.fit(x, y, validation_split=0.2, validation_batch_size=3, batch_size=10,
-                        epochs=2, shuffle=False, verbose=0)
+    history = model.fit(
+        x,
+        y,
+        validation_split=0.2,
+        validation_batch_size=3,
+        batch_size=10,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+    )
     return {"history": _history(history), "steps": history.params["steps"]}
 
 
@@ -118,8 +151,11 @@ def case_fit_dict_inputs_by_name(keras, H):
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
     data = {"a": x[:, :2], "b": x[:, 2:]}
     history = model.fit(data, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
-    return {"history": _history(history), "eval": model.evaluate(data, y, verbose=0),
-            "predict": model.predict(data, verbose=0)}
+    return {
+        "history": _history(history),
+        "eval": model.evaluate(data, y, verbose=0),
+        "predict": model.predict(data, verbose=0),
+    }
 
 
 @case()
@@ -131,8 +167,15 @@ def case_fit_list_inputs_and_list_validation(keras, H):
     H.det_weights(model)
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
     parts = [x[:, :2], x[:, 2:]]
-    history = model.fit(parts, y, validation_data=([p[:8] for p in parts], y[:8]),
-                        batch_size=8, epochs=2, shuffle=False, verbose=0)
+    history = model.fit(
+        parts,
+        y,
+        validation_data=([p[:8] for p in parts], y[:8]),
+        batch_size=8,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+    )
     return _history(history)
 
 
@@ -144,10 +187,20 @@ def case_fit_pandas(keras, H):
     frame = pd.DataFrame(x, columns=["a", "b", "c"])
     target = pd.Series(y[:, 0])
     model = _model(keras, H)
-    history = model.fit(frame, target, batch_size=8, epochs=2, shuffle=False, verbose=0,
-                        validation_data=(frame[:8], target[:8]))
-    return {"history": _history(history), "eval": model.evaluate(frame, target, verbose=0),
-            "predict": model.predict(frame[:5], verbose=0)}
+    history = model.fit(
+        frame,
+        target,
+        batch_size=8,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+        validation_data=(frame[:8], target[:8]),
+    )
+    return {
+        "history": _history(history),
+        "eval": model.evaluate(frame, target, verbose=0),
+        "predict": model.predict(frame[:5], verbose=0),
+    }
 
 
 @case()
@@ -174,10 +227,22 @@ def case_steps_per_epoch_on_arrays_continues_the_stream(keras, H):
         def on_train_batch_end(self, batch, logs=None):
             seen.append(batch)
 
-    history = model.fit(x, y, batch_size=4, steps_per_epoch=3, epochs=5, shuffle=False,
-                        verbose=0, callbacks=[Count()])
-    return {"seen": seen, "steps": history.params["steps"], "weights": H.weights(model),
-            "iterations": int(np.asarray(model.optimizer.iterations))}
+    history = model.fit(
+        x,
+        y,
+        batch_size=4,
+        steps_per_epoch=3,
+        epochs=5,
+        shuffle=False,
+        verbose=0,
+        callbacks=[Count()],
+    )
+    return {
+        "seen": seen,
+        "steps": history.params["steps"],
+        "weights": H.weights(model),
+        "iterations": int(np.asarray(model.optimizer.iterations)),
+    }
 
 
 @case(backends=("jax", "tensorflow"))  # (Keras refuses steps_per_execution > 1 on torch)
@@ -190,10 +255,13 @@ def case_steps_per_execution_batch_callbacks(keras, H):
         def on_train_batch_end(self, batch, logs=None):
             seen.append(batch)
 
-    history = model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0,
-                        callbacks=[Count()])
-    return {"seen": seen, "history": _history(history), "weights": H.weights(model),
-            "evaluate": model.evaluate(x, y, batch_size=4, verbose=0)}
+    history = model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0, callbacks=[Count()])
+    return {
+        "seen": seen,
+        "history": _history(history),
+        "weights": H.weights(model),
+        "evaluate": model.evaluate(x, y, batch_size=4, verbose=0),
+    }
 
 
 @case()
@@ -228,8 +296,10 @@ def case_evaluate_sample_weight(keras, H):
 def case_class_weight_equals_sample_weight(keras, H):
     x, y = H.data(48, 4, classes=3)
     results = []
-    for kwargs in ({"class_weight": {0: 0.5, 1: 2.0, 2: 1.0}},
-                   {"sample_weight": np.array([0.5, 2.0, 1.0], "float32")[y]}):
+    for kwargs in (
+        {"class_weight": {0: 0.5, 1: 2.0, 2: 1.0}},
+        {"sample_weight": np.array([0.5, 2.0, 1.0], "float32")[y]},
+    ):
         model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
         H.det_weights(model)
         model.compile(optimizer=keras.optimizers.SGD(0.05), loss="sparse_categorical_crossentropy")
@@ -245,8 +315,15 @@ def case_class_weight_one_hot_targets(keras, H):
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
     H.det_weights(model)
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="categorical_crossentropy")
-    history = model.fit(x, y, class_weight={0: 1.0, 1: 3.0, 2: 0.2}, batch_size=8, epochs=2,
-                        shuffle=False, verbose=0)
+    history = model.fit(
+        x,
+        y,
+        class_weight={0: 1.0, 1: 3.0, 2: 0.2},
+        batch_size=8,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+    )
     return _history(history)
 
 
@@ -264,14 +341,24 @@ def case_schedule_class_weight_normalization_pipeline(keras, H):
     norm.adapt(x)  # (det_weights also set the statistics)
     schedule = keras.optimizers.schedules.ExponentialDecay(0.05, decay_steps=5, decay_rate=0.9)
     optimizer = keras.optimizers.Adam(schedule)
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    history = model.fit(x, y, epochs=5, batch_size=16, class_weight={0: 1.0, 1: 0.5, 2: 2.0},
-                        shuffle=False, verbose=0)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(
+        x,
+        y,
+        epochs=5,
+        batch_size=16,
+        class_weight={0: 1.0, 1: 0.5, 2: 2.0},
+        shuffle=False,
+        verbose=0,
+    )
     # (Only float weights: the Normalization's sample count is the layers' own business.)
     weights = [w for w in H.weights(model) if w.dtype.kind == "f"]
-    return {"history": _history(history), "lr": float(np.asarray(optimizer.learning_rate)),
-            "iterations": int(np.asarray(optimizer.iterations)), "weights": weights}
+    return {
+        "history": _history(history),
+        "lr": float(np.asarray(optimizer.learning_rate)),
+        "iterations": int(np.asarray(optimizer.iterations)),
+        "weights": weights,
+    }
 
 
 # -- single batches and result types -------------------------------------------------------
@@ -282,44 +369,57 @@ def case_train_on_batch_resets_metrics_each_call(keras, H):
     x, y = H.data(40, 3)
     model = _model(keras, H, optimizer=keras.optimizers.SGD(0.1), metrics=_mae(keras))
     losses = [model.train_on_batch(x, y) for _ in range(40)]
-    return {"first": losses[0], "last": losses[-1], "fell_100x": losses[-1][0] < losses[0][0] / 100,
-            "dict": model.train_on_batch(x, y, return_dict=True)}
+    return {
+        "first": losses[0],
+        "last": losses[-1],
+        "fell_100x": losses[-1][0] < losses[0][0] / 100,
+        "dict": model.train_on_batch(x, y, return_dict=True),
+    }
 
 
 @case()
 def case_test_on_batch_and_predict_on_batch(keras, H):
     x, y = H.data(20, 3)
     model = _model(keras, H, metrics=_mae(keras))
-    return {"list": model.test_on_batch(x, y), "again": model.test_on_batch(x[:5], y[:5]),
-            "dict": model.test_on_batch(x, y, return_dict=True),
-            "weighted": model.test_on_batch(x, y, sample_weight=np.arange(20, dtype="float32")),
-            "predict": model.predict_on_batch(x[:4])}
+    return {
+        "list": model.test_on_batch(x, y),
+        "again": model.test_on_batch(x[:5], y[:5]),
+        "dict": model.test_on_batch(x, y, return_dict=True),
+        "weighted": model.test_on_batch(x, y, sample_weight=np.arange(20, dtype="float32")),
+        "predict": model.predict_on_batch(x[:4]),
+    }
 
 
 @case()
 def case_result_types_single_loss(keras, H):
     x, y = H.data(20, 3)
     model = _model(keras, H)
-    return {"evaluate": model.evaluate(x, y, verbose=0),
-            "dict": model.evaluate(x, y, verbose=0, return_dict=True),
-            "train_on_batch": model.train_on_batch(x, y),
-            "test_on_batch": model.test_on_batch(x, y),
-            "predict": model.predict(x[:3], verbose=0)}
+    return {
+        "evaluate": model.evaluate(x, y, verbose=0),
+        "dict": model.evaluate(x, y, verbose=0, return_dict=True),
+        "train_on_batch": model.train_on_batch(x, y),
+        "test_on_batch": model.test_on_batch(x, y),
+        "predict": model.predict(x[:3], verbose=0),
+    }
 
 
 @case()
 def case_result_types_multi_output(keras, H):
     x, y = H.data(20, 3)
     inp = keras.Input((3,))
-    model = keras.Model(inp, [keras.layers.Dense(1, name="a")(inp), keras.layers.Dense(2, name="b")(inp)])
+    model = keras.Model(
+        inp, [keras.layers.Dense(1, name="a")(inp), keras.layers.Dense(2, name="b")(inp)]
+    )
     H.det_weights(model)
     model.compile(optimizer="sgd", loss=["mse", "mae"])
     targets = [y, np.concatenate([y, -y], axis=1)]
-    return {"evaluate": model.evaluate(x, targets, verbose=0),
-            "dict": model.evaluate(x, targets, verbose=0, return_dict=True),
-            "predict": model.predict(x[:3], verbose=0),
-            "predict_on_batch": model.predict_on_batch(x[:3]),
-            "test_on_batch": model.test_on_batch(x, targets)}
+    return {
+        "evaluate": model.evaluate(x, targets, verbose=0),
+        "dict": model.evaluate(x, targets, verbose=0, return_dict=True),
+        "predict": model.predict(x[:3], verbose=0),
+        "predict_on_batch": model.predict_on_batch(x[:3]),
+        "test_on_batch": model.test_on_batch(x, targets),
+    }
 
 
 @case(backends=ALL)
@@ -330,8 +430,10 @@ def case_predict_dict_and_tuple_outputs(keras, H):
     as_tuple = keras.Model(inp, (keras.layers.Dense(1)(inp), keras.layers.Dense(2)(inp)))
     H.det_weights(as_dict)
     H.det_weights(as_tuple)
-    return {"dict": as_dict.predict(x, batch_size=4, verbose=0),
-            "tuple": as_tuple.predict(x, batch_size=4, verbose=0)}
+    return {
+        "dict": as_dict.predict(x, batch_size=4, verbose=0),
+        "tuple": as_tuple.predict(x, batch_size=4, verbose=0),
+    }
 
 
 @case(backends=ALL)
@@ -358,16 +460,27 @@ def case_fit_endless_generator_steps_per_epoch(keras, H):
     x, y = H.data(40, 3)
     model = _model(keras, H)
     history = model.fit(_gen(x, y, 8, endless=True), steps_per_epoch=3, epochs=3, verbose=0)
-    return {"history": _history(history), "steps": history.params["steps"],
-            "weights": H.weights(model)}
+    return {
+        "history": _history(history),
+        "steps": history.params["steps"],
+        "weights": H.weights(model),
+    }
 
 
 @case()
 def case_validation_endless_generator_with_steps(keras, H):
     x, y = H.data(40, 3)
     model = _model(keras, H)
-    history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0,
-                        validation_data=_gen(x, y, 10, endless=True), validation_steps=2)
+    history = model.fit(
+        x,
+        y,
+        batch_size=8,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+        validation_data=_gen(x, y, 10, endless=True),
+        validation_steps=2,
+    )
     return _history(history)
 
 
@@ -375,8 +488,9 @@ def case_validation_endless_generator_with_steps(keras, H):
 def case_validation_generator_first_epoch(keras, H):
     x, y = H.data(40, 3)
     model = _model(keras, H)
-    history = model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0,
-                        validation_data=_gen(x, y, 10))
+    history = model.fit(
+        x, y, batch_size=8, epochs=1, shuffle=False, verbose=0, validation_data=_gen(x, y, 10)
+    )
     return _history(history)
 
 
@@ -385,11 +499,13 @@ def case_evaluate_and_predict_generators(keras, H):
     x, y = H.data(40, 3)
     model = _model(keras, H, metrics=_mae(keras))
     inputs_only = ((x[i : i + 8],) for i in range(0, 40, 8))
-    return {"evaluate": model.evaluate(_gen(x, y, 10), verbose=0),
-            "steps": model.evaluate(_gen(x, y, 10, endless=True), steps=3, verbose=0),
-            "predict": model.predict(inputs_only, verbose=0),
-            "predict_xy": model.predict(_gen(x, y, 16), verbose=0),
-            "predict_steps": model.predict(_gen(x, y, 8, endless=True), steps=2, verbose=0)}
+    return {
+        "evaluate": model.evaluate(_gen(x, y, 10), verbose=0),
+        "steps": model.evaluate(_gen(x, y, 10, endless=True), steps=3, verbose=0),
+        "predict": model.predict(inputs_only, verbose=0),
+        "predict_xy": model.predict(_gen(x, y, 16), verbose=0),
+        "predict_steps": model.predict(_gen(x, y, 8, endless=True), steps=2, verbose=0),
+    }
 
 
 @case()
@@ -412,17 +528,23 @@ def case_pydataset_fit_validation_and_epoch_end(keras, H):
     val = _Batches.make(keras, x[:16], y[:16], batch=16)
     model = _model(keras, H, metrics=_mae(keras))
     history = model.fit(train, validation_data=val, epochs=3, shuffle=False, verbose=0)
-    return {"history": _history(history), "steps": history.params["steps"],
-            "ended": train.ended >= 2, "weights": H.weights(model)}
+    return {
+        "history": _history(history),
+        "steps": history.params["steps"],
+        "ended": train.ended >= 2,
+        "weights": H.weights(model),
+    }
 
 
 @case()
 def case_pydataset_evaluate_predict_weights(keras, H):
     x, y = H.data(30, 3)
     model = _model(keras, H)
-    return {"evaluate": model.evaluate(_Batches.make(keras, x, y, batch=7), verbose=0),
-            "weighted": model.evaluate(_Batches.make(keras, x, y, batch=7, weights=True), verbose=0),
-            "predict": model.predict(_Batches.make(keras, x, batch=7), verbose=0)}
+    return {
+        "evaluate": model.evaluate(_Batches.make(keras, x, y, batch=7), verbose=0),
+        "weighted": model.evaluate(_Batches.make(keras, x, y, batch=7, weights=True), verbose=0),
+        "predict": model.predict(_Batches.make(keras, x, batch=7), verbose=0),
+    }
 
 
 @case()
@@ -431,12 +553,17 @@ def case_pydataset_threads(keras, H):
     model = _model(keras, H)
     # (Keras's threaded training order differs from its own single-thread run in the last
     # digits: compared here are the batches' results, not a training trajectory.)
-    evaluated = model.evaluate(_Batches.make(keras, x, y, batch=8, workers=2, max_queue_size=3),
-                               verbose=0)
+    evaluated = model.evaluate(
+        _Batches.make(keras, x, y, batch=8, workers=2, max_queue_size=3), verbose=0
+    )
     predicted = model.predict(_Batches.make(keras, x, batch=8, workers=3), verbose=0)
     history = model.fit(_Batches.make(keras, x, y, batch=8, workers=2), epochs=2, verbose=0)
-    return {"evaluate": evaluated, "predict": predicted, "epochs": len(history.history["loss"]),
-            "fell": history.history["loss"][1] < history.history["loss"][0]}
+    return {
+        "evaluate": evaluated,
+        "predict": predicted,
+        "epochs": len(history.history["loss"]),
+        "fell": history.history["loss"][1] < history.history["loss"][0],
+    }
 
 
 @case()
@@ -457,18 +584,24 @@ def case_pydataset_shuffled_by_default(keras, H):
     # Which permutation is drawn is the library's own; that each epoch sees every batch
     # once, and not always in order, is what users rely on.
     epochs = [sorted(order[-15:][i * 5 : (i + 1) * 5]) for i in range(3)]
-    return {"each_once": epochs == [[0, 1, 2, 3, 4]] * 3,
-            "shuffled": order[-15:] != [0, 1, 2, 3, 4] * 3}
+    return {
+        "each_once": epochs == [[0, 1, 2, 3, 4]] * 3,
+        "shuffled": order[-15:] != [0, 1, 2, 3, 4] * 3,
+    }
 
 
 @case()
 def case_pydataset_steps_per_epoch(keras, H):
     x, y = H.data(40, 3)
     model = _model(keras, H)
-    history = model.fit(_Batches.make(keras, x, y, batch=8), steps_per_epoch=2, epochs=3,
-                        shuffle=False, verbose=0)
-    return {"history": _history(history), "steps": history.params["steps"],
-            "weights": H.weights(model)}
+    history = model.fit(
+        _Batches.make(keras, x, y, batch=8), steps_per_epoch=2, epochs=3, shuffle=False, verbose=0
+    )
+    return {
+        "history": _history(history),
+        "steps": history.params["steps"],
+        "weights": H.weights(model),
+    }
 
 
 # -- tf.data and torch DataLoader ----------------------------------------------------------
@@ -484,9 +617,12 @@ def case_tf_data_fit_validation_evaluate_predict(keras, H):
     model = _model(keras, H, metrics=_mae(keras))
     history = model.fit(train, validation_data=val, epochs=2, verbose=0)
     inputs = tf.data.Dataset.from_tensor_slices(x).batch(16)
-    return {"history": _history(history), "steps": history.params["steps"],
-            "evaluate": model.evaluate(train, verbose=0),
-            "predict": model.predict(inputs, verbose=0)}
+    return {
+        "history": _history(history),
+        "steps": history.params["steps"],
+        "evaluate": model.evaluate(train, verbose=0),
+        "predict": model.predict(inputs, verbose=0),
+    }
 
 
 @case()
@@ -496,8 +632,9 @@ def case_tf_data_repeated_with_steps(keras, H):
     x, y = H.data(40, 3)
     train = tf.data.Dataset.from_tensor_slices((x, y)).batch(8).repeat()
     model = _model(keras, H)
-    history = model.fit(train, steps_per_epoch=3, epochs=2, verbose=0,
-                        validation_data=train, validation_steps=2)
+    history = model.fit(
+        train, steps_per_epoch=3, epochs=2, verbose=0, validation_data=train, validation_steps=2
+    )
     return {"history": _history(history), "evaluate": model.evaluate(train, steps=2, verbose=0)}
 
 
@@ -513,13 +650,17 @@ def case_torch_dataloader_fit_validation_predict(keras, H):
         torch.utils.data.TensorDataset(torch.from_numpy(x[:16]), torch.from_numpy(y[:16])),
         batch_size=16,
     )
-    inputs = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.from_numpy(x)),
-                                         batch_size=7)
+    inputs = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.from_numpy(x)), batch_size=7
+    )
     model = _model(keras, H, metrics=_mae(keras))
     history = model.fit(loader, validation_data=val, epochs=2, verbose=0)
-    return {"history": _history(history), "steps": history.params["steps"],
-            "evaluate": model.evaluate(loader, verbose=0),
-            "predict": model.predict(inputs, verbose=0)}
+    return {
+        "history": _history(history),
+        "steps": history.params["steps"],
+        "evaluate": model.evaluate(loader, verbose=0),
+        "predict": model.predict(inputs, verbose=0),
+    }
 
 
 # -- errors --------------------------------------------------------------------------------
@@ -530,8 +671,11 @@ def case_errors_before_compile(keras, H):
     x, y = H.data(8, 3)
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     # (evaluate() too raises ValueError in cornu; Keras's torch backend raises AttributeError.)
-    return [H.raises(model.fit, x, y, verbose=0), H.raises(model.train_on_batch, x, y),
-            H.raises(model.test_on_batch, x, y)]
+    return [
+        H.raises(model.fit, x, y, verbose=0),
+        H.raises(model.train_on_batch, x, y),
+        H.raises(model.test_on_batch, x, y),
+    ]
 
 
 @case()
@@ -539,11 +683,14 @@ def case_errors_bad_data(keras, H):
     x, y = H.data(10, 3)
     model = _model(keras, H)
     gen = _gen(x, y, 5, endless=True)
-    return [H.raises(model.fit, "abc", verbose=0), H.raises(model.predict, {1, 2}, verbose=0),
-            H.raises(model.evaluate, 3, verbose=0),
-            H.raises(model.fit, x, y[:8], verbose=0),
-            H.raises(model.fit, x, y, sample_weight=np.ones(4), verbose=0),
-            H.raises(model.fit, x, y, validation_data=(x[:3], y[:2]), verbose=0),
-            H.raises(model.fit, x, y, validation_data=(x, y, y[:, 0], y), verbose=0),
-            H.raises(model.fit, gen, y, verbose=0),
-            H.raises(model.fit, gen, steps_per_epoch=1, validation_split=0.2, verbose=0)]
+    return [
+        H.raises(model.fit, "abc", verbose=0),
+        H.raises(model.predict, {1, 2}, verbose=0),
+        H.raises(model.evaluate, 3, verbose=0),
+        H.raises(model.fit, x, y[:8], verbose=0),
+        H.raises(model.fit, x, y, sample_weight=np.ones(4), verbose=0),
+        H.raises(model.fit, x, y, validation_data=(x[:3], y[:2]), verbose=0),
+        H.raises(model.fit, x, y, validation_data=(x, y, y[:, 0], y), verbose=0),
+        H.raises(model.fit, gen, y, verbose=0),
+        H.raises(model.fit, gen, steps_per_epoch=1, validation_split=0.2, verbose=0),
+    ]

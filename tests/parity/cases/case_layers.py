@@ -327,8 +327,9 @@ def case_time_distributed_and_wrappers(keras, H):
     L = keras.layers
     return {
         "td_dense": _run(keras, H, (6, 4), [L.TimeDistributed(L.Dense(2))], X3),
-        "td_conv": _run(keras, H, (2, 6, 6, 3), [L.TimeDistributed(L.Conv2D(1, 3))],
-                        np.stack([X4, X4], axis=1)),
+        "td_conv": _run(
+            keras, H, (2, 6, 6, 3), [L.TimeDistributed(L.Conv2D(1, 3))], np.stack([X4, X4], axis=1)
+        ),
         "shape": L.TimeDistributed(L.Dense(5)).compute_output_shape((None, 7, 3)),
     }
 

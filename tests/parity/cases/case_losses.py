@@ -62,14 +62,22 @@ def case_crossentropy_values(keras, H):
     logits = _r(6, 3, seed=2)
     return {
         "bce": _np(keras, L.BinaryCrossentropy()(one_hot, probs)),
-        "bce_logits_smooth": _np(keras, L.BinaryCrossentropy(from_logits=True, label_smoothing=0.1)(one_hot, logits)),
+        "bce_logits_smooth": _np(
+            keras, L.BinaryCrossentropy(from_logits=True, label_smoothing=0.1)(one_hot, logits)
+        ),
         "cce": _np(keras, L.CategoricalCrossentropy()(one_hot, probs)),
         "cce_unnormalized": _np(keras, L.CategoricalCrossentropy()(one_hot, probs * 4)),
-        "cce_smooth_logits": _np(keras, L.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2)(one_hot, logits)),
+        "cce_smooth_logits": _np(
+            keras, L.CategoricalCrossentropy(from_logits=True, label_smoothing=0.2)(one_hot, logits)
+        ),
         "scce": _np(keras, L.SparseCategoricalCrossentropy()(labels, probs)),
         "scce_column_labels": _np(keras, L.SparseCategoricalCrossentropy()(labels[:, None], probs)),
-        "scce_float_labels": _np(keras, L.SparseCategoricalCrossentropy()(labels.astype("float32"), probs)),
-        "scce_logits_none": _np(keras, L.SparseCategoricalCrossentropy(from_logits=True, reduction=None)(labels, logits)),
+        "scce_float_labels": _np(
+            keras, L.SparseCategoricalCrossentropy()(labels.astype("float32"), probs)
+        ),
+        "scce_logits_none": _np(
+            keras, L.SparseCategoricalCrossentropy(from_logits=True, reduction=None)(labels, logits)
+        ),
     }
 
 
@@ -80,11 +88,18 @@ def case_scce_ignore_class_averages_over_kept_labels(keras, H):
     labels = np.array([0, 1, 2, 1])
     sw = np.array([1.0, 2.0, 3.0, 4.0], dtype="float32")
     return {
-        reduction: _np(keras, L.SparseCategoricalCrossentropy(ignore_class=1, reduction=reduction)(labels, probs))
+        reduction: _np(
+            keras,
+            L.SparseCategoricalCrossentropy(ignore_class=1, reduction=reduction)(labels, probs),
+        )
         for reduction in (None, "sum", "sum_over_batch_size", "mean")
     } | {
-        "weighted": _np(keras, L.SparseCategoricalCrossentropy(ignore_class=1)(labels, probs, sample_weight=sw)),
-        "minus_one": _np(keras, L.SparseCategoricalCrossentropy(ignore_class=-1)(np.array([0, -1, 2, -1]), probs)),
+        "weighted": _np(
+            keras, L.SparseCategoricalCrossentropy(ignore_class=1)(labels, probs, sample_weight=sw)
+        ),
+        "minus_one": _np(
+            keras, L.SparseCategoricalCrossentropy(ignore_class=-1)(np.array([0, -1, 2, -1]), probs)
+        ),
         "function": _np(keras, L.sparse_categorical_crossentropy(labels, probs, ignore_class=1)),
     }
 
@@ -98,7 +113,9 @@ def case_focal_and_segmentation_losses(keras, H):
     mask = (_p(2, 4, 4, 1, seed=7) > 0.5).astype("float32")
     return {
         "binary_focal": _np(keras, L.BinaryFocalCrossentropy(gamma=2.0)(one_hot, probs)),
-        "binary_focal_balanced": _np(keras, L.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=0.3)(one_hot, probs)),
+        "binary_focal_balanced": _np(
+            keras, L.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=0.3)(one_hot, probs)
+        ),
         "categorical_focal": _np(keras, L.CategoricalFocalCrossentropy()(one_hot, probs)),
         "generalized_ce": _np(keras, L.CategoricalGeneralizedCrossEntropy(q=0.3)(labels, probs)),
         "dice": _np(keras, L.Dice()(mask, _p(2, 4, 4, 1, seed=8))),
@@ -123,7 +140,9 @@ def case_shapes_keras_accepts(keras, H):
         "(8,1,1) vs (8,)": shape_of((8, 1, 1), (8,)),
         "bce (8,) vs (8,1)": shape_of((8,), (8, 1), bce),
         "bce (8,1) vs (8,)": shape_of((8, 1), (8,), bce),
-        "mae fn": tuple(_np(keras, keras.losses.mean_absolute_error(np.ones((8, 4)), np.zeros((8, 1)))).shape),
+        "mae fn": tuple(
+            _np(keras, keras.losses.mean_absolute_error(np.ones((8, 4)), np.zeros((8, 1)))).shape
+        ),
     }
 
 
@@ -142,7 +161,9 @@ def case_shapes_keras_rejects(keras, H):
     # raises ValueError on every backend, so they are left out here)
     L = keras.losses
     return {
-        "bce (8,4) vs (8,1)": H.raises(L.BinaryCrossentropy(), np.ones((8, 4), "float32"), np.full((8, 1), 0.3, "float32")),
+        "bce (8,4) vs (8,1)": H.raises(
+            L.BinaryCrossentropy(), np.ones((8, 4), "float32"), np.full((8, 1), 0.3, "float32")
+        ),
         "cce (8,3) vs (8,4)": H.raises(L.CategoricalCrossentropy(), _p(8, 3), _p(8, 4)),
         "bad reduction": H.raises(L.MeanSquaredError, reduction="avg"),
     }
@@ -153,9 +174,22 @@ def case_reductions(keras, H):
     yt, yp = _r(8, 4, seed=1), _r(8, 4, seed=2)
     sw = _p(8, seed=3)
     return {
-        reduction: _np(keras, keras.losses.MeanSquaredError(reduction=reduction)(yt, yp, sample_weight=sw))
-        for reduction in ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
-    } | {"unweighted_mws": _np(keras, keras.losses.MeanSquaredError(reduction="mean_with_sample_weight")(yt, yp))}
+        reduction: _np(
+            keras, keras.losses.MeanSquaredError(reduction=reduction)(yt, yp, sample_weight=sw)
+        )
+        for reduction in (
+            "sum_over_batch_size",
+            "sum",
+            "mean",
+            "mean_with_sample_weight",
+            "none",
+            None,
+        )
+    } | {
+        "unweighted_mws": _np(
+            keras, keras.losses.MeanSquaredError(reduction="mean_with_sample_weight")(yt, yp)
+        )
+    }
 
 
 @case(backends=ALL)
@@ -179,7 +213,9 @@ def case_loss_dtypes(keras, H):
         "int_y_true": _np(keras, mse(np.array([[1], [2]]), np.array([[1.5], [2.5]], "float32"))),
         "float64_inputs": _np(keras, mse(np.ones((2, 2)), np.zeros((2, 2)))),
         "list_inputs": _np(keras, mse([[1.0, 2.0]], [[1.5, 2.5]])),
-        "float16": _np(keras, keras.losses.MeanSquaredError(dtype="float16")(_r(2, 2), _r(2, 2, seed=1))),
+        "float16": _np(
+            keras, keras.losses.MeanSquaredError(dtype="float16")(_r(2, 2), _r(2, 2, seed=1))
+        ),
     }
 
 
@@ -219,9 +255,16 @@ def case_loss_get_and_serialize(keras, H):
         "get": {name: describe(L.get(name)) for name in names},
         "unknown": H.raises(L.get, "no_such_loss"),
         "serialize": L.serialize(L.Huber(name="h")),
-        "deserialize": describe(L.deserialize({"class_name": "MeanAbsoluteError", "config": {"name": "m"}})),
+        "deserialize": describe(
+            L.deserialize({"class_name": "MeanAbsoluteError", "config": {"name": "m"}})
+        ),
         "deserialize_str": describe(L.deserialize("mean_squared_error")),
-        "default_names": [L.MeanSquaredError().name, L.BinaryCrossentropy().name, L.Huber().name, L.LogCosh().name],
+        "default_names": [
+            L.MeanSquaredError().name,
+            L.BinaryCrossentropy().name,
+            L.Huber().name,
+            L.LogCosh().name,
+        ],
     }
 
 
@@ -232,7 +275,10 @@ def case_losses_in_fit_with_sample_weight_and_class_weight(keras, H):
     y = rng.integers(0, 3, (24,)).astype("int32")
     sw = np.linspace(0.2, 1.0, 24).astype("float32")
     out = {}
-    for label, kwargs in (("sample_weight", {"sample_weight": sw}), ("class_weight", {"class_weight": {0: 1.0, 1: 2.0, 2: 0.5}})):
+    for label, kwargs in (
+        ("sample_weight", {"sample_weight": sw}),
+        ("class_weight", {"class_weight": {0: 1.0, 1: 2.0, 2: 0.5}}),
+    ):
         model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
         H.det_weights(model)
         model.compile(
@@ -260,7 +306,9 @@ def case_custom_loss_subclass_and_reduction_in_fit(keras, H):
     for reduction in ("sum_over_batch_size", "sum"):
         model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
         H.det_weights(model)
-        model.compile(keras.optimizers.SGD(0.01), loss=ScaledMSE(reduction=reduction, name="scaled"))
+        model.compile(
+            keras.optimizers.SGD(0.01), loss=ScaledMSE(reduction=reduction, name="scaled")
+        )
         history = model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
         out[reduction] = (H.rounded(history), H.weights(model))
     out["config"] = ScaledMSE(name="s").get_config()

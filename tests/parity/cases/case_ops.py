@@ -18,11 +18,22 @@ def _dtype_name(keras, x):
 @case(backends=ALL)
 def case_dtype_promotion(keras, H):
     o = keras.ops
-    pairs = [("int8", "uint8"), ("int32", "float16"), ("int64", "float32"), ("uint8", "int16"),
-             ("bool", "int8"), ("float16", "bfloat16"), ("uint16", "int8"), ("bool", "float32")]
+    pairs = [
+        ("int8", "uint8"),
+        ("int32", "float16"),
+        ("int64", "float32"),
+        ("uint8", "int16"),
+        ("bool", "int8"),
+        ("float16", "bfloat16"),
+        ("uint16", "int8"),
+        ("bool", "float32"),
+    ]
     promoted = [_dtype_name(keras, o.add(o.zeros((2,), a), o.zeros((2,), b))) for a, b in pairs]
-    weak = [_dtype_name(keras, o.multiply(o.ones((2,), d), s))
-            for d in ("int8", "uint8", "float16", "int32") for s in (2, 2.5)]
+    weak = [
+        _dtype_name(keras, o.multiply(o.ones((2,), d), s))
+        for d in ("int8", "uint8", "float16", "int32")
+        for s in (2, 2.5)
+    ]
     return {"promoted": promoted, "weak": weak,
             "result_type": [keras.backend.result_type(a, b) for a, b in pairs]}  # fmt: skip
 
@@ -220,12 +231,24 @@ def case_symbolic_specs(keras, H):
     o = keras.ops
     x = keras.KerasTensor((None, 3, 4))
     i = keras.KerasTensor((None, 5), dtype="int32")
-    outs = [o.matmul(x, o.ones((4, 2))), o.sum(x, axis=1), o.reshape(x, (-1, 12)),
-            o.concatenate([x, x], axis=-1), o.argmax(x, axis=-1), o.one_hot(i, 3),
-            o.cast(i, "float16"), o.expand_dims(i, 1), o.add(i, 2.5), o.transpose(x),
-            o.take(x, np.array([0, 2]), axis=1), o.softmax(x), o.split(x, 2, axis=-1),
-            o.top_k(x, 2), o.image.resize(keras.KerasTensor((None, 8, 8, 3)), (4, 4)),
-            o.conv(keras.KerasTensor((None, 8, 8, 3)), o.ones((3, 3, 3, 5)), strides=2)]
+    outs = [
+        o.matmul(x, o.ones((4, 2))),
+        o.sum(x, axis=1),
+        o.reshape(x, (-1, 12)),
+        o.concatenate([x, x], axis=-1),
+        o.argmax(x, axis=-1),
+        o.one_hot(i, 3),
+        o.cast(i, "float16"),
+        o.expand_dims(i, 1),
+        o.add(i, 2.5),
+        o.transpose(x),
+        o.take(x, np.array([0, 2]), axis=1),
+        o.softmax(x),
+        o.split(x, 2, axis=-1),
+        o.top_k(x, 2),
+        o.image.resize(keras.KerasTensor((None, 8, 8, 3)), (4, 4)),
+        o.conv(keras.KerasTensor((None, 8, 8, 3)), o.ones((3, 3, 3, 5)), strides=2),
+    ]
     return [[(tuple(t.shape), t.dtype) for t in (out if isinstance(out, (list, tuple))
                                                  else [out])] for out in outs]  # fmt: skip
 
@@ -236,10 +259,12 @@ def case_op_errors(keras, H):
     # Eager shape errors come from the frameworks under Keras (RuntimeError on torch), so only
     # the symbolic checks, which are Keras's own, are compared.
     return {
-        "symbolic_concat": H.raises(o.concatenate, [keras.KerasTensor((None, 3)),
-                                                    keras.KerasTensor((None, 4, 1))]),
-        "symbolic_matmul": H.raises(o.matmul, keras.KerasTensor((None, 3)),
-                                    keras.KerasTensor((4, 2))),
+        "symbolic_concat": H.raises(
+            o.concatenate, [keras.KerasTensor((None, 3)), keras.KerasTensor((None, 4, 1))]
+        ),
+        "symbolic_matmul": H.raises(
+            o.matmul, keras.KerasTensor((None, 3)), keras.KerasTensor((4, 2))
+        ),
         "symbolic_reshape": H.raises(o.reshape, keras.KerasTensor((2, 3)), (7,)),
     }
 

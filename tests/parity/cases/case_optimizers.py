@@ -49,10 +49,14 @@ def case_adaptive_rules(keras, H):
     O = keras.optimizers
     return {
         "rmsprop": _steps(keras, O.RMSprop(0.1)),
-        "rmsprop_centered_momentum": _steps(keras, O.RMSprop(0.1, rho=0.8, momentum=0.5, centered=True)),
+        "rmsprop_centered_momentum": _steps(
+            keras, O.RMSprop(0.1, rho=0.8, momentum=0.5, centered=True)
+        ),
         "adagrad": _steps(keras, O.Adagrad(0.1, initial_accumulator_value=0.2)),
         "adadelta": _steps(keras, O.Adadelta(1.0, rho=0.9)),
-        "ftrl": _steps(keras, O.Ftrl(0.1, l1_regularization_strength=0.01, l2_regularization_strength=0.02)),
+        "ftrl": _steps(
+            keras, O.Ftrl(0.1, l1_regularization_strength=0.01, l2_regularization_strength=0.02)
+        ),
         "lion": _steps(keras, O.Lion(0.1)),
         "lamb": _steps(keras, O.Lamb(0.1)),
     }
@@ -60,7 +64,10 @@ def case_adaptive_rules(keras, H):
 
 @case(rtol=1e-4, atol=1e-6)
 def case_adafactor_rule(keras, H):
-    grads = [np.full((3, 4), g, "float32") * np.arange(12, dtype="float32").reshape(3, 4) for g in (0.1, -0.2, 0.3)]
+    grads = [
+        np.full((3, 4), g, "float32") * np.arange(12, dtype="float32").reshape(3, 4)
+        for g in (0.1, -0.2, 0.3)
+    ]
     return _steps(keras, keras.optimizers.Adafactor(0.1), grads, np.ones((3, 4), "float32"))
 
 
@@ -81,10 +88,12 @@ def case_global_clipnorm_across_variables(keras, H):
     a = keras.Variable(np.ones((2,), "float32"), name="a")
     b = keras.Variable(np.ones((3,), "float32"), name="b")
     optimizer = keras.optimizers.SGD(1.0, global_clipnorm=1.0)
-    optimizer.apply_gradients([
-        (keras.ops.convert_to_tensor(np.array([3.0, 4.0], "float32")), a),
-        (keras.ops.convert_to_tensor(np.array([0.0, 0.0, 12.0], "float32")), b),
-    ])
+    optimizer.apply_gradients(
+        [
+            (keras.ops.convert_to_tensor(np.array([3.0, 4.0], "float32")), a),
+            (keras.ops.convert_to_tensor(np.array([0.0, 0.0, 12.0], "float32")), b),
+        ]
+    )
     return keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b)
 
 
@@ -109,7 +118,9 @@ def case_schedules_values_and_configs(keras, H):
     S = keras.optimizers.schedules
     schedules = {
         "exponential": S.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5),
-        "exponential_staircase": S.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5, staircase=True),
+        "exponential_staircase": S.ExponentialDecay(
+            0.1, decay_steps=10, decay_rate=0.5, staircase=True
+        ),
         "piecewise": S.PiecewiseConstantDecay(boundaries=[10, 20], values=[0.1, 0.01, 0.001]),
         "polynomial": S.PolynomialDecay(0.1, decay_steps=10, end_learning_rate=0.01, power=2.0),
         "polynomial_cycle": S.PolynomialDecay(0.1, decay_steps=10, cycle=True),
@@ -120,7 +131,9 @@ def case_schedules_values_and_configs(keras, H):
     }
     out = {}
     for name, schedule in schedules.items():
-        values = [float(keras.ops.convert_to_numpy(schedule(step))) for step in (0, 3, 5, 10, 15, 25, 40)]
+        values = [
+            float(keras.ops.convert_to_numpy(schedule(step))) for step in (0, 3, 5, 10, 15, 25, 40)
+        ]
         config = schedule.get_config()
         out[name] = (values, config, type(schedule).from_config(config).get_config() == config)
     out["serialize"] = S.serialize(schedules["exponential"])
@@ -185,9 +198,14 @@ def case_optimizer_configs(keras, H):
     return {
         "configs": out,
         "roundtrip": (float(keras.ops.convert_to_numpy(restored.learning_rate)), restored.beta_1),
-        "get": [type(O.get(name)).__name__ for name in ("sgd", "adam", "rmsprop", "adamw", "nadam", "adagrad")],
+        "get": [
+            type(O.get(name)).__name__
+            for name in ("sgd", "adam", "rmsprop", "adamw", "nadam", "adagrad")
+        ],
         "unknown": H.raises(O.get, "no_such_optimizer"),
-        "deserialize": type(O.deserialize({"class_name": "SGD", "config": {"learning_rate": 0.3}})).__name__,
+        "deserialize": type(
+            O.deserialize({"class_name": "SGD", "config": {"learning_rate": 0.3}})
+        ).__name__,
     }
 
 
@@ -207,5 +225,9 @@ def case_optimizer_in_fit(keras, H):
         optimizer = make()
         model.compile(optimizer, loss="mse")
         history = model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
-        out[name] = (H.rounded(history), H.weights(model), int(keras.ops.convert_to_numpy(optimizer.iterations)))
+        out[name] = (
+            H.rounded(history),
+            H.weights(model),
+            int(keras.ops.convert_to_numpy(optimizer.iterations)),
+        )
     return out

@@ -120,7 +120,9 @@ def case_string_lookup_config_roundtrip(keras, H):
     layer = keras.layers.StringLookup(vocabulary=["a", "b"], mask_token="", num_oov_indices=2,
                                       name="lookup")  # fmt: skip
     config = layer.get_config()
-    clone = keras.layers.StringLookup.from_config(dict(config, vocabulary=list(config["vocabulary"])))
+    clone = keras.layers.StringLookup.from_config(
+        dict(config, vocabulary=list(config["vocabulary"]))
+    )
     return {"config": config, "clone_vocab": clone.get_vocabulary()}
 
 
@@ -136,8 +138,9 @@ def case_string_lookup_errors(keras, H):
         H.raises(L.StringLookup, vocabulary=["a"], idf_weights=[1.0]),
         H.raises(L.StringLookup, vocabulary=["a"], invert=True, output_mode="one_hot"),
         H.raises(L.StringLookup, vocabulary=["a", "b", "c"], max_tokens=2),
-        H.raises(L.StringLookup, vocabulary=["a", "b"], output_mode="tf_idf",
-                 idf_weights=[1.0]),  # fmt: skip
+        H.raises(
+            L.StringLookup, vocabulary=["a", "b"], output_mode="tf_idf", idf_weights=[1.0]
+        ),  # fmt: skip
         H.raises(lambda: L.StringLookup(vocabulary=["a"]).adapt(["b"])),
     ]
 
@@ -222,10 +225,12 @@ def case_lookup_in_tf_data(keras, H):
     return {
         "int": first(tf.data.Dataset.from_tensor_slices(colors).batch(4).map(lookup)),
         "one_hot": first(tf.data.Dataset.from_tensor_slices(colors).batch(4).map(hot)),
-        "inverse": first(tf.data.Dataset.from_tensor_slices(np.array([1, 3, 0])).batch(3)
-                         .map(inverse)),  # fmt: skip
-        "ints": first(tf.data.Dataset.from_tensor_slices(np.array([4, 3, 9])).batch(3)
-                      .map(ints)),  # fmt: skip
+        "inverse": first(
+            tf.data.Dataset.from_tensor_slices(np.array([1, 3, 0])).batch(3).map(inverse)
+        ),  # fmt: skip
+        "ints": first(
+            tf.data.Dataset.from_tensor_slices(np.array([4, 3, 9])).batch(3).map(ints)
+        ),  # fmt: skip
     }
 
 
@@ -240,8 +245,13 @@ def case_numeric_layers_in_tf_data(keras, H):
     return {
         "rescaling": next(iter(ds.map(L.Rescaling(2.0, offset=1.0)))),
         "encoding": next(iter(ids.map(L.CategoryEncoding(4, output_mode="one_hot")))),
-        "with_labels": next(iter(tf.data.Dataset.from_tensor_slices((x, x[:, 0])).batch(2)
-                                 .map(lambda a, b: (L.Rescaling(0.5)(a), b)))),  # fmt: skip
+        "with_labels": next(
+            iter(
+                tf.data.Dataset.from_tensor_slices((x, x[:, 0]))
+                .batch(2)
+                .map(lambda a, b: (L.Rescaling(0.5)(a), b))
+            )
+        ),  # fmt: skip
     }
 
 
@@ -314,8 +324,11 @@ def case_rescaling_resizing_crop(keras, H):
         "crop_ratio": L.Resizing(3, 3, crop_to_aspect_ratio=True)(big),
         "center": L.CenterCrop(4, 4)(big),
         "center_small": L.CenterCrop(8, 8)(img).shape,
-        "configs": [L.Rescaling(0.5).get_config(), L.Resizing(3, 4).get_config(),
-                    L.CenterCrop(2, 2).get_config()],  # fmt: skip
+        "configs": [
+            L.Rescaling(0.5).get_config(),
+            L.Resizing(3, 4).get_config(),
+            L.CenterCrop(2, 2).get_config(),
+        ],  # fmt: skip
     }
 
 
@@ -379,11 +392,18 @@ def case_lookup_feeds_a_trained_model(keras, H):
     colors = np.array(["red", "green", "blue", "red", "blue", "green"] * 4)
     labels = (colors == "red").astype("float32")
     lookup = keras.layers.StringLookup(vocabulary=["red", "green", "blue"], output_mode="one_hot")
-    ds = tf.data.Dataset.from_tensor_slices((colors, labels)).batch(8).map(
-        lambda c, y: (lookup(c), y))
+    ds = (
+        tf.data.Dataset.from_tensor_slices((colors, labels))
+        .batch(8)
+        .map(lambda c, y: (lookup(c), y))
+    )
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
     H.det_weights(model)
     model.compile(optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy")
     history = model.fit(ds, epochs=3, verbose=0, shuffle=False)
-    return {"loss": H.rounded(history)["loss"], "weights": H.weights(model),
-            "spec": str(ds.element_spec[0].dtype), "shape": ds.element_spec[0].shape.as_list()}
+    return {
+        "loss": H.rounded(history)["loss"],
+        "weights": H.weights(model),
+        "spec": str(ds.element_spec[0].dtype),
+        "shape": ds.element_spec[0].shape.as_list(),
+    }

@@ -81,7 +81,9 @@ def case_keras_round_trip_functional_multi_io(keras, H):
     a = keras.Input((3,), name="a")
     b = keras.Input((2,), name="b")
     h = keras.layers.Concatenate()([keras.layers.Dense(4, activation="tanh")(a), b])
-    model = keras.Model([a, b], [keras.layers.Dense(1, name="o1")(h), keras.layers.Dense(2, name="o2")(h)])
+    model = keras.Model(
+        [a, b], [keras.layers.Dense(1, name="o1")(h), keras.layers.Dense(2, name="o2")(h)]
+    )
     H.det_weights(model)
     xs = [_x((2, 3)), _x((2, 2), 1)]
     model.save("f.keras")
@@ -169,7 +171,9 @@ def case_registered_custom_activation_and_layer(keras, H):
         def get_config(self):
             return {**super().get_config(), "factor": self.factor}
 
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation=swishy), Scale(3.0)])
+    model = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(3, activation=swishy), Scale(3.0)]
+    )
     H.det_weights(model)
     x = _x((2, 4))
     model.save("reg.keras")
@@ -219,8 +223,11 @@ def case_unregistered_custom_layer(keras, H):
     return {
         "missing": H.raises(keras.saving.load_model, "u.keras"),
         "loaded": loaded.predict(np.zeros((1, 4), "float32"), verbose=0),
-        "entry": {k: v for k, v in _config("u.keras")["config"]["layers"][1].items()
-                  if k in ("class_name", "registered_name")},  # fmt: skip
+        "entry": {
+            k: v
+            for k, v in _config("u.keras")["config"]["layers"][1].items()
+            if k in ("class_name", "registered_name")
+        },  # fmt: skip
     }
 
 
@@ -324,7 +331,9 @@ def case_weights_h5_paths_recurrent(keras, H):
 
 @case(backends=ALL)
 def case_weights_h5_paths_nested_and_shared(keras, H):
-    inner = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="tanh")], name="inner")
+    inner = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(3, activation="tanh")], name="inner"
+    )
     shared = keras.layers.Dense(2, name="shared")
     i = keras.Input((4,))
     h = inner(i)

@@ -423,7 +423,9 @@ def case_split_dataset_subsets_and_bad_arrays(keras, H):
     x = np.arange(50, dtype="float32").reshape(25, 2)
     split = keras.utils.split_dataset
     return {
-        "subset": [len(list(part)) for part in split((x, np.arange(25)), left_size=3, right_size=4)],
+        "subset": [
+            len(list(part)) for part in split((x, np.arange(25)), left_size=3, right_size=4)
+        ],
         "lengths": H.raises(split, (x, x[:9]), left_size=3),
         "list_of_lists": H.raises(split, [[1, 2], [3, 4]], left_size=1),
     }
