@@ -1,8 +1,7 @@
 """cornu: one deep-learning API (Keras 3's) on JAX, PyTorch, TensorFlow and NumPy.
 
-    import cornu as keras
-
-The backend is chosen at import (see `cornu.config`); only its framework is imported.
+Use it as Keras: `import cornu as keras`. The backend is chosen at import (see `cornu.config`);
+only its framework is imported.
 """
 
 from cornu import (

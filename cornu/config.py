@@ -316,6 +316,7 @@ _load()
 
 def dtype_policy():
     """The global DTypePolicy layers use when given no `dtype` (from floatx by default)."""
+    # lazy: cornu.dtype_policies imports this module (the public keras.config namespace)
     from cornu.dtype_policies import policy
 
     return policy.dtype_policy()
@@ -323,6 +324,7 @@ def dtype_policy():
 
 def set_dtype_policy(policy):
     """Sets the global DTypePolicy (a DTypePolicy or a name such as "mixed_float16")."""
+    # lazy: cornu.dtype_policies imports this module (the public keras.config namespace)
     from cornu.dtype_policies import policy as policies
 
     policies.set_dtype_policy(policy)

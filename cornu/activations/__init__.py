@@ -34,6 +34,7 @@ from cornu.activations.activations import (
     tanh_shrink,
     threshold,
 )  # fmt: skip
+from cornu.saving import object_registration, serialization_lib
 from cornu.utils import identifiers
 
 _FUNCTIONS = {
@@ -67,8 +68,6 @@ def serialize(activation):
         raise ValueError(f"Cannot serialize activation {activation!r}: it has no name.")
     # A custom function is stored as a function config, as Keras does, so loading finds it
     # by its registered name (or in custom_objects).
-    from cornu.saving import serialization_lib
-
     return serialization_lib.serialize_keras_object(activation)
 
 
@@ -82,8 +81,6 @@ def deserialize(config, custom_objects=None):
 def _from_function_config(config, custom_objects):
     """A `{"class_name": "function", "config": name}` config: a registered or custom-scoped
     function under `name`, else a built-in activation."""
-    from cornu.saving import object_registration
-
     name = config.get("config")
     found = object_registration.get_registered_object(name, custom_objects)
     if callable(found):

@@ -8,7 +8,7 @@ import importlib
 
 from cornu import config
 from cornu.backend import interface
-from cornu.backend.common import dtypes, scopes
+from cornu.backend.common import dtypes, scopes, session, symbolic
 from cornu.backend.common.dtypes import (
     is_float_dtype,
     is_int_dtype,
@@ -66,9 +66,7 @@ MULTI_TENSOR_UPDATE_STEPS = getattr(_impl, "MULTI_TENSOR_UPDATE_STEPS", {})
 
 def is_keras_tensor(x):
     """True when `x` is a symbolic `KerasTensor`."""
-    from cornu.graph.keras_tensor import KerasTensor
-
-    return isinstance(x, KerasTensor)
+    return symbolic.is_symbolic_tensor(x)
 
 
 def standardize_tensor_dtype(x):
@@ -87,9 +85,7 @@ def clear_session(free_memory=True):
     (about 2 s more per small model on CPU).
     """
     scopes.reset_uids()
-    from cornu.random import seed_generator
-
-    seed_generator.reset_global_seed_generator()
+    session.run_reset_hooks()  # (the global SeedGenerator: cornu.random registers its reset)
     if free_memory:
         gc.collect()
 

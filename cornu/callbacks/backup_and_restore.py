@@ -6,9 +6,9 @@ import zipfile
 
 import numpy as np
 
+from cornu.callbacks import loop_state
 from cornu.callbacks._files import ensure_writable_folder
 from cornu.callbacks.callback import Callback
-from cornu.callbacks.early_stopping import _refresh_loop_state, _sync_from_loop
 from cornu.random import seed_generator
 from cornu.saving.temp_files import new_temp_file
 
@@ -90,7 +90,7 @@ class BackupAndRestore(Callback):
         steps = (self.params or {}).get("steps")
         if steps is not None and step >= steps:
             epoch, step = epoch + 1, 0
-        _sync_from_loop(self.model)
+        loop_state.sync_from_loop(self.model)
         self._write_backup(epoch, step)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -214,7 +214,7 @@ class BackupAndRestore(Callback):
         if "data_seed" in backup:
             self.model._resume_data_seed = int(backup["data_seed"])
         # The loop already read the Variables (JAX keeps its state outside them): re-read.
-        _refresh_loop_state(self.model)
+        loop_state.refresh_loop_state(self.model)
         self.model._resume_epoch = int(backup["epoch"])
         self.model._resume_step = int(backup["step"])
         self._last_position = (int(backup["epoch"]), int(backup["step"]))

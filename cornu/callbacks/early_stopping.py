@@ -1,28 +1,10 @@
-"""`EarlyStopping`: stops training when a monitored quantity stops improving.
-
-Also holds the private helpers the callbacks that assign or read variables mid-loop share
-(keeping a running loop's state in step with the Variables).
-"""
+"""`EarlyStopping`: stops training when a monitored quantity stops improving."""
 
 import numpy as np
 
+from cornu.callbacks import loop_state
 from cornu.callbacks import monitor as monitoring
 from cornu.callbacks.callback import Callback
-
-
-def _refresh_loop_state(model):
-    """After assigning a model's variables mid-loop, make the running loop see them (the JAX
-    trainer keeps its state outside the Variables while a loop runs)."""
-    refresh = getattr(model, "_loop_refresh", None)
-    if refresh is not None:
-        refresh()
-
-
-def _sync_from_loop(model):
-    """Copies a running loop's state into the Variables (before reading or saving them)."""
-    sync = getattr(model, "_loop_sync", None)
-    if sync is not None:
-        sync()
 
 
 def _copy_weights(model):
@@ -125,7 +107,7 @@ class EarlyStopping(Callback):
                     f"{self.best_epoch + 1}."
                 )
             self.model.set_weights(self.best_weights)
-            _refresh_loop_state(self.model)
+            loop_state.refresh_loop_state(self.model)
 
     def get_monitor_value(self, logs):
         """The monitored value from `logs` as a float (None, with a warning, if missing)."""

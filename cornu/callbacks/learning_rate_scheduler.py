@@ -4,8 +4,8 @@ import inspect
 
 import numpy as np
 
+from cornu.callbacks import loop_state
 from cornu.callbacks.callback import Callback
-from cornu.callbacks.early_stopping import _refresh_loop_state
 
 
 def _optimizer_of(model, name):
@@ -15,13 +15,16 @@ def _optimizer_of(model, name):
     return optimizer
 
 
-def _get_lr(model, name):
+def get_lr(model, name):
+    """The learning rate of `model`'s optimizer as a float; `name` (the callback) is named in
+    the error when the model has no such optimizer."""
     return float(np.asarray(_optimizer_of(model, name).learning_rate))
 
 
-def _set_lr(model, name, value):
+def set_lr(model, name, value):
+    """Sets the learning rate of `model`'s optimizer, also in a running loop."""
     _optimizer_of(model, name).learning_rate = value
-    _refresh_loop_state(model)
+    loop_state.refresh_loop_state(model)
 
 
 def _takes_lr(schedule):
@@ -65,19 +68,19 @@ class LearningRateScheduler(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if _takes_lr(self.schedule):
-            new_lr = self.schedule(epoch, _get_lr(self.model, "LearningRateScheduler"))
+            new_lr = self.schedule(epoch, get_lr(self.model, "LearningRateScheduler"))
         else:
             new_lr = self.schedule(epoch)
-        _set_lr(self.model, "LearningRateScheduler", _checked(new_lr, epoch))
+        set_lr(self.model, "LearningRateScheduler", _checked(new_lr, epoch))
         if self.verbose > 0:
             print(
                 f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to "
-                f"{_get_lr(self.model, 'LearningRateScheduler')}."
+                f"{get_lr(self.model, 'LearningRateScheduler')}."
             )
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
-            logs["learning_rate"] = _get_lr(self.model, "LearningRateScheduler")
+            logs["learning_rate"] = get_lr(self.model, "LearningRateScheduler")
 
 
 def _checked(lr, epoch):

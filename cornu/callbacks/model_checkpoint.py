@@ -5,9 +5,9 @@ import string
 
 import numpy as np
 
+from cornu.callbacks import loop_state
 from cornu.callbacks import monitor as monitoring
 from cornu.callbacks.callback import Callback
-from cornu.callbacks.early_stopping import _sync_from_loop
 
 
 def _static_dir(filepath):
@@ -106,7 +106,7 @@ class ModelCheckpoint(Callback):
             return
         self._batches_seen += 1
         if self._batches_seen % self.save_freq == 0:
-            _sync_from_loop(self.model)
+            loop_state.sync_from_loop(self.model)
             self._save(self._current_epoch, batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):

@@ -9,10 +9,10 @@ import os
 
 import numpy as np
 
+from cornu.callbacks import loop_state
 from cornu.callbacks import monitor as monitoring
 from cornu.callbacks._files import ensure_writable_folder
 from cornu.callbacks.callback import Callback
-from cornu.callbacks.early_stopping import _refresh_loop_state, _sync_from_loop
 
 
 def _import_orbax():
@@ -137,7 +137,7 @@ class OrbaxCheckpoint(Callback):
             return
         self._batches_seen += 1
         if self._batches_seen % self.save_freq == 0:
-            _sync_from_loop(self.model)
+            loop_state.sync_from_loop(self.model)
             self._maybe_save(self._batches_seen, logs)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -231,7 +231,7 @@ class OrbaxCheckpoint(Callback):
                 )
             for variable, value in zip(optimizer.variables, values):
                 variable.assign(np.asarray(value))
-        _refresh_loop_state(model)
+        loop_state.refresh_loop_state(model)
         return step
 
     def get_config(self):

@@ -6,7 +6,7 @@ import numpy as np
 
 from cornu.callbacks import monitor as monitoring
 from cornu.callbacks.callback import Callback
-from cornu.callbacks.learning_rate_scheduler import _get_lr, _set_lr
+from cornu.callbacks.learning_rate_scheduler import get_lr, set_lr
 
 
 class ReduceLROnPlateau(Callback):
@@ -84,7 +84,7 @@ class ReduceLROnPlateau(Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
         # The rate this epoch trained with, before any reduction below.
-        logs["learning_rate"] = _get_lr(self.model, "ReduceLROnPlateau")
+        logs["learning_rate"] = get_lr(self.model, "ReduceLROnPlateau")
         direction = monitoring.direction(self, "ReduceLROnPlateau")
         current = monitoring.read(self, logs, "Learning rate reduction")
         if current is None:
@@ -101,12 +101,12 @@ class ReduceLROnPlateau(Callback):
                 self._reduce(epoch)
 
     def _reduce(self, epoch):
-        old_lr = _get_lr(self.model, "ReduceLROnPlateau")
+        old_lr = get_lr(self.model, "ReduceLROnPlateau")
         # Compared in float32, the optimizer's precision: a rate already at min_lr stays.
         if not old_lr > np.float32(self.min_lr):
             return
         new_lr = max(old_lr * self.factor, self.min_lr)
-        _set_lr(self.model, "ReduceLROnPlateau", new_lr)
+        set_lr(self.model, "ReduceLROnPlateau", new_lr)
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new_lr}.")
         self.cooldown_counter = self.cooldown

@@ -3,7 +3,6 @@
 import json
 import urllib.error
 import urllib.parse
-import urllib.request
 import warnings
 
 import numpy as np
@@ -47,6 +46,9 @@ class RemoteMonitor(Callback):
         self.timeout = 10
 
     def on_epoch_end(self, epoch, logs=None):
+        # lazy: urllib.request (http.client, ssl, email) is ~15 ms that `import cornu` need not pay
+        from urllib.request import Request, urlopen
+
         payload = {"epoch": epoch}
         payload.update({k: _jsonable(v) for k, v in (logs or {}).items()})
         headers = dict(self.headers)
@@ -57,9 +59,9 @@ class RemoteMonitor(Callback):
             body = urllib.parse.urlencode({self.field: json.dumps(payload)}).encode("utf-8")
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         url = self.root + self.path
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        request = Request(url, data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urlopen(request, timeout=self.timeout) as response:
                 response.read()
         except (urllib.error.URLError, OSError) as e:
             warnings.warn(f"RemoteMonitor could not reach the server at {url}: {e}", stacklevel=2)

@@ -4,8 +4,8 @@ average of the weights."""
 import numpy as np
 
 from cornu import ops
+from cornu.callbacks import loop_state
 from cornu.callbacks.callback import Callback
-from cornu.callbacks.early_stopping import _refresh_loop_state
 
 
 class SwapEMAWeights(Callback):
@@ -45,7 +45,7 @@ class SwapEMAWeights(Callback):
             current = np.array(ops.convert_to_numpy(variable.value))
             variable.assign(np.array(ops.convert_to_numpy(average.value)))
             average.assign(current)
-        _refresh_loop_state(self.model)
+        loop_state.refresh_loop_state(self.model)
         self._ema_in_model = not self._ema_in_model
 
     def on_train_begin(self, logs=None):

@@ -13,8 +13,9 @@ import time
 import numpy as np
 
 from cornu import backend
+from cornu.callbacks import loop_state
 from cornu.callbacks.callback import Callback
-from cornu.callbacks.early_stopping import _sync_from_loop
+from cornu.layers.core.embedding import Embedding
 
 
 def _import_tensorboardx():
@@ -253,10 +254,10 @@ class TensorBoard(Callback):
             if elapsed > 0:
                 train.add_scalar("epoch_steps_per_second", self._epoch_steps / elapsed, epoch)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
-            _sync_from_loop(self.model)
+            loop_state.sync_from_loop(self.model)
             self._write_weights(train, epoch)
         if self.embeddings_freq and epoch % self.embeddings_freq == 0:
-            _sync_from_loop(self.model)
+            loop_state.sync_from_loop(self.model)
             self._write_embeddings(train, epoch)
         for writer in self._writers.values():
             writer.flush()
@@ -308,8 +309,6 @@ class TensorBoard(Callback):
                     writer.add_image(f"{tag}/image", image, epoch, dataformats="HW")
 
     def _write_embeddings(self, writer, epoch):
-        from cornu.layers.core.embedding import Embedding
-
         for layer in _all_layers(self.model):
             if not isinstance(layer, Embedding):
                 continue

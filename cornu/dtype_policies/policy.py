@@ -1,7 +1,8 @@
 """`DTypePolicy`: a layer's compute dtype and variable dtype ("mixed_float16": float16 / float32)."""
 
-from cornu import config
+from cornu import config, ops
 from cornu.backend.common import dtypes
+from cornu.saving import serialization_lib
 
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 _global_policy = {}
@@ -58,8 +59,6 @@ class DTypePolicy:
 
     def convert_input(self, x, autocast, dtype):
         """Casts float inputs to `dtype` when `autocast` (used by Layer.__call__)."""
-        from cornu import ops
-
         if autocast and dtypes.is_float_dtype(ops.dtype(x)) and ops.dtype(x) != dtype:
             return ops.cast(x, dtype)
         return x
@@ -124,13 +123,9 @@ def set_dtype_policy(policy):
 
 def serialize(dtype_policy):
     """The Keras-format config dict of a DTypePolicy."""
-    from cornu.saving import serialization_lib
-
     return serialization_lib.serialize_keras_object(dtype_policy)
 
 
 def deserialize(config, custom_objects=None):
     """The DTypePolicy a `serialize` config describes."""
-    from cornu.saving import serialization_lib
-
     return serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects)

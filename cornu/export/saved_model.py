@@ -16,7 +16,13 @@ import os
 import shutil
 import tempfile
 
-from cornu import config, tree
+# cornu.models imports this module (for Model.export): Functional is looked up on the package at
+# call time, once `import cornu` has finished.
+import cornu
+from cornu import backend, config, tree
+from cornu.backend.common import dtypes
+from cornu.backend.common.scopes import StatelessScope
+from cornu.layers.layer import Layer
 
 _FORMATS = ("tf_saved_model",)
 # Attributes every archive has; endpoints and variable collections cannot take these names.
@@ -26,11 +32,11 @@ _RESERVED = ("variables", "trainable_variables", "non_trainable_variables")
 def _require_tensorflow(what):
     """TensorFlow, if the backend can be traced into a SavedModel (tensorflow natively, jax
     through jax2tf); a ValueError saying what to do otherwise."""
-    backend = config.backend()
-    if backend not in ("tensorflow", "jax"):
+    current = config.backend()
+    if current not in ("tensorflow", "jax"):
         raise ValueError(
             f"{what} writes a TensorFlow SavedModel, which needs TensorFlow to trace the "
-            f"model; the current backend is '{backend}', which it cannot trace. Switch to the "
+            f"model; the current backend is '{current}', which it cannot trace. Switch to the "
             "tensorflow backend (CORNU_BACKEND=tensorflow, or "
             "cornu.config.set_backend('tensorflow')), load the model there (e.g. from a .keras "
             "file) and export it."
@@ -58,8 +64,6 @@ def _storage(variable):
 def _to_tensor_spec(spec, name=None):
     """InputSpec / KerasTensor / tf.TensorSpec / tensor -> tf.TensorSpec."""
     import tensorflow as tf
-
-    from cornu.backend.common import dtypes
 
     if isinstance(spec, tf.TensorSpec):
         return spec if spec.name or name is None else tf.TensorSpec(spec.shape, spec.dtype, name)
@@ -154,8 +158,6 @@ class ExportArchive:
         trackable (a `tf.Module`, lookup table, ...), which is attached as is."""
         import tensorflow as tf
 
-        from cornu.layers.layer import Layer
-
         if isinstance(resource, Layer):
             if not resource.built:
                 raise ValueError(
@@ -192,8 +194,6 @@ class ExportArchive:
             return _storage(variable)
         copy = self._copies.get(id(variable))
         if copy is None:
-            from cornu import backend
-
             copy = tf.Variable(backend.convert_to_numpy(variable.value),
                                trainable=variable.trainable, name=variable.name)  # fmt: skip
             self._copies[id(variable)] = copy
@@ -205,8 +205,6 @@ class ExportArchive:
         version of it (the tracked variables' values are an explicit argument, fed from the
         tf.Variable copies)."""
         from jax.experimental import jax2tf
-
-        from cornu.backend.common.scopes import StatelessScope
 
         variables = [v for v, _ in self._jax_pairs]
         copies = [c for _, c in self._jax_pairs]
@@ -352,8 +350,6 @@ class ExportArchive:
             )
         filepath = os.fspath(filepath)
         if self._jax_pairs is not None:
-            from cornu import backend
-
             for variable, copy in self._jax_pairs:  # the values as of now, not of track()
                 copy.assign(backend.convert_to_numpy(variable.value))
         signatures = {}
@@ -420,10 +416,8 @@ def _replace_directory(source, target):
 
 def _default_input_signature(model):
     """The model's inputs as a one-entry signature list (its input structure)."""
-    from cornu.models.functional import Functional
-
     inputs = None
-    if isinstance(model, Functional):
+    if isinstance(model, cornu.models.Functional):
         inputs = model.input
     elif getattr(model, "_functional", None) is not None:  # a built Sequential
         inputs = model._functional.input

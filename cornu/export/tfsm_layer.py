@@ -2,15 +2,13 @@
 
 import os
 
-from cornu import config
+from cornu import backend, config
 from cornu.layers.layer import Layer
 
 
 def _wrap_tf_variable(tf_variable, trainable):
     """A cornu Variable whose storage *is* `tf_variable`, so the SavedModel's functions (which
     captured it) see every assignment made through cornu."""
-    from cornu import backend
-
     variable = backend.Variable(
         initializer=tf_variable,
         dtype=tf_variable.dtype.name,
@@ -42,11 +40,11 @@ class TFSMLayer(Layer):
 
     def __init__(self, filepath, call_endpoint="serve", call_training_endpoint=None,
                  trainable=True, name=None, dtype=None):  # fmt: skip
-        backend = config.backend()
-        if backend != "tensorflow":
+        current = config.backend()
+        if current != "tensorflow":
             raise ValueError(
                 f"TFSMLayer runs TensorFlow SavedModel graphs, which needs the tensorflow "
-                f"backend; the current backend is '{backend}'. Switch to it "
+                f"backend; the current backend is '{current}'. Switch to it "
                 "(CORNU_BACKEND=tensorflow), or load the model's .keras file instead."
             )
         super().__init__(trainable=trainable, name=name, dtype=dtype)

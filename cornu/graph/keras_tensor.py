@@ -1,17 +1,12 @@
 """`KerasTensor`: a symbolic tensor (shape with `None` dimensions, dtype), with operators.
 
 Calling an op or a layer on KerasTensors computes nothing: it returns new KerasTensors with the
-inferred shape and dtype and records the graph node that made them.
+inferred shape and dtype and records the graph node that made them. The operators (`x + 1`,
+`x[0]`) and the `reshape`/`squeeze` methods call cornu.ops, the floor above this one, which
+installs them when it is imported (cornu/ops/operators.py).
 """
 
-from cornu.backend.common import dtypes, scopes
-from cornu.backend.common.operators import install_operators
-
-
-def _ops():
-    from cornu import ops  # lazily: ops imports this module
-
-    return ops
+from cornu.backend.common import dtypes, scopes, symbolic
 
 
 def standardize_shape(shape):
@@ -109,12 +104,6 @@ class KerasTensor:
     def ndim(self):
         return len(self._shape)
 
-    def reshape(self, newshape):
-        return _ops().reshape(self, newshape)
-
-    def squeeze(self, axis=None):
-        return _ops().squeeze(self, axis=axis)
-
     def __repr__(self):
         return (
             f"<KerasTensor shape={self._shape}, dtype={self._dtype}, sparse={self.sparse}, "
@@ -172,7 +161,8 @@ class KerasTensor:
         return self
 
 
-install_operators(KerasTensor, lambda tensor: tensor)
+# The backend floor recognises and makes KerasTensors through this registration.
+symbolic.register_tensor_class(KerasTensor)
 
 
 def is_keras_tensor(x):

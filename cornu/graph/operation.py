@@ -2,7 +2,7 @@
 
 from cornu import backend, tree
 from cornu.backend.common import scopes
-from cornu.graph.keras_tensor import any_symbolic_tensors
+from cornu.graph.keras_tensor import KerasTensor, any_symbolic_tensors
 from cornu.graph.node import Node
 from cornu.utils.identifiers import snake_case
 
@@ -131,6 +131,4 @@ def op_class_name(fn_name):
 
 def map_keras_tensors(fn, structure):
     """Applies `fn` to every KerasTensor leaf of `structure`."""
-    from cornu.graph.keras_tensor import KerasTensor
-
     return tree.map_structure(lambda x: fn(x) if isinstance(x, KerasTensor) else x, structure)

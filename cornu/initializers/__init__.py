@@ -1,5 +1,6 @@
 """`cornu.initializers`: initial values for weights, and `get`/`serialize`/`deserialize`."""
 
+from cornu.backend.common import variables as _variables
 from cornu.initializers.constant import Constant, Identity, Ones, Zeros
 from cornu.initializers.initializer import Initializer
 from cornu.initializers.random import (
@@ -62,3 +63,8 @@ variance_scaling = VarianceScaling
 glorot_normal, glorot_uniform = GlorotNormal, GlorotUniform
 he_normal, he_uniform, lecun_normal, lecun_uniform = HeNormal, HeUniform, LecunNormal, LecunUniform
 STFT = stft = STFTInitializer
+
+
+# `cornu.Variable("zeros", shape=...)` resolves initializer names here, a floor above the
+# Variable's: the backend asks through this registration instead of importing upward.
+_variables.register_initializer_lookup(get)

@@ -3,6 +3,7 @@ forms (Glorot, He, LeCun)."""
 
 import math
 
+from cornu import ops
 from cornu.backend.common import dtypes
 from cornu.initializers.initializer import Initializer
 from cornu.random.random import _initializer_sample as _sample
@@ -199,8 +200,6 @@ class Orthogonal(RandomInitializer):
         self.gain = gain
 
     def __call__(self, shape, dtype=None):
-        from cornu import ops
-
         if len(shape) < 2:
             raise ValueError(
                 f"Orthogonal initializer needs a shape of rank >= 2; received {tuple(shape)}."

@@ -14,7 +14,7 @@ import threading
 
 import numpy as np
 
-from cornu import backend, tree
+from cornu import backend, constraints, initializers, ops, regularizers, tree
 from cornu.backend.common import dtypes, scopes
 from cornu.dtype_policies import policy as policies
 from cornu.graph.keras_tensor import KerasTensor, any_symbolic_tensors
@@ -189,7 +189,6 @@ class Layer(backend.LayerMixin, Operation):
         Returns:
             The Variable.
         """
-        from cornu import constraints, initializers, regularizers
 
         if isinstance(shape, str):  # Keras 2 put `name` first
             raise ValueError(
@@ -383,7 +382,6 @@ class Layer(backend.LayerMixin, Operation):
     @property
     def losses(self):
         """Losses added during the last call, plus weight regularization penalties."""
-        from cornu import ops
 
         result = []
         scope = scopes.current_stateless_scope()

@@ -2,6 +2,7 @@
 
 from cornu import backend, ops
 from cornu.backend.common import dtypes
+from cornu.utils.identifiers import snake_case
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -28,7 +29,7 @@ class Loss:
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        self.name = name or _snake(type(self).__name__)
+        self.name = name or snake_case(type(self).__name__)
         self.reduction = standardize_reduction(reduction)
         self._dtype = dtypes.standardize_dtype(dtype) if dtype is not None else None
 
@@ -69,12 +70,7 @@ def reduce_weighted_values(values, sample_weight, reduction, dtype, mask=None):
     if mask is not None:
         return _reduce_masked(values, sample_weight, reduction, dtype, ops.cast(mask, dtype))
     if sample_weight is not None:
-        weight = ops.cast(ops.convert_to_tensor(sample_weight), dtype)
-        # Per-sample weights of shape (batch,) against values of shape (batch, ...).
-        while len(weight.shape) > len(values.shape) and weight.shape[-1] == 1:
-            weight = ops.squeeze(weight, axis=-1)
-        while len(weight.shape) < len(values.shape):
-            weight = ops.expand_dims(weight, -1)
+        weight = _weight_like(sample_weight, values, dtype)
         values = ops.multiply(values, weight)
     if reduction in ("none", None):
         return values
@@ -94,15 +90,21 @@ def reduce_weighted_values(values, sample_weight, reduction, dtype, mask=None):
     return ops.divide_no_nan(total, ops.cast(count, dtype))
 
 
+def _weight_like(sample_weight, values, dtype):
+    """`sample_weight` in `dtype`, with its rank brought to that of `values`: per-sample
+    weights of shape (batch,) (or (batch, 1)) against values of shape (batch, ...)."""
+    weight = ops.cast(ops.convert_to_tensor(sample_weight), dtype)
+    while len(weight.shape) > len(values.shape) and weight.shape[-1] == 1:
+        weight = ops.squeeze(weight, axis=-1)
+    while len(weight.shape) < len(values.shape):
+        weight = ops.expand_dims(weight, -1)
+    return weight
+
+
 def _reduce_masked(values, sample_weight, reduction, dtype, mask):
     weight = mask
     if sample_weight is not None:
-        weight = ops.cast(ops.convert_to_tensor(sample_weight), dtype)
-        while len(weight.shape) > len(values.shape) and weight.shape[-1] == 1:
-            weight = ops.squeeze(weight, axis=-1)
-        while len(weight.shape) < len(values.shape):
-            weight = ops.expand_dims(weight, -1)
-        weight = weight * mask
+        weight = _weight_like(sample_weight, values, dtype) * mask
     values = ops.multiply(values, weight)
     if reduction in ("none", None):
         return values
@@ -139,14 +141,21 @@ class LossFunctionWrapper(Loss):
     _unlisted_defaults = {}
 
     def get_config(self):
-        extra = {
-            k: v for k, v in self._fn_kwargs.items()
-            if k not in self._unlisted_defaults or v != self._unlisted_defaults[k]
-        }  # fmt: skip
-        return {**super().get_config(), **extra}
+        listed = listed_function_arguments(self._fn_kwargs, self._unlisted_defaults)
+        return {**super().get_config(), **listed}
 
 
-def _snake(name):
-    from cornu.utils.identifiers import snake_case
+def constructor_arguments(values):
+    """The arguments of a function-wrapping loss's (or metric's) constructor, from its
+    `locals()`, for `LossFunctionWrapper` (or `MeanMetricWrapper`): the wrapper's own
+    (`reduction`, `name`, `dtype`) by name, the others for the function in signature order."""
+    return {name: value for name, value in values.items() if name not in ("self", "__class__")}
 
-    return snake_case(name)
+
+def listed_function_arguments(fn_kwargs, unlisted_defaults):
+    """The function arguments a wrapper's config lists: all but those Keras leaves out
+    (`unlisted_defaults`) while they hold their default."""
+    return {
+        k: v for k, v in fn_kwargs.items()
+        if k not in unlisted_defaults or v != unlisted_defaults[k]
+    }  # fmt: skip

@@ -2,7 +2,7 @@
 
 from cornu import ops
 from cornu.backend.common import dtypes
-from cornu.losses.loss import LossFunctionWrapper
+from cornu.losses.loss import LossFunctionWrapper, constructor_arguments
 
 
 def match_ranks(y_true, y_pred):
@@ -143,46 +143,20 @@ class BinaryCrossentropy(LossFunctionWrapper):
     """Binary cross-entropy (probabilities, or logits with `from_logits=True`)."""
 
     def __init__(
-        self,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name="binary_crossentropy",
-        dtype=None,
-    ):
-        super().__init__(
-            binary_crossentropy,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
-        )
+        self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+        name="binary_crossentropy", dtype=None,
+    ):  # fmt: skip
+        super().__init__(binary_crossentropy, **constructor_arguments(locals()))
 
 
 class CategoricalCrossentropy(LossFunctionWrapper):
     """Cross-entropy against one-hot labels."""
 
     def __init__(
-        self,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name="categorical_crossentropy",
-        dtype=None,
-    ):
-        super().__init__(
-            categorical_crossentropy,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
-        )
+        self, from_logits=False, label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+        name="categorical_crossentropy", dtype=None,
+    ):  # fmt: skip
+        super().__init__(categorical_crossentropy, **constructor_arguments(locals()))
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
@@ -191,23 +165,10 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     _unlisted_defaults = {"axis": -1}
 
     def __init__(
-        self,
-        from_logits=False,
-        ignore_class=None,
-        reduction="sum_over_batch_size",
-        axis=-1,
-        name="sparse_categorical_crossentropy",
-        dtype=None,
-    ):
-        super().__init__(
-            sparse_categorical_crossentropy,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            from_logits=from_logits,
-            ignore_class=ignore_class,
-            axis=axis,
-        )
+        self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size", axis=-1,
+        name="sparse_categorical_crossentropy", dtype=None,
+    ):  # fmt: skip
+        super().__init__(sparse_categorical_crossentropy, **constructor_arguments(locals()))
 
     def _valid_mask(self, y_true, y_pred):
         ignore_class = self._fn_kwargs.get("ignore_class")

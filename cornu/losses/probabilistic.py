@@ -1,7 +1,7 @@
 """Focal and generalized cross-entropies, CTC, Circle, Dice and Tversky losses."""
 
 from cornu import backend, ops
-from cornu.losses.loss import LossFunctionWrapper
+from cornu.losses.loss import LossFunctionWrapper, constructor_arguments
 from cornu.losses.losses import _pair
 
 
@@ -162,72 +162,32 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
     """Binary focal cross-entropy: down-weights well-classified examples by (1 - p_t)**gamma."""
 
     def __init__(
-        self,
-        apply_class_balancing=False,
-        alpha=0.25,
-        gamma=2.0,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name="binary_focal_crossentropy",
-        dtype=None,
-    ):
-        super().__init__(
-            binary_focal_crossentropy,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            apply_class_balancing=apply_class_balancing,
-            alpha=alpha,
-            gamma=gamma,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
-        )
+        self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
+        label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
+        name="binary_focal_crossentropy", dtype=None,
+    ):  # fmt: skip
+        super().__init__(binary_focal_crossentropy, **constructor_arguments(locals()))
 
 
 class CategoricalFocalCrossentropy(LossFunctionWrapper):
     """Categorical focal cross-entropy against one-hot (or soft) labels."""
 
     def __init__(
-        self,
-        alpha=0.25,
-        gamma=2.0,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction="sum_over_batch_size",
-        name="categorical_focal_crossentropy",
-        dtype=None,
-    ):
-        super().__init__(
-            categorical_focal_crossentropy,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            alpha=alpha,
-            gamma=gamma,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
-        )
+        self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
+        reduction="sum_over_batch_size", name="categorical_focal_crossentropy", dtype=None,
+    ):  # fmt: skip
+        super().__init__(categorical_focal_crossentropy, **constructor_arguments(locals()))
 
 
 class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
     """Generalized cross-entropy (robust to noisy labels) against integer labels."""
 
     def __init__(
-        self,
-        q=0.5,
-        reduction="sum_over_batch_size",
-        name="categorical_generalized_cross_entropy",
+        self, q=0.5, reduction="sum_over_batch_size", name="categorical_generalized_cross_entropy",
         dtype=None,
-    ):
+    ):  # fmt: skip
         _check_fraction(q, "q", "CategoricalGeneralizedCrossEntropy", low_inclusive=False)
-        super().__init__(
-            categorical_generalized_cross_entropy, reduction=reduction, name=name, dtype=dtype, q=q
-        )
+        super().__init__(categorical_generalized_cross_entropy, **constructor_arguments(locals()))
 
 
 class CTC(LossFunctionWrapper):
@@ -241,30 +201,17 @@ class Circle(LossFunctionWrapper):
     """Circle loss between integer labels and L2-normalized embeddings of the batch."""
 
     def __init__(
-        self,
-        gamma=80.0,
-        margin=0.4,
-        remove_diagonal=True,
-        reduction="sum_over_batch_size",
-        name="circle",
-        dtype=None,
-    ):
-        super().__init__(
-            circle,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            gamma=gamma,
-            margin=margin,
-            remove_diagonal=remove_diagonal,
-        )
+        self, gamma=80.0, margin=0.4, remove_diagonal=True, reduction="sum_over_batch_size",
+        name="circle", dtype=None,
+    ):  # fmt: skip
+        super().__init__(circle, **constructor_arguments(locals()))
 
 
 class Dice(LossFunctionWrapper):
     """Dice loss (1 - Dice coefficient), summed over `axis` (all axes when None)."""
 
     def __init__(self, reduction="sum_over_batch_size", name="dice", axis=None, dtype=None):
-        super().__init__(dice, reduction=reduction, name=name, dtype=dtype, axis=axis)
+        super().__init__(dice, **constructor_arguments(locals()))
 
 
 class Tversky(LossFunctionWrapper):
@@ -272,14 +219,7 @@ class Tversky(LossFunctionWrapper):
     false negatives."""
 
     def __init__(
-        self,
-        alpha=0.5,
-        beta=0.5,
-        reduction="sum_over_batch_size",
-        name="tversky",
-        axis=None,
+        self, alpha=0.5, beta=0.5, reduction="sum_over_batch_size", name="tversky", axis=None,
         dtype=None,
-    ):
-        super().__init__(
-            tversky, reduction=reduction, name=name, dtype=dtype, alpha=alpha, beta=beta, axis=axis
-        )
+    ):  # fmt: skip
+        super().__init__(tversky, **constructor_arguments(locals()))

@@ -1,7 +1,7 @@
 """Regression, hinge and divergence losses: per-sample functions and their Loss classes."""
 
 from cornu import backend, ops
-from cornu.losses.loss import LossFunctionWrapper
+from cornu.losses.loss import LossFunctionWrapper, constructor_arguments
 from cornu.losses.losses import _pair
 
 
@@ -48,45 +48,72 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
 def poisson(y_true, y_pred):
     """mean(y_pred - y_true * log(y_pred + eps)) over the last axis."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    return ops.mean(y_pred - y_true * ops.log(y_pred + backend.epsilon()), axis=-1)
+    return _poisson(*_pair(y_true, y_pred))
 
 
 def kl_divergence(y_true, y_pred):
     """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [eps, 1]."""
-    y_true, y_pred = _pair(y_true, y_pred)
+    return _kl_divergence(*_pair(y_true, y_pred))
+
+
+def hinge(y_true, y_pred):
+    """mean(max(1 - y_true * y_pred, 0)) over the last axis; 0/1 labels become -1/1."""
+    return _hinge(*_pair(y_true, y_pred))
+
+
+def squared_hinge(y_true, y_pred):
+    """mean(max(1 - y_true * y_pred, 0)**2) over the last axis; 0/1 labels become -1/1."""
+    return _squared_hinge(*_pair(y_true, y_pred))
+
+
+def categorical_hinge(y_true, y_pred):
+    """max(0, max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1) over the last axis."""
+    return _categorical_hinge(*_pair(y_true, y_pred))
+
+
+# The math of the functions above on inputs already paired (one dtype, matching ranks), by
+# function name: `cornu.metrics` applies it after pairing the inputs its own way.
+
+
+def _poisson(y_true, y_pred):
+    return ops.mean(y_pred - y_true * ops.log(y_pred + backend.epsilon()), axis=-1)
+
+
+def _kl_divergence(y_true, y_pred):
     eps = backend.epsilon()
     y_true = ops.clip(y_true, eps, 1.0)
     y_pred = ops.clip(y_pred, eps, 1.0)
     return ops.sum(y_true * ops.log(y_true / y_pred), axis=-1)
 
 
-def _signed_labels(y_true):
-    """Labels in {0, 1} become {-1, 1}; other labels are kept."""
+def _hinge_margins(y_true, y_pred):
+    """max(1 - y_true * y_pred, 0) with labels in {0, 1} made {-1, 1} (others kept)."""
     binary = ops.all(ops.logical_or(ops.equal(y_true, 0), ops.equal(y_true, 1)))
-    return ops.where(binary, 2.0 * y_true - 1.0, y_true)
+    y_true = ops.where(binary, 2.0 * y_true - 1.0, y_true)
+    return ops.maximum(1.0 - y_true * y_pred, 0.0)
 
 
-def hinge(y_true, y_pred):
-    """mean(max(1 - y_true * y_pred, 0)) over the last axis; 0/1 labels become -1/1."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    y_true = _signed_labels(y_true)
-    return ops.mean(ops.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
+def _hinge(y_true, y_pred):
+    return ops.mean(_hinge_margins(y_true, y_pred), axis=-1)
 
 
-def squared_hinge(y_true, y_pred):
-    """mean(max(1 - y_true * y_pred, 0)**2) over the last axis; 0/1 labels become -1/1."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    y_true = _signed_labels(y_true)
-    return ops.mean(ops.square(ops.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
+def _squared_hinge(y_true, y_pred):
+    return ops.mean(ops.square(_hinge_margins(y_true, y_pred)), axis=-1)
 
 
-def categorical_hinge(y_true, y_pred):
-    """max(0, max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1) over the last axis."""
-    y_true, y_pred = _pair(y_true, y_pred)
+def _categorical_hinge(y_true, y_pred):
     pos = ops.sum(y_true * y_pred, axis=-1)
     neg = ops.max((1.0 - y_true) * y_pred, axis=-1)
     return ops.maximum(neg - pos + 1.0, 0.0)
+
+
+PAIRED_MATH = {
+    "poisson": _poisson,
+    "kl_divergence": _kl_divergence,
+    "hinge": _hinge,
+    "squared_hinge": _squared_hinge,
+    "categorical_hinge": _categorical_hinge,
+}
 
 
 class MeanSquaredLogarithmicError(LossFunctionWrapper):
@@ -117,7 +144,7 @@ class Huber(LossFunctionWrapper):
     _unlisted_defaults = {"delta": 1.0}
 
     def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
-        super().__init__(huber, reduction=reduction, name=name, dtype=dtype, delta=delta)
+        super().__init__(huber, **constructor_arguments(locals()))
 
 
 class LogCosh(LossFunctionWrapper):
@@ -135,7 +162,7 @@ class CosineSimilarity(LossFunctionWrapper):
     def __init__(
         self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None
     ):
-        super().__init__(cosine_similarity, reduction=reduction, name=name, dtype=dtype, axis=axis)
+        super().__init__(cosine_similarity, **constructor_arguments(locals()))
 
 
 class Poisson(LossFunctionWrapper):

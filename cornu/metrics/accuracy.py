@@ -1,6 +1,7 @@
 """Accuracy metrics: exact match, binary (thresholded), categorical and sparse categorical."""
 
 from cornu import ops
+from cornu.losses.loss import constructor_arguments
 from cornu.metrics.metric import MeanMetricWrapper
 
 
@@ -47,7 +48,7 @@ class BinaryAccuracy(MeanMetricWrapper):
     """How often thresholded predictions match binary labels."""
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
-        super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
+        super().__init__(binary_accuracy, **constructor_arguments(locals()))
 
 
 class CategoricalAccuracy(MeanMetricWrapper):

@@ -8,8 +8,7 @@ at once (a `(num_thresholds, num_values)` comparison) and the weighted counts ar
 import numpy as np
 
 from cornu import backend, ops
-from cornu.metrics.f_score import _require_built_outside_stateless
-from cornu.metrics.metric import Metric
+from cornu.metrics.metric import Metric, add_state_variables, build_state_once
 
 
 def _as_float(x, dtype):
@@ -255,72 +254,76 @@ def _check_fraction(value, what, owner):
     return float(value)
 
 
-class SensitivityAtSpecificity(_ConfusionCurve):
+def _sensitivity(tp, fp, tn, fn):
+    return ops.divide_no_nan(tp, tp + fn)
+
+
+# Each rate at every threshold, from the counts (tp, fp, tn, fn).
+_RATES = {
+    "sensitivity": _sensitivity,
+    "recall": _sensitivity,
+    "specificity": lambda tp, fp, tn, fn: ops.divide_no_nan(tn, tn + fp),
+    "precision": lambda tp, fp, tn, fn: ops.divide_no_nan(tp, tp + fp),
+}
+
+
+class _BestRateWhere(_ConfusionCurve):
+    """The best `_objective` rate among the thresholds whose `_constraint` rate is at least
+    the target: the constructor's first argument, named (and stored) as the constraint."""
+
+    _objective = None
+    _constraint = None
+
+    def __init__(self, target, num_thresholds, class_id, name, dtype):
+        target = _check_fraction(target, self._constraint, type(self).__name__)
+        setattr(self, self._constraint, target)
+        super().__init__(num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        counts = self._counts()
+        feasible = ops.greater_equal(
+            _RATES[self._constraint](*counts), getattr(self, self._constraint)
+        )
+        return self._max_where(feasible, _RATES[self._objective](*counts))
+
+    def get_config(self):
+        return {**super().get_config(), self._constraint: getattr(self, self._constraint)}
+
+
+class SensitivityAtSpecificity(_BestRateWhere):
     """The best sensitivity (recall) among thresholds whose specificity is >= `specificity`."""
 
+    _objective, _constraint = "sensitivity", "specificity"
+
     def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
-        self.specificity = _check_fraction(specificity, "specificity", type(self).__name__)
-        super().__init__(num_thresholds, class_id, name, dtype)
-
-    def result(self):
-        tp, fp, tn, fn = self._counts()
-        specificity = ops.divide_no_nan(tn, tn + fp)
-        sensitivity = ops.divide_no_nan(tp, tp + fn)
-        return self._max_where(ops.greater_equal(specificity, self.specificity), sensitivity)
-
-    def get_config(self):
-        return {**super().get_config(), "specificity": self.specificity}
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
 
 
-class SpecificityAtSensitivity(_ConfusionCurve):
+class SpecificityAtSensitivity(_BestRateWhere):
     """The best specificity among thresholds whose sensitivity is >= `sensitivity`."""
 
+    _objective, _constraint = "specificity", "sensitivity"
+
     def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
-        self.sensitivity = _check_fraction(sensitivity, "sensitivity", type(self).__name__)
-        super().__init__(num_thresholds, class_id, name, dtype)
-
-    def result(self):
-        tp, fp, tn, fn = self._counts()
-        specificity = ops.divide_no_nan(tn, tn + fp)
-        sensitivity = ops.divide_no_nan(tp, tp + fn)
-        return self._max_where(ops.greater_equal(sensitivity, self.sensitivity), specificity)
-
-    def get_config(self):
-        return {**super().get_config(), "sensitivity": self.sensitivity}
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
 
 
-class PrecisionAtRecall(_ConfusionCurve):
+class PrecisionAtRecall(_BestRateWhere):
     """The best precision among thresholds whose recall is >= `recall`."""
 
+    _objective, _constraint = "precision", "recall"
+
     def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
-        self.recall = _check_fraction(recall, "recall", type(self).__name__)
-        super().__init__(num_thresholds, class_id, name, dtype)
-
-    def result(self):
-        tp, fp, _, fn = self._counts()
-        recall = ops.divide_no_nan(tp, tp + fn)
-        precision = ops.divide_no_nan(tp, tp + fp)
-        return self._max_where(ops.greater_equal(recall, self.recall), precision)
-
-    def get_config(self):
-        return {**super().get_config(), "recall": self.recall}
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
 
 
-class RecallAtPrecision(_ConfusionCurve):
+class RecallAtPrecision(_BestRateWhere):
     """The best recall among thresholds whose precision is >= `precision`."""
 
+    _objective, _constraint = "recall", "precision"
+
     def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
-        self.precision = _check_fraction(precision, "precision", type(self).__name__)
-        super().__init__(num_thresholds, class_id, name, dtype)
-
-    def result(self):
-        tp, fp, _, fn = self._counts()
-        recall = ops.divide_no_nan(tp, tp + fn)
-        precision = ops.divide_no_nan(tp, tp + fp)
-        return self._max_where(ops.greater_equal(precision, self.precision), recall)
-
-    def get_config(self):
-        return {**super().get_config(), "precision": self.precision}
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
 
 
 class AUC(Metric):
@@ -379,9 +382,8 @@ class AUC(Metric):
 
     def _build(self, num_labels):
         shape = (self.num_thresholds,) if num_labels is None else (self.num_thresholds, num_labels)
-        for name_ in ("true_positives", "false_positives", "true_negatives", "false_negatives"):
-            setattr(self, name_, self.add_variable(shape, name=name_))
-        self._built = True
+        names = ("true_positives", "false_positives", "true_negatives", "false_negatives")
+        add_state_variables(self, shape, dict(zip(names, names)))
 
     def _build_for(self, y_true, y_pred):
         """Creates the state for predictions shaped like `y_pred` (no-op once built)."""
@@ -390,8 +392,7 @@ class AUC(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if not self._built:
-            _require_built_outside_stateless(self)
-            self._build(int(ops.convert_to_tensor(y_pred).shape[-1]))
+            build_state_once(self, int(ops.convert_to_tensor(y_pred).shape[-1]))
         y_pred = _as_float(y_pred, self.dtype)
         if self._from_logits:
             y_pred = ops.sigmoid(y_pred)

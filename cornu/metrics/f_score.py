@@ -1,19 +1,7 @@
 """F-beta and F1 scores over per-class true/false positive and false negative counts."""
 
 from cornu import ops
-from cornu.metrics.metric import Metric
-
-
-def _require_built_outside_stateless(metric):
-    """Lazily-built state cannot be created inside a pure (stateless/jit) step."""
-    from cornu.backend.common import scopes
-
-    if scopes.in_stateless_scope():
-        raise ValueError(
-            f"{type(metric).__name__} '{metric.name}' creates its state on its first update, "
-            "which cannot happen inside a stateless (compiled) step: call "
-            "`metric._build_for(y_true, y_pred)` or `update_state` once eagerly first."
-        )
+from cornu.metrics.metric import Metric, add_state_variables, build_state_once
 
 
 class FBetaScore(Metric):
@@ -51,12 +39,8 @@ class FBetaScore(Metric):
         self._built = False
 
     def _build(self, num_classes):
-        shape = (num_classes,)
-        self.true_positives = self.add_variable(shape, name="true_positives")
-        self.false_positives = self.add_variable(shape, name="false_positives")
-        self.false_negatives = self.add_variable(shape, name="false_negatives")
-        self.intermediate_weights = self.add_variable(shape, name="intermediate_weights")
-        self._built = True
+        names = ("true_positives", "false_positives", "false_negatives", "intermediate_weights")
+        add_state_variables(self, (num_classes,), dict(zip(names, names)))
 
     def _build_for(self, y_true, y_pred):
         """Creates the state for predictions shaped like `y_pred` (no-op once built)."""
@@ -72,9 +56,7 @@ class FBetaScore(Metric):
                 f"(batch, num_classes); received {tuple(y_true.shape)} and "
                 f"{tuple(y_pred.shape)}."
             )
-        if not self._built:
-            _require_built_outside_stateless(self)
-            self._build(int(y_pred.shape[-1]))
+        build_state_once(self, int(y_pred.shape[-1]))
         if self.threshold is None:
             top = ops.max(y_pred, axis=-1, keepdims=True)
             predicted = ops.cast(ops.greater_equal(y_pred, top), self.dtype)

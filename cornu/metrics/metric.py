@@ -1,10 +1,10 @@
 """`Metric`: state in Variables, `update_state`/`result`/`reset_state`, and their stateless
 twins (written once here, over StatelessScope) for jit-compiled training steps."""
 
-from cornu import backend, ops
+from cornu import backend, initializers, ops
 from cornu.backend.common import dtypes, scopes
 from cornu.graph.operation import auto_name
-from cornu.losses.loss import num_elements
+from cornu.losses.loss import listed_function_arguments, num_elements
 from cornu.utils.identifiers import snake_case
 
 
@@ -39,8 +39,6 @@ class Metric:
 
     def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="sum", name=None):
         """Creates a non-trainable state Variable of this metric."""
-        from cornu import initializers
-
         init = initializers.get(initializer)
         dtype = dtypes.standardize_dtype(dtype or self._dtype)
         with scopes.name_scope(self.name.replace("/", "_"), caller=self):
@@ -163,6 +161,28 @@ class Sum(Metric):
         return ops.copy(self.total.value)
 
 
+def add_state_variables(metric, shape, variables):
+    """Creates state Variables of `shape` for a metric that builds its state lazily (on its
+    first update), `variables` mapping attribute names to Variable names, and marks it built."""
+    for attribute, name in variables.items():
+        setattr(metric, attribute, metric.add_variable(shape, name=name))
+    metric._built = True
+
+
+def build_state_once(metric, size):
+    """Builds a lazily-built metric's state (`metric._build(size)`) unless it is built. The
+    first update must run eagerly: a stateless (compiled) step cannot create Variables."""
+    if metric._built:
+        return
+    if scopes.in_stateless_scope():
+        raise ValueError(
+            f"{type(metric).__name__} '{metric.name}' creates its state on its first update, "
+            "which cannot happen inside a stateless (compiled) step: call "
+            "`metric._build_for(y_true, y_pred)` or `update_state` once eagerly first."
+        )
+    metric._build(size)
+
+
 class MeanMetricWrapper(Mean):
     """The mean of `fn(y_true, y_pred, **kwargs)` over all samples seen.
 
@@ -186,8 +206,5 @@ class MeanMetricWrapper(Mean):
     _unlisted_defaults = {}
 
     def get_config(self):
-        extra = {
-            k: v for k, v in self._fn_kwargs.items()
-            if k not in self._unlisted_defaults or v != self._unlisted_defaults[k]
-        }  # fmt: skip
-        return {**super().get_config(), **extra}
+        listed = listed_function_arguments(self._fn_kwargs, self._unlisted_defaults)
+        return {**super().get_config(), **listed}

@@ -2,6 +2,8 @@
 categorical accuracies, as means of per-sample functions."""
 
 from cornu import backend, ops
+from cornu.losses import regression as regression_losses
+from cornu.losses.loss import constructor_arguments
 from cornu.losses.losses import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -9,21 +11,6 @@ from cornu.losses.losses import (
 )
 from cornu.metrics.metric import MeanMetricWrapper
 from cornu.metrics.regression import _pair
-
-
-def kl_divergence(y_true, y_pred):
-    """sum(y_true * log(y_true / y_pred)) over the last axis (both clipped to [eps, 1])."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    eps = backend.epsilon()
-    y_true = ops.clip(y_true, eps, 1.0)
-    y_pred = ops.clip(y_pred, eps, 1.0)
-    return ops.sum(y_true * ops.log(y_true / y_pred), axis=-1)
-
-
-def poisson(y_true, y_pred):
-    """mean(y_pred - y_true * log(y_pred + eps)) over the last axis."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    return ops.mean(y_pred - y_true * ops.log(y_pred + backend.epsilon()), axis=-1)
 
 
 def binary_focal_crossentropy(
@@ -68,32 +55,25 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
     return ops.sum(terms, axis=axis)
 
 
-def _signed_labels(y_true):
-    # labels in {0, 1} become {-1, 1}; labels already in {-1, 1} stay
-    is_binary = ops.all(ops.logical_or(ops.equal(y_true, 0.0), ops.equal(y_true, 1.0)))
-    return ops.where(is_binary, 2.0 * y_true - 1.0, y_true)
+def _with_metric_pairing(name):
+    """The metric function `name` of `cornu.losses.regression`: the loss's math after the
+    metrics' own pairing of the inputs (integer predictions become floats; no axis is
+    squeezed)."""
+    math = regression_losses.PAIRED_MATH[name]
+
+    def metric(y_true, y_pred):
+        return math(*_pair(y_true, y_pred))
+
+    metric.__name__ = metric.__qualname__ = name
+    metric.__doc__ = getattr(regression_losses, name).__doc__
+    return metric
 
 
-def hinge(y_true, y_pred):
-    """mean(max(1 - y_true * y_pred, 0)) over the last axis; 0/1 labels become -1/1."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    y_true = _signed_labels(y_true)
-    return ops.mean(ops.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
-
-
-def squared_hinge(y_true, y_pred):
-    """mean(max(1 - y_true * y_pred, 0)**2) over the last axis; 0/1 labels become -1/1."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    y_true = _signed_labels(y_true)
-    return ops.mean(ops.square(ops.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
-
-
-def categorical_hinge(y_true, y_pred):
-    """max(max_negative - positive + 1, 0), for one-hot `y_true`."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    positive = ops.sum(y_true * y_pred, axis=-1)
-    negative = ops.max((1.0 - y_true) * y_pred, axis=-1)
-    return ops.maximum(negative - positive + 1.0, 0.0)
+kl_divergence = _with_metric_pairing("kl_divergence")
+poisson = _with_metric_pairing("poisson")
+hinge = _with_metric_pairing("hinge")
+squared_hinge = _with_metric_pairing("squared_hinge")
+categorical_hinge = _with_metric_pairing("categorical_hinge")
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
@@ -152,8 +132,7 @@ class BinaryCrossentropy(MeanMetricWrapper):
 
     def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
                  label_smoothing=0):  # fmt: skip
-        super().__init__(binary_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
-                         label_smoothing=label_smoothing)  # fmt: skip
+        super().__init__(binary_crossentropy, **constructor_arguments(locals()))
 
 
 class CategoricalCrossentropy(MeanMetricWrapper):
@@ -161,14 +140,7 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
     def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
                  label_smoothing=0, axis=-1):  # fmt: skip
-        super().__init__(
-            categorical_crossentropy,
-            name=name,
-            dtype=dtype,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
-        )
+        super().__init__(categorical_crossentropy, **constructor_arguments(locals()))
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
@@ -176,15 +148,14 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
                  ignore_class=None, axis=-1):  # fmt: skip
-        super().__init__(sparse_categorical_crossentropy, name=name, dtype=dtype,
-                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)  # fmt: skip
+        super().__init__(sparse_categorical_crossentropy, **constructor_arguments(locals()))
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the one-hot label's class is among the k highest predictions."""
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
-        super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+        super().__init__(top_k_categorical_accuracy, **constructor_arguments(locals()))
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
@@ -194,5 +165,4 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
                  from_sorted_ids=False):  # fmt: skip
-        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
-                         from_sorted_ids=from_sorted_ids)  # fmt: skip
+        super().__init__(sparse_top_k_categorical_accuracy, **constructor_arguments(locals()))

@@ -4,8 +4,13 @@ correlations and R^2."""
 import math
 
 from cornu import backend, ops
-from cornu.metrics.f_score import _require_built_outside_stateless
-from cornu.metrics.metric import Mean, MeanMetricWrapper, Metric
+from cornu.metrics.metric import (
+    Mean,
+    MeanMetricWrapper,
+    Metric,
+    add_state_variables,
+    build_state_once,
+)
 
 
 def _pair(y_true, y_pred):
@@ -193,12 +198,8 @@ class R2Score(Metric):
         self._built = False
 
     def _build(self, num_outputs):
-        shape = (num_outputs,)
-        self.squared_sum = self.add_variable(shape, name="squared_sum")
-        self.sum = self.add_variable(shape, name="sum")
-        self.total_mse = self.add_variable(shape, name="residual")
-        self.count = self.add_variable(shape, name="count")
-        self._built = True
+        variables = {"squared_sum": "squared_sum", "sum": "sum", "total_mse": "residual"}
+        add_state_variables(self, (num_outputs,), {**variables, "count": "count"})
 
     def _build_for(self, y_true, y_pred):
         """Creates the state for predictions shaped like `y_pred` (no-op once built)."""
@@ -217,9 +218,7 @@ class R2Score(Metric):
                 "R2Score: y_true and y_pred must have the same shape, (batch,) or "
                 f"(batch, outputs); received {tuple(y_true.shape)} and {tuple(y_pred.shape)}."
             )
-        if not self._built:
-            _require_built_outside_stateless(self)
-            self._build(int(y_pred.shape[-1]))
+        build_state_once(self, int(y_pred.shape[-1]))
         if sample_weight is None:
             weight = ops.ones_like(y_true)
         else:

@@ -10,6 +10,7 @@ from cornu import backend, tree
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.layers.input_spec import InputSpec, assert_input_compatibility
 from cornu.layers.layer import Layer
+from cornu.models import functional_config
 from cornu.models.functional_inputs import adapt_rank, flatten_model_inputs
 from cornu.models.functional_order import operations_by_depth
 from cornu.models.model import Model
@@ -273,12 +274,8 @@ class Functional(Model):
         self.built = True
 
     def get_config(self):
-        from cornu.models.functional_config import get_functional_config
-
-        return get_functional_config(self)
+        return functional_config.get_functional_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.models.functional_config import functional_from_config
-
-        return functional_from_config(cls, config, custom_objects)
+        return functional_config.functional_from_config(cls, config, custom_objects)

@@ -1,11 +1,16 @@
 """Functional models <-> Keras-format configs (`layers` with `inbound_nodes`, `input_layers`,
 `output_layers`), as Keras 3 writes them in `config.json`."""
 
+import functools
+
 from cornu import tree
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.graph.operation import OpCall, op_class_name
+from cornu.layers.core.input_layer import InputLayer
 from cornu.models import functional_ops
+from cornu.ops import keras_modules
 from cornu.saving import serialization_lib
+from cornu.utils.identifiers import snake_case
 
 
 def _model_node_indices(model):
@@ -58,12 +63,9 @@ def _serialize_operation(op):
     """A `cornu.ops` call in the graph, written as Keras writes its op classes (the fixed
     arguments of its one call go to the config; see functional_ops.py)."""
     if isinstance(op, OpCall):
-        # cornu.ops[.numpy].<family>[_<topic>] (nn_conv, core_updates, image_color, ...)
-        parts = op.fn.__module__.split(".")
-        family = "numpy" if "numpy" in parts else parts[-1].split("_")[0]
         class_name = _op_class_name(op.fn.__name__)
         return {
-            "module": f"keras.src.ops.{family}",
+            "module": keras_modules.module_of(op.fn),
             "class_name": class_name,
             "config": {"name": op.name, **_fixed_arguments(op)},
             "registered_name": class_name,
@@ -134,16 +136,9 @@ def _deserialize_operation(entry, custom_objects):
 def _op_from_config(entry):
     """An OpCall for a Keras op class entry (`NotEqual` -> `cornu.ops.not_equal`); static
     arguments stored in its config are bound to the op."""
-    import functools
-
-    from cornu import ops
-    from cornu.utils.identifiers import snake_case
-
     class_name = entry["class_name"]
-    family = entry["module"].rsplit(".", 1)[-1]
     name = snake_case(class_name)
-    namespace = ops.image if family == "image" else ops
-    fn = getattr(namespace, name, None)
+    fn = keras_modules.op_for(entry["module"], name)
     if fn is None or not hasattr(fn, "eager"):
         raise ValueError(
             f"The model config uses the op {class_name} ({entry['module']}), which cornu.ops "
@@ -162,7 +157,6 @@ def _op_from_config(entry):
 
 def functional_from_config(cls, config, custom_objects=None):
     """Rebuilds the layers and replays their calls on new Inputs."""
-    from cornu.layers.core.input_layer import InputLayer
 
     ops, pending = {}, []
     for entry in config["layers"]:

@@ -7,7 +7,7 @@ brought to its Input's rank when only a trailing axis of size 1 differs.
 
 import warnings
 
-from cornu import tree
+from cornu import ops, tree
 
 
 def flatten_model_inputs(model, inputs):
@@ -110,8 +110,6 @@ def _check_count(model, flat):
 def adapt_rank(x, tensor, model_name):
     """`x` brought to the rank of Input `tensor`: a missing trailing axis of size 1 is added,
     an extra trailing axis of size 1 is removed; other rank differences raise ValueError."""
-    from cornu import ops  # lazily: ops imports the graph modules models build on
-
     shape = tuple(x.shape)
     expected = tensor.shape
     if len(shape) == len(expected):

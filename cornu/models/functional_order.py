@@ -17,7 +17,7 @@ def operations_by_depth(nodes, flat_inputs, flat_outputs):
         A list of operations.
     """
     first_seen = _first_seen(flat_outputs)
-    depths = _operation_depths(nodes)
+    depths = operation_depths(nodes)
     for tensor in flat_inputs:
         op = tensor._keras_history.operation
         if op not in depths:
@@ -46,7 +46,7 @@ def _first_seen(flat_outputs):
     return order
 
 
-def _operation_depths(nodes):
+def operation_depths(nodes):
     """operation -> depth; a shared operation takes the largest depth of its nodes."""
     node_depth, op_depth = {}, {}
     for node in reversed(nodes):  # children before parents

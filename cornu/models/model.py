@@ -1,16 +1,17 @@
 """`Model`: a Layer that trains. `Model(inputs, outputs)` makes a Functional model;
 subclassing `Model` and writing `call` makes a subclassed one."""
 
-import importlib
+import json
 
-from cornu import config
+from cornu.export import saved_model
 from cornu.layers.layer import Layer
 from cornu.metrics.metric import Metric
+from cornu.saving import saving_api, serialization_lib
+from cornu.trainers.trainer import Trainer
+from cornu.utils.summary import print_summary  # (a module name would clash with the method)
 
-_BackendTrainer = importlib.import_module(f"cornu.backend.{config.backend()}.trainer").Trainer
 
-
-class Model(_BackendTrainer, Layer):
+class Model(Trainer, Layer):
     """A trainable model: a Layer with `compile`, `fit`, `evaluate`, `predict`.
 
     `Model(inputs, outputs, name=None)` builds a Functional model from KerasTensors; a
@@ -25,17 +26,14 @@ class Model(_BackendTrainer, Layer):
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and _functional_arguments(args, kwargs):
-            from cornu.models.functional import Functional
-
-            return Layer.__new__(Functional)
+            return Layer.__new__(_functional_class())
         return Layer.__new__(cls)
 
     def __init__(self, *args, **kwargs):
         if _functional_arguments(args, kwargs):
             # A Model subclass given (inputs, outputs) becomes a Functional model of its own
             # class: its methods stay, the graph machinery comes from Functional.
-            from cornu.models.functional import Functional
-
+            Functional = _functional_class()
             if not isinstance(self, Functional):
                 object.__setattr__(self, "__class__", _functional_subclass(type(self)))
             Functional.__init__(self, *args, **kwargs)
@@ -63,9 +61,7 @@ class Model(_BackendTrainer, Layer):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         if "input_layers" in config and "output_layers" in config:
-            from cornu.models.functional import Functional
-
-            return Functional.from_config(config, custom_objects=custom_objects)
+            return _functional_class().from_config(config, custom_objects=custom_objects)
         return cls(**config)
 
     @property
@@ -96,8 +92,6 @@ class Model(_BackendTrainer, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):  # fmt: skip
         """Prints the layers with their output shapes and parameter counts (Keras's table)."""
-        from cornu.utils.summary import print_summary
-
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable,
                       layer_range=layer_range)  # fmt: skip
@@ -109,30 +103,22 @@ class Model(_BackendTrainer, Layer):
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         """Saves the model (architecture, weights, compile state) as a `.keras` file."""
-        from cornu.saving import saving_api
-
         return saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, max_shard_size=None):
         """Saves the weights to a `.weights.h5` file (Keras's layout)."""
-        from cornu.saving import saving_api
-
         return saving_api.save_weights(
             self, filepath, overwrite=overwrite, max_shard_size=max_shard_size
         )
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Loads weights saved by `save_weights` (or a `.keras` / legacy `.h5` file)."""
-        from cornu.saving import saving_api
-
         return saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
                **kwargs):  # fmt: skip
         """Exports the inference call as a TensorFlow SavedModel with a `serve` endpoint (and
         the `serving_default` signature); see `cornu.export.ExportArchive`."""
-        from cornu.export import saved_model
-
         return saved_model.export_model(
             self,
             filepath,
@@ -144,10 +130,6 @@ class Model(_BackendTrainer, Layer):
 
     def to_json(self, **kwargs):
         """The model's architecture as a JSON string (see `cornu.models.model_from_json`)."""
-        import json
-
-        from cornu.saving import serialization_lib
-
         return json.dumps(serialization_lib.serialize_keras_object(self), **kwargs)
 
 
@@ -165,11 +147,16 @@ _FUNCTIONAL_SUBCLASSES = {}
 
 def _functional_subclass(cls):
     """`cls` with Functional mixed in (one class per user class, so instances share a type)."""
-    from cornu.models.functional import Functional
-
     made = _FUNCTIONAL_SUBCLASSES.get(cls)
     if made is None:
-        made = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__})
+        made = type(cls.__name__, (cls, _functional_class()), {"__module__": cls.__module__})
         made.__qualname__ = cls.__qualname__
         _FUNCTIONAL_SUBCLASSES[cls] = made
     return made
+
+
+def _functional_class():
+    # lazy: cornu.models.functional defines Functional as a subclass of this module's Model
+    from cornu.models.functional import Functional
+
+    return Functional

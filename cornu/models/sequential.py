@@ -7,6 +7,7 @@ from cornu.layers.core.input_layer import Input, InputLayer
 from cornu.layers.layer import Layer
 from cornu.models.functional import Functional
 from cornu.models.model import Model
+from cornu.saving import serialization_lib
 
 
 class Sequential(Model):
@@ -190,8 +191,6 @@ class Sequential(Model):
         return self._functional.outputs if self._functional is not None else None
 
     def get_config(self):
-        from cornu.saving import serialization_lib
-
         config = {
             **Model.get_config(self),
             "layers": [serialization_lib.serialize_keras_object(layer) for layer in self._stack],
@@ -202,8 +201,6 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving import serialization_lib
-
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config.get("layers", []):
             model.add(

@@ -5,6 +5,7 @@ Like `keras.ops`, the top level holds every op of `numpy`, `core`, `nn`, `math` 
 """
 
 from cornu.ops import image, linalg, math, nn, numpy
+from cornu.ops import operators as _operators  # (installs Variable's, KerasTensor's operators)
 from cornu.ops.core import *  # noqa: F401,F403 (names listed in each module's __all__)
 from cornu.ops.linalg import *  # noqa: F401,F403
 from cornu.ops.math import *  # noqa: F401,F403

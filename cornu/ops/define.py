@@ -12,10 +12,10 @@ values through the backend (`backend.compute_output_spec`).
 """
 
 import functools
-import importlib
 
 from cornu import backend, config
 from cornu.backend.common import dtypes
+from cornu.backend.common.kernel_namespace import KernelNamespace
 from cornu.graph.keras_tensor import KerasTensor, any_symbolic_tensors
 from cornu.graph.operation import OpCall
 
@@ -29,10 +29,16 @@ def op(spec=None):
         spec: optional `(*args, **kwargs) -> KerasTensor(s)` rule for symbolic inputs.
     """
 
+    return op_decorator(spec, any_symbolic_tensors)
+
+
+def op_decorator(spec, is_symbolic):
+    """`@op` with its own test `is_symbolic(args, kwargs)` of whether a call is symbolic."""
+
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            if any_symbolic_tensors(args, kwargs):
+            if is_symbolic(args, kwargs):
                 return OpCall(fn, spec).symbolic_call(*args, **kwargs)
             return fn(*args, **kwargs)
 
@@ -43,34 +49,16 @@ def op(spec=None):
     return decorate
 
 
-class _LazyKernels:
-    """The kernel module of one op family, imported on first use.
-
-    After the import, the module's names are copied onto this object, so later lookups are
-    plain attribute reads. Importing lazily keeps `import cornu` fast: a family's kernels (and
-    whatever framework submodules they pull in) load only when one of its ops first runs.
-    """
-
-    def __init__(self, family):
-        self._family = family
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        module = importlib.import_module(f"cornu.backend.{config.backend()}.{self._family}")
-        self.__dict__.update(vars(module))
-        try:
-            return self.__dict__[name]
-        except KeyError:
-            raise AttributeError(
-                f"The {config.backend()} backend has no '{name}' kernel in family "
-                f"'{self._family}'."
-            ) from None
+_namespace = None
 
 
-def kernels(family):
-    """The chosen backend's kernel module for an op family, e.g. kernels("elementwise")."""
-    return _LazyKernels(family)
+def kernels():
+    """The chosen backend's kernels: one flat namespace, loaded on the first op call (see
+    `cornu/backend/common/kernel_namespace.py`; `backend/interface.py` lists the names)."""
+    global _namespace
+    if _namespace is None:
+        _namespace = KernelNamespace(f"cornu.backend.{config.backend()}")
+    return _namespace
 
 
 def dtype_of(x):
@@ -130,9 +118,7 @@ def canonicalize_axis(axis, ndim, op_name, arg="axis"):
     if not isinstance(axis, int) or isinstance(axis, bool):
         raise TypeError(f"{op_name}: `{arg}` must be an int; received {axis!r}.")
     if not -ndim <= axis < max(ndim, 1):
-        raise ValueError(
-            f"{op_name}: `{arg}`={axis} is out of range for an input of rank {ndim}."
-        )
+        raise ValueError(f"{op_name}: `{arg}`={axis} is out of range for an input of rank {ndim}.")
     return axis % ndim if ndim else 0
 
 

@@ -3,9 +3,23 @@
 Ops without a rule here are inferred by evaluating their body on abstract values.
 """
 
+import inspect
+
+import numpy as np
+
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops.define import dtype_of, float_dtype_of
+
+
+def bound_arguments(fn, args, kwargs):
+    """The arguments of a call `fn(*args, **kwargs)` by name, defaults included.
+
+    Lets an op's spec rule take the op's own arguments without restating its signature.
+    """
+    bound = inspect.signature(fn).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return bound.arguments
 
 
 def shape_of(x):
@@ -14,8 +28,6 @@ def shape_of(x):
         return ()
     shape = getattr(x, "shape", None)
     if shape is None:
-        import numpy as np
-
         shape = np.shape(x)
     return tuple(None if d is None else int(d) for d in shape)
 

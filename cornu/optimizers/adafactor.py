@@ -2,7 +2,7 @@
 Memory Cost", https://arxiv.org/abs/1804.04235, Algorithms 4 and 5)."""
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 def _rms(x):
@@ -27,45 +27,16 @@ class Adafactor(Optimizer):
         relative_step: cap the learning rate by `1 / sqrt(t)`.
     """
 
+    _hyperparameters = ("beta_2_decay", "epsilon_1", "epsilon_2", "clip_threshold", "relative_step")
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        beta_2_decay=-0.8,
-        epsilon_1=1e-30,
-        epsilon_2=1e-3,
-        clip_threshold=1.0,
-        relative_step=True,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
-        self.beta_2_decay = beta_2_decay
-        self.epsilon_1 = epsilon_1
-        self.epsilon_2 = epsilon_2
-        self.clip_threshold = clip_threshold
-        self.relative_step = relative_step
+        self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3,
+        clip_threshold=1.0, relative_step=True, weight_decay=None, clipnorm=None, clipvalue=None,
+        global_clipnorm=None, use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+        loss_scale_factor=None, gradient_accumulation_steps=None, name=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
+        self._store_hyperparameters(locals())
 
     def build(self, var_list):
         if self.built:
@@ -107,16 +78,3 @@ class Adafactor(Optimizer):
         update = gradient / ops.sqrt(v.value)
         update = update / ops.maximum(1.0, _rms(update) / self.clip_threshold)
         variable.assign_sub(alpha_t * update)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "beta_2_decay": self.beta_2_decay,
-                "epsilon_1": self.epsilon_1,
-                "epsilon_2": self.epsilon_2,
-                "clip_threshold": self.clip_threshold,
-                "relative_step": self.relative_step,
-            }
-        )
-        return config

@@ -1,7 +1,7 @@
 """Adagrad (Duchi, Hazan & Singer, 2011, JMLR 12 "Adaptive Subgradient Methods")."""
 
 from cornu import initializers, ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 class Adagrad(Optimizer):
@@ -14,44 +14,21 @@ class Adagrad(Optimizer):
         epsilon: small constant for numerical stability.
     """
 
+    _hyperparameters = ("initial_accumulator_value", "epsilon")
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        initial_accumulator_value=0.1,
-        epsilon=1e-7,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
+        self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, weight_decay=None,
+        clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+        ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
+        name=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
         if initial_accumulator_value < 0:
             raise ValueError(
                 "Adagrad: `initial_accumulator_value` must be >= 0; received "
                 f"{initial_accumulator_value!r}."
             )
-        self.initial_accumulator_value = initial_accumulator_value
-        self.epsilon = epsilon
+        self._store_hyperparameters(locals())
 
     def build(self, var_list):
         if self.built:
@@ -67,13 +44,3 @@ class Adagrad(Optimizer):
         accumulator = self._accumulators[self._get_variable_index(variable)]
         accumulator.assign_add(ops.square(gradient))
         variable.assign_sub(lr * gradient / ops.sqrt(accumulator.value + self.epsilon))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "initial_accumulator_value": self.initial_accumulator_value,
-                "epsilon": self.epsilon,
-            }
-        )
-        return config

@@ -1,7 +1,7 @@
 """Adam (Kingma & Ba, 2014, https://arxiv.org/abs/1412.6980), optionally AMSGrad."""
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 def _bias_corrected_step(optimizer, variable, learning_rate):
@@ -29,43 +29,16 @@ class Adam(Optimizer):
             Adam and Beyond").
     """
 
+    _hyperparameters = ("beta_1", "beta_2", "epsilon", "amsgrad")
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.amsgrad = amsgrad
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
+        weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+        ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+        gradient_accumulation_steps=None, name=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
+        self._store_hyperparameters(locals())
 
     def build(self, var_list):
         if self.built:
@@ -91,15 +64,3 @@ class Adam(Optimizer):
             v_hat.assign(ops.maximum(v_hat.value, second))
             second = v_hat.value
         variable.assign_sub(m.value * alpha / (ops.sqrt(second) + self.epsilon))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-                "epsilon": self.epsilon,
-                "amsgrad": self.amsgrad,
-            }
-        )
-        return config

@@ -1,53 +1,27 @@
 """Adamax: Adam with the infinity norm (Kingma & Ba, 2014, section 7.1)."""
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 class Adamax(Optimizer):
     """`m = b1 m + (1 - b1) g`, `u = max(b2 u, |g|)`, `w -= lr / (1 - b1^t) * m / (u + eps)`.
 
     Args:
-        beta_1: decay of the first-moment estimate.
         beta_2: decay of the weighted infinity norm.
-        epsilon: small constant for numerical stability.
+        beta_1, epsilon: as in `Adam`.
     """
 
+    _hyperparameters = ("beta_1", "beta_2", "epsilon")
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=None,
+        clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+        ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
+        name=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
+        self._store_hyperparameters(locals())
 
     def build(self, var_list):
         if self.built:
@@ -66,8 +40,3 @@ class Adamax(Optimizer):
         m.assign_add((gradient - m.value) * (1.0 - self.beta_1))
         u.assign(ops.maximum(self.beta_2 * u.value, ops.abs(gradient)))
         variable.assign_sub(lr * m.value / ((1.0 - beta_1_power) * (u.value + self.epsilon)))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
-        return config

@@ -2,6 +2,7 @@
 https://arxiv.org/abs/1711.05101)."""
 
 from cornu.optimizers.adam import Adam
+from cornu.optimizers.optimizer import BASE_ARGUMENTS, base_arguments
 
 
 class AdamW(Adam):
@@ -13,43 +14,13 @@ class AdamW(Adam):
     """
 
     def __init__(
-        self,
-        learning_rate=0.001,
-        weight_decay=0.004,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
+        self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+        amsgrad=False, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+        ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+        gradient_accumulation_steps=None, name=None, **kwargs,
+    ):  # fmt: skip
         if weight_decay is None:
             raise ValueError(
                 "AdamW: argument `weight_decay` must be a float; received weight_decay=None."
             )
-        super().__init__(
-            learning_rate=learning_rate,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            amsgrad=amsgrad,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
+        super().__init__(**base_arguments(locals(), BASE_ARGUMENTS + Adam._hyperparameters))

@@ -2,7 +2,7 @@
 Algorithm 1), with the L2 shrinkage and `beta` extensions."""
 
 from cornu import initializers, ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 class Ftrl(Optimizer):
@@ -23,41 +23,24 @@ class Ftrl(Optimizer):
         beta: the paper's beta (>= 0).
     """
 
+    _hyperparameters = (
+        "learning_rate_power",
+        "initial_accumulator_value",
+        "l1_regularization_strength",
+        "l2_regularization_strength",
+        "l2_shrinkage_regularization_strength",
+        "beta",
+    )
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        learning_rate_power=-0.5,
-        initial_accumulator_value=0.1,
-        l1_regularization_strength=0.0,
-        l2_regularization_strength=0.0,
-        l2_shrinkage_regularization_strength=0.0,
-        beta=0.0,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
+        self, learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+        l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+        l2_shrinkage_regularization_strength=0.0, beta=0.0, weight_decay=None, clipnorm=None,
+        clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+        ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
+        name=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
         checks = {
             "initial_accumulator_value": initial_accumulator_value,
             "l1_regularization_strength": l1_regularization_strength,
@@ -73,12 +56,7 @@ class Ftrl(Optimizer):
                 "Ftrl: `learning_rate_power` must be <= 0; received "
                 f"learning_rate_power={learning_rate_power!r}."
             )
-        self.learning_rate_power = learning_rate_power
-        self.initial_accumulator_value = initial_accumulator_value
-        self.l1_regularization_strength = l1_regularization_strength
-        self.l2_regularization_strength = l2_regularization_strength
-        self.l2_shrinkage_regularization_strength = l2_shrinkage_regularization_strength
-        self.beta = beta
+        self._store_hyperparameters(locals())
 
     def build(self, var_list):
         if self.built:
@@ -109,17 +87,3 @@ class Ftrl(Optimizer):
         clipped = ops.clip(linear.value, -l1, l1)
         variable.assign((clipped - linear.value) / quadratic)
         accumulator.assign(new_accumulator)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "learning_rate_power": self.learning_rate_power,
-                "initial_accumulator_value": self.initial_accumulator_value,
-                "l1_regularization_strength": self.l1_regularization_strength,
-                "l2_regularization_strength": self.l2_regularization_strength,
-                "l2_shrinkage_regularization_strength": (self.l2_shrinkage_regularization_strength),
-                "beta": self.beta,
-            }
-        )
-        return config

@@ -32,6 +32,15 @@ class LegacyArguments:
 
     decay = 0.0
 
+    def _init_legacy(self, values):
+        """The constructor of a legacy optimizer, from its `locals()`: the current optimizer
+        gets its own arguments (`lr` standing in for `learning_rate`), then `decay` is kept."""
+        decay = values["decay"]
+        rate = _learning_rate(type(self).__name__, values["learning_rate"], values["lr"], decay)
+        own = {name: values[name] for name in self._hyperparameters}
+        super().__init__(learning_rate=rate, **own, name=values["name"], **values["kwargs"])
+        self.decay = float(decay)
+
     def _get_current_learning_rate(self):
         rate = super()._get_current_learning_rate()
         if not self.decay:
@@ -66,9 +75,7 @@ class Optimizer(LegacyArguments, optimizer.Optimizer):
     """Base class for custom optimizers written against Keras 2's arguments."""
 
     def __init__(self, learning_rate=0.001, name=None, lr=None, decay=0.0, **kwargs):
-        rate = _learning_rate(type(self).__name__, learning_rate, lr, decay)
-        super().__init__(learning_rate=rate, name=name, **kwargs)
-        self.decay = float(decay)
+        self._init_legacy(locals())
 
 
 class SGD(LegacyArguments, sgd.SGD):
@@ -78,11 +85,7 @@ class SGD(LegacyArguments, sgd.SGD):
         self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", lr=None, decay=0.0,
         **kwargs,
     ):  # fmt: skip
-        rate = _learning_rate("SGD", learning_rate, lr, decay)
-        super().__init__(
-            learning_rate=rate, momentum=momentum, nesterov=nesterov, name=name, **kwargs
-        )
-        self.decay = float(decay)
+        self._init_legacy(locals())
 
 
 class Adam(LegacyArguments, adam.Adam):
@@ -92,12 +95,7 @@ class Adam(LegacyArguments, adam.Adam):
         self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
         name="Adam", lr=None, decay=0.0, **kwargs,
     ):  # fmt: skip
-        rate = _learning_rate("Adam", learning_rate, lr, decay)
-        super().__init__(
-            learning_rate=rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, amsgrad=amsgrad,
-            name=name, **kwargs,
-        )  # fmt: skip
-        self.decay = float(decay)
+        self._init_legacy(locals())
 
 
 class Adagrad(LegacyArguments, adagrad.Adagrad):
@@ -107,12 +105,7 @@ class Adagrad(LegacyArguments, adagrad.Adagrad):
         self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, name="Adagrad",
         lr=None, decay=0.0, **kwargs,
     ):  # fmt: skip
-        rate = _learning_rate("Adagrad", learning_rate, lr, decay)
-        super().__init__(
-            learning_rate=rate, initial_accumulator_value=initial_accumulator_value,
-            epsilon=epsilon, name=name, **kwargs,
-        )  # fmt: skip
-        self.decay = float(decay)
+        self._init_legacy(locals())
 
 
 class RMSprop(LegacyArguments, rmsprop.RMSprop):
@@ -122,12 +115,7 @@ class RMSprop(LegacyArguments, rmsprop.RMSprop):
         self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
         name="RMSprop", lr=None, decay=0.0, **kwargs,
     ):  # fmt: skip
-        rate = _learning_rate("RMSprop", learning_rate, lr, decay)
-        super().__init__(
-            learning_rate=rate, rho=rho, momentum=momentum, epsilon=epsilon, centered=centered,
-            name=name, **kwargs,
-        )  # fmt: skip
-        self.decay = float(decay)
+        self._init_legacy(locals())
 
 
 class Ftrl(LegacyArguments, ftrl.Ftrl):
@@ -139,13 +127,4 @@ class Ftrl(LegacyArguments, ftrl.Ftrl):
         l2_shrinkage_regularization_strength=0.0, beta=0.0, name="Ftrl", lr=None, decay=0.0,
         **kwargs,
     ):  # fmt: skip
-        rate = _learning_rate("Ftrl", learning_rate, lr, decay)
-        super().__init__(
-            learning_rate=rate, learning_rate_power=learning_rate_power,
-            initial_accumulator_value=initial_accumulator_value,
-            l1_regularization_strength=l1_regularization_strength,
-            l2_regularization_strength=l2_regularization_strength,
-            l2_shrinkage_regularization_strength=l2_shrinkage_regularization_strength,
-            beta=beta, name=name, **kwargs,
-        )  # fmt: skip
-        self.decay = float(decay)
+        self._init_legacy(locals())

@@ -2,7 +2,7 @@
 https://arxiv.org/abs/2302.06675)."""
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 class Lion(Optimizer):
@@ -14,41 +14,18 @@ class Lion(Optimizer):
         beta_2: decay of the momentum.
     """
 
+    _hyperparameters = ("beta_1", "beta_2")
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.99,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, weight_decay=None, clipnorm=None,
+        clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+        ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
+        name=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
         if not 0.0 < beta_1 <= 1.0:
             raise ValueError(f"Lion: `beta_1` must be in (0, 1]; received beta_1={beta_1!r}.")
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
+        self._store_hyperparameters(locals())
 
     def build(self, var_list):
         if self.built:
@@ -62,8 +39,3 @@ class Lion(Optimizer):
         direction = ops.sign(m.value * self.beta_1 + gradient * (1.0 - self.beta_1))
         variable.assign_sub(lr * direction)
         m.assign(m.value * self.beta_2 + gradient * (1.0 - self.beta_2))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2})
-        return config

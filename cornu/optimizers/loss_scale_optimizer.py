@@ -1,7 +1,15 @@
 """LossScaleOptimizer: dynamic loss scaling around another optimizer (for float16 training)."""
 
-from cornu import backend, initializers, ops
+from cornu import initializers, ops
 from cornu.optimizers.optimizer import Optimizer
+
+
+def _optimizers():
+    # cornu.optimizers imports this module (its get/serialize/deserialize table lists
+    # LossScaleOptimizer): import the package when it is used, not at load.
+    from cornu import optimizers
+
+    return optimizers
 
 
 class LossScaleOptimizer(Optimizer):
@@ -86,16 +94,8 @@ class LossScaleOptimizer(Optimizer):
         return loss * ops.cast(scale, loss.dtype)
 
     def _apply(self, grads, trainable_variables):
-        if trainable_variables is None:
-            if not self.built:
-                raise ValueError(
-                    "When the optimizer is not built yet, `apply` needs `trainable_variables`."
-                )
-            trainable_variables = self._trainable_variables
-        trainable_variables = list(trainable_variables)
-        if not self.built:
-            with backend.name_scope(self.name, caller=self):
-                self.build(trainable_variables)
+        trainable_variables = self._variables_to_update(trainable_variables)
+        self._build_once(trainable_variables)
         pairs = [(g, v) for g, v in zip(grads, trainable_variables) if g is not None]
         grads = [ops.convert_to_tensor(g) for g, _ in pairs]
         variables = [v for _, v in pairs]
@@ -125,21 +125,17 @@ class LossScaleOptimizer(Optimizer):
         self.inner_optimizer.finalize_variable_values(var_list)
 
     def get_config(self):
-        from cornu import optimizers
-
         return {
             "name": self.name,
-            "inner_optimizer": optimizers.serialize(self.inner_optimizer),
+            "inner_optimizer": _optimizers().serialize(self.inner_optimizer),
             "initial_scale": self.initial_scale,
             "dynamic_growth_steps": self.dynamic_growth_steps,
         }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu import optimizers
-
         config = dict(config)
-        config["inner_optimizer"] = optimizers.deserialize(
+        config["inner_optimizer"] = _optimizers().deserialize(
             config["inner_optimizer"], custom_objects=custom_objects
         )
         return cls(**config)

@@ -5,10 +5,16 @@ import re
 from cornu.optimizers.optimizer import Optimizer
 
 
-def _get_optimizer(identifier):
+def _optimizers():
+    # cornu.optimizers imports this module (its get/serialize/deserialize table lists
+    # MultiOptimizer): import the package when it is used, not at load.
     from cornu import optimizers
 
-    return optimizers.get(identifier)
+    return optimizers
+
+
+def _get_optimizer(identifier):
+    return _optimizers().get(identifier)
 
 
 class OptimizerMap:
@@ -55,8 +61,7 @@ class OptimizerMap:
         return result
 
     def get_config(self):
-        from cornu import optimizers
-
+        optimizers = _optimizers()
         return {
             "default_optimizer": optimizers.serialize(self.default_optimizer),
             "optimizer_map": {k: optimizers.serialize(v) for k, v in self._map.items()},
@@ -64,8 +69,7 @@ class OptimizerMap:
 
     @classmethod
     def from_config(cls, config):
-        from cornu import optimizers
-
+        optimizers = _optimizers()
         return cls(
             optimizers.deserialize(config["default_optimizer"]),
             {k: optimizers.deserialize(v) for k, v in config.get("optimizer_map", {}).items()},
@@ -155,18 +159,8 @@ class MultiOptimizer(Optimizer):
         )
 
     def _apply(self, grads, trainable_variables):
-        from cornu import backend
-
-        if trainable_variables is None:
-            if not self.built:
-                raise ValueError(
-                    "When the optimizer is not built yet, `apply` needs `trainable_variables`."
-                )
-            trainable_variables = self._trainable_variables
-        trainable_variables = list(trainable_variables)
-        if not self.built:
-            with backend.name_scope(self.name, caller=self):
-                self.build(trainable_variables)
+        trainable_variables = self._variables_to_update(trainable_variables)
+        self._build_once(trainable_variables)
         groups = {}
         for grad, variable in zip(grads, trainable_variables):
             if grad is None:

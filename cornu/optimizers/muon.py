@@ -7,7 +7,7 @@ import math
 import re
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 class Muon(Optimizer):
@@ -37,65 +37,25 @@ class Muon(Optimizer):
         rms_rate: target RMS of Muon's update (0.2 matches AdamW's typical RMS).
     """
 
+    _hyperparameters = (
+        "adam_beta_1", "adam_beta_2", "adam_weight_decay", "epsilon", "exclude_layers",
+        "exclude_embeddings", "muon_a", "muon_b", "muon_c", "adam_lr_ratio", "momentum",
+        "ns_steps", "nesterov", "rms_rate",
+    )  # fmt: skip
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        adam_beta_1=0.9,
-        adam_beta_2=0.999,
-        adam_weight_decay=0.004,
-        epsilon=1e-7,
-        weight_decay=0.004,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        exclude_layers=None,
-        exclude_embeddings=True,
-        muon_a=3.4445,
-        muon_b=-4.775,
-        muon_c=2.0315,
-        adam_lr_ratio=1,
-        momentum=0.95,
-        ns_steps=5,
-        nesterov=True,
-        rms_rate=0.2,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
+        self, learning_rate=0.001, adam_beta_1=0.9, adam_beta_2=0.999, adam_weight_decay=0.004,
+        epsilon=1e-7, weight_decay=0.004, clipnorm=None, clipvalue=None, global_clipnorm=None,
+        use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+        gradient_accumulation_steps=None, name=None, exclude_layers=None, exclude_embeddings=True,
+        muon_a=3.4445, muon_b=-4.775, muon_c=2.0315, adam_lr_ratio=1, momentum=0.95, ns_steps=5,
+        nesterov=True, rms_rate=0.2, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
         if not isinstance(ns_steps, int) or ns_steps < 0:
             raise ValueError(f"Muon: `ns_steps` must be an int >= 0; received {ns_steps!r}.")
-        self.adam_beta_1 = adam_beta_1
-        self.adam_beta_2 = adam_beta_2
-        self.adam_weight_decay = adam_weight_decay
-        self.epsilon = epsilon
+        self._store_hyperparameters(locals())
         self.exclude_layers = list(exclude_layers or [])
-        self.exclude_embeddings = exclude_embeddings
-        self.muon_a = muon_a
-        self.muon_b = muon_b
-        self.muon_c = muon_c
-        self.adam_lr_ratio = adam_lr_ratio
-        self.momentum = momentum
-        self.ns_steps = ns_steps
-        self.nesterov = nesterov
-        self.rms_rate = rms_rate
 
     def _uses_adam(self, variable):
         if len(variable.shape) != 2:
@@ -169,25 +129,3 @@ class Muon(Optimizer):
             b = self.muon_b * a + self.muon_c * ops.matmul(a, a)
             x = self.muon_a * x + ops.matmul(b, x)
         return ops.transpose(x) if transposed else x
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "adam_beta_1": self.adam_beta_1,
-                "adam_beta_2": self.adam_beta_2,
-                "adam_weight_decay": self.adam_weight_decay,
-                "epsilon": self.epsilon,
-                "exclude_layers": self.exclude_layers,
-                "exclude_embeddings": self.exclude_embeddings,
-                "muon_a": self.muon_a,
-                "muon_b": self.muon_b,
-                "muon_c": self.muon_c,
-                "adam_lr_ratio": self.adam_lr_ratio,
-                "momentum": self.momentum,
-                "ns_steps": self.ns_steps,
-                "nesterov": self.nesterov,
-                "rms_rate": self.rms_rate,
-            }
-        )
-        return config

@@ -2,7 +2,7 @@
 Adam", ICLR workshop)."""
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 class Nadam(Optimizer):
@@ -13,46 +13,19 @@ class Nadam(Optimizer):
     `v_hat = v / (1 - beta_2^t)`, `w -= lr * m_hat / (sqrt(v_hat) + epsilon)`.
 
     Args:
-        beta_1: decay of the first-moment estimate.
-        beta_2: decay of the second-moment estimate.
-        epsilon: small constant for numerical stability.
+        beta_1, beta_2, epsilon: as in `Adam`.
     """
 
+    _hyperparameters = ("beta_1", "beta_2", "epsilon")
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=None,
+        clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+        ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
+        name=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
+        self._store_hyperparameters(locals())
 
     def build(self, var_list):
         if self.built:
@@ -93,8 +66,3 @@ class Nadam(Optimizer):
         )
         v_hat = v.value / (1.0 - beta_2_power)
         variable.assign_sub(lr * m_hat / (ops.sqrt(v_hat) + self.epsilon))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
-        return config

@@ -14,9 +14,24 @@ every backend, eagerly or traced (no Python branching on tensor values).
 import re
 import warnings
 
-from cornu import backend, ops
+from cornu import backend, initializers, ops
 from cornu.backend.common import scopes
+from cornu.optimizers import schedules
 from cornu.utils import identifiers
+
+# The base class's constructor arguments. Every optimizer's constructor takes them too, and
+# passes them on with `base_arguments(locals())`.
+BASE_ARGUMENTS = (
+    "learning_rate", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema",
+    "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor",
+    "gradient_accumulation_steps", "name",
+)  # fmt: skip
+
+
+def base_arguments(values, names=BASE_ARGUMENTS):
+    """The arguments an optimizer's constructor passes on to its base class: `names` picked
+    from `values` (its `locals()`), and its `**kwargs`."""
+    return {**{name: values[name] for name in names}, **values["kwargs"]}
 
 
 class Optimizer:
@@ -40,7 +55,13 @@ class Optimizer:
         gradient_accumulation_steps: if set (an int >= 2), gradients are summed over this
             many calls to `apply` and their mean is applied on the last one.
         name: the name (and variable path prefix) of the optimizer.
+
+    A subclass lists its own constructor arguments in `_hyperparameters`: its constructor
+    stores them with `_store_hyperparameters(locals())`, and `get_config` saves them after the
+    base class's.
     """
+
+    _hyperparameters = ()
 
     def __init__(
         self,
@@ -151,12 +172,15 @@ class Optimizer:
         self._track_variable(self._iterations)
         self._learning_rate = self._make_learning_rate(learning_rate)
 
+    def _store_hyperparameters(self, values):
+        """Sets each of `_hyperparameters` from `values` (the constructor's `locals()`)."""
+        for name in self._hyperparameters:
+            setattr(self, name, values[name])
+
     # -- learning rate ------------------------------------------------------------------
 
     def _make_learning_rate(self, learning_rate):
-        from cornu.optimizers.schedules import LearningRateSchedule
-
-        if isinstance(learning_rate, LearningRateSchedule):
+        if isinstance(learning_rate, schedules.LearningRateSchedule):
             return learning_rate
         if callable(learning_rate) and not isinstance(learning_rate, backend.Variable):
             return learning_rate
@@ -179,9 +203,7 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, learning_rate):
-        from cornu.optimizers.schedules import LearningRateSchedule
-
-        if isinstance(learning_rate, LearningRateSchedule) or (
+        if isinstance(learning_rate, schedules.LearningRateSchedule) or (
             callable(learning_rate) and not isinstance(learning_rate, backend.Variable)
         ):
             # Replacing a Variable with a schedule drops the Variable from `variables`.
@@ -189,7 +211,7 @@ class Optimizer:
                 self._variables = [v for v in self._variables if v is not self._learning_rate]
             self._learning_rate = learning_rate
             return
-        if isinstance(self._learning_rate, LearningRateSchedule):
+        if isinstance(self._learning_rate, schedules.LearningRateSchedule):
             raise TypeError(
                 f"{type(self).__name__} was created with a LearningRateSchedule as its "
                 "learning rate, so it cannot be set to a number; set a new schedule instead."
@@ -204,9 +226,7 @@ class Optimizer:
             self._variables.insert(1, self._learning_rate)
 
     def _get_current_learning_rate(self):
-        from cornu.optimizers.schedules import LearningRateSchedule
-
-        if isinstance(self._learning_rate, LearningRateSchedule):
+        if isinstance(self._learning_rate, schedules.LearningRateSchedule):
             return self._learning_rate(self.iterations)
         if isinstance(self._learning_rate, backend.Variable):
             return self._learning_rate
@@ -231,8 +251,6 @@ class Optimizer:
 
     def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="mean", name=None):
         """Creates and tracks an optimizer (non-trainable) Variable."""
-        from cornu import initializers
-
         initializer = initializers.get(initializer)
         with backend.name_scope(self.name, caller=self):
             variable = backend.Variable(
@@ -344,22 +362,30 @@ class Optimizer:
         with backend.no_grad():
             self._apply(list(grads), trainable_variables)
 
-    def _apply(self, grads, trainable_variables):
+    def _variables_to_update(self, trainable_variables):
+        """`trainable_variables` as a list; when None, those the optimizer was built with."""
         if trainable_variables is None:
             if not self.built:
                 raise ValueError(
                     "When the optimizer is not built yet, `apply` needs `trainable_variables`."
                 )
             trainable_variables = self._trainable_variables
-        trainable_variables = list(trainable_variables)
+        return list(trainable_variables)
+
+    def _build_once(self, trainable_variables):
+        """Builds the optimizer for `trainable_variables` on its first `apply`."""
+        if not self.built:
+            with backend.name_scope(self.name, caller=self):
+                self.build(trainable_variables)
+
+    def _apply(self, grads, trainable_variables):
+        trainable_variables = self._variables_to_update(trainable_variables)
         if len(grads) != len(trainable_variables):
             raise ValueError(
                 f"apply received {len(grads)} gradients for {len(trainable_variables)} "
                 "variables; pass one gradient (or None) per variable."
             )
-        if not self.built:
-            with backend.name_scope(self.name, caller=self):
-                self.build(trainable_variables)
+        self._build_once(trainable_variables)
         pairs = [(g, v) for g, v in zip(grads, trainable_variables) if g is not None]
         if not pairs:
             raise ValueError("No gradients provided for any variable.")
@@ -547,8 +573,6 @@ class Optimizer:
 
     def get_config(self):
         """The constructor arguments (the learning rate as a float or a schedule config)."""
-        from cornu.optimizers import schedules
-
         lr = self._learning_rate
         if isinstance(lr, schedules.LearningRateSchedule):
             lr = schedules.serialize(lr)
@@ -566,13 +590,12 @@ class Optimizer:
             "ema_overwrite_frequency": self.ema_overwrite_frequency,
             "loss_scale_factor": self.loss_scale_factor,
             "gradient_accumulation_steps": self.gradient_accumulation_steps,
+            **{name: getattr(self, name) for name in self._hyperparameters},
         }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """An optimizer made from `get_config()`'s output."""
-        from cornu.optimizers import schedules
-
         config = dict(config)
         if isinstance(config.get("learning_rate"), dict):
             config["learning_rate"] = schedules.deserialize(

@@ -2,7 +2,7 @@
 (Graves, 2013, https://arxiv.org/abs/1308.0850)."""
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 class RMSprop(Optimizer):
@@ -19,43 +19,16 @@ class RMSprop(Optimizer):
         centered: normalize by the estimated variance instead of the second moment.
     """
 
+    _hyperparameters = ("rho", "momentum", "epsilon", "centered")
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        rho=0.9,
-        momentum=0.0,
-        epsilon=1e-7,
-        centered=False,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
-        self.rho = rho
-        self.momentum = momentum
-        self.epsilon = epsilon
-        self.centered = centered
+        self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
+        weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+        ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+        gradient_accumulation_steps=None, name=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
+        self._store_hyperparameters(locals())
 
     def build(self, var_list):
         if self.built:
@@ -88,15 +61,3 @@ class RMSprop(Optimizer):
             variable.assign_sub(momentum.value)
         else:
             variable.assign_sub(step)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "rho": self.rho,
-                "momentum": self.momentum,
-                "epsilon": self.epsilon,
-                "centered": self.centered,
-            }
-        )
-        return config

@@ -2,7 +2,7 @@
 https://arxiv.org/abs/2405.15682, Algorithm 1 with Adam's second-moment preconditioner)."""
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 class ScheduleFreeAdamW(Optimizer):
@@ -22,48 +22,21 @@ class ScheduleFreeAdamW(Optimizer):
         warmup_steps: steps of linear learning-rate warmup.
     """
 
+    _hyperparameters = ("beta_1", "beta_2", "epsilon", "warmup_steps")
+
     def __init__(
-        self,
-        learning_rate=0.0025,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        warmup_steps=0,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
+        self, learning_rate=0.0025, beta_1=0.9, beta_2=0.999, epsilon=1e-8, warmup_steps=0,
+        weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+        ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+        gradient_accumulation_steps=None, name=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
         if not isinstance(warmup_steps, int) or warmup_steps < 0:
             raise ValueError(
                 "ScheduleFreeAdamW: `warmup_steps` must be an int >= 0; received "
                 f"warmup_steps={warmup_steps!r}."
             )
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.warmup_steps = warmup_steps
+        self._store_hyperparameters(locals())
 
     def build(self, var_list):
         if self.built:
@@ -117,18 +90,6 @@ class ScheduleFreeAdamW(Optimizer):
             return
         for variable in var_list:
             variable.assign(self._x[self._get_variable_index(variable)].value)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-                "epsilon": self.epsilon,
-                "warmup_steps": self.warmup_steps,
-            }
-        )
-        return config
 
 
 def _copy_of(variable):

@@ -1,7 +1,7 @@
 """SGD with optional (Nesterov) momentum."""
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer
+from cornu.optimizers.optimizer import Optimizer, base_arguments
 
 
 class SGD(Optimizer):
@@ -15,41 +15,18 @@ class SGD(Optimizer):
         nesterov: use Nesterov momentum.
     """
 
+    _hyperparameters = ("momentum", "nesterov")
+
     def __init__(
-        self,
-        learning_rate=0.01,
-        momentum=0.0,
-        nesterov=False,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        use_ema=False,
-        ema_momentum=0.99,
-        ema_overwrite_frequency=None,
-        loss_scale_factor=None,
-        gradient_accumulation_steps=None,
-        name=None,
-        **kwargs,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
-        )
+        self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None, clipnorm=None,
+        clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+        ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None,
+        name=None, **kwargs,
+    ):  # fmt: skip
+        super().__init__(**base_arguments(locals()))
         if not isinstance(momentum, (int, float)) or not 0 <= momentum <= 1:
             raise ValueError(f"SGD: `momentum` must be a float in [0, 1]; received {momentum!r}.")
-        self.momentum = momentum
-        self.nesterov = nesterov
+        self._store_hyperparameters(locals())
 
     def build(self, var_list):
         if self.built:
@@ -70,8 +47,3 @@ class SGD(Optimizer):
             variable.assign_add(velocity.value * self.momentum - gradient * lr)
         else:
             variable.assign_add(velocity.value)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"momentum": self.momentum, "nesterov": self.nesterov})
-        return config

@@ -4,7 +4,7 @@
 (new values each call; works under jit through StatelessScope) or a seed tensor.
 """
 
-from cornu import backend, config
+from cornu import backend, config, ops
 from cornu.backend.common import dtypes
 from cornu.random.seed_generator import draw_seed
 
@@ -126,8 +126,6 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
         noise_shape: shape of the keep mask, broadcast against `inputs` (e.g. `(batch, 1, c)`).
         seed: None, an int, a SeedGenerator or a seed tensor.
     """
-    from cornu import ops
-
     if not 0 <= rate < 1:
         raise ValueError(f"random.dropout: rate must be in [0, 1); received rate={rate!r}.")
     inputs = backend.convert_to_tensor(inputs)
@@ -170,8 +168,6 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
     """Samples a Beta(alpha, beta) distribution as X / (X + Y), X ~ Gamma(alpha), Y ~ Gamma(beta)."""
-    from cornu import ops
-
     name = _float_dtype(dtype, "beta")
     seed = draw_seed(seed)
     # A second, independent stream for Y: the same key, counter offset by 2**30.

@@ -3,6 +3,7 @@
 import random as python_random
 
 from cornu import backend
+from cornu.backend.common import session
 
 
 class SeedGenerator:
@@ -65,6 +66,10 @@ def reset_global_seed_generator(seed=None):
     _global.pop("generator", None)
     if seed is not None:
         _global["generator"] = SeedGenerator(seed, name="global_seed_generator")
+
+
+# `cornu.backend.clear_session()` resets the global generator (the backend cannot import this).
+session.register_reset_hook(reset_global_seed_generator)
 
 
 def draw_seed(seed):

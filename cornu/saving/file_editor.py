@@ -144,7 +144,7 @@ class KerasFileEditor:
         """Prints every object's weights (name, shape, dtype); returns the lines."""
         lines = []
         for path, weights in self.weights_dict.items():
-            name = self._groups.get(_join(path, _VARS)).attrs.get("name")
+            name = self._groups.get(weights_h5.join_path(path, _VARS)).attrs.get("name")
             label = path or "<top level>"
             lines.append(f"{label}" + (f"  (name: {_attr_text(name)})" if name is not None else ""))
             for key, value in weights.items():
@@ -222,7 +222,7 @@ class KerasFileEditor:
                 f"received {new_name!r}."
             )
         parent = path.rpartition("/")[0]
-        new_path = _join(parent, new_name)
+        new_path = weights_h5.join_path(parent, new_name)
         if new_path in self._groups:
             raise ValueError(
                 f"KerasFileEditor.rename_object: '{new_path}' already exists in the file."
@@ -234,7 +234,7 @@ class KerasFileEditor:
             else:
                 moved[p] = group
         self._groups = moved
-        vars_group = self._groups.get(_join(new_path, _VARS))
+        vars_group = self._groups.get(weights_h5.join_path(new_path, _VARS))
         if vars_group is not None:
             vars_group.attrs["name"] = new_name
 
@@ -260,12 +260,12 @@ class KerasFileEditor:
         parts = path.split("/")
         for i in range(1, len(parts) + 1):
             self._groups.setdefault("/".join(parts[:i]), _Group())
-        self._groups[_join(path, _VARS)] = _Group({"name": parts[-1]}, values)
+        self._groups[weights_h5.join_path(path, _VARS)] = _Group({"name": parts[-1]}, values)
 
     def delete_weight(self, object_name, weight_name):
         """Removes one weight (e.g. `"1"`) of an object."""
         path = self._resolve(object_name, "delete_weight")
-        group = self._groups.get(_join(path, _VARS))
+        group = self._groups.get(weights_h5.join_path(path, _VARS))
         key = str(weight_name)
         if group is None or key not in group.datasets:
             raise ValueError(
@@ -279,7 +279,7 @@ class KerasFileEditor:
         numbered after the object's current weights)."""
         path = self._resolve(object_name, "add_weights")
         group = self._groups.setdefault(
-            _join(path, _VARS), _Group({"name": path.rsplit("/", 1)[-1]})
+            weights_h5.join_path(path, _VARS), _Group({"name": path.rsplit("/", 1)[-1]})
         )
         numbered = [int(k) for k in group.datasets if k.isdigit()]
         values = _weights_mapping(weights, "add_weights", start=max(numbered, default=-1) + 1)
@@ -325,7 +325,7 @@ class KerasFileEditor:
                 archive.writestr(keras_archive.CONFIG_FILE, json.dumps(self.config))
                 archive.writestr(keras_archive.WEIGHTS_FILE, weights)
 
-        saving_api._atomic_write(filepath, True, write)
+        saving_api.atomic_write(filepath, True, write)
 
     def resave_weights(self, filepath):
         """Writes the edited weights alone to a `.weights.h5` file."""
@@ -336,11 +336,7 @@ class KerasFileEditor:
                 f"'{filepath}'."
             )
         weights = self._weights_bytes()
-        saving_api._atomic_write(filepath, True, lambda handle: handle.write(weights))
-
-
-def _join(path, leaf):
-    return f"{path}/{leaf}" if path else leaf
+        saving_api.atomic_write(filepath, True, lambda handle: handle.write(weights))
 
 
 def _weights_mapping(weights, method, start):

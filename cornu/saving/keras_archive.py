@@ -5,13 +5,18 @@
 """
 
 import datetime
+import inspect
 import io
 import json
 import warnings
 import zipfile
 
+# cornu.models and cornu.optimizers import the saving modules: they are looked up on the
+# package at call time, once `import cornu` has finished.
+import cornu
 from cornu.saving import object_registration, serialization_lib, weights_h5
 from cornu.saving._h5 import h5py
+from cornu.trainers import jit_compile
 
 KERAS_VERSION = "3.15.1"  # the Keras release whose file format cornu writes
 CONFIG_FILE = "config.json"
@@ -35,21 +40,16 @@ def _serialize_compile_config(model):
 
 def _resolved_jit_compile(config):
     """What Keras records for jit_compile="auto": the value the model resolved it to."""
-    from cornu.trainers import jit_compile
-
     return jit_compile.for_compile("auto", config.get("run_eagerly", False))
 
 
 def _build_config(model):
     """Keras records `{"input_shape": None}` for Functional models (their Inputs fix the
     shapes) and the input batch shape for Sequential ones."""
-    from cornu.models.functional import Functional
-    from cornu.models.sequential import Sequential
-
-    if isinstance(model, Sequential):
+    if isinstance(model, cornu.models.Sequential):
         shape = model._input_batch_shape()
         return {"input_shape": tuple(shape) if shape is not None else None}
-    if isinstance(model, Functional):
+    if isinstance(model, cornu.models.Functional):
         return {"input_shape": None}
     built = model.get_build_config() if hasattr(model, "get_build_config") else None
     return built if built is not None else {"input_shape": None}
@@ -126,8 +126,6 @@ def open_weights(weights_bytes, source):
 
 def compile_from_config(model, compile_config, custom_objects=None):
     """Compiles `model` from a serialized compile config; warns instead of failing."""
-    from cornu import optimizers
-
     kwargs = {}
     with object_registration.CustomObjectScope(custom_objects or {}):
         for key, value in compile_config.items():
@@ -135,15 +133,13 @@ def compile_from_config(model, compile_config, custom_objects=None):
                 key = "optimizer"
             if key == "optimizer" and isinstance(value, dict):
                 value = (
-                    optimizers.deserialize(value)
-                    if hasattr(optimizers, "deserialize")
+                    cornu.optimizers.deserialize(value)
+                    if hasattr(cornu.optimizers, "deserialize")
                     else (serialization_lib.deserialize_keras_object(value, custom_objects))
                 )
             elif key in ("loss", "metrics", "weighted_metrics", "loss_weights"):
                 value = serialization_lib.deserialize_keras_object(value, custom_objects)
             kwargs[key] = value
-    import inspect
-
     accepted = set(inspect.signature(model.compile).parameters)
     kwargs = {k: v for k, v in kwargs.items() if k in accepted}
     if kwargs.get("optimizer") is None:

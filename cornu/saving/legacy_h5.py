@@ -12,7 +12,8 @@ import warnings
 
 import numpy as np
 
-from cornu.saving import serialization_lib
+from cornu import backend
+from cornu.saving import keras_archive, serialization_lib
 from cornu.saving._h5 import h5py
 
 _FORMAT_VERSION = "3.15.1"
@@ -45,9 +46,7 @@ def _add_modules(config):
 
 
 def _layer_weights(layer):
-    from cornu.layers.layer import _is_seed_state
-
-    return [v for v in layer.weights if not _is_seed_state(v)]
+    return list(layer.weights)  # `Layer.weights` leaves out the seed states of random layers
 
 
 def _weight_name(variable, layer):
@@ -57,9 +56,6 @@ def _weight_name(variable, layer):
 
 def save_legacy_h5(model, filepath):
     """Writes `model` to `filepath` (a path or a writable binary file) in the Keras 2 format."""
-    from cornu import backend
-    from cornu.saving import keras_archive
-
     config = serialization_lib.serialize_keras_object(model)
     with h5py.File(filepath, "w") as h5file:
         h5file.attrs["backend"] = backend.backend()
@@ -122,8 +118,6 @@ def _fail(source, what):
 
 def load_legacy_h5(filepath, custom_objects=None, compile=True, safe_mode=True, source=None):
     """The model stored in a Keras 2 style `.h5` file."""
-    from cornu.saving import keras_archive
-
     source = source or filepath
     try:
         h5file = h5py.File(filepath, "r")

@@ -37,6 +37,11 @@ def get_registered_name(obj):
     return _GLOBAL_CUSTOM_NAMES.get(obj, getattr(obj, "__name__", None))
 
 
+def lookup_registered_name(obj):
+    """`"package>Name"` for a registered object, else None."""
+    return _GLOBAL_CUSTOM_NAMES.get(obj)
+
+
 def get_registered_object(name, custom_objects=None, module_objects=None):
     """The object registered (or scoped, or passed in `custom_objects`) under `name`, or None."""
     for table in (

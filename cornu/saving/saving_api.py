@@ -8,6 +8,7 @@ those of killed saves).
 
 import io
 import os
+import zipfile
 
 from cornu.saving import (
     keras_archive,
@@ -24,7 +25,7 @@ def _is_path(filepath):
     return isinstance(filepath, (str, os.PathLike))
 
 
-def _atomic_write(filepath, overwrite, write):
+def atomic_write(filepath, overwrite, write):
     """Calls `write(binary_file)` on a temporary file, then renames it to `filepath`."""
     filepath = os.fspath(filepath)
     if os.path.exists(filepath) and not overwrite:
@@ -85,12 +86,10 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
             raise FileExistsError(f"'{folder}' exists and overwrite=False.")
         buffer = io.BytesIO()
         keras_archive.write_archive(model, buffer)
-        import zipfile
-
         os.makedirs(folder, exist_ok=True)
         with zipfile.ZipFile(buffer) as archive:
             for member in archive.namelist():
-                _atomic_write(
+                atomic_write(
                     os.path.join(folder, member), True, lambda f, m=member: f.write(archive.read(m))
                 )
         return
@@ -111,7 +110,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
             keras_archive.write_archive(model, buffer)
             handle.write(buffer.getvalue())
 
-    _atomic_write(filepath, overwrite, write)
+    atomic_write(filepath, overwrite, write)
 
 
 save = save_model
@@ -154,8 +153,6 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                 with open(path, "rb") as handle:
                     members[member] = handle.read()
         buffer = io.BytesIO()
-        import zipfile
-
         with zipfile.ZipFile(buffer, "w") as archive:
             for member, content in members.items():
                 archive.writestr(member, content)
@@ -212,7 +209,7 @@ def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs)
         handle.write(buffer.getvalue())
 
     if _is_path(filepath):
-        _atomic_write(filepath, overwrite, write)
+        atomic_write(filepath, overwrite, write)
     else:
         write(filepath)
 

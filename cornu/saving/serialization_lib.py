@@ -12,7 +12,13 @@ import types
 
 import numpy as np
 
-from cornu.saving import object_registration
+# cornu's subpackages (layers, models, ...) import this module: they are looked up on the
+# package at call time, once `import cornu` has finished.
+import cornu
+from cornu import backend
+
+# keras_archive imports this module too; it is used at call time only.
+from cornu.saving import keras_archive, object_registration
 
 # Keras's public namespaces, in the order a class name is searched for.
 _NAMESPACES = (
@@ -27,8 +33,6 @@ _SPECIAL_MODULES = {"Functional": "keras.src.models.functional"}
 def _namespace_of(obj_type):
     """The public namespace a class is exported from; the top level first, as Keras records
     `keras.DTypePolicy` or `keras.Layer` under "keras"."""
-    import cornu
-
     if getattr(cornu, obj_type.__name__, None) is obj_type:
         return ""
     for name in _NAMESPACES:
@@ -58,7 +62,7 @@ def serialize_keras_object(obj):
     if isinstance(obj, bytes):
         return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
     if _is_backend_tensor(obj):
-        array = np.asarray(_backend().convert_to_numpy(obj))
+        array = np.asarray(backend.convert_to_numpy(obj))
         return {
             "class_name": "__tensor__",
             "config": {"value": array.tolist(), "dtype": array.dtype.name},
@@ -71,7 +75,7 @@ def serialize_keras_object(obj):
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
-        registered = object_registration._GLOBAL_CUSTOM_NAMES.get(obj)
+        registered = object_registration.lookup_registered_name(obj)
         # Keras records every function under "builtins" and finds it by name (registered,
         # custom_objects, or a built-in activation/loss/metric) when loading.
         return {
@@ -85,7 +89,7 @@ def serialize_keras_object(obj):
             f"Cannot serialize {obj!r} (type {type(obj).__name__}): it has no get_config()."
         )
     cls = type(obj)
-    registered = object_registration._GLOBAL_CUSTOM_NAMES.get(cls)
+    registered = object_registration.lookup_registered_name(cls)
     namespace = _namespace_of(cls) if registered is None else None
     if cls.__name__ in _SPECIAL_MODULES and namespace is not None:
         module, registered = _SPECIAL_MODULES[cls.__name__], cls.__name__
@@ -106,30 +110,16 @@ def serialize_keras_object(obj):
         built = build_config()
         if built is not None:
             config["build_config"] = _plain(built)
-    if _is_model(obj):
-        from cornu.saving import keras_archive
-
+    if isinstance(obj, cornu.models.Model):
         keras_archive.add_model_entries(obj, config)
     return config
-
-
-def _backend():
-    from cornu import backend
-
-    return backend
 
 
 def _is_backend_tensor(obj):
     """A tensor of the backend in use (on the numpy backend, NumPy arrays are its tensors)."""
     if isinstance(obj, (np.ndarray, np.generic)):
-        return _backend().backend() == "numpy" and isinstance(obj, np.ndarray)
-    return _backend().is_tensor(obj)
-
-
-def _is_model(obj):
-    from cornu.models.model import Model
-
-    return isinstance(obj, Model)
+        return backend.backend() == "numpy" and isinstance(obj, np.ndarray)
+    return backend.is_tensor(obj)
 
 
 def _plain(value):
@@ -158,9 +148,7 @@ def _locate(config, custom_objects):
     module = config.get("module") or ""
     if module.startswith("keras") or module.startswith("cornu"):
         if class_name == "Functional":
-            from cornu.models.functional import Functional
-
-            return Functional
+            return cornu.models.Functional
         tail = module.split(".", 1)[1] if "." in module else ""
         tail = tail.replace("src.", "") if tail.startswith("src.") else tail
         candidates = [tail] if tail else []
@@ -237,7 +225,7 @@ def _deserialize(config, custom_objects, safe_mode):
         return config["config"]["value"].encode("utf-8")
     if class_name == "__tensor__":
         inner = config["config"]
-        return _backend().convert_to_tensor(np.array(inner["value"], dtype=inner.get("dtype")))
+        return backend.convert_to_tensor(np.array(inner["value"], dtype=inner.get("dtype")))
     if class_name == "function":
         return _function(config, custom_objects)
     cls = _locate(config, custom_objects)

@@ -13,6 +13,11 @@ import warnings
 
 import numpy as np
 
+# cornu.layers and cornu.models import the saving modules: their classes are looked up on the
+# package at call time, once `import cornu` has finished.
+import cornu
+from cornu.utils.identifiers import snake_case  # Keras names the groups as it names layers
+
 _SKIPPED_ATTRIBUTES = {
     "_layers", "_stack", "_functional", "_graph_layers", "_tracked_metrics", "_inbound_nodes",
     "_outbound_nodes", "_modules", "_parameters", "_buffers", "_compile_metrics",
@@ -20,22 +25,18 @@ _SKIPPED_ATTRIBUTES = {
 }  # fmt: skip
 
 
-def snake_case(name):
-    """`"GlobalAveragePooling1D"` -> `"global_average_pooling1d"` (Keras's naming of groups)."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+def _is_layer(value):
+    return isinstance(value, cornu.layers.Layer)
 
 
-def _is_model(layer):
-    from cornu.models.model import Model
-
-    return isinstance(layer, Model)
+def _is_model(value):
+    return isinstance(value, cornu.models.Model)
 
 
 def _own_variables(layer):
-    from cornu.layers.layer import _is_seed_state
-
-    return [v for v in getattr(layer, "_variables", []) if not _is_seed_state(v)]
+    """A layer's own variables (not its sub-layers'), without the seed states of random
+    layers."""
+    return layer._own_weights()
 
 
 def _container_children(prefix, layers, used=None):
@@ -51,8 +52,6 @@ def _container_children(prefix, layers, used=None):
 
 def _attribute_children(layer):
     """(group name, sub-layer) pairs of a plain layer, from the attributes holding them."""
-    from cornu.layers.layer import Layer
-
     candidates = {}
     for name, value in vars(layer).items():
         if name not in _SKIPPED_ATTRIBUTES and not name.startswith("__"):
@@ -63,12 +62,12 @@ def _attribute_children(layer):
         if isinstance(value, dict):
             value = list(value.values())
         items = value if isinstance(value, (list, tuple)) else [value]
-        reachable.update(id(v) for v in items if isinstance(v, Layer))
+        reachable.update(id(v) for v in items if _is_layer(v))
     # torch also registers each tracked sub-layer under its layer name (an alias); the
     # attribute holding it names it instead.
     aliases = []
     for name, value in modules.items():
-        if not isinstance(value, Layer):
+        if not _is_layer(value):
             continue
         base = value.name.replace(".", "_")
         if name == base or re.fullmatch(re.escape(base) + r"_\d+", name):
@@ -88,7 +87,7 @@ def _attribute_children(layer):
             value = getattr(layer, name)
         except Exception:  # a property that needs state the layer lacks: not a sub-layer
             continue
-        if isinstance(value, Layer):
+        if _is_layer(value):
             candidates[name] = value
     if _is_model(layer):
         # A subclassed model's `layers` property is met in alphabetical order like any
@@ -101,14 +100,12 @@ def _attribute_children(layer):
         value = candidates[name]
         if isinstance(value, dict):
             value = list(value.values())
-        if isinstance(value, Layer) and value is not layer:
+        if _is_layer(value) and value is not layer:
             if id(value) in seen:
                 continue
             seen.add(id(value))
             children.append((name, value))
-        elif (
-            isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value)
-        ):
+        elif isinstance(value, (list, tuple)) and value and all(_is_layer(v) for v in value):
             # Numbered over the whole container; members saved already keep their place.
             named = _container_children(name, [v for v in value if v is not layer])
             fresh = [(n, v) for n, v in named if id(v) not in seen]
@@ -125,8 +122,6 @@ def keras_layer_order(model):
     """A Functional model's layers in Keras's order: by decreasing depth in the graph (the
     inputs deepest), ties in the order a depth-first walk from the outputs meets them. The
     group names of the saved layers (`dense`, `dense_1`, ...) follow this order."""
-    from cornu.layers.layer import Layer
-
     nodes = list(model._nodes)
     own = {id(n) for n in nodes}
     depth = {}
@@ -146,15 +141,13 @@ def keras_layer_order(model):
         op_index.setdefault(id(op), i)
         op_depth[id(op)] = max(op_depth.get(id(op), 0), depth[id(node)])
     ordered = sorted(ops.values(), key=lambda op: (-op_depth[id(op)], op_index[id(op)]))
-    ordered = [op for op in ordered if isinstance(op, Layer)]
+    ordered = [op for op in ordered if _is_layer(op)]
     seen = {id(op) for op in ordered}
     return ordered + [layer for layer in model.layers if id(layer) not in seen]
 
 
 def _model_layers(model):
-    from cornu.models.functional import Functional
-
-    if isinstance(model, Functional) and getattr(model, "_nodes", None) is not None:
+    if isinstance(model, cornu.models.Functional) and getattr(model, "_nodes", None) is not None:
         try:
             return keras_layer_order(model)
         except (AttributeError, IndexError, KeyError):
@@ -163,10 +156,7 @@ def _model_layers(model):
 
 
 def _is_graph_model(layer):
-    from cornu.models.functional import Functional
-    from cornu.models.sequential import Sequential
-
-    return isinstance(layer, (Functional, Sequential))
+    return isinstance(layer, (cornu.models.Functional, cornu.models.Sequential))
 
 
 def children(layer):
@@ -189,14 +179,15 @@ def walk(layer, path="", visited=None):
         yield from walk(sub, f"{path}/{name}" if path else name, visited)
 
 
-def _join(path, leaf):
+def join_path(path, leaf):
+    """The path of `leaf` inside the group at `path` ("" is the file's root)."""
     return f"{path}/{leaf}" if path else leaf
 
 
 def save_weights_to_h5(model, h5file):
     """Writes `model`'s variables (and its optimizer's) into an open, writable h5py File."""
     for path, layer in walk(model):
-        group = h5file.require_group(_join(path, "vars"))
+        group = h5file.require_group(join_path(path, "vars"))
         group.attrs["name"] = layer.name
         for key, value in _own_store(layer).items():
             group.create_dataset(key, data=np.asarray(value))
@@ -222,7 +213,7 @@ def _read_vars(group):
 def _layer_groups_by_name(h5file, parent_path):
     """{layer name stored in `vars.attrs["name"]`: group path} for a model's children."""
     found = {}
-    container = h5file.get(_join(parent_path, "layers"))
+    container = h5file.get(join_path(parent_path, "layers"))
     if container is None:
         return found
     for key in container.keys():
@@ -230,7 +221,7 @@ def _layer_groups_by_name(h5file, parent_path):
         if vars_group is not None and "name" in vars_group.attrs:
             name = vars_group.attrs["name"]
             name = name.decode() if isinstance(name, bytes) else str(name)
-            found.setdefault(name, _join(parent_path, f"layers/{key}"))
+            found.setdefault(name, join_path(parent_path, f"layers/{key}"))
     return found
 
 
@@ -267,7 +258,7 @@ def _collect(layer, path, h5file, skip_mismatch, source, out, visited):
     _match_layer(layer, path, h5file, skip_mismatch, source, out)
     by_name = _layer_groups_by_name(h5file, path) if _is_model(layer) else {}
     for name, sub in children(layer):
-        sub_path = _join(path, name)
+        sub_path = join_path(path, name)
         stored = by_name.get(sub.name)
         if stored is not None and stored != sub_path:
             sub_path = stored
@@ -281,7 +272,7 @@ def _alternative_path(h5file, parent, name):
     sub-layers as public properties), and the other way round."""
     head, _, last = name.rpartition("/")
     other = last[1:] if last.startswith("_") else f"_{last}"
-    candidate = _join(parent, f"{head}/{other}" if head else other)
+    candidate = join_path(parent, f"{head}/{other}" if head else other)
     return candidate if candidate in h5file else None
 
 
@@ -294,9 +285,8 @@ def _mismatch(message, skip_mismatch):
 
 def _overrides(layer, method):
     """True when `layer`'s class replaces Layer's `save_own_variables`/`load_own_variables`."""
-    from cornu.layers.layer import Layer
-
-    return isinstance(layer, Layer) and getattr(type(layer), method) is not getattr(Layer, method)
+    base = cornu.layers.Layer
+    return isinstance(layer, base) and getattr(type(layer), method) is not getattr(base, method)
 
 
 def _own_store(layer):
@@ -321,18 +311,18 @@ class _StoreLoader:
 
 
 def _match_layer(layer, path, h5file, skip_mismatch, source, out):
-    if _overrides(layer, "load_own_variables") and h5file.get(_join(path, "vars")) is not None:
-        group = h5file[_join(path, "vars")]
+    if _overrides(layer, "load_own_variables") and h5file.get(join_path(path, "vars")) is not None:
+        group = h5file[join_path(path, "vars")]
         out.append((_StoreLoader(layer), {k: np.asarray(group[k]) for k in group.keys()}))
         return
     variables = _own_variables(layer)
-    group = h5file.get(_join(path, "vars"))
+    group = h5file.get(join_path(path, "vars"))
     where = path or "<top level>"
     if group is None:
         if variables:
             _mismatch(
                 f"Layer '{layer.name}' has {len(variables)} variable(s) but the file"
-                f"{_describe(source)} has no group '{_join(path, 'vars')}'.",
+                f"{_describe(source)} has no group '{join_path(path, 'vars')}'.",
                 skip_mismatch,
             )
         return

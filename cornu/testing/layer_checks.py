@@ -5,8 +5,11 @@ import json
 
 import numpy as np
 
+import cornu
 from cornu import backend, ops, tree
 from cornu.backend.common import dtypes
+from cornu.layers.layer import Layer
+from cornu.random.seed_generator import SeedGenerator
 
 
 def _fail(layer_cls, message):
@@ -39,8 +42,6 @@ def _dtype(x):
 
 
 def _count_seed_generators(layer):
-    from cornu.random.seed_generator import SeedGenerator
-
     found = set()
     for sub in layer._all_layers():
         for value in vars(sub).values():
@@ -107,8 +108,6 @@ def run_layer_test(
         >>> run_layer_test(cornu.layers.Dense, {"units": 3}, input_shape=(2, 4),
         ...                expected_output_shape=(2, 3), expected_num_trainable_weights=2)
     """
-    import cornu
-
     init_kwargs = dict(init_kwargs or {})
     if input_data is None:
         if input_shape is None:
@@ -248,18 +247,16 @@ def run_layer_test(
 
 
 def _training_check(layer_cls, init_kwargs, input_data, input_dtype, out_shapes):
-    import cornu
-
     inputs = cornu.Input(shape=input_data.shape[1:], dtype=input_dtype)
     layer = layer_cls(**init_kwargs)
     if dtypes.is_float_dtype(input_dtype):
         # A trainable scale in front, so there is always something to train and the gradient
         # flows through the tested layer (even when it has no weights).
-        outputs = layer(_Scale()(inputs))
+        outputs = layer(Scale()(inputs))
     else:
         outputs = layer(inputs)
         if not layer.trainable_weights:
-            outputs = tree.map_structure(_Scale(), outputs)
+            outputs = tree.map_structure(Scale(), outputs)
     model = cornu.Model(inputs, outputs)
 
     def loss(y_true, y_pred):
@@ -274,23 +271,14 @@ def _training_check(layer_cls, init_kwargs, input_data, input_dtype, out_shapes)
         _fail(layer_cls, f"training gave a non-finite loss {value}.")
 
 
-_SCALE_CLASS = []
-
-
-def _Scale():
+class Scale(Layer):
     """A layer multiplying by one trainable scalar (starting at 1)."""
-    if not _SCALE_CLASS:
-        from cornu.layers.layer import Layer
 
-        class Scale(Layer):
-            def build(self, input_shape):
-                self.scale = self.add_weight(shape=(), initializer="ones", name="scale")
+    def build(self, input_shape):
+        self.scale = self.add_weight(shape=(), initializer="ones", name="scale")
 
-            def call(self, x):
-                return x * ops.cast(self.scale, x.dtype)
+    def call(self, x):
+        return x * ops.cast(self.scale, x.dtype)
 
-            def compute_output_shape(self, input_shape):
-                return input_shape
-
-        _SCALE_CLASS.append(Scale)
-    return _SCALE_CLASS[0]()
+    def compute_output_shape(self, input_shape):
+        return input_shape

@@ -13,6 +13,7 @@ import numpy as np
 from cornu import backend, ops, tree
 from cornu import losses as losses_module
 from cornu import metrics as metrics_module
+from cornu.backend.common import scopes
 from cornu.losses.losses import check_label_range
 from cornu.metrics.metric import Mean, Metric
 
@@ -393,8 +394,6 @@ class CompileMetrics(Metric):
             entry.metric.reset_state()
 
     def stateless_update_state(self, metric_variables, *args, **kwargs):
-        from cornu.backend.common import scopes
-
         mapping = list(zip(self.variables, metric_variables))
         with scopes.StatelessScope(mapping) as scope:
             self.update_state(*args, **kwargs)
@@ -404,8 +403,6 @@ class CompileMetrics(Metric):
         ]
 
     def stateless_result(self, metric_variables):
-        from cornu.backend.common import scopes
-
         with scopes.StatelessScope(list(zip(self.variables, metric_variables))):
             return self.result()
 

@@ -1,22 +1,27 @@
 """`Trainer`: compile / fit / evaluate / predict, written once for every backend.
 
-The loop lives here; the step lives in `cornu/backend/<b>/trainer.py`, which provides
-`_make_train_function`, `_make_test_function`, `_make_predict_function` (each returning a
-function of one batch) and the `_loop_begin`/`_loop_end` hooks (JAX keeps the model's state
-outside the Variables while a loop runs).
+The loops live here; the steps live in `cornu/backend/<b>/trainer.py`, whose `Steps` class
+(see `cornu.backend.common.steps`) the Trainer composes: each model holds one `Steps(model,
+unpack)`. Its `MODEL_METHODS` (`train_step`, `test_step`, `predict_step`; JAX adds
+`compute_loss_and_updates`) become the model's methods with the backend's signatures, so
+Keras-style overrides and `super().train_step(...)` work; its `make_*_function` and `loop_*`
+hooks run the loops (JAX keeps the model's state outside the Variables while a loop runs).
 """
 
+import functools
+import importlib
 import inspect
 import warnings
 from collections.abc import Mapping
 
 import numpy as np
 
-from cornu import backend, config, tree
+from cornu import backend, config, optimizers, tree
 from cornu.backend.common import dtypes
 from cornu.callbacks.callback_list import CallbackList
 from cornu.layers.layer import Layer
 from cornu.metrics.metric import Mean
+from cornu.saving import keras_archive
 from cornu.trainers import data_adapters, fit_checks
 from cornu.trainers import jit_compile as jit_compile_rules
 from cornu.trainers.compile_utils import (
@@ -25,6 +30,10 @@ from cornu.trainers.compile_utils import (
     _output_names,
     metrics_in_order,
 )
+from cornu.utils import data_packing
+
+# The chosen backend's steps (cornu/backend/<b>/trainer.py).
+Steps = importlib.import_module(f"cornu.backend.{config.backend()}.trainer").Steps
 
 
 class LazyLogs(Mapping):
@@ -97,8 +106,26 @@ def _batch_to_data(x, y, sample_weight):
     return (x, y, sample_weight)
 
 
+def _steps_method(name):
+    """A Trainer method that runs the backend steps' method `name` (with its signature and
+    docstring), so a Model subclass overrides it and calls `super()` as in Keras."""
+    step = getattr(Steps, name)
+
+    def method(self, *args, **kwargs):
+        return getattr(self._backend_steps, name)(*args, **kwargs)
+
+    functools.update_wrapper(method, step)
+    method.__qualname__ = f"Trainer.{name}"
+    method.__module__ = __name__
+    return method
+
+
 class Trainer:
-    """The training API of `Model`."""
+    """The training API of `Model`.
+
+    `train_step`, `test_step` and `predict_step` (and JAX's `compute_loss_and_updates`) are
+    the backend's (`Steps.MODEL_METHODS`), installed below the class with their signatures.
+    """
 
     def _trainer_init(self):
         self.compiled = False
@@ -115,6 +142,7 @@ class Trainer:
         self._jit_compile = None  # resolved from "auto" on first read, as Keras does
         self.steps_per_execution = 1
         self.train_function = self.test_function = self.predict_function = None
+        self._backend_steps = Steps(self, data_packing.unpack)
 
     # -- compile -------------------------------------------------------------------------
 
@@ -146,8 +174,6 @@ class Trainer:
                 `torch.compile`.
             auto_scale_loss: scale the loss for mixed precision (done by LossScaleOptimizer).
         """
-        from cornu import optimizers
-
         self.optimizer = _loss_scaled(self, optimizers.get(optimizer), auto_scale_loss)
         names = _output_names(self)
         self.loss = loss
@@ -195,8 +221,6 @@ class Trainer:
 
     def get_compile_config(self):
         """compile()'s arguments serialized as Keras records them ({} before compile)."""
-        from cornu.saving import keras_archive
-
         return keras_archive._serialize_compile_config(self)
 
     # -- metrics -------------------------------------------------------------------------
@@ -620,26 +644,45 @@ class Trainer:
         values = metrics_in_order(self, logs)
         return values[0] if len(values) == 1 else values
 
-    # -- hooks the backend trainers override ---------------------------------------------
+    # -- what the backend's steps provide ---------------------------------------------------
+
+    def _make_train_function(self):
+        """A function of one batch's `data` running a train step; returns the logs."""
+        return self._backend_steps.make_train_function()
+
+    def _make_test_function(self):
+        return self._backend_steps.make_test_function()
+
+    def _make_predict_function(self):
+        return self._backend_steps.make_predict_function()
 
     def _convert_batch(self, x, y, sample_weight):
-        """A NumPy batch -> the step's `data` tuple of backend tensors."""
+        """A NumPy batch -> the step's `data` (of backend tensors unless the step takes NumPy)."""
+        if self._backend_steps.takes_host_batches():
+            return data_packing.pack_x_y_sample_weight(x, y, sample_weight)
         return _batch_to_data(*_to_backend((x, y, sample_weight)))
 
     def _loop_begin(self, mode):
-        pass
+        self._backend_steps.loop_begin(mode)
 
     def _loop_end(self, mode):
-        pass
+        self._backend_steps.loop_end(mode)
 
     def _loop_sync(self):
         """Writes a running loop's state to the Variables (JAX keeps it outside them)."""
+        self._backend_steps.loop_sync()
 
     def _loop_refresh(self):
         """Re-reads the Variables into a running loop's state, after callbacks changed them."""
+        self._backend_steps.loop_refresh()
 
     def _loop_reset_metrics(self):
-        pass
+        self._backend_steps.loop_reset_metrics()
+
+
+for _name in Steps.MODEL_METHODS:
+    setattr(Trainer, _name, _steps_method(_name))
+del _name
 
 
 _TAKES_TRAINING = {}
@@ -695,14 +738,12 @@ def _num_samples(x):
 def _loss_scaled(model, optimizer, auto_scale_loss):
     """Wraps the optimizer of a "mixed_float16" model in a LossScaleOptimizer, as Keras's
     compile does: small float16 gradients underflow to zero without loss scaling."""
-    from cornu.optimizers import LossScaleOptimizer
-
     policy = getattr(getattr(model, "dtype_policy", None), "name", None)
     if (
         auto_scale_loss
         and policy == "mixed_float16"
         and optimizer is not None
-        and not isinstance(optimizer, LossScaleOptimizer)
+        and not isinstance(optimizer, optimizers.LossScaleOptimizer)
     ):
-        return LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
+        return optimizers.LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
     return optimizer

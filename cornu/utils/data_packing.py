@@ -1,5 +1,5 @@
-"""`pack_x_y_sample_weight` / `unpack_x_y_sample_weight`: the `(x, y, sample_weight)` convention
-of `fit`, `train_step` and datasets."""
+"""`pack_x_y_sample_weight` / `unpack_x_y_sample_weight` / `unpack`: the `(x, y, sample_weight)`
+convention of `fit`, `train_step` and datasets."""
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
@@ -55,6 +55,38 @@ def unpack_x_y_sample_weight(data):
         "Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
         f"found a {type(data).__name__} of {len(data)} elements: {_short(data)}"
     )
+
+
+def unpack(data):
+    """`x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)` -> `(x, y, sample_weight)`.
+
+    What the training loop and the default steps use on each batch. Unlike
+    `unpack_x_y_sample_weight` it reads only a tuple as packed data (a list is one `x`: a
+    model's list of inputs) and gives a 3-tuple back as it is.
+
+    Args:
+        data: a batch.
+
+    Returns:
+        `(x, y, sample_weight)`, with None for what `data` lacks.
+
+    Example:
+
+    >>> unpack(([1], [2]))
+    ([1], [2], None)
+    """
+    if isinstance(data, tuple):
+        if len(data) == 1:
+            return data[0], None, None
+        if len(data) == 2:
+            return data[0], data[1], None
+        if len(data) == 3:
+            return data
+        raise ValueError(
+            f"Data should be x, (x,), (x, y) or (x, y, sample_weight); received a tuple of "
+            f"{len(data)} elements."
+        )
+    return data, None, None
 
 
 def _short(value, limit=200):

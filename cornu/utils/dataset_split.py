@@ -7,7 +7,7 @@ are `tf.data.Dataset`s, or torch `Subset`s on the torch backend (or with
 
 import numpy as np
 
-from cornu import config
+from cornu import config, tree
 
 
 def split_dataset(
@@ -157,8 +157,6 @@ def _columns(dataset):
         return dataset
     if kind == "arrays":
         return tuple(np.asarray(a) for a in dataset)
-    from cornu import tree
-
     if kind == "tf":
         samples = list(dataset.as_numpy_iterator())
     else:
@@ -168,8 +166,6 @@ def _columns(dataset):
 
 
 def _take(columns, indices):
-    from cornu import tree
-
     return tree.map_structure(lambda column: column[indices], columns)
 
 

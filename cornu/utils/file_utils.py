@@ -13,12 +13,10 @@ the final name. Only the standard library is used (urllib).
 """
 
 import hashlib
-import http.client
 import os
 import tempfile
 import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 import warnings
 
@@ -179,11 +177,15 @@ def _download(origin, file_path, file_hash, hash_algorithm):
 
 
 def _copy_url(origin, sink, file_path):
+    # lazy: urllib.request (http.client, ssl, email) is ~15 ms that `import cornu` need not pay
+    from http.client import HTTPException
+    from urllib.request import urlopen
+
     try:
-        with urllib.request.urlopen(origin) as response:
+        with urlopen(origin) as response:
             expected = int(response.headers.get("Content-Length") or 0) or None
             received = _copy_stream(response, sink, expected)
-    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+    except (urllib.error.URLError, HTTPException, OSError) as error:
         raise _fetch_error(origin, file_path, error) from error
     if expected is not None and received < expected:
         raise _fetch_error(

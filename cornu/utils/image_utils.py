@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from cornu import backend, config
+from cornu.ops import image as image_ops  # may be mid-import (ops -> graph -> utils)
 from cornu.utils import image_resize
 
 _COLOR_MODES = {"grayscale": "L", "rgb": "RGB", "rgba": "RGBA"}
@@ -269,8 +270,6 @@ def smart_resize(x, size, interpolation="bilinear", data_format="channels_last",
         )
     # NumPy in, NumPy out (the numpy backend's tensors are ndarrays too).
     if backend.is_tensor(x) and not isinstance(x, np.ndarray):
-        from cornu.ops import image as image_ops
-
         return image_ops.resize(
             x, size, interpolation=interpolation, crop_to_aspect_ratio=True, data_format=data_format
         )

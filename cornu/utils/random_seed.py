@@ -5,6 +5,7 @@ import random
 import numpy as np
 
 from cornu import config
+from cornu.random import seed_generator
 
 
 def set_random_seed(seed):
@@ -29,6 +30,4 @@ def set_random_seed(seed):
         import tensorflow as tf
 
         tf.random.set_seed(seed)
-    from cornu.random import seed_generator
-
     seed_generator.reset_global_seed_generator(seed)

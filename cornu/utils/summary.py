@@ -9,6 +9,10 @@ gets "Connected to". The text goes to `print_fn` in one call (or to stdout).
 import math
 import re
 
+# cornu.models.model imports this module: Model is looked up on the package at call time.
+import cornu
+from cornu.backend.common import dtypes
+from cornu.models import functional_order
 from cornu.utils import text_table
 
 _SEQUENTIAL_LAYOUT = (88, [0.45, 0.80, 1.0])
@@ -67,9 +71,7 @@ def _is_chain(model):
     for node in nodes:
         if len(node.input_tensors) > 1:
             return False
-    from cornu.models.functional_order import _operation_depths
-
-    op_depths = _operation_depths(nodes)
+    op_depths = functional_order.operation_depths(nodes)
     for node in nodes:
         depth = op_depths[node.operation]
         if depth in depths:
@@ -97,9 +99,7 @@ def _rows(ops, model, connected, show_trainable, expand_nested, depth):
 
 
 def _is_model(op):
-    from cornu.models.model import Model
-
-    return isinstance(op, Model)
+    return isinstance(op, cornu.models.Model)
 
 
 def _listed_operations(model):
@@ -191,8 +191,6 @@ def _format_bytes(n):
 
 
 def _weights_bytes(variables):
-    from cornu.backend.common import dtypes
-
     return sum(math.prod(v.shape) * dtypes.dtype_size(v.dtype) // 8 for v in variables)
 
 

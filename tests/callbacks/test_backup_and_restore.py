@@ -184,6 +184,11 @@ def _model():
     return model
 
 
+def _fit(model, cbs, **kwargs):
+    """model.fit(X, Y) quietly, with the callbacks `cbs`."""
+    return model.fit(X, Y, verbose=0, callbacks=cbs, **kwargs)
+
+
 class _StopAt(callbacks.Callback):
     """Raises at (epoch, batch) to interrupt fit the way a crash would."""
 
@@ -215,14 +220,12 @@ def test_restores_weights_optimizer_state_and_position_in_process(tmp_path):
 
     fresh = _model()
     probe = _StopAt(-1, -1)
-    fresh.fit(
-        X,
-        Y,
+    _fit(
+        fresh,
+        [callbacks.BackupAndRestore(tmp_path, delete_checkpoint=False), probe],
         batch_size=4,
         epochs=1,
         shuffle=False,
-        verbose=0,
-        callbacks=[callbacks.BackupAndRestore(tmp_path, delete_checkpoint=False), probe],
     )
     # The backup says epoch 1 (of 1): nothing left to train; the state is restored as saved.
     assert probe.seen == []
@@ -235,45 +238,35 @@ def test_restores_weights_optimizer_state_and_position_in_process(tmp_path):
 @requires_training
 def test_backup_is_kept_without_delete_checkpoint_and_removed_with_it(tmp_path):
     model = _model()
-    model.fit(
-        X,
-        Y,
+    _fit(
+        model,
+        [callbacks.BackupAndRestore(tmp_path, delete_checkpoint=False)],
         batch_size=8,
         epochs=1,
-        verbose=0,
-        callbacks=[callbacks.BackupAndRestore(tmp_path, delete_checkpoint=False)],
     )
     assert os.path.exists(tmp_path / "backup.npz")
-    model.fit(
-        X, Y, batch_size=8, epochs=2, verbose=0, callbacks=[callbacks.BackupAndRestore(tmp_path)]
-    )
+    _fit(model, [callbacks.BackupAndRestore(tmp_path)], batch_size=8, epochs=2)
     assert os.listdir(tmp_path) == []
 
 
 @requires_training
 def test_double_checkpoint_falls_back_to_the_previous_backup(tmp_path):
     model = _model()
-    model.fit(
-        X,
-        Y,
+    _fit(
+        model,
+        [callbacks.BackupAndRestore(tmp_path, double_checkpoint=True, delete_checkpoint=False)],
         batch_size=8,
         epochs=2,
-        verbose=0,
-        callbacks=[
-            callbacks.BackupAndRestore(tmp_path, double_checkpoint=True, delete_checkpoint=False)
-        ],
     )
     assert sorted(os.listdir(tmp_path)) == ["backup.npz", "backup.previous.npz"]
     (tmp_path / "backup.npz").write_bytes(b"not a zip file")
     probe = _StopAt(-1, -1)
     with pytest.warns(UserWarning, match="restoring the previous one"):
-        _model().fit(
-            X,
-            Y,
+        _fit(
+            _model(),
+            [callbacks.BackupAndRestore(tmp_path, double_checkpoint=True), probe],
             batch_size=8,
             epochs=2,
-            verbose=0,
-            callbacks=[callbacks.BackupAndRestore(tmp_path, double_checkpoint=True), probe],
         )
     # The previous backup was taken after epoch 0: epoch 1 is trained again.
     assert probe.seen == [(1, 0), (1, 1)]
@@ -283,19 +276,13 @@ def test_double_checkpoint_falls_back_to_the_previous_backup(tmp_path):
 def test_corrupt_backup_without_fallback_raises(tmp_path):
     (tmp_path / "backup.npz").write_bytes(b"garbage")
     with pytest.raises(ValueError, match="BackupAndRestore: the backup .* cannot be read"):
-        _model().fit(X, Y, epochs=1, verbose=0, callbacks=[callbacks.BackupAndRestore(tmp_path)])
+        _fit(_model(), [callbacks.BackupAndRestore(tmp_path)], epochs=1)
 
 
 @requires_training
 def test_backup_of_another_model_raises(tmp_path):
     model = _model()
-    model.fit(
-        X,
-        Y,
-        epochs=1,
-        verbose=0,
-        callbacks=[callbacks.BackupAndRestore(tmp_path, delete_checkpoint=False)],
-    )
+    _fit(model, [callbacks.BackupAndRestore(tmp_path, delete_checkpoint=False)], epochs=1)
     other = cornu.Sequential([cornu.Input((3,)), layers.Dense(2)])
     other.compile(optimizer="adam", loss="mse")
     with pytest.raises(ValueError, match="holds weights of shapes"):
@@ -314,13 +301,7 @@ def test_unwritable_backup_dir_raises_before_training(tmp_path):
     blocker.write_text("")
     probe = _StopAt(-1, -1)
     with pytest.raises(PermissionError, match="BackupAndRestore cannot write to backup_dir"):
-        _model().fit(
-            X,
-            Y,
-            epochs=1,
-            verbose=0,
-            callbacks=[callbacks.BackupAndRestore(blocker / "backup"), probe],
-        )
+        _fit(_model(), [callbacks.BackupAndRestore(blocker / "backup"), probe], epochs=1)
     assert probe.seen == []
 
 

@@ -23,6 +23,11 @@ def _model():
     return model
 
 
+def _fit(model, cbs, **kwargs):
+    """model.fit(X, Y) quietly, with the callbacks `cbs`."""
+    return model.fit(X, Y, verbose=0, callbacks=cbs, **kwargs)
+
+
 @requires_training
 @pytest.mark.parametrize("background", [True, False], ids=["background", "blocking"])
 def test_saves_each_epoch_and_restores_into_a_fresh_model(tmp_path, background):
@@ -30,7 +35,7 @@ def test_saves_each_epoch_and_restores_into_a_fresh_model(tmp_path, background):
     callback = callbacks.OrbaxCheckpoint(
         tmp_path / "ckpt", max_to_keep=2, save_on_background=background
     )
-    model.fit(X, Y, batch_size=8, epochs=3, verbose=0, callbacks=[callback])
+    _fit(model, [callback], batch_size=8, epochs=3)
     assert callback.all_steps() == [1, 2]  # epochs 1 and 2 (0-based); max_to_keep=2
 
     fresh = _model()
@@ -51,13 +56,8 @@ def test_checkpoint_is_a_numpy_pytree_orbax_reads_directly(tmp_path):
     import orbax.checkpoint as ocp
 
     model = _model()
-    model.fit(
-        X,
-        Y,
-        batch_size=8,
-        epochs=1,
-        verbose=0,
-        callbacks=[callbacks.OrbaxCheckpoint(tmp_path, save_weights_only=True)],
+    _fit(
+        model, [callbacks.OrbaxCheckpoint(tmp_path, save_weights_only=True)], batch_size=8, epochs=1
     )
     with ocp.CheckpointManager(tmp_path) as manager:
         assert manager.all_steps() == [0]
@@ -72,7 +72,7 @@ def test_checkpoint_is_a_numpy_pytree_orbax_reads_directly(tmp_path):
 @requires_training
 def test_integer_save_freq_counts_batches(tmp_path):
     callback = callbacks.OrbaxCheckpoint(tmp_path, save_freq=3, max_to_keep=None)
-    _model().fit(X, Y, batch_size=4, epochs=2, verbose=0, callbacks=[callback])
+    _fit(_model(), [callback], batch_size=4, epochs=2)
     assert callback.all_steps() == [3, 6]
     fresh = _model()
     assert callback.load_checkpoint(step=3, model=fresh) == 3
@@ -98,7 +98,7 @@ def test_save_best_only_saves_on_improvement(tmp_path):
 def test_missing_monitor_warns_with_the_available_names(tmp_path):
     callback = callbacks.OrbaxCheckpoint(tmp_path, save_best_only=True)
     with pytest.warns(UserWarning, match="metric 'val_loss', which is not available.*loss"):
-        _model().fit(X, Y, epochs=1, verbose=0, callbacks=[callback])
+        _fit(_model(), [callback], epochs=1)
     assert callback.all_steps() == []
 
 
@@ -107,9 +107,7 @@ def test_unwritable_directory_raises_before_training(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("")
     with pytest.raises(PermissionError, match="OrbaxCheckpoint cannot write to directory"):
-        _model().fit(
-            X, Y, epochs=1, verbose=0, callbacks=[callbacks.OrbaxCheckpoint(blocker / "ckpt")]
-        )
+        _fit(_model(), [callbacks.OrbaxCheckpoint(blocker / "ckpt")], epochs=1)
 
 
 def test_load_without_checkpoints_raises(tmp_path):

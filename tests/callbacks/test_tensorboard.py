@@ -27,6 +27,11 @@ def _model():
     return model
 
 
+def _fit(model, cbs, **kwargs):
+    """model.fit(X, Y) quietly, with the callbacks `cbs`."""
+    return model.fit(X, Y, verbose=0, callbacks=cbs, **kwargs)
+
+
 def _read(run_dir):
     from tensorboard.backend.event_processing import event_accumulator
 
@@ -77,16 +82,14 @@ class _LastBatch(callbacks.Callback):
 )
 def test_batch_scalars_follow_update_freq(tmp_path, update_freq, steps):
     seen = _LastBatch()
-    _model().fit(
-        X,
-        Y,
-        batch_size=8,
-        epochs=2,
-        verbose=0,
-        callbacks=[
+    _fit(
+        _model(),
+        [
             callbacks.TensorBoard(tmp_path, update_freq=update_freq, write_steps_per_second=True),
             seen,
         ],
+        batch_size=8,
+        epochs=2,
     )
     train = _read(tmp_path / "train")
     got = _scalars(train, "batch_loss")
@@ -132,13 +135,11 @@ def test_logs_are_read_only_on_written_batches(tmp_path):
 @requires_training
 def test_histograms_and_images_every_histogram_freq(tmp_path):
     model = _model()
-    model.fit(
-        X,
-        Y,
+    _fit(
+        model,
+        [callbacks.TensorBoard(tmp_path, histogram_freq=2, write_images=True)],
         batch_size=16,
         epochs=3,
-        verbose=0,
-        callbacks=[callbacks.TensorBoard(tmp_path, histogram_freq=2, write_images=True)],
     )
     train = _read(tmp_path / "train")
     kernel, bias = (v.path for v in model.layers[0].weights)
@@ -179,14 +180,7 @@ def test_embeddings_are_written_for_the_projector(tmp_path):
 
 @requires_training
 def test_profile_batch_writes_a_profile(tmp_path):
-    _model().fit(
-        X,
-        Y,
-        batch_size=8,
-        epochs=1,
-        verbose=0,
-        callbacks=[callbacks.TensorBoard(tmp_path, profile_batch=(2, 3))],
-    )
+    _fit(_model(), [callbacks.TensorBoard(tmp_path, profile_batch=(2, 3))], batch_size=8, epochs=1)
     runs = os.listdir(tmp_path / "plugins" / "profile")
     assert len(runs) == 1
     files = os.listdir(tmp_path / "plugins" / "profile" / runs[0])

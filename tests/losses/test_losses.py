@@ -9,6 +9,7 @@ import pytest
 
 from cornu import losses, ops
 from tests.conftest import requires_training
+from tests.helpers import backend_grad_of_sum
 
 RNG = np.random.default_rng(7)
 EPS = 1e-7
@@ -578,28 +579,7 @@ def test_dtype_and_int_labels():
 # -- gradients and compiled use ----------------------------------------------------------------
 
 
-def _grad(fn, x):
-    """d sum(fn(x)) / dx with the backend's autodiff."""
-    from cornu import backend
-
-    name = backend.backend()
-    if name == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda a: ops.sum(fn(a)))(ops.convert_to_tensor(x)))
-    if name == "torch":
-        import torch
-
-        t = torch.tensor(x, requires_grad=True)
-        ops.sum(fn(t)).backward()
-        return t.grad.numpy()
-    import tensorflow as tf
-
-    t = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(t)
-        y = ops.sum(fn(t))
-    return tape.gradient(y, t).numpy()
+_grad = backend_grad_of_sum
 
 
 def _directional_difference(fn, x, direction, eps=1e-6):

@@ -5,8 +5,8 @@ import pytest
 
 from cornu import backend, ops
 from cornu.graph.keras_tensor import KerasTensor
-from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import backend_grad_of_sum, matches_reference_test
 
 BACKEND = backend.backend()
 rng = np.random.default_rng(1234)
@@ -131,9 +131,7 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,op,ref,args,kwargs", CASES, ids=[c[0] for c in CASES])
-def test_matches_numpy(name, op, ref, args, kwargs):
-    assert_op_matches(op, ref, *args, **kwargs)
+test_matches_numpy = matches_reference_test(CASES)
 
 
 DTYPE_CASES = [
@@ -492,25 +490,7 @@ def test_symbolic_graph_replay():
 # -- custom_gradient and gradients ---------------------------------------------------------
 
 
-def _grad(fn, x):
-    """d sum(fn(x)) / dx with the backend's autodiff."""
-    if BACKEND == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda a: ops.sum(fn(a)))(ops.convert_to_tensor(x)))
-    if BACKEND == "torch":
-        import torch
-
-        t = torch.tensor(x, requires_grad=True)
-        ops.sum(fn(t)).backward()
-        return t.grad.numpy()
-    import tensorflow as tf
-
-    t = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(t)
-        y = ops.sum(fn(t))
-    return tape.gradient(y, t).numpy()
+_grad = backend_grad_of_sum
 
 
 @ops.custom_gradient

@@ -7,6 +7,7 @@ from cornu import backend, ops
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import matches_reference_test, raises_test
 from tests.ops.test_manipulation import gradient_matches
 
 rng = np.random.default_rng(7)
@@ -63,9 +64,7 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,op,ref,args,kwargs", CASES, ids=[c[0] for c in CASES])
-def test_matches_numpy(name, op, ref, args, kwargs):
-    assert_op_matches(op, ref, *args, **kwargs)
+test_matches_numpy = matches_reference_test(CASES)
 
 
 # Ops without tensor inputs: (id, op, reference, args, kwargs, expected dtype)
@@ -184,10 +183,7 @@ ERROR_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,fn,error,match", ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
-def test_errors(name, fn, error, match):
-    with pytest.raises(error, match=match):
-        fn()
+test_errors = raises_test(ERROR_CASES)
 
 
 GRADIENT_CASES = [

@@ -8,6 +8,7 @@ from cornu import backend, ops
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import backend_grad_of_sum
 
 rng = np.random.default_rng(1234)
 X = rng.uniform(-2.0, 2.0, (3, 4)).astype("float32")
@@ -470,25 +471,7 @@ def test_errors(name, op, args, error, match):
         op(*args)
 
 
-def _gradient(fn, x):
-    """d(sum(fn(x)))/dx on the current backend."""
-    name = backend.backend()
-    if name == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda t: fn(t).sum())(backend.convert_to_tensor(x)))
-    if name == "torch":
-        import torch
-
-        t = torch.tensor(x, requires_grad=True)
-        fn(t).sum().backward()
-        return t.grad.numpy()
-    import tensorflow as tf
-
-    t = tf.Variable(x)
-    with tf.GradientTape() as tape:
-        y = tf.reduce_sum(fn(t.value()))
-    return tape.gradient(y, t).numpy()
+_gradient = backend_grad_of_sum
 
 
 def _numeric_gradient(fn, x, eps=1e-6):

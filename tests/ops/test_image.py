@@ -12,6 +12,7 @@ from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import image
 from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import backend_grad_of_sum, raises_test
 
 rng = np.random.default_rng(1234)
 IMG = rng.random((2, 7, 9, 3)).astype("float32")  # batch, channels_last
@@ -658,10 +659,7 @@ ERRORS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,fn,error,match", ERRORS, ids=[e[0] for e in ERRORS])
-def test_errors(name, fn, error, match):
-    with pytest.raises(error, match=match):
-        fn()
+test_errors = raises_test(ERRORS)
 
 
 def test_symbolic_errors():
@@ -676,25 +674,7 @@ def test_symbolic_errors():
 # ---------------------------------------------------------------------------------------------
 
 
-def _gradient(fn, x):
-    """d(sum(fn(x)))/dx on the current backend."""
-    name = backend.backend()
-    if name == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda t: fn(t).sum())(backend.convert_to_tensor(x)))
-    if name == "torch":
-        import torch
-
-        t = torch.tensor(x, requires_grad=True)
-        fn(t).sum().backward()
-        return t.grad.numpy()
-    import tensorflow as tf
-
-    t = tf.Variable(x)
-    with tf.GradientTape() as tape:
-        y = tf.reduce_sum(fn(t.value()))
-    return tape.gradient(y, t).numpy()
+_gradient = backend_grad_of_sum
 
 
 def _numeric_gradient(fn, x, eps=1e-6):

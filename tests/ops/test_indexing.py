@@ -6,8 +6,8 @@ import pytest
 
 from cornu import backend, ops
 from cornu.graph.keras_tensor import KerasTensor
-from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import matches_reference_test, raises_test
 from tests.ops.test_manipulation import gradient_matches
 
 rng = np.random.default_rng(5)
@@ -55,14 +55,9 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,op,ref,args,kwargs", CASES, ids=[c[0] for c in CASES])
-def test_matches_numpy(name, op, ref, args, kwargs):
-    assert_op_matches(op, ref, *args, **kwargs)
-    if name in UNKNOWN_OK:
-        assert_op_matches(op, None, *args, unknown_batch=True, **kwargs)
-
-
 UNKNOWN_OK = {"diagonal_axes", "trace_offset_axes", "where", "take_axis1", "take_along_axis"}
+test_matches_numpy = matches_reference_test(CASES, unknown_ok=UNKNOWN_OK)
+
 
 NONZERO_CASES = [
     ("nonzero_bool", B),
@@ -157,10 +152,7 @@ ERROR_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,fn,error,match", ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
-def test_errors(name, fn, error, match):
-    with pytest.raises(error, match=match):
-        fn()
+test_errors = raises_test(ERROR_CASES)
 
 
 def test_symbolic_errors():

@@ -8,6 +8,7 @@ from cornu import backend, ops
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import backend_grad, matches_reference_test, unknown_batch_test
 
 rng = np.random.default_rng(1234)
 
@@ -115,9 +116,7 @@ NORM_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name,op,ref,args,kwargs", CASES, ids=[c[0] for c in CASES])
-def test_matches_reference(name, op, ref, args, kwargs):
-    assert_op_matches(op, ref, *args, rtol=1e-4, atol=1e-4, **kwargs)
+test_matches_reference = matches_reference_test(CASES, rtol=1e-4, atol=1e-4)
 
 
 UNKNOWN_BATCH = [
@@ -133,10 +132,7 @@ UNKNOWN_BATCH = [
 ]
 
 
-@pytest.mark.parametrize("name", UNKNOWN_BATCH)
-def test_unknown_batch_dimension(name):
-    _, op, ref, args, kwargs = next(c for c in CASES if c[0] == name)
-    assert_op_matches(op, ref, *args, rtol=1e-4, atol=1e-4, unknown_batch=True, **kwargs)
+test_unknown_batch_dimension = unknown_batch_test(CASES, UNKNOWN_BATCH, rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("name,x,kwargs", NORM_CASES, ids=[c[0] for c in NORM_CASES])
@@ -303,25 +299,7 @@ def test_errors():
 # --- gradients and jvp -----------------------------------------------------------------------
 
 
-def _grad(fn, x):
-    """Gradient of scalar fn at x (numpy in, numpy out) through the backend."""
-    name = backend.backend()
-    if name == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda v: fn(v))(backend.convert_to_tensor(x)))
-    if name == "torch":
-        import torch
-
-        v = torch.tensor(x, requires_grad=True)
-        fn(v).backward()
-        return v.grad.numpy()
-    import tensorflow as tf
-
-    v = tf.Variable(x)
-    with tf.GradientTape() as tape:
-        y = fn(tf.convert_to_tensor(v))
-    return tape.gradient(y, v).numpy()
+_grad = backend_grad
 
 
 def _fd_grad(fn, x, eps=1e-6):

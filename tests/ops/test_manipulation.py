@@ -8,6 +8,7 @@ from cornu import backend, ops
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import matches_reference_test, raises_test
 
 rng = np.random.default_rng(11)
 X = rng.normal(size=(2, 3, 4)).astype("float32")
@@ -137,19 +138,14 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,op,ref,args,kwargs", CASES, ids=[c[0] for c in CASES])
-def test_matches_numpy(name, op, ref, args, kwargs):
-    assert_op_matches(op, ref, *args, **kwargs)
-    if name in UNKNOWN_OK:
-        assert_op_matches(op, None, *args, unknown_batch=True, **kwargs)
-
-
 # Cases whose symbolic spec must also work with a None leading dimension.
 UNKNOWN_OK = {
     "transpose", "moveaxis", "swapaxes", "expand_dims", "ravel", "concatenate",
     "concatenate_axis", "stack", "flip", "roll_axis", "rot90_k2", "repeat_axis", "tile",
     "pad_pairs", "pad_reflect", "split", "array_split", "dsplit", "view_smaller",
 }  # fmt: skip
+test_matches_numpy = matches_reference_test(CASES, unknown_ok=UNKNOWN_OK)
+
 
 NUMPY_PAD_MODES = ["linear_ramp", "maximum", "mean", "median", "minimum"]
 
@@ -247,10 +243,7 @@ ERROR_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,fn,error,match", ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
-def test_errors(name, fn, error, match):
-    with pytest.raises(error, match=match):
-        fn()
+test_errors = raises_test(ERROR_CASES)
 
 
 GRADIENT_CASES = [

@@ -8,6 +8,7 @@ from cornu import backend, ops
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import backend_grad, matches_reference_test, unknown_batch_test
 
 rng = np.random.default_rng(99)
 
@@ -145,9 +146,7 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,op,ref,args,kwargs", CASES, ids=[c[0] for c in CASES])
-def test_matches_reference(name, op, ref, args, kwargs):
-    assert_op_matches(op, ref, *args, rtol=1e-4, atol=1e-4, **kwargs)
+test_matches_reference = matches_reference_test(CASES, rtol=1e-4, atol=1e-4)
 
 
 UNKNOWN_BATCH = [
@@ -165,10 +164,7 @@ UNKNOWN_BATCH = [
 ]
 
 
-@pytest.mark.parametrize("name", UNKNOWN_BATCH)
-def test_unknown_batch_dimension(name):
-    _, op, ref, args, kwargs = next(c for c in CASES if c[0] == name)
-    assert_op_matches(op, ref, *args, rtol=1e-4, atol=1e-4, unknown_batch=True, **kwargs)
+test_unknown_batch_dimension = unknown_batch_test(CASES, UNKNOWN_BATCH, rtol=1e-4, atol=1e-4)
 
 
 def test_stft_keras_doc_example():
@@ -351,24 +347,7 @@ def test_errors():
         ops.logsumexp(t(X), axis=3)
 
 
-def _grad(fn, x):
-    name = backend.backend()
-    if name == "jax":
-        import jax
-
-        return np.asarray(jax.grad(fn)(backend.convert_to_tensor(x)))
-    if name == "torch":
-        import torch
-
-        v = torch.tensor(x, requires_grad=True)
-        fn(v).backward()
-        return v.grad.numpy()
-    import tensorflow as tf
-
-    v = tf.Variable(x)
-    with tf.GradientTape() as tape:
-        y = fn(tf.convert_to_tensor(v))
-    return tape.gradient(y, v).numpy()
+_grad = backend_grad
 
 
 @requires_training

@@ -7,6 +7,7 @@ import scipy.special
 from cornu import backend, ops
 from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import backend_grad_of_sum
 
 rng = np.random.default_rng(7)
 X = rng.normal(size=(3, 4)).astype("float32") * 3
@@ -597,24 +598,7 @@ def test_ctc_errors():
 
 
 def _grad(fn, x):
-    """Gradient of sum(fn(x)) with respect to x, on the active backend."""
-    name = backend.backend()
-    if name == "jax":
-        import jax
-
-        return np.asarray(jax.jit(jax.grad(lambda v: fn(v).sum()))(ops.convert_to_tensor(x)))
-    if name == "torch":
-        import torch
-
-        v = torch.tensor(x, requires_grad=True)
-        fn(v).sum().backward()
-        return v.grad.numpy()
-    import tensorflow as tf
-
-    v = tf.Variable(x)
-    with tf.GradientTape() as tape:
-        out = tf.reduce_sum(fn(v))
-    return tape.gradient(out, v).numpy()
+    return backend_grad_of_sum(fn, x, jit=True)
 
 
 def _finite_difference(op, x, weights, h=1e-6):

@@ -6,6 +6,7 @@ import pytest
 from cornu import config, ops
 from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import same_pads
 from tests.ops.test_nn import _finite_difference, _grad
 
 rng = np.random.default_rng(11)
@@ -15,14 +16,7 @@ def _as_tuple(v, n):
     return (v,) * n if isinstance(v, int) else tuple(v)
 
 
-def _same_pads(lengths, window, strides, dilation):
-    pads = []
-    for length, k, s, d in zip(lengths, window, strides, dilation):
-        extent = (k - 1) * d + 1
-        out = -(-length // s)
-        total = max((out - 1) * s + extent - length, 0)
-        pads.append((total // 2, total - total // 2))
-    return pads
+_same_pads = same_pads
 
 
 def _prepare(x, data_format):
@@ -175,14 +169,6 @@ CONV = [
 ]
 
 
-@pytest.mark.parametrize("name,args,kwargs", CONV, ids=[c[0] for c in CONV])
-def test_conv_matches_reference(name, args, kwargs):
-    assert_op_matches(
-        ops.conv, ref_conv, *args, expected_dtype="float32", rtol=1e-4, atol=1e-4,
-        **kwargs,
-    )  # fmt: skip
-
-
 DEPTHWISE = [
     ("1d", (X1, r(3, 3, 2)), {}),
     ("2d-same-stride", (X2, r(3, 3, 3, 2)), {"padding": "same", "strides": 2}),
@@ -192,27 +178,11 @@ DEPTHWISE = [
 ]
 
 
-@pytest.mark.parametrize("name,args,kwargs", DEPTHWISE, ids=[c[0] for c in DEPTHWISE])
-def test_depthwise_conv_matches_reference(name, args, kwargs):
-    assert_op_matches(
-        ops.depthwise_conv, ref_depthwise, *args, expected_dtype="float32", rtol=1e-4,
-        atol=1e-4, **kwargs,
-    )  # fmt: skip
-
-
 SEPARABLE = [
     ("1d", (X1, r(3, 3, 2), r(1, 6, 4)), {}),
     ("2d-same", (X2, r(3, 3, 3, 2), r(1, 1, 6, 5)), {"padding": "same", "strides": 2}),
     ("2d-channels-first", (X2F, r(2, 2, 3, 1), r(1, 1, 3, 2)), {"data_format": "channels_first"}),
 ]
-
-
-@pytest.mark.parametrize("name,args,kwargs", SEPARABLE, ids=[c[0] for c in SEPARABLE])
-def test_separable_conv_matches_reference(name, args, kwargs):
-    assert_op_matches(
-        ops.separable_conv, ref_separable, *args, expected_dtype="float32", rtol=1e-4,
-        atol=1e-4, **kwargs,
-    )  # fmt: skip
 
 
 TRANSPOSE = [
@@ -229,12 +199,21 @@ TRANSPOSE = [
 ]
 
 
-@pytest.mark.parametrize("name,args,kwargs", TRANSPOSE, ids=[c[0] for c in TRANSPOSE])
-def test_conv_transpose_matches_reference(name, args, kwargs):
-    assert_op_matches(
-        ops.conv_transpose, ref_conv_transpose, *args, expected_dtype="float32", rtol=1e-4,
-        atol=1e-4, **kwargs,
-    )  # fmt: skip
+CONVOLUTIONS = [
+    (f"{kind}-{name}", op, ref, args, kwargs)
+    for kind, op, ref, table in [
+        ("conv", ops.conv, ref_conv, CONV),
+        ("depthwise", ops.depthwise_conv, ref_depthwise, DEPTHWISE),
+        ("separable", ops.separable_conv, ref_separable, SEPARABLE),
+        ("transpose", ops.conv_transpose, ref_conv_transpose, TRANSPOSE),
+    ]
+    for name, args, kwargs in table
+]
+
+
+@pytest.mark.parametrize("name,op,ref,args,kwargs", CONVOLUTIONS, ids=[c[0] for c in CONVOLUTIONS])
+def test_convolutions_match_reference(name, op, ref, args, kwargs):
+    assert_op_matches(op, ref, *args, expected_dtype="float32", rtol=1e-4, atol=1e-4, **kwargs)
 
 
 POOLS = [
@@ -254,14 +233,6 @@ POOLS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,op,kind,args,kwargs", POOLS, ids=[c[0] for c in POOLS])
-def test_pools_match_reference(name, op, kind, args, kwargs):
-    assert_op_matches(
-        op, ref_pool(kind), *args, expected_dtype="float32", rtol=1e-5, atol=1e-5,
-        unknown_batch=True, **kwargs,
-    )  # fmt: skip
-
-
 ADAPTIVE = [
     ("avg-1d", ops.adaptive_average_pool, "avg", (X1, 4), {}),
     ("avg-2d", ops.adaptive_average_pool, "avg", (X2, (3, 4)), {}),
@@ -272,11 +243,16 @@ ADAPTIVE = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,op,kind,args,kwargs", ADAPTIVE, ids=[c[0] for c in ADAPTIVE])
-def test_adaptive_pools_match_reference(name, op, kind, args, kwargs):
+ALL_POOLS = [(name, op, ref_pool(kind), args, kw) for name, op, kind, args, kw in POOLS] + [
+    (f"adaptive-{name}", op, ref_adaptive(kind), args, kw) for name, op, kind, args, kw in ADAPTIVE
+]
+
+
+@pytest.mark.parametrize("name,op,ref,args,kwargs", ALL_POOLS, ids=[c[0] for c in ALL_POOLS])
+def test_pools_match_reference(name, op, ref, args, kwargs):
     assert_op_matches(
-        op, ref_adaptive(kind), *args, expected_dtype="float32", rtol=1e-5, atol=1e-5,
-        unknown_batch=True, **kwargs,
+        op, ref, *args, expected_dtype="float32", rtol=1e-5, atol=1e-5, unknown_batch=True,
+        **kwargs,
     )  # fmt: skip
 
 
@@ -424,7 +400,7 @@ def test_fold_errors():
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
 def test_conv_bias_equals_conv_plus_bias(data_format):
     from cornu.graph.keras_tensor import KerasTensor
-    from cornu.ops.nn_conv import conv_bias
+    from cornu.ops.nn.convolution import conv_bias
 
     rng = np.random.default_rng(3)
     shape = (2, 7, 6, 3) if data_format == "channels_last" else (2, 3, 7, 6)

@@ -9,6 +9,7 @@ from cornu import backend, ops
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import backend_grad, matches_reference_test, raises_test
 
 rng = np.random.default_rng(1234)
 X = rng.standard_normal((3, 4, 5)).astype("float32")
@@ -176,9 +177,7 @@ for method in ("linear", "lower", "higher", "midpoint", "nearest"):
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("name,op,ref,args,kwargs", CASES, ids=[c[0] for c in CASES])
-def test_matches_numpy(name, op, ref, args, kwargs):
-    assert_op_matches(op, ref, *args, rtol=1e-4, atol=1e-5, **kwargs)
+test_matches_numpy = matches_reference_test(CASES, rtol=1e-4, atol=1e-5)
 
 
 DTYPE_CASES = [
@@ -297,10 +296,7 @@ ERROR_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,fn,error,match", ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
-def test_errors(name, fn, error, match):
-    with pytest.raises(error, match=match):
-        fn()
+test_errors = raises_test(ERROR_CASES)
 
 
 @requires_training
@@ -332,24 +328,7 @@ def test_gradients_match_finite_differences(name, fn):
     np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-6)
 
 
-def _gradient(f, x0):
-    name = backend.backend()
-    if name == "jax":
-        import jax
-
-        return np.asarray(jax.grad(f)(ops.convert_to_tensor(x0)))
-    if name == "torch":
-        import torch
-
-        x = torch.tensor(x0, requires_grad=True)
-        f(x).backward()
-        return x.grad.numpy()
-    import tensorflow as tf
-
-    x = tf.Variable(x0)
-    with tf.GradientTape() as tape:
-        y = f(tf.convert_to_tensor(x))
-    return tape.gradient(y, x).numpy()
+_gradient = backend_grad
 
 
 def _compiled(fn):

@@ -7,6 +7,7 @@ from cornu import ops
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.testing import assert_op_matches
 from tests.conftest import requires_training
+from tests.helpers import raises_test
 
 rng = np.random.default_rng(4321)
 X = rng.standard_normal((3, 4, 5)).astype("float32")
@@ -237,10 +238,7 @@ ERROR_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name,fn,error,match", ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
-def test_errors(name, fn, error, match):
-    with pytest.raises(error, match=match):
-        fn()
+test_errors = raises_test(ERROR_CASES)
 
 
 @requires_training

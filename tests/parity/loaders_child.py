@@ -103,47 +103,21 @@ IMAGE_SCENARIOS = {
 
 
 def image_scenarios(keras, root):
-    results = {}
-    mixed = os.path.join(root, "mixed")
-    for name, kwargs in IMAGE_SCENARIOS.items():
-        results[name] = _dataset(
-            keras.utils.image_dataset_from_directory(
-                mixed, shuffle=False, batch_size=None, verbose=False, **kwargs
-            ),
-            root,
+    def images(folder, batch_size=None, **kwargs):
+        ds = keras.utils.image_dataset_from_directory(
+            os.path.join(root, folder),
+            shuffle=False,
+            batch_size=batch_size,
+            verbose=False,
+            **kwargs,
         )
-    results["gif"] = _dataset(
-        keras.utils.image_dataset_from_directory(
-            os.path.join(root, "gifs"),
-            image_size=(5, 5),
-            shuffle=False,
-            batch_size=None,
-            verbose=False,
-        ),
-        root,
-    )
-    results["rgba"] = _dataset(
-        keras.utils.image_dataset_from_directory(
-            os.path.join(root, "pngs"),
-            color_mode="rgba",
-            image_size=(5, 5),
-            shuffle=False,
-            batch_size=None,
-            verbose=False,
-        ),
-        root,
-    )
-    results["binary_batched"] = _dataset(
-        keras.utils.image_dataset_from_directory(
-            os.path.join(root, "pngs"),
-            label_mode="binary",
-            image_size=(2, 2),
-            shuffle=False,
-            batch_size=2,
-            verbose=False,
-        ),
-        root,
-    )
+        return _dataset(ds, root)
+
+    results = {name: images("mixed", **kwargs) for name, kwargs in IMAGE_SCENARIOS.items()}
+    results["gif"] = images("gifs", image_size=(5, 5))
+    results["rgba"] = images("pngs", color_mode="rgba", image_size=(5, 5))
+    results["binary_batched"] = images("pngs", label_mode="binary", image_size=(2, 2), batch_size=2)
+    mixed = os.path.join(root, "mixed")
     for seed in (1, 42):
         parts = keras.utils.image_dataset_from_directory(
             mixed,

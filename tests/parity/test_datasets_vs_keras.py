@@ -12,9 +12,6 @@ import concurrent.futures
 import importlib.util
 import json
 import os
-import pickle
-import subprocess
-import sys
 import tempfile
 
 import numpy as np
@@ -22,9 +19,9 @@ import pytest
 
 from cornu import backend, datasets
 from tests.datasets import fixtures
+from tests.parity.children import run_child
 from tests.parity.datasets_cases import CASES
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Backend-independent (both libraries run in child processes with fixed backends): run
 # once, in the numpy pass of the suite.
 pytestmark = pytest.mark.skipif(
@@ -61,22 +58,8 @@ def _manifest(folder):
 
 def _run_child(package, manifest_path, out_dir):
     out = os.path.join(out_dir, f"{package}.pkl")
-    env = dict(os.environ, KERAS_BACKEND="numpy", CORNU_BACKEND="numpy", TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.parity.datasets_child", package, manifest_path, out],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if proc.returncode != 0 or not os.path.exists(out):
-        raise RuntimeError(
-            f"the {package} datasets child failed (exit {proc.returncode}):\n"
-            f"{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
-        )
-    with open(out, "rb") as f:
-        return pickle.load(f)
+    args = [manifest_path, out]
+    return run_child("tests.parity.datasets_child", package, args, out, "numpy", 600, "datasets")
 
 
 @pytest.fixture(scope="module")

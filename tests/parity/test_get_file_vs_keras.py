@@ -13,9 +13,6 @@ import http.server
 import importlib.util
 import io
 import os
-import pickle
-import subprocess
-import sys
 import tarfile
 import tempfile
 import threading
@@ -24,9 +21,9 @@ import zipfile
 import pytest
 
 from cornu import backend
+from tests.parity.children import run_child
 from tests.parity.get_file_cases import PAYLOAD, SCENARIOS
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Backend-independent (both libraries run in child processes with fixed backends): run
 # once, in the numpy pass of the suite.
 pytestmark = pytest.mark.skipif(
@@ -56,19 +53,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def _run_child(package, base_url, root):
     out = os.path.join(root, f"{package}.pkl")
-    env = dict(os.environ, KERAS_BACKEND="numpy", CORNU_BACKEND="numpy", TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.parity.get_file_child", package, base_url, root, out],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"the {package} get_file child failed:\n{proc.stderr[-4000:]}")
-    with open(out, "rb") as f:
-        return pickle.load(f)
+    args = [base_url, root, out]
+    return run_child("tests.parity.get_file_child", package, args, out, "numpy", 300, "get_file")
 
 
 @pytest.fixture(scope="module")

@@ -9,18 +9,15 @@ Real Keras is a test-only dependency (the `test` extra pins it); without it thes
 import concurrent.futures
 import importlib.util
 import os
-import pickle
-import subprocess
-import sys
 import tempfile
 
 import pytest
 
 from cornu import backend
+from tests.parity.children import run_child
 from tests.parity.compare import differences
 from tests.parity.registry import case_modules, iter_cases
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KERAS_MISSING = importlib.util.find_spec("keras") is None
 BACKEND = backend.backend()
 
@@ -34,25 +31,17 @@ _CASES = [(cid, opts) for cid, fn, opts in iter_cases(_MODULES) if BACKEND in op
 
 def _run_child(package, out_dir):
     out = os.path.join(out_dir, f"{package}.pkl")
-    env = dict(os.environ, KERAS_BACKEND=BACKEND, CORNU_BACKEND=BACKEND, TF_CPP_MIN_LOG_LEVEL="3")
     # The children see the same strictness as users do: no test-only JAX flags.
-    for name in ("JAX_ENABLE_X64", "JAX_NUMPY_DTYPE_PROMOTION"):
-        env.pop(name, None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.parity.child", package, out, *_MODULES],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=3000,
-    )
-    if proc.returncode != 0 or not os.path.exists(out):
-        raise RuntimeError(
-            f"the {package} parity child failed (exit {proc.returncode}):\n"
-            f"{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
-        )
-    with open(out, "rb") as f:
-        return pickle.load(f)["results"]
+    return run_child(
+        "tests.parity.child",
+        package,
+        [out, *_MODULES],
+        out,
+        BACKEND,
+        3000,
+        "parity",
+        drop_env=("JAX_ENABLE_X64", "JAX_NUMPY_DTYPE_PROMOTION"),
+    )["results"]
 
 
 @pytest.fixture(scope="session")

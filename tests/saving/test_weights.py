@@ -27,6 +27,11 @@ def values(model):
     return [np.asarray(v.numpy()) for v in model.weights]
 
 
+def assert_same_values(model, other):
+    for a, b in zip(values(model), values(other)):
+        np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize(
     "class_name, group",
     [("Dense", "dense"), ("GlobalAveragePooling1D", "global_average_pooling1d"),
@@ -85,23 +90,20 @@ def test_round_trip_restores_values(tmp_path):
     source, target = functional(seed=0), functional(seed=1)
     saving_api.save_weights(source, tmp_path / "w.weights.h5")
     saving_api.load_weights(target, tmp_path / "w.weights.h5")
-    for a, b in zip(values(source), values(target)):
-        np.testing.assert_array_equal(a, b)
+    assert_same_values(source, target)
     buffer = io.BytesIO()
     saving_api.save_weights(source, buffer)
     buffer.seek(0)
     fresh = functional(seed=2)
     saving_api.load_weights(fresh, buffer)
-    for a, b in zip(values(source), values(fresh)):
-        np.testing.assert_array_equal(a, b)
+    assert_same_values(source, fresh)
 
 
 def test_load_weights_from_a_keras_archive(tmp_path):
     source, target = functional(seed=0), functional(seed=1)
     saving_api.save_model(source, tmp_path / "m.keras")
     saving_api.load_weights(target, tmp_path / "m.keras")
-    for a, b in zip(values(source), values(target)):
-        np.testing.assert_array_equal(a, b)
+    assert_same_values(source, target)
 
 
 def test_shape_mismatch_names_the_layer_and_both_shapes(tmp_path):

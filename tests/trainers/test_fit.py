@@ -10,6 +10,7 @@ import pytest
 import cornu
 from cornu import backend, layers
 from tests.conftest import requires_training
+from tests.parity.cases.case_custom_steps import _stateless_metrics, _update_metrics
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(200, 6)).astype("float32")
@@ -175,12 +176,7 @@ def test_custom_train_step_as_in_the_guides():
                 grads = [v.value.grad for v in self.trainable_weights]
                 with torch.no_grad():
                     self.optimizer.apply(grads, self.trainable_weights)
-                for metric in self.metrics:
-                    if metric.name == "loss":
-                        metric.update_state(loss)
-                    else:
-                        metric.update_state(y, y_pred)
-                return {m.name: m.result() for m in self.metrics}
+                return _update_metrics(self, loss, y, y_pred)
 
     elif name == "tensorflow":
         import tensorflow as tf
@@ -193,12 +189,7 @@ def test_custom_train_step_as_in_the_guides():
                     loss = self.compute_loss(y=y, y_pred=y_pred)
                 grads = tape.gradient(loss, self.trainable_variables)
                 self.optimizer.apply(grads, self.trainable_variables)
-                for metric in self.metrics:
-                    if metric.name == "loss":
-                        metric.update_state(loss)
-                    else:
-                        metric.update_state(y, y_pred)
-                return {m.name: m.result() for m in self.metrics}
+                return _update_metrics(self, loss, y, y_pred)
 
     else:
         import jax
@@ -220,17 +211,7 @@ def test_custom_train_step_as_in_the_guides():
                 trainable, optimizer_vars = self.optimizer.stateless_apply(
                     optimizer_vars, grads, trainable
                 )
-                new_metrics, logs, i = [], {}, 0
-                for metric in self.metrics:
-                    own = metrics_vars[i : i + len(metric.variables)]
-                    i += len(metric.variables)
-                    own = (
-                        metric.stateless_update_state(own, loss)
-                        if metric.name == "loss"
-                        else metric.stateless_update_state(own, y, y_pred)
-                    )
-                    logs[metric.name] = metric.stateless_result(own)
-                    new_metrics += own
+                logs, new_metrics = _stateless_metrics(self, metrics_vars, loss, y, y_pred)
                 return logs, (trainable, non_trainable, optimizer_vars, new_metrics)
 
     class Net(Custom):

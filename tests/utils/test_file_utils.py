@@ -5,6 +5,8 @@ import http.server
 import io
 import os
 import socket
+import subprocess
+import sys
 import tarfile
 import threading
 import zipfile
@@ -277,3 +279,13 @@ def test_interrupted_download_leaves_no_file(url, home):
 def test_bad_arguments(home, kwargs, message):
     with pytest.raises(ValueError, match=message):
         utils.get_file(**kwargs)
+
+
+def test_import_cornu_leaves_the_http_stack_unloaded():
+    # get_file and RemoteMonitor import urllib.request when they run: `import cornu` on the
+    # numpy backend (whose framework loads no HTTP code) does not pay for http.client and ssl.
+    env = dict(os.environ, CORNU_BACKEND="numpy")
+    probe = "import sys, cornu; print(sorted({'http.client', 'ssl', 'urllib.request'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+                         check=True, timeout=300).stdout  # fmt: skip
+    assert out.strip().splitlines()[-1] == "[]"

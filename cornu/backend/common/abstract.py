@@ -6,8 +6,10 @@ filled with two different sizes and evaluated twice; output dimensions that diff
 two runs are unknown. TensorFlow traces `None` dimensions natively and needs one run.
 """
 
+import numpy as np
+
 from cornu import tree
-from cornu.backend.common import dtypes, scopes
+from cornu.backend.common import dtypes, scopes, symbolic
 
 # Two stand-in sizes for unknown dimensions, coprime and unlikely to collide with real ones.
 _FILL_A, _FILL_B = 43, 47
@@ -27,14 +29,12 @@ def compute_output_spec(fn, args, kwargs, make_abstract, evaluate, needs_two_run
         evaluate: `(fn, args, kwargs) -> outputs` running fn on abstract values.
         needs_two_runs: False when `make_abstract` accepts None dimensions itself.
     """
-    from cornu.graph.keras_tensor import KerasTensor
-
     leaves = tree.flatten((args, kwargs))
-    has_unknown = any(isinstance(x, KerasTensor) and None in x.shape for x in leaves)
+    has_unknown = any(symbolic.is_symbolic_tensor(x) and None in x.shape for x in leaves)
 
     def run(size):
         def abstract(x):
-            if isinstance(x, KerasTensor):
+            if symbolic.is_symbolic_tensor(x):
                 shape = x.shape if size is None else _fill(x.shape, size)
                 return make_abstract(shape, x.dtype)
             return x
@@ -52,8 +52,6 @@ def compute_output_spec(fn, args, kwargs, make_abstract, evaluate, needs_two_run
 
 
 def _to_keras_tensor(a, b=None):
-    from cornu.graph.keras_tensor import KerasTensor
-
     if a is None or not hasattr(a, "shape") or not hasattr(a, "dtype"):
         return a
     shape_a = tuple(a.shape)
@@ -67,7 +65,7 @@ def _to_keras_tensor(a, b=None):
         shape = tuple(da if da == db else None for da, db in zip(shape_a, shape_b))
     else:
         shape = tuple(None if d is None else int(d) for d in shape_a)
-    return KerasTensor(shape, dtype=dtypes.standardize_dtype(a.dtype))
+    return symbolic.make_tensor(shape, dtypes.standardize_dtype(a.dtype))
 
 
 def python_dtype(x):
@@ -87,8 +85,6 @@ def python_dtype(x):
     if isinstance(x, complex):
         return "complex64"
     if isinstance(x, (list, tuple)):
-        import numpy as np
-
         kind = np.asarray(x).dtype
         if kind.kind == "f":
             return dtypes.standardize_dtype(None)
@@ -108,9 +104,7 @@ def python_dtype(x):
 
 def refuse_keras_tensor(x):
     """Raises a TypeError if `x` is a KerasTensor (it holds no data to convert)."""
-    from cornu.graph.keras_tensor import KerasTensor
-
-    if isinstance(x, KerasTensor):
+    if symbolic.is_symbolic_tensor(x):
         raise TypeError(
             "convert_to_tensor received a symbolic KerasTensor; it holds no data. Use "
             "cornu.ops functions on it, or build a Model and call it on real data."

@@ -1,10 +1,12 @@
-"""Python operators (`+`, `@`, `<`, ...) for tensor-like classes, routed to `cornu.ops`.
+"""Python operators (`+`, `@`, `<`, `x[i]`, ...) for tensor-like classes, written once.
 
-Written once for `Variable` (which operates on its value) and `KerasTensor` (which is the
-operand itself): `install_operators(cls, operand)` adds the dunder methods.
+`Variable` (which operates on its value) and `KerasTensor` (which is the operand itself) get
+the same dunder methods, each calling the op of that name in a namespace given to
+`install_operators`. The namespace is `cornu.ops`, a floor above this one: cornu/ops/operators.py
+installs the operators when cornu.ops is imported, so nothing here imports it.
 """
 
-# dunder name -> the cornu.ops function it calls (reflected forms get __r<name>__).
+# dunder name -> the op it calls (reflected forms get __r<name>__).
 ARITHMETIC = {
     "add": "add",
     "sub": "subtract",
@@ -26,43 +28,48 @@ COMPARISON = {
     "gt": "greater",
     "ge": "greater_equal",
 }
+UNARY = {"neg": "negative", "abs": "absolute", "invert": "invert"}
 
 
-def _ops():
-    from cornu import ops  # lazily: ops imports the classes that use these operators
-
-    return ops
-
-
-def _binary(op_name, operand, reflected):
+def _binary(namespace, op_name, operand, reflected):
+    # The op is looked up on each call: the namespace may still be filling in when the
+    # operators are installed (cornu.ops installs them while it is being imported).
     if reflected:
 
         def method(self, other):
-            return getattr(_ops(), op_name)(other, operand(self))
+            return getattr(namespace, op_name)(other, operand(self))
 
     else:
 
         def method(self, other):
-            return getattr(_ops(), op_name)(operand(self), other)
+            return getattr(namespace, op_name)(operand(self), other)
 
     method.__name__ = op_name
     return method
 
 
-def install_operators(cls, operand):
+def _unary(namespace, op_name, operand):
+    def method(self):
+        return getattr(namespace, op_name)(operand(self))
+
+    method.__name__ = op_name
+    return method
+
+
+def install_operators(cls, operand, namespace):
     """Adds arithmetic, comparison, unary and indexing operators to `cls`.
 
     Args:
         cls: the class.
         operand: `self -> the value the ops receive` (e.g. a Variable's current value).
+        namespace: where the ops live (`cornu.ops`); read when an operator runs.
     """
     for dunder, op_name in ARITHMETIC.items():
-        setattr(cls, f"__{dunder}__", _binary(op_name, operand, reflected=False))
-        setattr(cls, f"__r{dunder}__", _binary(op_name, operand, reflected=True))
+        setattr(cls, f"__{dunder}__", _binary(namespace, op_name, operand, reflected=False))
+        setattr(cls, f"__r{dunder}__", _binary(namespace, op_name, operand, reflected=True))
     for dunder, op_name in COMPARISON.items():
-        setattr(cls, f"__{dunder}__", _binary(op_name, operand, reflected=False))
-    cls.__neg__ = lambda self: _ops().negative(operand(self))
-    cls.__abs__ = lambda self: _ops().absolute(operand(self))
-    cls.__invert__ = lambda self: _ops().invert(operand(self))
-    cls.__getitem__ = lambda self, key: _ops().get_item(operand(self), key)
+        setattr(cls, f"__{dunder}__", _binary(namespace, op_name, operand, reflected=False))
+    for dunder, op_name in UNARY.items():
+        setattr(cls, f"__{dunder}__", _unary(namespace, op_name, operand))
+    cls.__getitem__ = lambda self, key: namespace.get_item(operand(self), key)
     cls.__hash__ = object.__hash__  # defining __eq__ would otherwise make it unhashable

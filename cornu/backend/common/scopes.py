@@ -6,6 +6,8 @@ and `in_symbolic_scope`, each a single attribute lookup.
 
 import threading
 
+from cornu.backend.common import dtypes
+
 _state = threading.local()
 
 # How many StatelessScope/SymbolicScope/AutocastScope are open in any thread. While it is 0,
@@ -125,6 +127,7 @@ class StatelessScope:
     """
 
     def __init__(self, state_mapping=None, collect_losses=False, initialize_variables=True):
+        # lazy: cornu.backend imports this module before the backend's Variable exists
         from cornu.backend import Variable, convert_to_tensor
 
         self.collect_losses = collect_losses
@@ -196,9 +199,7 @@ class AutocastScope:
     """Float variables read inside it are cast to `dtype` (for mixed precision)."""
 
     def __init__(self, dtype):
-        from cornu.backend.common.dtypes import standardize_dtype
-
-        self.dtype = None if dtype is None else standardize_dtype(dtype)
+        self.dtype = None if dtype is None else dtypes.standardize_dtype(dtype)
 
     def __enter__(self):
         _stack("autocast").append(self)

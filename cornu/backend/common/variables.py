@@ -1,21 +1,34 @@
 """The backend-neutral half of `cornu.Variable`.
 
-Each backend subclasses `VariableBase` with four hooks: `_to_storage(value)` (wrap a tensor in
+Each backend subclasses `VariableBase` with five hooks: `_to_storage(value)` (wrap a tensor in
 the framework's variable type), `_direct_assign(value)`, `_storage_value()` (the tensor behind
-the storage) and `_convert(value, dtype)`. Everything else (scopes, shape checks, operators,
-paths, autocast) lives here once.
+the storage), `_convert(value, dtype)` and `_symbolic_placeholder()`. Everything else (scopes,
+shape checks, paths, autocast) lives here once. The Python operators (`v + 1`, `v[0]`) are
+installed by cornu.ops (see `operators.py`); string initializers (`Variable("zeros", ...)`)
+are resolved by the lookup cornu.initializers registers (`register_initializer_lookup`).
 """
 
 import numpy as np
 
 from cornu.backend.common import dtypes, scopes
-from cornu.backend.common.operators import install_operators
+
+# `name -> initializer`, registered by the floor that defines initializers (it sits above).
+_initializer_lookup = []
 
 
-def _ops():
-    from cornu import ops  # imported lazily: ops imports the backend
+def register_initializer_lookup(get):
+    """Makes Variables resolve string initializers (`"zeros"`, `"glorot_uniform"`) with `get`."""
+    _initializer_lookup[:] = [get]
 
-    return ops
+
+def _initializer_from_name(name, variable_name):
+    if not _initializer_lookup:
+        raise ValueError(
+            f"Variable '{variable_name}': the initializer {name!r} is a name, but no initializer "
+            "lookup is registered (cornu.initializers registers one when it is imported). "
+            "Import cornu, or pass an initializer object or a value."
+        )
+    return _initializer_lookup[0](name)
 
 
 class VariableBase:
@@ -85,9 +98,7 @@ class VariableBase:
         self._initializer = None
 
         if isinstance(initializer, str):  # an initializer's name, as Keras accepts
-            from cornu import initializers
-
-            initializer = initializers.get(initializer)
+            initializer = _initializer_from_name(initializer, name)
         if callable(initializer) and not hasattr(initializer, "shape"):
             if shape is None:
                 raise ValueError(
@@ -149,19 +160,20 @@ class VariableBase:
         return self._maybe_autocast(self._storage_value())
 
     def _symbolic_placeholder(self):
-        """A stand-in of the right shape and dtype for shape inference; backends whose
-        abstract tensors live elsewhere (torch's "meta" device) override it."""
-        return _ops().zeros(self._shape, dtype=self._dtype)
+        """A stand-in of the right shape and dtype for shape inference (zeros, or torch's
+        "meta" tensors): each backend provides it."""
+        raise NotImplementedError(f"{type(self).__name__} must define _symbolic_placeholder.")
 
     def _maybe_autocast(self, value):
         target = scopes.current_autocast_dtype()
         if target is not None and self._autocast and self._dtype in dtypes.FLOAT_TYPES:
             if target != self._dtype:
-                return _ops().cast(value, target)
+                return self._convert(value, target)
         return value
 
     def numpy(self):
         """The value as a NumPy array (a copy: later updates of the variable do not show)."""
+        # lazy: cornu.backend imports the backend's core, whose Variable subclasses this class
         from cornu.backend import convert_to_numpy
 
         return np.array(convert_to_numpy(self.value), copy=True)
@@ -220,13 +232,13 @@ class VariableBase:
         """Adds `value` to the variable."""
         if not scopes.active[0] and self._add_in_place(value, 1):
             return self._storage
-        return self.assign(_ops().add(self.value, value))
+        return self.assign(self + value)  # (`+` is cornu.ops.add on the value)
 
     def assign_sub(self, value):
         """Subtracts `value` from the variable."""
         if not scopes.active[0] and self._add_in_place(value, -1):
             return self._storage
-        return self.assign(_ops().subtract(self.value, value))
+        return self.assign(self - value)  # (`-` is cornu.ops.subtract on the value)
 
     def _add_in_place(self, value, sign):
         """Adds `sign * value` to the stored tensor in place where the framework can and the
@@ -271,9 +283,6 @@ class VariableBase:
 
     def __pos__(self):
         return self.value
-
-
-install_operators(VariableBase, lambda variable: variable.value)
 
 
 def _standardize_shape(shape, name):

@@ -12,7 +12,7 @@ import ml_dtypes
 import numpy as np
 
 from cornu import tree
-from cornu.backend.common import abstract, dtypes
+from cornu.backend.common import abstract, dtypes, symbolic
 from cornu.backend.common.variables import VariableBase
 
 IS_DIFFERENTIABLE = True
@@ -52,6 +52,9 @@ class Variable(VariableBase):
                 "return the new values."
             )
         self._storage = value
+
+    def _symbolic_placeholder(self):
+        return jnp.zeros(self._shape, to_framework_dtype(self._dtype))
 
     def __jax_array__(self):
         return self.value
@@ -187,14 +190,12 @@ def _never_unflatten(aux, children):  # pragma: no cover - flattening always rai
     raise TypeError("KerasTensors cannot be rebuilt from JAX pytrees.")
 
 
-def _register_keras_tensor():
-    from cornu.graph.keras_tensor import KerasTensor
-
+def _register_keras_tensor(keras_tensor_class):
     # Same reason as for Variable: JAX reaches objects as pytrees before __jax_array__.
-    jax.tree_util.register_pytree_node(KerasTensor, _refuse_keras_tensor, _never_unflatten)
+    jax.tree_util.register_pytree_node(keras_tensor_class, _refuse_keras_tensor, _never_unflatten)
 
 
-_register_keras_tensor()
+symbolic.when_registered(_register_keras_tensor)  # (cornu.graph registers KerasTensor)
 
 
 def no_grad():

@@ -3,8 +3,11 @@
 import jax
 import jax.numpy as jnp
 
-HAS_NATIVE_ASSOCIATIVE_SCAN = True
-fori_loop = None  # the backend's core fori_loop serves
+from cornu.backend.common.array_kernels import index_tuple as _index_tuple
+from cornu.backend.jax import manipulation as _manipulation
+from cornu.backend.jax.core import fori_loop as fori_loop
+
+concat = _manipulation.concatenate
 
 
 def switch(index, branches, *operands):
@@ -47,10 +50,6 @@ def custom_gradient(f):
     return wrapper
 
 
-def clip(x, lo, hi):
-    return jnp.clip(x, lo, hi)
-
-
 def _starts(starts):
     return [jnp.asarray(s).astype(jnp.int32) for s in starts]
 
@@ -61,10 +60,6 @@ def dynamic_slice(x, starts, shape):
 
 def dynamic_update_slice(x, starts, updates):
     return jax.lax.dynamic_update_slice(x, updates, _starts(starts))
-
-
-def _index_tuple(indices):
-    return tuple(indices[..., i] for i in range(indices.shape[-1]))
 
 
 def scatter(indices, values, shape):
@@ -82,20 +77,3 @@ def scatter_update(inputs, indices, updates, reduction):
     if reduction == "min":
         return ref.min(updates)
     return ref.multiply(updates)
-
-
-def unstack(x, num, axis):
-    return [jnp.take(x, i, axis=axis) for i in range(x.shape[axis])]
-
-
-reshape = jnp.reshape
-transpose = jnp.transpose
-broadcast_to = jnp.broadcast_to
-
-
-def concat(xs, axis):
-    return jnp.concatenate(xs, axis=axis)
-
-
-def flip(x, axis):
-    return jnp.flip(x, axis=axis)

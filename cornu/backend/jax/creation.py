@@ -1,4 +1,7 @@
-"""jax creation kernels (dtypes arrive as cornu dtype names)."""
+"""jax creation kernels (dtypes arrive as cornu dtype names).
+
+`zeros`, `ones`, `eye`, `tril`, ... are shared with numpy (`common/array_kernels.py`).
+"""
 
 import functools
 
@@ -6,27 +9,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from cornu.backend.common import array_kernels
 from cornu.backend.jax.core import to_framework_dtype as _dt
 
-
-def zeros(shape, dtype):
-    return jnp.zeros(shape, _dt(dtype))
-
-
-def ones(shape, dtype):
-    return jnp.ones(shape, _dt(dtype))
+globals().update(array_kernels.creation(jnp, _dt))
 
 
 def full(shape, fill_value):
     return jnp.broadcast_to(fill_value, shape)
-
-
-def zeros_like(x, dtype):
-    return jnp.zeros_like(x, _dt(dtype))
-
-
-def ones_like(x, dtype):
-    return jnp.ones_like(x, _dt(dtype))
 
 
 def full_like(x, fill_value):
@@ -34,7 +24,13 @@ def full_like(x, fill_value):
 
 
 # Constant-only results are computed with NumPy: no XLA compilation per shape.
-def arange(start, stop, step, length, dtype):
+def arange(start, stop, step=None, length=None, dtype=None):
+    """`length` values `start + i * step` of `dtype` (a cornu name).
+
+    The nn front end calls it as `arange(n, dtype)`: 0, 1, ..., n - 1.
+    """
+    if step is None:
+        start, step, length, dtype = 0, 1, start, stop
     dtype = _dt(dtype)
     if np.issubdtype(dtype, np.integer) and all(isinstance(v, int) for v in (start, step)):
         values = np.arange(length, dtype=np.int64) * step + start
@@ -68,47 +64,11 @@ def logspace(start, stop, num, endpoint, base, axis):
     return jnp.moveaxis(jnp.power(jnp.asarray(base, start.dtype), samples), 0, axis)
 
 
-def geomspace(start, stop, num, endpoint, axis):
-    return jnp.geomspace(start, stop, num, endpoint=endpoint, axis=axis).astype(start.dtype)
-
-
 def cast_values(x, dtype):
     dtype = _dt(dtype)
     if jnp.issubdtype(dtype, jnp.integer) and jnp.issubdtype(x.dtype, jnp.floating):
         x = jnp.floor(x)
     return x.astype(dtype)
-
-
-reshape = jnp.reshape
-broadcast_to = jnp.broadcast_to
-
-
-def ravel(x):
-    return jnp.reshape(x, -1)
-
-
-def eye(N, M, k, dtype):
-    return jnp.asarray(np.eye(N, M, k, dtype=_dt(dtype)))
-
-
-def tri(N, M, k, dtype):
-    return jnp.asarray(np.tri(N, M, k, dtype=_dt(dtype)))
-
-
-def tril(x, k):
-    return jnp.tril(x, k)
-
-
-def triu(x, k):
-    return jnp.triu(x, k)
-
-
-def diag_matrix(x, k):
-    return jnp.diag(x, k)
-
-
-def diag_part(x, k, length):
-    return jnp.diag(x, k)
 
 
 def vander(x, n, increasing):

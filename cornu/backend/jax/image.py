@@ -1,64 +1,21 @@
-"""JAX kernels for cornu.ops.image: small array primitives the front end composes."""
+"""JAX kernels for cornu.ops.image: each image op runs as one compiled XLA program (`compiled`)
+of the small primitives here and of the elementwise, manipulation and linear kernels."""
 
 import functools
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from cornu import config
+from cornu.backend.common import array_kernels
+from cornu.backend.jax import elementwise as _elementwise
+from cornu.backend.jax import reduction as _reduction
 
+globals().update(array_kernels.image(jnp))
 
-def einsum(subscripts, *operands):
-    return jnp.einsum(subscripts, *operands)
-
-
-def take(x, indices, axis):
-    return jnp.take(x, jnp.asarray(indices), axis=axis, mode="clip")
-
-
-def pad(x, pad_width, constant_value):
-    return jnp.pad(x, pad_width, constant_values=np.asarray(constant_value, x.dtype))
-
-
-transpose = jnp.transpose
-reshape = jnp.reshape
-floor = jnp.floor
-where = jnp.where
-minimum = jnp.minimum
-abs = jnp.abs
-
-
-def concatenate(xs, axis):
-    return jnp.concatenate(xs, axis=axis)
-
-
-def stack(xs, axis):
-    return jnp.stack(xs, axis=axis)
-
-
-def clip(x, lo, hi):
-    return jnp.clip(x, lo, hi).astype(x.dtype)
-
-
-def round_half_away(x):
-    return (jnp.sign(x) * jnp.floor(jnp.abs(x) + 0.5)).astype(x.dtype)
-
-
-def reduce_max(x, axis, keepdims=False):
-    return jnp.max(x, axis=axis, keepdims=keepdims)
-
-
-def reduce_min(x, axis, keepdims=False):
-    return jnp.min(x, axis=axis, keepdims=keepdims)
-
-
-def reduce_mean(x, axis, keepdims=False):
-    return jnp.mean(x, axis=axis, keepdims=keepdims).astype(x.dtype)
-
-
-def solve(a, b):
-    return jnp.linalg.solve(a, b)
+abs = _elementwise.absolute
+reduce_max = _reduction.max
+reduce_min = _reduction.min
 
 
 _COMPILED = {}
@@ -88,8 +45,3 @@ def compiled(fn, *tensors, **static):
             _COMPILED.clear()
         jitted = _COMPILED[key] = jax.jit(functools.partial(fn, **static))
     return jitted(*tensors)
-
-
-def batch_offsets(x, step):
-    """(batch, 1, 1) int32: i * step for each item i of `x`'s leading axis."""
-    return (jnp.arange(x.shape[0], dtype="int32") * step).reshape(-1, 1, 1)

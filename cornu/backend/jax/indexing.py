@@ -1,4 +1,4 @@
-"""jax indexing kernels."""
+"""jax indexing kernels (`get_item`, `trace` and `unravel_index` are shared with numpy)."""
 
 import functools
 
@@ -6,21 +6,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-reshape = jnp.reshape
-broadcast_to = jnp.broadcast_to
-where = jnp.where
+from cornu.backend.common import array_kernels
 
-
-def get_item(x, key):
-    return x[key]
+globals().update(array_kernels.indexing(jnp))
 
 
 def diagonal(x, offset, axis1, axis2, length):
     return jnp.diagonal(x, offset, axis1, axis2)
-
-
-def trace(diag):
-    return jnp.sum(diag, axis=-1, dtype=diag.dtype)
 
 
 def nonzero(x):
@@ -58,7 +50,3 @@ def take(x, indices, axis):
 @functools.partial(jax.jit, static_argnums=2)
 def take_along_axis(x, indices, axis):
     return jnp.take_along_axis(x, _wrap(indices, x.shape[axis]), axis=axis)
-
-
-def unravel_index(indices, dims):
-    return tuple(i.astype(indices.dtype) for i in jnp.unravel_index(indices, dims))

@@ -3,7 +3,7 @@
 import functools
 
 import jax
-import jax.numpy as np
+import jax.numpy as jnp
 
 
 def _jit(*static):
@@ -11,12 +11,12 @@ def _jit(*static):
     return functools.partial(jax.jit, static_argnames=static)
 
 
-matmul = np.matmul
-dot = np.dot
-inner = np.inner
-outer = np.outer
-kron = jax.jit(np.kron)
-vdot = np.vdot
+matmul = jnp.matmul
+dot = jnp.dot
+inner = jnp.inner
+outer = jnp.outer
+kron = jax.jit(jnp.kron)
+vdot = jnp.vdot
 
 
 def tensordot(x1, x2, axes):
@@ -25,30 +25,24 @@ def tensordot(x1, x2, axes):
 
 @_jit("axes")
 def _tensordot(x1, x2, axes):
-    return np.tensordot(x1, x2, axes)
+    return jnp.tensordot(x1, x2, axes)
 
 
 @_jit("subscripts")
 def einsum(subscripts, *operands):
-    return np.einsum(subscripts, *operands).astype(operands[0].dtype)
+    return jnp.einsum(subscripts, *operands).astype(operands[0].dtype)
 
 
 @_jit("axisa", "axisb", "axisc")
 def cross(x1, x2, axisa, axisb, axisc):
     if axisc is None:
-        return np.cross(x1, x2, axisa=axisa, axisb=axisb)
-    return np.cross(x1, x2, axisa=axisa, axisb=axisb, axisc=axisc)
-
-
-@_jit()
-def slogdet(x):
-    sign, logdet = np.linalg.slogdet(x)
-    return sign.astype(x.dtype), logdet.astype(x.dtype)
+        return jnp.cross(x1, x2, axisa=axisa, axisb=axisb)
+    return jnp.cross(x1, x2, axisa=axisa, axisb=axisb, axisc=axisc)
 
 
 @_jit()
 def correlate_full(x1, x2):
-    return np.correlate(x1, x2, mode="full")
+    return jnp.correlate(x1, x2, mode="full")
 
 
 def affine(x, kernel, bias):

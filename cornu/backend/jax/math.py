@@ -1,4 +1,8 @@
-"""JAX kernels of cornu.ops.math (inputs already converted and checked by the front end)."""
+"""JAX kernels of cornu.ops.math (inputs already converted and checked by the front end).
+
+`frame`, `reflect_pad` and `pad_end` are shared with numpy (`common/array_kernels.py`), compiled
+here with `jax.jit`.
+"""
 
 import functools
 
@@ -6,10 +10,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from cornu.backend.common import array_kernels
+
 
 def _jit(*static):
     """jit with the named arguments static: one compilation per kernel instead of per primitive."""
     return functools.partial(jax.jit, static_argnames=static)
+
+
+globals().update(array_kernels.math(jnp, jit=_jit))
 
 
 @_jit("axes", "keepdims")
@@ -52,14 +61,6 @@ def segment_reduce(data, segment_ids, num_segments, kind, sorted):
     return _OPS[kind](data, segment_ids, num_segments=num_segments, indices_are_sorted=sorted)
 
 
-@_jit("length", "stride")
-def frame(x, length, stride):
-    n = x.shape[-1]
-    count = max(0, 1 + (n - length) // stride) if n >= length else 0
-    idx = np.arange(count)[:, None] * stride + np.arange(length)[None, :]
-    return x[..., idx]
-
-
 def _complex(real, imag):
     return jax.lax.complex(real, imag)
 
@@ -83,20 +84,9 @@ def irfft(real, imag, n):
     return jnp.fft.irfft(_complex(real, imag), n=n, axis=-1).astype(real.dtype)
 
 
-@_jit("pad")
-def reflect_pad(x, pad):
-    widths = [(0, 0)] * (x.ndim - 1) + [(pad, pad)]
-    return jnp.pad(x, widths, mode="reflect")
-
-
 @_jit("stride")
 def overlap_add(frames, stride):
     num, width = frames.shape[-2], frames.shape[-1]
     out = jnp.zeros(frames.shape[:-2] + ((num - 1) * stride + width,), frames.dtype)
     idx = np.arange(num)[:, None] * stride + np.arange(width)[None, :]
     return out.at[..., idx].add(frames)
-
-
-@_jit("n")
-def pad_end(x, n):
-    return jnp.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, n)])

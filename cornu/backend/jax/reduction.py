@@ -1,58 +1,24 @@
-"""JAX reduction kernels. `axes` is None or a non-empty tuple of canonical axes; the front end
-has already chosen the compute dtype, so every kernel keeps it."""
+"""JAX reduction kernels. `sum`, `max`, `argmax`, `cumsum`, ... are shared with numpy
+(`common/array_kernels.py`); the ones below are JAX's own. `axes` is None or a non-empty tuple of
+canonical axes; the front end has already chosen the compute dtype, so every kernel keeps it."""
 
 import functools
 
 import jax
 import jax.numpy as jnp
 
+from cornu.backend.common import array_kernels
 
-def sum(x, axes, keepdims):
-    return jnp.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
-
-
-def prod(x, axes, keepdims):
-    return jnp.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+globals().update(array_kernels.reduction(jnp))
 
 
-def max(x, axes, keepdims):
-    return jnp.max(x, axis=axes, keepdims=keepdims)
-
-
-def min(x, axes, keepdims):
-    return jnp.min(x, axis=axes, keepdims=keepdims)
-
-
-def all(x, axes, keepdims):
-    return jnp.all(x, axis=axes, keepdims=keepdims)
-
-
-def any(x, axes, keepdims):
-    return jnp.any(x, axis=axes, keepdims=keepdims)
-
-
-def mean(x, axes, keepdims):
-    return jnp.mean(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+def mean(x, axis=None, keepdims=False):
+    # (`axis`, with defaults: the nn front end calls `mean(x, axis=..., keepdims=...)` too.)
+    return jnp.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
 def var(x, axes, keepdims):
     return jnp.var(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
-
-
-def argmax(x, axis, keepdims):
-    return jnp.argmax(x, axis=axis, keepdims=keepdims).astype("int32")
-
-
-def argmin(x, axis, keepdims):
-    return jnp.argmin(x, axis=axis, keepdims=keepdims).astype("int32")
-
-
-def cumsum(x, axis):
-    return jnp.cumsum(x, axis=axis, dtype=x.dtype)
-
-
-def cumprod(x, axis):
-    return jnp.cumprod(x, axis=axis, dtype=x.dtype)
 
 
 @functools.partial(jax.jit, static_argnames=("axes", "method", "keepdims", "ignore_nan"))
@@ -99,34 +65,5 @@ def _nanquantile(x, q, axes, method, keepdims):
     return out.reshape(list(q.shape) + list(final))
 
 
-maximum = jnp.maximum
-minimum = jnp.minimum
-isnan = jnp.isnan
-where = jnp.where
-sqrt = jnp.sqrt
-
-
-def slice_axis(x, axis, start, stop):
-    index = [slice(None)] * x.ndim
-    index[axis] = slice(start, stop)
-    return x[tuple(index)]
-
-
 def corrcoef(x):
     return jnp.corrcoef(x).astype(x.dtype)
-
-
-# Elementwise helpers used by composite reductions (inputs share one dtype).
-reshape = jnp.reshape
-add = jnp.add
-subtract = jnp.subtract
-multiply = jnp.multiply
-divide = jnp.true_divide
-absolute = jnp.absolute
-equal = jnp.equal
-not_equal = jnp.not_equal
-less_equal = jnp.less_equal
-logical_and = jnp.logical_and
-logical_or = jnp.logical_or
-logical_not = jnp.logical_not
-expand_dims = jnp.expand_dims

@@ -1,7 +1,8 @@
 """JAX sorting, searching and set kernels (index outputs are int32).
 
 bincount and unique have data-dependent output sizes: they need concrete (non-traced) inputs
-unless a static length / size is given.
+unless a static length / size is given. `searchsorted`, `sort_descending` and `isin` are shared
+with numpy (`common/array_kernels.py`).
 """
 
 import functools
@@ -10,6 +11,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from cornu.backend.common import array_kernels
+
+globals().update(array_kernels.sorting(jnp))
+
 
 def sort(x, axis):
     return jnp.sort(x, axis=axis, stable=True)
@@ -17,19 +22,6 @@ def sort(x, axis):
 
 def argsort(x, axis):
     return jnp.argsort(x, axis=axis, stable=True).astype("int32")
-
-
-def searchsorted(sorted_sequence, values, right):
-    side = "right" if right else "left"
-    return jnp.searchsorted(sorted_sequence, values, side=side).astype("int32")
-
-
-def flip(x):
-    return jnp.flip(x, 0)
-
-
-greater = jnp.greater
-greater_equal = jnp.greater_equal
 
 
 def bincount(x, weights, minlength, length, dtype):
@@ -54,10 +46,6 @@ def bincount(x, weights, minlength, length, dtype):
     else:
         out = jax.vmap(count)(x, weights)
     return out.astype(dtype)
-
-
-def isin(x1, x2, invert):
-    return jnp.isin(x1, x2, invert=invert)
 
 
 def unique(x, axis, size=None, fill_value=None):
@@ -97,7 +85,3 @@ def _unique_sized(x, axis, size, fill_value):
     index = jnp.where(counts > 0, index, 0)
     inverse = inverse.reshape(x.shape) if axis is None else inverse.reshape(-1)
     return values, index.astype("int32"), inverse.astype("int32"), counts.astype("int32")
-
-
-def concatenate(xs, axis):
-    return jnp.concatenate(xs, axis=axis)

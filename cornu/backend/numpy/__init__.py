@@ -1,5 +1,6 @@
 """The NumPy backend: inference only (no gradients)."""
 
+from cornu.backend import interface
 from cornu.backend.common.layer_mixin import LayerMixin
 from cornu.backend.numpy import random
 from cornu.backend.numpy.core import (
@@ -24,3 +25,7 @@ from cornu.backend.numpy.core import (
     vectorized_map,
     while_loop,
 )
+
+# The kernel topic modules, merged into one flat namespace on the first op
+# (common/kernel_namespace.py); named, not imported, to keep `import cornu` fast.
+KERNEL_MODULES = interface.KERNEL_TOPICS

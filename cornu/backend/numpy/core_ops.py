@@ -2,9 +2,10 @@
 
 import numpy as np
 
+from cornu.backend.common.array_kernels import index_tuple as _index_tuple
+from cornu.backend.numpy import manipulation as _manipulation
+from cornu.backend.numpy.core import fori_loop as fori_loop
 from cornu.backend.numpy.core import to_32_bit
-
-HAS_NATIVE_ASSOCIATIVE_SCAN = False
 
 
 def switch(index, branches, *operands):
@@ -12,9 +13,7 @@ def switch(index, branches, *operands):
     return branches[index](*operands)
 
 
-map = None  # the front end maps with a Python loop (scan)
-associative_scan = None
-fori_loop = None  # the backend's core fori_loop serves
+concat = _manipulation.concatenate
 
 
 def custom_gradient(f):
@@ -24,10 +23,6 @@ def custom_gradient(f):
         return f(*args, **kwargs)[0]
 
     return wrapper
-
-
-def clip(x, lo, hi):
-    return np.clip(x, lo, hi)
 
 
 def _clamped_starts(x, starts, shape):
@@ -44,10 +39,6 @@ def dynamic_update_slice(x, starts, updates):
     out = np.array(x, copy=True)
     out[tuple(slice(s, s + n) for s, n in zip(starts, updates.shape))] = updates
     return out
-
-
-def _index_tuple(indices):
-    return tuple(indices[..., i] for i in range(indices.shape[-1]))
 
 
 def scatter(indices, values, shape):
@@ -68,20 +59,3 @@ def scatter_update(inputs, indices, updates, reduction):
     else:
         _UFUNCS[reduction].at(out, _index_tuple(indices), updates)
     return out
-
-
-def unstack(x, num, axis):
-    return [np.take(x, i, axis=axis) for i in range(x.shape[axis])]
-
-
-reshape = np.reshape
-transpose = np.transpose
-broadcast_to = np.broadcast_to
-
-
-def concat(xs, axis):
-    return np.concatenate(xs, axis=axis)
-
-
-def flip(x, axis):
-    return np.flip(x, axis=axis)

@@ -1,29 +1,17 @@
-"""NumPy elementwise kernels (inputs already promoted to one dtype by the front end)."""
+"""NumPy elementwise kernels (inputs already promoted to one dtype by the front end).
+
+The kernels NumPy shares with JAX (`add`, `maximum`, `where`, `clip`, ...) are bound from
+`common/array_kernels.py`; the ones below are NumPy's own: half-precision types computed in
+float32, erf & co. without SciPy, and division without floating-point warnings.
+"""
 
 import math as _math
 
 import numpy as np
 
-add = np.add
-subtract = np.subtract
-multiply = np.multiply
-true_divide = np.true_divide
-floor_divide = np.floor_divide
-mod = np.mod
-power = np.power
-negative = np.negative
-absolute = np.absolute
-invert = np.invert
-logical_and = np.logical_and
-logical_or = np.logical_or
-logical_xor = np.logical_xor
-logical_not = np.logical_not
-equal = np.equal
-not_equal = np.not_equal
-less = np.less
-less_equal = np.less_equal
-greater = np.greater
-greater_equal = np.greater_equal
+from cornu.backend.common import array_kernels
+
+globals().update(array_kernels.elementwise(np))
 
 # --- elementwise math (the front end casts to the result dtype first) -------------------------
 
@@ -41,31 +29,6 @@ def _keep_dtype(fn):
     return kernel
 
 
-sin = np.sin
-cos = np.cos
-tan = np.tan
-arcsin = np.arcsin
-arccos = np.arccos
-arctan = np.arctan
-sinh = np.sinh
-cosh = np.cosh
-tanh = np.tanh
-arcsinh = np.arcsinh
-arccosh = np.arccosh
-arctanh = np.arctanh
-exp = np.exp
-exp2 = np.exp2
-expm1 = np.expm1
-log = np.log
-log10 = np.log10
-log1p = np.log1p
-log2 = np.log2
-sqrt = np.sqrt
-cbrt = np.cbrt
-deg2rad = np.deg2rad
-rad2deg = np.rad2deg
-reciprocal = np.reciprocal
-fabs = np.fabs
 i0 = _keep_dtype(np.i0)
 
 
@@ -116,49 +79,10 @@ def _special_function(name, fallback):
 erf = _special_function("erf", _erf64)
 erfc = _special_function("erfc", _erfc64)
 erfinv = _special_function("erfinv", _erfinv64)
-ceil = np.ceil
-floor = np.floor
-trunc = np.trunc
-rint = np.rint
-sign = np.sign
-square = np.square
-maximum = np.maximum
-minimum = np.minimum
-fmax = np.fmax
-fmin = np.fmin
-fmod = np.fmod
-gcd = np.gcd
-lcm = np.lcm
-arctan2 = np.arctan2
-hypot = np.hypot
-logaddexp = np.logaddexp
-logaddexp2 = np.logaddexp2
-nextafter = np.nextafter
-bitwise_and = np.bitwise_and
-bitwise_or = np.bitwise_or
-bitwise_xor = np.bitwise_xor
-left_shift = np.left_shift
-right_shift = np.right_shift
-isnan = np.isnan
-isinf = np.isinf
-isfinite = np.isfinite
-isposinf = np.isposinf
-isneginf = np.isneginf
-signbit = np.signbit
-real = np.real
-imag = np.imag
-conj = np.conj
-where = np.where
 
 
 def rsqrt(x):
     return np.asarray(1 / np.sqrt(x), dtype=x.dtype)
-
-
-def sinc(x):
-    # Written out (not np.sinc) so float16 keeps sinc(0) = 1.
-    y = np.pi * np.where(x == 0, np.ones_like(x), x)
-    return np.where(x == 0, np.ones_like(x), np.sin(y) / y).astype(x.dtype)
 
 
 def heaviside(x1, x2):
@@ -173,42 +97,13 @@ def ldexp(x1, x2):
     return np.ldexp(x1, x2)
 
 
-def divide_no_nan(x1, x2):
-    zero = x2 == 0
-    safe = np.where(zero, np.ones_like(x2), x2)
-    return np.where(zero, np.zeros_like(x1), x1 / safe)
-
-
-def isclose(x1, x2, rtol, atol, equal_nan):
-    return np.isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
-
-
-def angle(x):
-    if np.iscomplexobj(x):
-        return np.angle(x)
-    return np.arctan2(np.zeros_like(x), x)
-
-
-def nan_to_num(x, nan, posinf, neginf):
-    return np.nan_to_num(x, copy=True, nan=nan, posinf=posinf, neginf=neginf)
-
-
-def copy(x):
-    return np.array(x, copy=True)
-
-
-def zeros_like(x):
-    return np.zeros_like(x)
-
-
-def ones_like(x):
-    return np.ones_like(x)
-
-
 def view_as_complex(x):
     dtype = np.complex128 if x.dtype == np.float64 else np.complex64
     return np.ascontiguousarray(x).view(dtype)[..., 0]
 
 
-def view_as_real(x):
-    return np.stack([np.real(x), np.imag(x)], axis=-1)
+def divide(x1, x2):
+    """`x1 / x2` without NumPy's floating-point warnings: the nan-reductions that the front end
+    composes divide by zero counts on purpose (0 / 0 is their NaN)."""
+    with np.errstate(all="ignore"):
+        return np.true_divide(x1, x2)

@@ -1,68 +1,19 @@
-"""NumPy kernels for cornu.ops.image: small array primitives the front end composes."""
+"""NumPy kernels for cornu.ops.image: small array primitives the front end composes (with the
+elementwise, manipulation, linear and linalg kernels), run eagerly."""
 
 import numpy as np
 
+from cornu.backend.common import array_kernels
+from cornu.backend.numpy import elementwise as _elementwise
+from cornu.backend.numpy import reduction as _reduction
 
-def einsum(subscripts, *operands):
-    dtype = np.result_type(*operands)
-    if dtype.kind == "V" or dtype.name == "bfloat16":  # NumPy's einsum has no bfloat16 loop
-        return np.einsum(subscripts, *(o.astype("float32") for o in operands)).astype(dtype)
-    return np.einsum(subscripts, *operands)
+globals().update(array_kernels.image(np))
 
-
-def take(x, indices, axis):
-    return np.take(x, np.asarray(indices), axis=axis)
-
-
-def pad(x, pad_width, constant_value):
-    return np.pad(x, pad_width, constant_values=np.asarray(constant_value, x.dtype))
-
-
-transpose = np.transpose
-reshape = np.reshape
-floor = np.floor
-where = np.where
-minimum = np.minimum
-abs = np.abs
-
-
-def concatenate(xs, axis):
-    return np.concatenate(xs, axis=axis)
-
-
-def stack(xs, axis):
-    return np.stack(xs, axis=axis)
-
-
-def clip(x, lo, hi):
-    return np.clip(x, lo, hi).astype(x.dtype)
-
-
-def round_half_away(x):
-    return (np.sign(x) * np.floor(np.abs(x) + 0.5)).astype(x.dtype)
-
-
-def reduce_max(x, axis, keepdims=False):
-    return np.max(x, axis=axis, keepdims=keepdims)
-
-
-def reduce_min(x, axis, keepdims=False):
-    return np.min(x, axis=axis, keepdims=keepdims)
-
-
-def reduce_mean(x, axis, keepdims=False):
-    return np.mean(x, axis=axis, keepdims=keepdims).astype(x.dtype)
-
-
-def solve(a, b):
-    return np.linalg.solve(a, b)
+abs = _elementwise.absolute
+reduce_max = _reduction.max
+reduce_min = _reduction.min
 
 
 def compiled(fn, *tensors, **static):
     """Runs `fn(*tensors, **static)` (eagerly on this backend)."""
     return fn(*tensors, **static)
-
-
-def batch_offsets(x, step):
-    """(batch, 1, 1) int32: i * step for each item i of `x`'s leading axis."""
-    return (np.arange(x.shape[0], dtype="int32") * step).reshape(-1, 1, 1)

@@ -1,22 +1,14 @@
-"""numpy indexing kernels."""
+"""numpy indexing kernels (`get_item`, `trace` and `unravel_index` are shared with jax)."""
 
 import numpy as np
 
-reshape = np.reshape
-broadcast_to = np.broadcast_to
-where = np.where
+from cornu.backend.common import array_kernels
 
-
-def get_item(x, key):
-    return x[key]
+globals().update(array_kernels.indexing(np))
 
 
 def diagonal(x, offset, axis1, axis2, length):
     return np.diagonal(x, offset, axis1, axis2).copy()
-
-
-def trace(diag):
-    return np.sum(diag, axis=-1, dtype=diag.dtype)
 
 
 def nonzero(x):
@@ -29,7 +21,3 @@ def take(x, indices, axis):
 
 def take_along_axis(x, indices, axis):
     return np.take_along_axis(x, indices, axis=axis)
-
-
-def unravel_index(indices, dims):
-    return tuple(np.asarray(i).astype(indices.dtype) for i in np.unravel_index(indices, dims))

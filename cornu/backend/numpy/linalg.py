@@ -1,37 +1,22 @@
-"""NumPy linear-algebra kernels (inputs already float and shape-checked by the front end)."""
+"""NumPy linear-algebra kernels (inputs already float and shape-checked by the front end).
+
+`eig`, `qr`, `solve`, `svd`, ... are shared with jax (`common/array_kernels.py`); the ones below
+are NumPy's own.
+"""
 
 import numpy as np
 
+from cornu.backend.common import array_kernels
 
-def _adjoint(x):
-    return np.conj(np.swapaxes(x, -1, -2))
+globals().update(array_kernels.linalg(np))
 
 
 def cholesky(x, upper):
     return np.linalg.cholesky(x, upper=upper)
 
 
-def cholesky_inverse(factor, upper):
-    a = _adjoint(factor) @ factor if upper else factor @ _adjoint(factor)
-    return np.linalg.inv(a)
-
-
 det = np.linalg.det
 inv = np.linalg.inv
-
-
-def eig(x, complex_dtype):
-    w, v = np.linalg.eig(x)
-    return w.astype(complex_dtype), v.astype(complex_dtype)
-
-
-def eigh(x):
-    w, v = np.linalg.eigh(x)
-    return w, v
-
-
-def lstsq(a, b, rcond):
-    return np.linalg.lstsq(a, b, rcond=rcond)[0].astype(a.dtype)
 
 
 def lu_factor(x):
@@ -54,16 +39,6 @@ def lu_factor(x):
     return a.reshape(x.shape), pivots.reshape(x.shape[:-2] + (k,))
 
 
-def matrix_rank(x, tol):
-    s = np.linalg.svd(x, compute_uv=False)
-    if tol is None:
-        eps = np.finfo(x.dtype).eps
-        tol = s.max(axis=-1, keepdims=True, initial=0.0) * max(x.shape[-2:]) * eps
-    else:
-        tol = np.asarray(tol, s.dtype)[..., None]
-    return np.sum(s > tol, axis=-1).astype(np.int32)
-
-
 def norm(x, ord, axis, keepdims):
     out = np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
     return np.asarray(out, dtype=np.finfo(x.dtype).dtype)[()]  # ([()]: 0-d gives a NumPy scalar)
@@ -73,16 +48,6 @@ def pinv(x, rcond):
     return np.linalg.pinv(x, rcond=rcond).astype(x.dtype)
 
 
-def qr(x, mode):
-    q, r = np.linalg.qr(x, mode=mode)
-    return q, r
-
-
-def solve(a, b):
-    # b has matrix form (..., N, K); batch dimensions broadcast.
-    return np.linalg.solve(a, b)
-
-
 def solve_triangular(a, b, lower):
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     a = np.broadcast_to(a, batch + a.shape[-2:])
@@ -90,21 +55,6 @@ def solve_triangular(a, b, lower):
     # Only the chosen triangle is read (like LAPACK's trtrs).
     triangle = np.tril(a) if lower else np.triu(a)
     return np.linalg.solve(triangle, b).astype(a.dtype)
-
-
-def svd(x, full_matrices, compute_uv):
-    if not compute_uv:
-        return np.linalg.svd(x, compute_uv=False)
-    u, s, vh = np.linalg.svd(x, full_matrices=full_matrices)
-    return u, s, vh
-
-
-def expand_last(x):
-    return x[..., None]
-
-
-def squeeze_last(x):
-    return x[..., 0]
 
 
 def jvp(fun, primals, tangents, has_aux):

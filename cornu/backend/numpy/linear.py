@@ -57,11 +57,6 @@ def cross(x1, x2, axisa, axisb, axisc):
     return np.cross(a, b, axisc=axisc)
 
 
-def slogdet(x):
-    sign, logdet = np.linalg.slogdet(x)
-    return sign.astype(x.dtype), logdet.astype(x.dtype)
-
-
 @_in_float32_for_bfloat16
 def correlate_full(x1, x2):
     return np.correlate(x1, x2, mode="full")

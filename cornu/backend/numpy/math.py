@@ -1,6 +1,13 @@
-"""NumPy kernels of cornu.ops.math (inputs already converted and checked by the front end)."""
+"""NumPy kernels of cornu.ops.math (inputs already converted and checked by the front end).
+
+`frame`, `reflect_pad` and `pad_end` are shared with jax (`common/array_kernels.py`).
+"""
 
 import numpy as np
+
+from cornu.backend.common import array_kernels
+
+globals().update(array_kernels.math(np))
 
 
 def logsumexp(x, axes, keepdims):
@@ -51,13 +58,6 @@ def segment_reduce(data, segment_ids, num_segments, kind, sorted):
     return out
 
 
-def frame(x, length, stride):
-    n = x.shape[-1]
-    count = max(0, 1 + (n - length) // stride) if n >= length else 0
-    idx = np.arange(count)[:, None] * stride + np.arange(length)[None, :]
-    return x[..., idx]
-
-
 def _complex(real, imag):
     return real + 1j * imag
 
@@ -78,18 +78,9 @@ def irfft(real, imag, n):
     return np.fft.irfft(_complex(real, imag), n=n, axis=-1).astype(real.dtype)
 
 
-def reflect_pad(x, pad):
-    widths = [(0, 0)] * (x.ndim - 1) + [(pad, pad)]
-    return np.pad(x, widths, mode="reflect")
-
-
 def overlap_add(frames, stride):
     num, width = frames.shape[-2], frames.shape[-1]
     out = np.zeros(frames.shape[:-2] + ((num - 1) * stride + width,), frames.dtype)
     for f in range(num):
         out[..., f * stride : f * stride + width] += frames[..., f, :]
     return out
-
-
-def pad_end(x, n):
-    return np.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, n)])

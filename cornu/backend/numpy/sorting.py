@@ -1,8 +1,14 @@
-"""NumPy sorting, searching and set kernels (index outputs are int32)."""
+"""NumPy sorting, searching and set kernels (index outputs are int32).
+
+`searchsorted`, `sort_descending` and `isin` are shared with jax (`common/array_kernels.py`).
+"""
 
 import numpy as np
 
+from cornu.backend.common import array_kernels
 from cornu.backend.numpy.core import to_32_bit
+
+globals().update(array_kernels.sorting(np))
 
 
 def sort(x, axis):
@@ -11,19 +17,6 @@ def sort(x, axis):
 
 def argsort(x, axis):
     return np.argsort(x, axis=axis, kind="stable").astype("int32")
-
-
-def searchsorted(sorted_sequence, values, right):
-    side = "right" if right else "left"
-    return np.searchsorted(sorted_sequence, values, side=side).astype("int32")
-
-
-def flip(x):
-    return x[::-1]
-
-
-greater = np.greater
-greater_equal = np.greater_equal
 
 
 def bincount(x, weights, minlength, length, dtype):
@@ -47,10 +40,6 @@ def bincount(x, weights, minlength, length, dtype):
     return out.astype(dtype)
 
 
-def isin(x1, x2, invert):
-    return np.asarray(np.isin(x1, x2, invert=invert))
-
-
 def unique(x, axis, size=None, fill_value=None):
     """(values, first index, inverse, counts), sorted; index outputs int32.
 
@@ -66,7 +55,3 @@ def unique(x, axis, size=None, fill_value=None):
     else:
         inverse = inverse.reshape(-1)
     return values, index.astype("int32"), inverse.astype("int32"), counts.astype("int32")
-
-
-def concatenate(xs, axis):
-    return np.concatenate(xs, axis=axis)

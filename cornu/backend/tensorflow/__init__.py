@@ -1,5 +1,6 @@
 """The TensorFlow backend."""
 
+from cornu.backend import interface
 from cornu.backend.common.layer_mixin import LayerMixin
 from cornu.backend.tensorflow import random
 from cornu.backend.tensorflow.core import (
@@ -23,3 +24,7 @@ from cornu.backend.tensorflow.core import (
     vectorized_map,
     while_loop,
 )
+
+# The kernel topic modules, merged into one flat namespace on the first op
+# (common/kernel_namespace.py); named, not imported, to keep `import cornu` fast.
+KERNEL_MODULES = interface.KERNEL_TOPICS + ("rnn",)

@@ -8,8 +8,8 @@ import tensorflow as tf
 
 from cornu import tree
 from cornu.backend.common import abstract, dtypes
+from cornu.backend.common.loops import python_scan
 from cornu.backend.common.variables import VariableBase
-from cornu.backend.numpy.core import python_scan
 
 IS_DIFFERENTIABLE = True
 SUPPORTS_SPARSE = True
@@ -35,6 +35,9 @@ class Variable(VariableBase):
 
     def _direct_assign(self, value):
         self._storage.assign(value)
+
+    def _symbolic_placeholder(self):
+        return tf.zeros(self._shape, to_framework_dtype(self._dtype))
 
     def __tf_tensor__(self, dtype=None, name=None):
         return tf.convert_to_tensor(self.value, dtype=dtype, name=name)

@@ -2,7 +2,9 @@
 
 import tensorflow as tf
 
-HAS_NATIVE_ASSOCIATIVE_SCAN = False
+from cornu.backend.tensorflow import manipulation as _manipulation
+from cornu.backend.tensorflow.core import fori_loop as fori_loop
+from cornu.backend.tensorflow.core import stop_gradient as stop_gradient
 
 
 def switch(index, branches, *operands):
@@ -10,8 +12,7 @@ def switch(index, branches, *operands):
     return tf.switch_case(index, [lambda b=b: b(*operands) for b in branches])
 
 
-map = None  # the front end maps with a tf.while_loop (scan)
-associative_scan = None
+concat = _manipulation.concatenate
 
 
 def custom_gradient(f):
@@ -34,10 +35,6 @@ def custom_gradient(f):
         return inner(*args)
 
     return wrapper
-
-
-def clip(x, lo, hi):
-    return tf.clip_by_value(x, lo, hi)
 
 
 def _clamped_starts(x, starts, shape):
@@ -94,28 +91,3 @@ def scatter_update(inputs, indices, updates, reduction):
 
 def unstack(x, num, axis):
     return tf.unstack(x, num=num, axis=axis)
-
-
-reshape = tf.reshape
-transpose = tf.transpose
-broadcast_to = tf.broadcast_to
-
-
-def concat(xs, axis):
-    return tf.concat(list(xs), axis=axis)
-
-
-def flip(x, axis):
-    return tf.reverse(x, axis=[axis])
-
-
-def fori_loop(lower, upper, body_fun, init_val):
-    """A tf.while_loop over `i`; the bounds may be Python ints or (graph) tensors."""
-    lower = tf.convert_to_tensor(lower)
-    upper = tf.cast(upper, lower.dtype)
-    _, result = tf.while_loop(
-        lambda i, _: i < upper,
-        lambda i, value: (i + 1, body_fun(i, value)),
-        (lower, init_val),
-    )
-    return result

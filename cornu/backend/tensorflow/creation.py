@@ -19,11 +19,17 @@ def full(shape, fill_value):
     return tf.broadcast_to(fill_value, shape)
 
 
-def zeros_like(x, dtype):
+def zeros_like(x, dtype=None):
+    """Zeros of `x`'s shape; `dtype` None keeps `x`'s dtype."""
+    if dtype is None:
+        return tf.zeros_like(x)
     return tf.zeros(tf.shape(x), _dt(dtype))
 
 
-def ones_like(x, dtype):
+def ones_like(x, dtype=None):
+    """Ones of `x`'s shape; `dtype` None keeps `x`'s dtype."""
+    if dtype is None:
+        return tf.ones_like(x)
     return tf.ones(tf.shape(x), _dt(dtype))
 
 
@@ -31,7 +37,11 @@ def full_like(x, fill_value):
     return tf.broadcast_to(fill_value, tf.shape(x))
 
 
-def arange(start, stop, step, length, dtype):
+def arange(start, stop, step=None, length=None, dtype=None):
+    """`length` values `start + i * step` of `dtype` (the creation op); the short form
+    `arange(n, dtype)` gives 0, 1, ..., n - 1 (as the nn ops call it)."""
+    if length is None:
+        return tf.range(start, dtype=_dt(stop))
     dtype = _dt(dtype)
     if dtype.is_integer and all(isinstance(v, int) for v in (start, step)):
         out = tf.range(length, dtype=tf.int64) * step + start
@@ -92,10 +102,6 @@ def cast_values(x, dtype):
     if dtype.is_integer and x.dtype.is_floating:
         x = tf.floor(x)
     return tf.cast(x, dtype)
-
-
-reshape = tf.reshape
-broadcast_to = tf.broadcast_to
 
 
 def ravel(x):

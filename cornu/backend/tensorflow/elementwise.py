@@ -5,22 +5,46 @@ import math as _math
 import tensorflow as tf
 import tensorflow.experimental.numpy as _tnp
 
-subtract = tf.subtract
-multiply = tf.multiply
-true_divide = tf.math.truediv
-floor_divide = tf.math.floordiv
-mod = tf.math.floormod
-power = tf.pow
-logical_and = tf.logical_and
-logical_or = tf.logical_or
-logical_xor = tf.math.logical_xor
-logical_not = tf.logical_not
-equal = tf.equal
-not_equal = tf.not_equal
-less = tf.less
-less_equal = tf.less_equal
-greater = tf.greater
-greater_equal = tf.greater_equal
+
+def _bind(names, wrap=None):
+    """Binds each of the space-separated kernel `names` in this module to `tf.math.<name>`
+    (`name=other`: to `tf.math.<other>`), passed through `wrap` when given."""
+    for entry in names.split():
+        name, _, other = entry.partition("=")
+        fn = getattr(tf.math, other or name)
+        globals()[name] = fn if wrap is None else wrap(fn)
+
+
+# The kernels that are TensorFlow's functions as they are; math inputs arrive already cast to
+# the result dtype by the front end.
+_bind(
+    "sin cos tan arcsin=asin arccos=acos arctan=atan arctan2=atan2 sinh cosh tanh arcsinh=asinh "
+    "arccosh=acosh arctanh=atanh exp expm1 log log1p sqrt reciprocal erf erfc rsqrt ceil floor "
+    "real imag conj isnan=is_nan isinf=is_inf isfinite=is_finite fabs=abs subtract multiply "
+    "true_divide=truediv divide=truediv floor_divide=floordiv mod=floormod power=pow "
+    "logical_and logical_or logical_xor logical_not equal not_equal"
+)
+where = tf.where
+copy = tf.identity
+
+
+def _orderable(fn):
+    """`fn` (an order comparison), with bools compared as 0/1 (TF has no bool kernels)."""
+
+    def kernel(x1, x2):
+        if x1.dtype == tf.bool:
+            return fn(tf.cast(x1, tf.uint8), tf.cast(x2, tf.uint8))
+        return fn(x1, x2)
+
+    return kernel
+
+
+_bind("less less_equal greater greater_equal", _orderable)
+
+
+def clip(x, lo, hi):
+    return tf.clip_by_value(x, tf.cast(lo, x.dtype), tf.cast(hi, x.dtype))
+
 
 _UNSIGNED = (tf.uint8, tf.uint16, tf.uint32, tf.uint64)
 
@@ -46,42 +70,6 @@ def add(x1, x2):
 
 
 # --- elementwise math (the front end casts to the result dtype first) -------------------------
-
-sin = tf.sin
-cos = tf.cos
-tan = tf.tan
-arcsin = tf.asin
-arccos = tf.acos
-arctan = tf.atan
-sinh = tf.sinh
-cosh = tf.cosh
-tanh = tf.tanh
-arcsinh = tf.asinh
-arccosh = tf.acosh
-arctanh = tf.atanh
-exp = tf.exp
-expm1 = tf.math.expm1
-log = tf.math.log
-log1p = tf.math.log1p
-sqrt = tf.sqrt
-reciprocal = tf.math.reciprocal
-fabs = tf.abs
-erf = tf.math.erf
-erfc = tf.math.erfc
-rsqrt = tf.math.rsqrt
-ceil = tf.math.ceil
-floor = tf.math.floor
-arctan2 = tf.math.atan2
-real = tf.math.real
-imag = tf.math.imag
-conj = tf.math.conj
-where = tf.where
-zeros_like = tf.zeros_like
-ones_like = tf.ones_like
-copy = tf.identity
-isnan = tf.math.is_nan
-isinf = tf.math.is_inf
-isfinite = tf.math.is_finite
 
 _HALF = (tf.float16, tf.bfloat16)
 

@@ -2,10 +2,6 @@
 
 import tensorflow as tf
 
-reshape = tf.reshape
-broadcast_to = tf.broadcast_to
-where = tf.where
-
 
 def get_item(x, key):
     if tf.is_tensor(key) or hasattr(key, "__array__") and not isinstance(key, (int, slice)):
@@ -41,6 +37,8 @@ def nonzero(x):
 
 
 def _wrap(indices, n):
+    """`indices` (a tensor or an array) with negative ones counted from the end."""
+    indices = tf.convert_to_tensor(indices)
     return tf.where(indices < 0, indices + tf.cast(n, indices.dtype), indices)
 
 

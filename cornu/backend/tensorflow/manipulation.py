@@ -4,27 +4,32 @@ import tensorflow as tf
 
 from cornu.backend.tensorflow.core import to_framework_dtype
 
-reshape = tf.reshape
 broadcast_to = tf.broadcast_to
 size = tf.size
+transpose = tf.transpose
+
+
+def reshape(x, shape):
+    """`tf.reshape`; a None in a `shape` sequence (a size unknown in a symbolic shape) is -1."""
+    if isinstance(shape, (tuple, list)):
+        shape = [-1 if d is None else d for d in shape]
+    return tf.reshape(x, shape)
 
 
 def squeeze(x, axes):
     return tf.squeeze(x, axis=list(axes)) if axes else x
 
 
-def transpose(x, perm):
-    return tf.transpose(x, perm)
-
-
 def expand_dims(x, axes):
-    for axis in axes:
+    """`x` with a unit axis inserted at each of `axes` in turn (a tuple, or one int)."""
+    for axis in axes if isinstance(axes, (tuple, list)) else (axes,):
         x = tf.expand_dims(x, axis)
     return x
 
 
-def flip(x, axes):
-    return tf.reverse(x, list(axes))
+def flip(x, axes=(0,)):
+    """`x` reversed along `axes` (a tuple, or one int; the first axis by default)."""
+    return tf.reverse(x, list(axes) if isinstance(axes, (tuple, list)) else [axes])
 
 
 def tile(x, reps):
@@ -32,11 +37,11 @@ def tile(x, reps):
 
 
 def concatenate(xs, axis):
-    return tf.concat(xs, axis=axis)
+    return tf.concat(list(xs), axis=axis)
 
 
 def stack(xs, axis):
-    return tf.stack(xs, axis=axis)
+    return tf.stack(list(xs), axis=axis)
 
 
 def roll(x, shifts, axes):
@@ -54,6 +59,11 @@ def pad_constant(x, widths, value):
         padded = tf.pad(tf.cast(x, tf.uint8), widths, constant_values=tf.cast(value, tf.uint8))
         return tf.cast(padded, tf.bool)
     return tf.pad(x, widths, constant_values=value)
+
+
+def pad(x, pad_width, constant_value):
+    """`x` padded by `pad_width` (`(before, after)` per axis) with the scalar `constant_value`."""
+    return tf.pad(x, [list(p) for p in pad_width], constant_values=tf.cast(constant_value, x.dtype))
 
 
 def pad_gather(x, index, axis):

@@ -1,16 +1,18 @@
-"""TensorFlow reduction kernels. `axes` is None or a non-empty tuple of canonical axes; the front
-end has already chosen the compute dtype, so every kernel returns it."""
+"""TensorFlow reduction kernels. The front end passes `axes` as None or a non-empty tuple of
+canonical axes, and has already chosen the compute dtype, so every kernel returns it. The nn
+ops also call `sum`, `max`, `min` and `mean` with `axis=` (None, an int or a tuple, negative
+allowed) and `keepdims=` keywords, which those kernels take too."""
 
 import numpy as np
 import tensorflow as tf
 
 
 def _list(axes):
-    return None if axes is None else list(axes)
+    return list(axes) if isinstance(axes, (tuple, list)) else axes
 
 
-def sum(x, axes, keepdims):
-    return tf.reduce_sum(x, axis=_list(axes), keepdims=keepdims)
+def sum(x, axis=None, keepdims=False):
+    return tf.reduce_sum(x, axis=_list(axis), keepdims=keepdims)
 
 
 def prod(x, axes, keepdims):
@@ -18,12 +20,13 @@ def prod(x, axes, keepdims):
 
 
 def _nan_propagating(fn, bool_fn):
-    def kernel(x, axes, keepdims):
+    def kernel(x, axis=None, keepdims=False):
+        axis = _list(axis)
         if x.dtype == tf.bool:
-            return bool_fn(x, axis=_list(axes), keepdims=keepdims)
-        out = fn(x, axis=_list(axes), keepdims=keepdims)
+            return bool_fn(x, axis=axis, keepdims=keepdims)
+        out = fn(x, axis=axis, keepdims=keepdims)
         if x.dtype.is_floating:
-            has_nan = tf.reduce_any(tf.math.is_nan(x), axis=_list(axes), keepdims=keepdims)
+            has_nan = tf.reduce_any(tf.math.is_nan(x), axis=axis, keepdims=keepdims)
             out = tf.where(has_nan, tf.constant(np.nan, x.dtype), out)
         return out
 
@@ -42,17 +45,9 @@ def any(x, axes, keepdims):
     return tf.reduce_any(x, axis=_list(axes), keepdims=keepdims)
 
 
-def mean(x, axes, keepdims):
-    total = tf.reduce_sum(x, axis=_list(axes), keepdims=keepdims)
-    count = _count(x, axes)
-    return total / tf.cast(count, x.dtype)
-
-
-def _count(x, axes):
-    shape = tf.shape(x, out_type=tf.int64)
-    if axes is None:
-        return tf.reduce_prod(shape)
-    return tf.reduce_prod(tf.gather(shape, list(axes)))
+def mean(x, axis=None, keepdims=False):
+    # (tf.reduce_mean accumulates float16/bfloat16 more accurately than a sum divided by a count)
+    return tf.reduce_mean(x, axis=_list(axis), keepdims=keepdims)
 
 
 def var(x, axes, keepdims):
@@ -61,7 +56,7 @@ def var(x, axes, keepdims):
 
 
 def _arg(fn):
-    def kernel(x, axis, keepdims):
+    def kernel(x, axis, keepdims=False):
         ndim = x.shape.rank
         if x.dtype == tf.bool or not (x.dtype.is_floating or x.dtype == tf.int64):
             x = tf.cast(x, tf.int64)
@@ -142,19 +137,6 @@ def quantile(x, q, axes, method, keepdims, ignore_nan):
     return tf.reshape(out, tf.stack(q_dims + final) if q_dims + final else [])
 
 
-def maximum(x1, x2):
-    return tf.logical_or(x1, x2) if x1.dtype == tf.bool else tf.maximum(x1, x2)
-
-
-def minimum(x1, x2):
-    return tf.logical_and(x1, x2) if x1.dtype == tf.bool else tf.minimum(x1, x2)
-
-
-isnan = tf.math.is_nan
-where = tf.where
-sqrt = tf.sqrt
-
-
 def slice_axis(x, axis, start, stop):
     index = [slice(None)] * x.shape.rank
     index[axis] = slice(start, stop)
@@ -170,22 +152,3 @@ def corrcoef(x):
     out = cov / d[:, None] / d[None, :]
     out = tf.clip_by_value(out, tf.constant(-1, x.dtype), tf.constant(1, x.dtype))
     return out[0, 0] if x.shape.rank == 1 else out
-
-
-# Elementwise helpers used by composite reductions (inputs share one dtype).
-def reshape(x, shape):
-    return tf.reshape(x, shape)
-
-
-add = tf.add
-subtract = tf.subtract
-multiply = tf.multiply
-divide = tf.math.truediv
-absolute = tf.abs
-equal = tf.equal
-not_equal = tf.not_equal
-less_equal = tf.less_equal
-logical_and = tf.logical_and
-logical_or = tf.logical_or
-logical_not = tf.logical_not
-expand_dims = tf.expand_dims

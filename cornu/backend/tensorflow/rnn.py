@@ -6,7 +6,7 @@ takes the weight `[kernel; recurrent_kernel]` and one bias with the gate blocks 
 gradient follows). `BlockLSTMV2` takes Keras's order directly but its registered gradient
 disagrees with the forward pass (measured on TF 2.21), so it is not used.
 
-It runs only when the layer asks for it (`use_cudnn=True`): see USED_BY_DEFAULT.
+It runs only when the layer asks for it (`use_cudnn=True`): see FUSED_RNN_BY_DEFAULT.
 TensorFlow has no whole-sequence GRU kernel (`GRUBlockCell` is one step, and resets before the
 recurrent matmul), so `gru` is None and GRU keeps the scan.
 The function returns `(last_output, outputs, states)` like `RNN._run`, or None when the kernel
@@ -18,10 +18,10 @@ import tensorflow as tf
 from cornu.backend.tensorflow.core import convert_to_tensor
 
 _DTYPES = (tf.float32,)
-RIGHT_PADDED_MASKS = False  # masks the kernels run (others go to the scan)
+FUSED_RNN_RIGHT_PADDED_MASKS = False  # masks the kernels run (others go to the scan)
 # Only use_cudnn=True picks this kernel: inside the compiled train step it measured no faster
 # than the scan (LSTM(64) on 50x32 sequences, benchmarks/fit_vs_native.py, CPU).
-USED_BY_DEFAULT = False
+FUSED_RNN_BY_DEFAULT = False
 
 gru = None
 
@@ -32,7 +32,7 @@ def _icfo(w, units):
     return tf.concat(blocks, axis=-1)
 
 
-def lstm(
+def fused_lstm(
     sequences,
     states,
     kernel,

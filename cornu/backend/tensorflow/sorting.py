@@ -49,18 +49,6 @@ def searchsorted(sorted_sequence, values, right):
     return tf.reshape(out, tf.shape(values))
 
 
-def flip(x):
-    return tf.reverse(x, [0])
-
-
-def greater(x1, x2):
-    return tf.greater(_sortable(x1), _sortable(x2))
-
-
-def greater_equal(x1, x2):
-    return tf.greater_equal(_sortable(x1), _sortable(x2))
-
-
 def bincount(x, weights, minlength, length, dtype):
     """Counts per value of the non-negative ints `x` (1-D, or per row of 2-D `x`)."""
     out_dtype = tf.as_dtype(dtype)
@@ -124,7 +112,3 @@ def unique(x, axis, size=None, fill_value=None):
         shape = tf.concat([[k], tf.shape(moved)[1:]], 0)
         values = tf.experimental.numpy.moveaxis(tf.reshape(values, shape), 0, axis)
     return tf.cast(values, dtype), index, inverse, counts
-
-
-def concatenate(xs, axis):
-    return tf.concat(list(xs), axis=axis)

@@ -3,43 +3,33 @@
 
 import tensorflow as tf
 
-from cornu.trainers.data_adapters import unpack
-from cornu.trainers.trainer import Trainer as BaseTrainer
+from cornu.backend.common.steps import StepsBase
 
 
-class Trainer(BaseTrainer):
+class Steps(StepsBase):
     def train_step(self, data):
         """One step: forward and loss under a GradientTape, update, metrics."""
-        x, y, sample_weight = unpack(data)
+        model = self.model
+        x, y, sample_weight = self.unpack(data)
         with tf.GradientTape() as tape:
-            y_pred = self(x, training=True)
-            loss = self._call_compute_loss(x, y, y_pred, sample_weight, training=True)
-            scaled = self.optimizer.scale_loss(loss)  # LossScaleOptimizer: times its scale
-        trainable = self.trainable_weights
+            y_pred = model(x, training=True)
+            loss = model._call_compute_loss(x, y, y_pred, sample_weight, training=True)
+            scaled = model.optimizer.scale_loss(loss)  # LossScaleOptimizer: times its scale
+        trainable = model.trainable_weights
         if trainable:
-            self.optimizer.apply(tape.gradient(scaled, trainable), trainable)
-        self._update_loss_tracker(loss, x)
-        return self.compute_metrics(x, y, y_pred, sample_weight)
-
-    def test_step(self, data):
-        x, y, sample_weight = unpack(data)
-        y_pred = self(x, training=False)
-        loss = self._call_compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._update_loss_tracker(loss, x)
-        return self.compute_metrics(x, y, y_pred, sample_weight)
-
-    def predict_step(self, data):
-        x, _, _ = unpack(data)
-        return self(x, training=False)
+            model.optimizer.apply(tape.gradient(scaled, trainable), trainable)
+        model._update_loss_tracker(loss, x)
+        return model.compute_metrics(x, y, y_pred, sample_weight)
 
     def _compiled(self, step, data_builder=None):
-        if self.run_eagerly:
+        model = self.model
+        if model.run_eagerly:
             return step
         function = tf.function(
-            step, reduce_retracing=True, jit_compile=self.jit_compile is True, autograph=False
+            step, reduce_retracing=True, jit_compile=model.jit_compile is True, autograph=False
         )
 
-        check_shapes = getattr(self, "_check_data_shapes", None)
+        check_shapes = getattr(model, "_check_data_shapes", None)
         seen = set()
 
         def run(data):
@@ -48,7 +38,7 @@ class Trainer(BaseTrainer):
             if check_shapes is not None:
                 # tf.function generalizes shapes (reduce_retracing), so the model's own input
                 # check sees `None` dims: check each new batch signature here, on the host.
-                x, _, _ = unpack(data)
+                x, _, _ = self.unpack(data)
                 signature = tuple(tuple(leaf.shape) for leaf in tf.nest.flatten(x))
                 if signature not in seen:
                     check_shapes(x)
@@ -60,26 +50,32 @@ class Trainer(BaseTrainer):
     def _prepare(self, data):
         """Creates state (optimizer slots, metric variables) before tracing: tf.function may
         not create variables after its first trace."""
-        x, y, _ = unpack(data)
+        model = self.model
+        x, y, _ = self.unpack(data)
         unbuilt = [
-            c for c in (self._compile_metrics, self._compile_loss) if c is not None and not c.built
+            c
+            for c in (model._compile_metrics, model._compile_loss)
+            if c is not None and not c.built
         ]
         if y is not None and unbuilt:
-            self._build_compile_metrics(y, self(x, training=False))
+            model._build_compile_metrics(y, model(x, training=False))
 
-    def _make_train_function(self):
-        if self.train_function is None:
-            if not self.optimizer.built:
-                self.optimizer.build(self.trainable_weights)
-            self.train_function = self._compiled(self.train_step, self._prepare)
-        return self.train_function
+    def make_train_function(self):
+        model = self.model
+        if model.train_function is None:
+            if not model.optimizer.built:
+                model.optimizer.build(model.trainable_weights)
+            model.train_function = self._compiled(model.train_step, self._prepare)
+        return model.train_function
 
-    def _make_test_function(self):
-        if self.test_function is None:
-            self.test_function = self._compiled(self.test_step, self._prepare)
-        return self.test_function
+    def make_test_function(self):
+        model = self.model
+        if model.test_function is None:
+            model.test_function = self._compiled(model.test_step, self._prepare)
+        return model.test_function
 
-    def _make_predict_function(self):
-        if self.predict_function is None:
-            self.predict_function = self._compiled(self.predict_step)
-        return self.predict_function
+    def make_predict_function(self):
+        model = self.model
+        if model.predict_function is None:
+            model.predict_function = self._compiled(model.predict_step)
+        return model.predict_function

@@ -7,8 +7,13 @@ import numpy as np
 import torch
 
 from cornu.backend.common import abstract, dtypes, scopes
+from cornu.backend.common.loops import (
+    python_cond,
+    python_fori_loop,
+    python_scan,
+    python_while_loop,
+)
 from cornu.backend.common.variables import VariableBase
-from cornu.backend.numpy.core import python_scan
 
 IS_DIFFERENTIABLE = True
 SUPPORTS_SPARSE = False
@@ -172,21 +177,12 @@ def cast(x, dtype):
     return convert_to_tensor(x, dtype)
 
 
-def cond(pred, true_fn, false_fn):
-    return true_fn() if bool(pred) else false_fn()
+cond = python_cond
+fori_loop = python_fori_loop
 
 
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
-    from cornu.backend.numpy.core import python_while_loop
-
     return python_while_loop(cond, body, loop_vars, maximum_iterations, convert_to_tensor)
-
-
-def fori_loop(lower, upper, body_fun, init_val):
-    value = init_val
-    for i in range(int(lower), int(upper)):
-        value = body_fun(i, value)
-    return value
 
 
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):

@@ -4,7 +4,9 @@ import warnings
 
 import torch
 
-HAS_NATIVE_ASSOCIATIVE_SCAN = False
+from cornu.backend.torch import manipulation as _manipulation
+from cornu.backend.torch.core import fori_loop as fori_loop
+from cornu.backend.torch.core import stop_gradient as stop_gradient
 
 
 def switch(index, branches, *operands):
@@ -12,9 +14,7 @@ def switch(index, branches, *operands):
     return branches[index](*operands)
 
 
-map = None  # the front end maps with a Python loop (scan)
-associative_scan = None
-fori_loop = None  # the backend's core fori_loop serves
+concat = _manipulation.concatenate
 
 
 class _CustomGradient(torch.autograd.Function):
@@ -45,10 +45,6 @@ def custom_gradient(f):
         return _CustomGradient.apply(f, kwargs, *args)
 
     return wrapper
-
-
-def clip(x, lo, hi):
-    return torch.clamp(x, lo, hi)
 
 
 def _clamped_starts(x, starts, shape):
@@ -103,22 +99,3 @@ def scatter_update(inputs, indices, updates, reduction):
 
 def unstack(x, num, axis):
     return list(torch.unbind(x, dim=axis))
-
-
-reshape = torch.reshape
-
-
-def transpose(x, axes):
-    return torch.permute(x, tuple(axes))
-
-
-def broadcast_to(x, shape):
-    return torch.broadcast_to(x, tuple(shape))
-
-
-def concat(xs, axis):
-    return torch.cat(list(xs), dim=axis)
-
-
-def flip(x, axis):
-    return torch.flip(x, dims=(axis,))

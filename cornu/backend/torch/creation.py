@@ -22,11 +22,17 @@ def full(shape, fill_value):
     return torch.broadcast_to(fill_value, shape).clone()
 
 
-def zeros_like(x, dtype):
+def zeros_like(x, dtype=None):
+    """Zeros of `x`'s shape, on its device; `dtype` None keeps `x`'s dtype."""
+    if dtype is None:
+        return torch.zeros_like(x)
     return torch.zeros(x.shape, dtype=_dt(dtype), device=x.device)
 
 
-def ones_like(x, dtype):
+def ones_like(x, dtype=None):
+    """Ones of `x`'s shape, on its device; `dtype` None keeps `x`'s dtype."""
+    if dtype is None:
+        return torch.ones_like(x)
     return torch.ones(x.shape, dtype=_dt(dtype), device=x.device)
 
 
@@ -34,7 +40,11 @@ def full_like(x, fill_value):
     return torch.broadcast_to(fill_value, x.shape).clone()
 
 
-def arange(start, stop, step, length, dtype):
+def arange(start, stop, step=None, length=None, dtype=None):
+    """`length` values `start + i * step` of `dtype` (the creation op); the short form
+    `arange(n, dtype)` gives 0, 1, ..., n - 1 (as the nn ops call it)."""
+    if length is None:
+        return torch.arange(start, dtype=_dt(stop), device=current_device())
     dtype = _dt(dtype)
     device = current_device()
     if not dtype.is_floating_point and all(isinstance(v, int) for v in (start, step)):
@@ -90,13 +100,6 @@ def cast_values(x, dtype):
         if x.dtype.is_floating_point:
             x = torch.floor(x)
     return x.to(dtype)
-
-
-reshape = torch.reshape
-
-
-def broadcast_to(x, shape):
-    return torch.broadcast_to(x, shape).clone()
 
 
 def ravel(x):

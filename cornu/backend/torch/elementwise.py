@@ -21,90 +21,36 @@ def _widening(fn, keep_dtype=True):
     return kernel
 
 
-add = _widening(torch.add)
-subtract = _widening(torch.subtract)
-multiply = _widening(torch.multiply)
-true_divide = torch.true_divide
-floor_divide = _widening(torch.floor_divide)
-mod = _widening(torch.remainder)
-power = _widening(torch.pow)
-negative = _widening(torch.negative)
-logical_and = torch.logical_and
-logical_or = torch.logical_or
-logical_xor = torch.logical_xor
-logical_not = torch.logical_not
-equal = _widening(torch.eq, keep_dtype=False)
-not_equal = _widening(torch.ne, keep_dtype=False)
-less = _widening(torch.lt, keep_dtype=False)
-less_equal = _widening(torch.le, keep_dtype=False)
-greater = _widening(torch.gt, keep_dtype=False)
-greater_equal = _widening(torch.ge, keep_dtype=False)
+def _bind(names, wrap=None):
+    """Binds each of the space-separated kernel `names` in this module to `torch.<name>`
+    (`name=other`: to `torch.<other>`), passed through `wrap` when given."""
+    for entry in names.split():
+        name, _, other = entry.partition("=")
+        fn = getattr(torch, other or name)
+        globals()[name] = fn if wrap is None else wrap(fn)
 
-# --- elementwise math (the front end casts to the result dtype first) -------------------------
 
-sin = torch.sin
-cos = torch.cos
-tan = torch.tan
-arcsin = torch.asin
-arccos = torch.acos
-arctan = torch.atan
-sinh = torch.sinh
-cosh = torch.cosh
-tanh = torch.tanh
-arcsinh = torch.asinh
-arccosh = torch.acosh
-arctanh = torch.atanh
-exp = torch.exp
-exp2 = torch.exp2
-expm1 = torch.expm1
-log = torch.log
-log10 = torch.log10
-log1p = torch.log1p
-log2 = torch.log2
-sqrt = torch.sqrt
-deg2rad = torch.deg2rad
-rad2deg = torch.rad2deg
-reciprocal = torch.reciprocal
-fabs = torch.abs
-erf = torch.erf
-erfc = torch.erfc
-erfinv = torch.erfinv
-rsqrt = torch.rsqrt
-ceil = torch.ceil
-floor = torch.floor
-trunc = torch.trunc
-rint = torch.round
-square = _widening(torch.square)
-maximum = _widening(torch.maximum)
-minimum = _widening(torch.minimum)
-fmax = _widening(torch.fmax)
-fmin = _widening(torch.fmin)
-fmod = _widening(torch.fmod)
-gcd = _widening(torch.gcd)
-lcm = _widening(torch.lcm)
-arctan2 = torch.atan2
-hypot = torch.hypot
-logaddexp = torch.logaddexp
-logaddexp2 = torch.logaddexp2
-nextafter = torch.nextafter
-bitwise_and = _widening(torch.bitwise_and)
-bitwise_or = _widening(torch.bitwise_or)
-bitwise_xor = _widening(torch.bitwise_xor)
-left_shift = _widening(torch.bitwise_left_shift)
-right_shift = _widening(torch.bitwise_right_shift)
-isnan = torch.isnan
-isinf = torch.isinf
-isfinite = torch.isfinite
-isposinf = torch.isposinf
-isneginf = torch.isneginf
-signbit = torch.signbit
-real = torch.real
-imag = torch.imag
-conj = torch.conj_physical
-where = torch.where
-zeros_like = torch.zeros_like
-ones_like = torch.ones_like
-copy = torch.clone
+# The kernels that are torch's functions as they are (torch has most of NumPy's names); math
+# inputs arrive already cast to the result dtype by the front end.
+_bind(
+    "sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh arctan2 exp exp2 "
+    "expm1 log log10 log1p log2 sqrt deg2rad rad2deg reciprocal erf erfc erfinv rsqrt ceil floor "
+    "trunc hypot logaddexp logaddexp2 nextafter isnan isinf isfinite isposinf isneginf signbit "
+    "real imag where logical_and logical_or logical_xor logical_not true_divide "
+    "divide=true_divide fabs=abs rint=round conj=conj_physical copy=clone clip=clamp"
+)
+# Integer arithmetic, computed in int64 for uint16/32/64 and cast back ...
+_bind(
+    "add subtract multiply floor_divide mod=remainder power=pow negative square maximum minimum "
+    "fmax fmin fmod gcd lcm bitwise_and bitwise_or bitwise_xor left_shift=bitwise_left_shift "
+    "right_shift=bitwise_right_shift",
+    _widening,
+)
+# ... and comparisons, whose bool results need no cast.
+_bind(
+    "equal=eq not_equal less less_equal greater greater_equal",
+    functools.partial(_widening, keep_dtype=False),
+)
 
 
 _abs = _widening(torch.abs)

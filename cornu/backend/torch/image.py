@@ -1,76 +1,16 @@
-"""PyTorch kernels for cornu.ops.image: small tensor primitives the front end composes."""
+"""PyTorch kernels for cornu.ops.image: small tensor primitives the front end composes (with
+the backend's shared ones: `take`, `pad`, `einsum`, `stack`, `clip`, ...)."""
 
 import torch
 
-from cornu.backend.torch.core import convert_to_tensor
-
-
-def einsum(subscripts, *operands):
-    return torch.einsum(subscripts, *operands)
-
-
-def take(x, indices, axis):
-    indices = convert_to_tensor(indices).to(torch.int64)
-    flat = torch.index_select(x, axis, indices.reshape(-1))
-    shape = list(x.shape)
-    shape[axis : axis + 1] = list(indices.shape)
-    return flat.reshape(shape)
-
-
-def pad(x, pad_width, constant_value):
-    flat = []
-    for before, after in reversed(list(pad_width)):
-        flat += [int(before), int(after)]
-    return torch.nn.functional.pad(x, flat, mode="constant", value=constant_value)
-
-
-def transpose(x, perm):
-    return torch.permute(x, tuple(perm))
-
-
-def reshape(x, shape):
-    return torch.reshape(x, tuple(shape))
-
-
-floor = torch.floor
-minimum = torch.minimum
-abs = torch.abs
-
-
-def where(condition, x, y):
-    return torch.where(condition, x, y)
-
-
-def concatenate(xs, axis):
-    return torch.cat(list(xs), dim=axis)
-
-
-def stack(xs, axis):
-    return torch.stack(list(xs), dim=axis)
-
-
-def clip(x, lo, hi):
-    return torch.clamp(x, lo, hi)
+from cornu.backend.torch.elementwise import absolute as abs  # noqa: F401 (a kernel too)
+from cornu.backend.torch.reduction import max as reduce_max  # noqa: F401
+from cornu.backend.torch.reduction import mean as reduce_mean  # noqa: F401
+from cornu.backend.torch.reduction import min as reduce_min  # noqa: F401
 
 
 def round_half_away(x):
     return torch.sign(x) * torch.floor(torch.abs(x) + 0.5)
-
-
-def reduce_max(x, axis, keepdims=False):
-    return torch.amax(x, dim=axis, keepdim=keepdims)
-
-
-def reduce_min(x, axis, keepdims=False):
-    return torch.amin(x, dim=axis, keepdim=keepdims)
-
-
-def reduce_mean(x, axis, keepdims=False):
-    return torch.mean(x, dim=axis, keepdim=keepdims)
-
-
-def solve(a, b):
-    return torch.linalg.solve(a, b)
 
 
 def compiled(fn, *tensors, **static):

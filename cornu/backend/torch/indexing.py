@@ -15,11 +15,6 @@ def _restore(out, dtype):
     return out.view(dtype) if dtype in _SIGNED else out
 
 
-reshape = torch.reshape
-broadcast_to = torch.broadcast_to
-where = torch.where
-
-
 def _index(key):
     if isinstance(key, tuple):
         return tuple(_index(k) for k in key)
@@ -47,7 +42,8 @@ def nonzero(x):
 
 
 def _wrap(indices, n, device):
-    indices = indices.to(device=device, dtype=torch.int64)
+    """int64 `indices` (a tensor or an array) on `device`, negative ones counted from the end."""
+    indices = torch.as_tensor(indices, dtype=torch.int64, device=device)
     return torch.where(indices < 0, indices + n, indices)
 
 

@@ -4,6 +4,8 @@ parameters, and its sub-layers are submodules, so `layer.parameters()`, `torch.o
 
 import torch
 
+from cornu.backend.torch.core import Variable
+
 
 class LayerMixin(torch.nn.Module):
     def _mixin_init(self):
@@ -31,7 +33,6 @@ class LayerMixin(torch.nn.Module):
         return self.__call__(*args, **kwargs)
 
     def __setattr__(self, name, value):
-        from cornu.backend.torch.core import Variable
 
         if isinstance(value, Variable):
             # Stored as a plain attribute; its Parameter is registered by _on_variable_tracked

@@ -2,6 +2,8 @@
 
 import torch
 
+from cornu import tree
+
 _COMPLEX = {"complex64": torch.complex64, "complex128": torch.complex128}
 
 
@@ -108,8 +110,6 @@ def jvp(fun, primals, tangents, has_aux):
     import warnings
 
     import torch.func
-
-    from cornu import tree
 
     with warnings.catch_warnings():
         # torch's first forward-mode call loads decompositions through deprecated jit.script

@@ -2,7 +2,7 @@
 
 import torch
 
-_WIDE_UNSIGNED = (torch.uint16, torch.uint32, torch.uint64)
+from cornu.backend.torch.elementwise import _WIDE_UNSIGNED
 
 
 def _widen(*xs):

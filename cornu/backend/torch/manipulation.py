@@ -42,14 +42,16 @@ def transpose(x, perm):
 
 
 def expand_dims(x, axes):
-    for axis in axes:
+    """`x` with a unit axis inserted at each of `axes` in turn (a tuple, or one int)."""
+    for axis in axes if isinstance(axes, (tuple, list)) else (axes,):
         x = torch.unsqueeze(x, axis)
     return x
 
 
 @_bitwise
-def flip(x, axes):
-    return torch.flip(x, axes)
+def flip(x, axes=(0,)):
+    """`x` reversed along `axes` (a tuple, or one int; the first axis by default)."""
+    return torch.flip(x, axes if isinstance(axes, (tuple, list)) else (axes,))
 
 
 def size(x):
@@ -83,6 +85,14 @@ def pad_constant(x, widths, value):
     out = torch.broadcast_to(value.to(x.device), shape).clone()
     out[tuple(slice(a, a + d) for d, (a, _) in zip(x.shape, widths))] = x
     return out
+
+
+def pad(x, pad_width, constant_value):
+    """`x` padded by `pad_width` (`(before, after)` per axis) with the scalar `constant_value`."""
+    flat = []
+    for before, after in reversed(list(pad_width)):
+        flat += [int(before), int(after)]
+    return torch.nn.functional.pad(x, flat, mode="constant", value=constant_value)
 
 
 def pad_gather(x, index, axis):

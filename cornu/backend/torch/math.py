@@ -3,7 +3,7 @@
 import torch
 import torch.nn.functional as F
 
-_WIDE_UNSIGNED = (torch.uint16, torch.uint32, torch.uint64)
+from cornu.backend.torch.elementwise import _WIDE_UNSIGNED
 
 
 def logsumexp(x, axes, keepdims):

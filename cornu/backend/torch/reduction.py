@@ -1,5 +1,7 @@
-"""PyTorch reduction kernels. `axes` is None or a non-empty tuple of canonical axes; the front
-end has already chosen the compute dtype, so every kernel returns it.
+"""PyTorch reduction kernels. The front end passes `axes` as None or a non-empty tuple of
+canonical axes, and has already chosen the compute dtype, so every kernel returns it. The nn
+ops also call `sum`, `max`, `min` and `mean` with `axis=` (None, an int or a tuple, negative
+allowed) and `keepdims=` keywords, which those kernels take too.
 
 Most reductions move the reduced axes last and flatten them ("rows"), so one `dim=-1` call
 covers any set of axes (torch.prod, torch.quantile, ... take a single dim).
@@ -9,8 +11,16 @@ import math
 
 import torch
 
-# torch stores uint16/32/64 but has no CPU arithmetic for them: compute in int64, cast back.
-_WIDE_UNSIGNED = (torch.uint16, torch.uint32, torch.uint64)
+from cornu.backend.torch.elementwise import _WIDE_UNSIGNED
+
+
+def _canonical(axes, ndim):
+    """`axes` (None, an int or a tuple) as None or a tuple of non-negative axes."""
+    if axes is None:
+        return None
+    if not isinstance(axes, (tuple, list)):
+        axes = (axes,)
+    return tuple(a % ndim if ndim else a for a in axes)
 
 
 def _rows(x, axes):
@@ -43,16 +53,17 @@ def _row_reduction(fn):
 
 
 def _multi_axis(fn, fallback):
-    """`fn(x, dim=axes, keepdim=...)` directly (torch.sum and torch.mean take several dims):
-    no permute/reshape on the hot path. Wide unsigned dtypes take the rows `fallback`."""
+    """`fn(x, dim=axis, keepdim=...)` directly (torch.sum, torch.mean, torch.amax and
+    torch.amin take several dims): no permute/reshape on the hot path. Wide unsigned dtypes
+    take the rows `fallback`."""
 
-    def kernel(x, axes, keepdims):
+    def kernel(x, axis=None, keepdims=False):
         if x.dtype in _WIDE_UNSIGNED:
-            return fallback(x, axes, keepdims)
-        if axes is None:
+            return fallback(x, _canonical(axis, x.dim()), keepdims)
+        if axis is None:
             out = fn(x)
             return out.reshape([1] * x.dim()) if keepdims else out
-        return fn(x, dim=axes, keepdim=keepdims)
+        return fn(x, dim=axis, keepdim=keepdims)
 
     return kernel
 
@@ -66,26 +77,13 @@ all = _row_reduction(lambda r: torch.all(r, dim=-1))
 any = _row_reduction(lambda r: torch.any(r, dim=-1))
 mean = _multi_axis(torch.mean, _row_reduction(lambda r: torch.mean(r, dim=-1)))
 var = _row_reduction(lambda r: torch.var(r, dim=-1, correction=0) if r.shape[-1] else r.mean(-1))
+# torch.amax/amin propagate NaN (as NumPy) and take bools.
+max = _multi_axis(torch.amax, _row_reduction(lambda r: torch.amax(r, dim=-1)))
+min = _multi_axis(torch.amin, _row_reduction(lambda r: torch.amin(r, dim=-1)))
 
 
-def _extreme(fn, bool_fn):
-    def reduce(rows):
-        if rows.dtype == torch.bool:
-            return bool_fn(rows, dim=-1)
-        out = fn(rows, dim=-1)
-        if rows.dtype.is_floating_point:  # NaN propagates, as in NumPy
-            out = torch.where(torch.isnan(rows).any(-1), torch.nan, out)
-        return out
-
-    return _row_reduction(reduce)
-
-
-max = _extreme(torch.amax, torch.any)
-min = _extreme(torch.amin, torch.all)
-
-
-def _arg(fn, nan_first):
-    def kernel(x, axis, keepdims):
+def _arg(fn):
+    def kernel(x, axis, keepdims=False):
         shape = x.shape
         if x.dtype == torch.bool:
             x = x.to(torch.uint8)
@@ -110,8 +108,8 @@ def _arg(fn, nan_first):
     return kernel
 
 
-argmax = _arg(torch.argmax, True)
-argmin = _arg(torch.argmin, True)
+argmax = _arg(torch.argmax)
+argmin = _arg(torch.argmin)
 
 
 def _cumulative(fn):
@@ -166,64 +164,11 @@ def quantile(x, q, axes, method, keepdims, ignore_nan):
     return out.reshape(list(q.shape) + final)
 
 
-def maximum(x1, x2):
-    if x1.dtype in _WIDE_UNSIGNED:
-        return torch.maximum(x1.to(torch.int64), x2.to(torch.int64)).to(x1.dtype)
-    return torch.maximum(x1, x2)
-
-
-def minimum(x1, x2):
-    if x1.dtype in _WIDE_UNSIGNED:
-        return torch.minimum(x1.to(torch.int64), x2.to(torch.int64)).to(x1.dtype)
-    return torch.minimum(x1, x2)
-
-
-isnan = torch.isnan
-sqrt = torch.sqrt
-
-
-def where(condition, x1, x2):
-    return torch.where(condition, x1, x2)
-
-
 def slice_axis(x, axis, start, stop):
     index = [slice(None)] * x.dim()
     index[axis] = slice(start, stop)
     return x[tuple(index)]
 
 
-def expand_dims(x, axis):
-    return torch.unsqueeze(x, axis)
-
-
 def corrcoef(x):
     return torch.corrcoef(x).to(x.dtype)
-
-
-# Elementwise helpers used by composite reductions (inputs share one dtype).
-def _widening(fn):
-    def kernel(*args):
-        dtype = args[0].dtype
-        if dtype not in _WIDE_UNSIGNED:
-            return fn(*args)
-        out = fn(*(a.to(torch.int64) for a in args))
-        return out.to(dtype) if out.dtype == torch.int64 else out
-
-    return kernel
-
-
-def reshape(x, shape):
-    return torch.reshape(x, tuple(shape))
-
-
-add = _widening(torch.add)
-subtract = _widening(torch.subtract)
-multiply = _widening(torch.multiply)
-divide = torch.true_divide
-absolute = _widening(torch.abs)
-equal = _widening(torch.eq)
-not_equal = _widening(torch.ne)
-less_equal = _widening(torch.le)
-logical_and = torch.logical_and
-logical_or = torch.logical_or
-logical_not = torch.logical_not

@@ -20,10 +20,10 @@ from torch.nn.utils import rnn as torch_rnn
 from cornu.backend.torch.core import convert_to_tensor
 
 _DTYPES = (torch.float32, torch.float64)
-RIGHT_PADDED_MASKS = True  # masks the kernels run (others go to the scan)
+FUSED_RNN_RIGHT_PADDED_MASKS = True  # masks the kernels run (others go to the scan)
 # use_cudnn="auto" picks these kernels: 4x faster than the scan in training (LSTM(64) on
 # 50x32 sequences, benchmarks/fit_vs_native.py).
-USED_BY_DEFAULT = True
+FUSED_RNN_BY_DEFAULT = True
 
 
 def _tensors(sequences, *weights):
@@ -114,7 +114,7 @@ def _prepare(sequences, states, weights, mask):
     return tensors, lengths
 
 
-def lstm(
+def fused_lstm(
     sequences,
     states,
     kernel,
@@ -139,7 +139,7 @@ def lstm(
     return final[0], outputs, final
 
 
-def gru(
+def fused_gru(
     sequences,
     states,
     kernel,

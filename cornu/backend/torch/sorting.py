@@ -2,8 +2,8 @@
 
 import torch
 
-# torch stores uint16/32/64 but has no CPU arithmetic for them: work in int64, cast back.
-_WIDE_UNSIGNED = (torch.uint16, torch.uint32, torch.uint64)
+from cornu.backend.torch.core import to_framework_dtype
+from cornu.backend.torch.elementwise import _WIDE_UNSIGNED
 
 
 def _workable(x):
@@ -24,22 +24,8 @@ def searchsorted(sorted_sequence, values, right):
     return out.to(torch.int32)
 
 
-def flip(x):
-    return torch.flip(x, (0,))
-
-
-def greater(x1, x2):
-    return torch.gt(_workable(x1), _workable(x2))
-
-
-def greater_equal(x1, x2):
-    return torch.ge(_workable(x1), _workable(x2))
-
-
 def bincount(x, weights, minlength, length, dtype):
     """Counts per value of the non-negative ints `x` (1-D, or per row of 2-D `x`)."""
-    from cornu.backend.torch.core import to_framework_dtype
-
     dtype = to_framework_dtype(dtype)
     x = x.to(torch.int64)
     if x.numel() and int(x.min()) < 0:
@@ -94,7 +80,3 @@ def unique(x, axis, size=None, fill_value=None):
         inverse.to(torch.int32),
         counts.to(torch.int32),
     )
-
-
-def concatenate(xs, axis):
-    return torch.cat(list(xs), dim=axis)

@@ -6,55 +6,51 @@
 import torch
 
 from cornu import tree
-from cornu.trainers.data_adapters import unpack
-from cornu.trainers.trainer import Trainer as BaseTrainer
+from cornu.backend.common.steps import StepsBase
 
 
-class Trainer(BaseTrainer):
+class Steps(StepsBase):
+    def __init__(self, model, unpack):
+        super().__init__(model, unpack)
+        self._trainable = None  # the trainable weights, read once per train function
+
     def train_step(self, data):
         """One step: forward, loss, backward, update, metrics. Override to customize."""
-        x, y, sample_weight = unpack(data)
-        y_pred = self(x, training=True)
-        loss = self._call_compute_loss(x, y, y_pred, sample_weight, training=True)
-        trainable = self._trainable_cache
+        model = self.model
+        x, y, sample_weight = self.unpack(data)
+        y_pred = model(x, training=True)
+        loss = model._call_compute_loss(x, y, y_pred, sample_weight, training=True)
+        trainable = self._trainable
+        if trainable is None:  # (a step called before any train function was made)
+            trainable = model.trainable_weights
         for v in trainable:
             v.value.grad = None
         if loss.requires_grad:  # a frozen model's loss has no graph to go back through
-            self.optimizer.scale_loss(loss).backward()
+            model.optimizer.scale_loss(loss).backward()
         grads = [v.value.grad for v in trainable]
         with torch.no_grad():
             if trainable:
-                self.optimizer.apply(grads, trainable)
-            self._update_loss_tracker(loss, x)
-            return self.compute_metrics(x, y, _detach(y_pred), sample_weight)
+                model.optimizer.apply(grads, trainable)
+            model._update_loss_tracker(loss, x)
+            return model.compute_metrics(x, y, _detach(y_pred), sample_weight)
 
     def test_step(self, data):
-        x, y, sample_weight = unpack(data)
         with torch.no_grad():
-            y_pred = self(x, training=False)
-            loss = self._call_compute_loss(x, y, y_pred, sample_weight, training=False)
-            self._update_loss_tracker(loss, x)
-            return self.compute_metrics(x, y, y_pred, sample_weight)
+            return super().test_step(data)
 
     def predict_step(self, data):
-        x, _, _ = unpack(data)
         with torch.no_grad():
-            return self(x, training=False)
+            return super().predict_step(data)
 
-    def _make_train_function(self):
-        self._trainable_cache = self.trainable_weights
-        if not self.optimizer.built:
-            self.optimizer.build(self._trainable_cache)
-        step = self.train_step
-        if self.jit_compile is True and not self.run_eagerly:
+    def make_train_function(self):
+        model = self.model
+        self._trainable = model.trainable_weights
+        if not model.optimizer.built:
+            model.optimizer.build(self._trainable)
+        step = model.train_step
+        if model.jit_compile is True and not model.run_eagerly:
             step = torch.compile(step)
         return step
-
-    def _make_test_function(self):
-        return self.test_step
-
-    def _make_predict_function(self):
-        return self.predict_step
 
 
 def _detach(structure):

@@ -1,6 +1,7 @@
 """`Attention`: dot-product (Luong-style) attention between a query and a value sequence."""
 
 from cornu import ops
+from cornu.graph.keras_tensor import KerasTensor
 from cornu.layers.attention.multi_head_attention import _check_rate
 from cornu.layers.layer import Layer
 from cornu.layers.regularization.dropout import Dropout
@@ -147,8 +148,6 @@ class Attention(Layer):
         return tuple(input_shape[0][:-1]) + (input_shape[1][-1],)
 
     def compute_output_spec(self, inputs, mask=None, return_attention_scores=False, **kwargs):
-        from cornu import KerasTensor
-
         self._check_inputs(inputs)
         dtype = self.compute_dtype
         out = KerasTensor(self.compute_output_shape([tuple(x.shape) for x in inputs]), dtype=dtype)

@@ -3,6 +3,7 @@
 import math
 
 from cornu import ops
+from cornu.layers import arguments
 from cornu.layers.attention.multi_head_attention import (
     MultiHeadAttention,
     _check_int,
@@ -68,23 +69,12 @@ class GroupQueryAttention(MultiHeadAttention):
                 f"{name}: num_query_heads must be a multiple of num_key_value_heads; received "
                 f"num_query_heads={num_query_heads}, num_key_value_heads={num_key_value_heads}."
             )
+        forwarded = ("dropout", "use_bias", "sliding_window", "flash_attention")
+        forwarded += arguments.of_weights("kernel", "bias", activity=True) + ("use_gate", "seed")
         super().__init__(
             num_heads=num_query_heads,
             key_dim=head_dim,
-            dropout=dropout,
-            use_bias=use_bias,
-            sliding_window=sliding_window,
-            flash_attention=flash_attention,
-            kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint,
-            bias_constraint=bias_constraint,
-            use_gate=use_gate,
-            seed=seed,
-            **kwargs,
+            **arguments.forwarded(locals(), forwarded),
         )
         self.head_dim = head_dim
         self.num_query_heads = num_query_heads

@@ -3,8 +3,10 @@
 import math
 import string
 
-from cornu import constraints, initializers, ops, regularizers
-from cornu.backend.common import dtypes
+from cornu import ops, regularizers
+from cornu.backend.common import dtypes, scopes
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.layers import arguments
 from cornu.layers.activations.softmax import Softmax
 from cornu.layers.core.einsum_dense import EinsumDense
 from cornu.layers.layer import Layer
@@ -150,12 +152,7 @@ class MultiHeadAttention(Layer):
         ):
             if not ok:
                 raise ValueError(f"{name}: {arg} is not supported by cornu; received {value!r}.")
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        arguments.store(self, locals(), arguments.of_weights("kernel", "bias"))
         self.seed = seed
         self._dropout_layer = Dropout(rate=self.dropout, seed=seed, dtype=self.dtype_policy)
         self._track(self._dropout_layer)
@@ -285,8 +282,6 @@ class MultiHeadAttention(Layer):
         self.built = True
 
     def _build_sublayer(self, layer, shape):
-        from cornu.backend.common import scopes
-
         with scopes.name_scope(layer.name, caller=layer):
             layer.build(tuple(shape))
         layer.built = True
@@ -317,8 +312,6 @@ class MultiHeadAttention(Layer):
 
     def __call__(self, query, value, key=None, **kwargs):
         if not self.built:
-            from cornu.backend.common import scopes
-
             key_shape = None if key is None else tuple(key.shape)
             with scopes.name_scope(self.name, caller=self):
                 self.build(tuple(query.shape), tuple(value.shape), key_shape)
@@ -429,8 +422,6 @@ class MultiHeadAttention(Layer):
         return query_shape
 
     def compute_output_spec(self, query, value, key=None, return_attention_scores=False, **kw):
-        from cornu import KerasTensor
-
         dtype = self.compute_dtype
         out = KerasTensor(self.compute_output_shape(query.shape), dtype=dtype)
         if not return_attention_scores:
@@ -446,26 +437,13 @@ class MultiHeadAttention(Layer):
         return out, KerasTensor(shape, dtype=dtype)
 
     def get_config(self):
-        def ser(fn, v):
-            return None if v is None else fn(v)
-
         return {
             **super().get_config(),
-            "num_heads": self.num_heads,
-            "key_dim": self.key_dim,
-            "value_dim": self.value_dim,
-            "dropout": self.dropout,
-            "use_bias": self.use_bias,
+            **arguments.config(self, ("num_heads", "key_dim", "value_dim", "dropout", "use_bias")),
             "use_gate": False,
             "output_shape": list(self._output_shape) if self._output_shape else None,
             "attention_axes": self._attention_axes,
             "sliding_window": None,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": ser(regularizers.serialize, self.kernel_regularizer),
-            "bias_regularizer": ser(regularizers.serialize, self.bias_regularizer),
-            "activity_regularizer": ser(regularizers.serialize, self._activity_regularizer),
-            "kernel_constraint": ser(constraints.serialize, self.kernel_constraint),
-            "bias_constraint": ser(constraints.serialize, self.bias_constraint),
+            **arguments.config(self, arguments.of_weights("kernel", "bias", activity=True)),
             "seed": self.seed,
         }

@@ -1,18 +1,18 @@
 """The shared machinery of the convolution layers: argument checks, weights, bias, config.
 
-`BaseConv` (Conv1D/2D/3D), `BaseConvTranspose` (Conv*DTranspose), `BaseDepthwiseConv`
-(DepthwiseConv1D/2D) and `BaseSeparableConv` (SeparableConv1D/2D). Weights follow Keras's
-names, shapes and creation order, so Keras weights load into them by position.
+Four families, one base class each: `BaseConv` (Conv1D/2D/3D), `BaseConvTranspose`
+(Conv*DTranspose), `BaseDepthwiseConv` (DepthwiseConv1D/2D) and `BaseSeparableConv`
+(SeparableConv1D/2D). A layer of a family is a rank and a constructor: the family's
+`*_constructor(rank)` writes the `__init__` with Keras's arguments and per-rank defaults
+(`strides=1` in 1-D, `strides=(1, 1)` in 2-D), so each signature is written once. Weights
+follow Keras's names, shapes and creation order, so Keras weights load into them by position.
 """
 
-from cornu import activations, config, constraints, initializers, ops, regularizers
+from cornu import activations, config, ops, regularizers
+from cornu.layers import arguments
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
-from cornu.ops.nn_conv import conv_bias
-
-
-def _maybe(serialize, value):
-    return None if value is None else serialize(value)
+from cornu.ops.nn.convolution import conv_bias
 
 
 def normalize_tuple(value, rank, where, arg, allow_zero=False):
@@ -99,25 +99,76 @@ def _check_positive_int(value, where, arg):
     return value
 
 
-class _ConvCommon(Layer):
-    """What every convolution layer shares: geometry arguments, activation, bias, config."""
+def _per_axis(rank, value=1):
+    """Keras's default of a per-axis argument: an int in 1-D layers, a tuple otherwise."""
+    return value if rank == 1 else (value,) * rank
 
-    def _init_geometry(
-        self, rank, kernel_size, strides, padding, data_format, dilation_rate, paddings
-    ):
+
+# The config keys of every family, between the family's own leading and trailing ones.
+_SHARED_CONFIG = (
+    "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias"
+) + arguments.of_weights("bias", activity=True)  # fmt: skip
+
+
+class _ConvCommon(Layer):
+    """What every convolution layer shares: geometry arguments, activation, bias, config.
+
+    A family declares its kernels as `(attribute, argument prefix)` pairs, the config keys
+    around `_SHARED_CONFIG`, and the shapes of its weights; its constructor passes its
+    `locals()` here.
+    """
+
+    _kernels = (("kernel", "kernel"),)
+    _config_head = ("filters",)
+    _config_tail = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and "<locals>" in init.__qualname__:
+            # A `*_constructor` function: argument errors name the layer ("Conv2D.__init__()").
+            init.__qualname__ = f"{cls.__qualname__}.__init__"
+
+    def __init__(self, rank, constructor_arguments):
+        super().__init__(
+            activity_regularizer=regularizers.get(constructor_arguments["activity_regularizer"]),
+            **constructor_arguments["kwargs"],
+        )
+        self._check_sizes(constructor_arguments)
+        self._init_geometry(rank, constructor_arguments)
+        prefixes = [prefix for _, prefix in self._kernels] + ["bias"]
+        stored = ("activation", "use_bias") + arguments.of_weights(*prefixes)
+        arguments.store(self, constructor_arguments, stored)
+
+    def _check_sizes(self, constructor_arguments):
+        """Checks and stores the family's sizes (`filters`, ...), before the geometry."""
+        where = type(self).__name__
+        for name in self._config_head:
+            setattr(self, name, _check_positive_int(constructor_arguments[name], where, name))
+
+    def _init_geometry(self, rank, constructor_arguments):
         where = type(self).__name__
         self.rank = rank
-        self.kernel_size = normalize_tuple(kernel_size, rank, where, "kernel_size")
-        self.strides = normalize_tuple(strides, rank, where, "strides")
-        self.dilation_rate = normalize_tuple(dilation_rate, rank, where, "dilation_rate")
-        self.padding = normalize_padding(padding, where, paddings)
-        self.data_format = normalize_data_format(data_format, where)
+        self.kernel_size = normalize_tuple(
+            constructor_arguments["kernel_size"], rank, where, "kernel_size"
+        )
+        self.strides = normalize_tuple(constructor_arguments["strides"], rank, where, "strides")
+        self.dilation_rate = normalize_tuple(
+            constructor_arguments["dilation_rate"], rank, where, "dilation_rate"
+        )
+        self.padding = normalize_padding(
+            constructor_arguments["padding"], where, self._allowed_paddings(rank)
+        )
+        self.data_format = normalize_data_format(constructor_arguments["data_format"], where)
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(
                 f"{where}: strides > 1 cannot be combined with dilation_rate > 1; received "
                 f"strides={self.strides} and dilation_rate={self.dilation_rate}."
             )
         self.input_spec = InputSpec(ndim=rank + 2)
+
+    def _allowed_paddings(self, rank):
+        return ("valid", "same")
 
     def _channel_axis(self):
         return 1 if self.data_format == "channels_first" else -1
@@ -132,19 +183,11 @@ class _ConvCommon(Layer):
             )
         return channels
 
-    def _set_input_spec(self, channels):
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis(): channels})
-
     def _spatial(self, input_shape):
         input_shape = tuple(input_shape)
         if self.data_format == "channels_first":
             return input_shape[2:]
         return input_shape[1:-1]
-
-    def _output_shape(self, input_shape, spatial, channels):
-        if self.data_format == "channels_first":
-            return (input_shape[0], channels) + tuple(spatial)
-        return (input_shape[0],) + tuple(spatial) + (channels,)
 
     def _check_input_rank(self, input_shape):
         if len(input_shape) != self.rank + 2:
@@ -152,6 +195,44 @@ class _ConvCommon(Layer):
                 f"{type(self).__name__} layer '{self.name}' expects inputs of rank "
                 f"{self.rank + 2}; received input shape {tuple(input_shape)}."
             )
+
+    # -- weights -------------------------------------------------------------------------
+
+    def _kernel_shapes(self, channels):
+        """The shape of each of `_kernels`, for `channels` input channels."""
+        raise NotImplementedError
+
+    def _bias_units(self, channels):
+        return self.filters
+
+    def build(self, input_shape):
+        self._check_input_rank(input_shape)
+        channels = self._input_channels(input_shape)
+        for (attribute, prefix), shape in zip(self._kernels, self._kernel_shapes(channels)):
+            weight = self.add_weight(
+                shape=shape, name=attribute, **arguments.of_weight(self, prefix)
+            )
+            setattr(self, attribute, weight)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=(self._bias_units(channels),),
+                name="bias",
+                **arguments.of_weight(self, "bias"),
+            )
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis(): channels})
+        self.built = True
+
+    # -- computation ---------------------------------------------------------------------
+
+    def _convolve(self, inputs):
+        """The convolution without bias and activation."""
+        raise NotImplementedError
+
+    def call(self, inputs):
+        if self.padding == "valid":  # an empty output raises here as it does symbolically
+            self.compute_output_shape(inputs.shape)
+        return self._finish(self._convolve(inputs))
 
     def _finish(self, x):
         if self.bias is not None:
@@ -166,80 +247,74 @@ class _ConvCommon(Layer):
             x = self.activation(x)
         return x
 
-    def _add_bias(self, units):
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(units,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                name="bias",
+    def _output_lengths(self, input_shape):
+        """The output's spatial lengths (None where the input's is unknown)."""
+        return [
+            conv_output_length(length, k, s, d, self.padding, self)
+            for length, k, s, d in zip(
+                self._spatial(input_shape), self.kernel_size, self.strides, self.dilation_rate
             )
+        ]
 
-    def _common_config(self):
-        return {
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "bias_regularizer": _maybe(regularizers.serialize, self.bias_regularizer),
-            "activity_regularizer": _maybe(regularizers.serialize, self._activity_regularizer),
-            "bias_constraint": _maybe(constraints.serialize, self.bias_constraint),
-        }
+    def _output_channels(self, input_shape):
+        return self.filters
+
+    def compute_output_shape(self, input_shape):
+        self._check_input_rank(input_shape)
+        input_shape = tuple(input_shape)
+        spatial = tuple(self._output_lengths(input_shape))
+        channels = self._output_channels(input_shape)
+        if self.data_format == "channels_first":
+            return (input_shape[0], channels) + spatial
+        return (input_shape[0],) + spatial + (channels,)
+
+    def get_config(self):
+        names = self._config_head + _SHARED_CONFIG + self._config_tail
+        return {**super().get_config(), **arguments.config(self, names)}
 
 
 class BaseConv(_ConvCommon):
     """An N-D convolution: `activation(conv(inputs, kernel) + bias)`.
 
     Args:
-        rank: the number of spatial dimensions (1, 2 or 3).
         filters: the number of output channels.
         kernel_size: the window (an int or a tuple of `rank` ints).
         strides, dilation_rate: ints or tuples of `rank` ints (not both > 1).
-        padding: "valid", "same" (or "causal" for rank 1: left padding only).
-        data_format: "channels_last" or "channels_first" (default: the global setting).
+        padding: "valid", "same" (or "causal" for rank 1: left padding only, for temporal
+            models).
+        data_format: "channels_last" (`(batch, *spatial, channels)`) or "channels_first"
+            (default: the global setting).
         groups: split the input channels into this many groups, each convolved with
-            `filters // groups` filters.
-        activation, use_bias, *_initializer, *_regularizer, *_constraint: as in `Dense`.
+            `filters // groups` filters (divides both the input channels and `filters`).
+        activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+            bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint: as
+            in `Dense`.
 
     The kernel has shape `kernel_size + (in_channels // groups, filters)`, the bias
     `(filters,)`.
     """
 
-    def __init__(
-        self,
-        rank,
-        filters,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        data_format=None,
-        dilation_rate=1,
-        groups=1,
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
-        lora_rank=None,
-        lora_alpha=None,
-        **kwargs,
-    ):
-        super().__init__(activity_regularizer=regularizers.get(activity_regularizer), **kwargs)
+    _config_tail = ("groups",) + arguments.of_weights("kernel")
+
+    def __init__(self, rank, constructor_arguments):
+        # LoRA is not implemented: `lora_rank` (and `lora_alpha`) come in **kwargs, and a
+        # lora_rank is refused in `_check_sizes`.
+        kwargs = dict(constructor_arguments["kwargs"])
+        lora_rank = kwargs.pop("lora_rank", None)
+        kwargs.pop("lora_alpha", None)
+        super().__init__(rank, {**constructor_arguments, "kwargs": kwargs, "lora_rank": lora_rank})
+
+    def _allowed_paddings(self, rank):
+        return ("valid", "same", "causal") if rank == 1 else ("valid", "same")
+
+    def _check_sizes(self, constructor_arguments):
         where = type(self).__name__
+        lora_rank = constructor_arguments["lora_rank"]
         if lora_rank is not None:
             raise ValueError(
                 f"{where}: lora_rank is not supported by cornu yet; received {lora_rank!r}."
             )
+        filters, groups = constructor_arguments["filters"], constructor_arguments["groups"]
         self.filters = _check_positive_int(filters, where, "filters")
         self.groups = _check_positive_int(groups, where, "groups")
         if filters % groups:
@@ -247,37 +322,14 @@ class BaseConv(_ConvCommon):
                 f"{where}: `filters` must be divisible by `groups`; received filters={filters} "
                 f"and groups={groups}."
             )
-        paddings = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
-        self._init_geometry(
-            rank, kernel_size, strides, padding, data_format, dilation_rate, paddings
-        )
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
 
-    def build(self, input_shape):
-        self._check_input_rank(input_shape)
-        channels = self._input_channels(input_shape)
+    def _kernel_shapes(self, channels):
         if channels % self.groups:
             raise ValueError(
                 f"{type(self).__name__} layer '{self.name}': the number of input channels "
                 f"({channels}) must be divisible by groups={self.groups}."
             )
-        self.kernel = self.add_weight(
-            shape=self.kernel_size + (channels // self.groups, self.filters),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-        )
-        self._add_bias(self.filters)
-        self._set_input_spec(channels)
-        self.built = True
+        return [self.kernel_size + (channels // self.groups, self.filters)]
 
     def call(self, inputs):
         if self.padding == "valid":  # an empty output raises here as it does symbolically
@@ -305,69 +357,28 @@ class BaseConv(_ConvCommon):
         )
         return self._finish(x)
 
-    def compute_output_shape(self, input_shape):
-        self._check_input_rank(input_shape)
-        spatial = [
-            conv_output_length(length, k, s, d, self.padding, self)
-            for length, k, s, d in zip(
-                self._spatial(input_shape), self.kernel_size, self.strides, self.dilation_rate
-            )
-        ]
-        return self._output_shape(tuple(input_shape), spatial, self.filters)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "filters": self.filters,
-            **self._common_config(),
-            "groups": self.groups,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "kernel_regularizer": _maybe(regularizers.serialize, self.kernel_regularizer),
-            "kernel_constraint": _maybe(constraints.serialize, self.kernel_constraint),
-        }
-
 
 class BaseConvTranspose(_ConvCommon):
-    """An N-D transposed convolution (the gradient of a convolution w.r.t. its input).
+    """An N-D transposed convolution (the gradient of a convolution w.r.t. its input; also
+    called deconvolution).
 
     Args:
-        rank: the number of spatial dimensions.
         filters: the number of output channels.
         kernel_size, strides, dilation_rate: ints or tuples of `rank` ints.
         padding: "valid" or "same".
-        output_padding: None, or the extra length per axis (each smaller than the stride).
+        output_padding: None (the length follows from `padding`) or the extra output length
+            per axis, each smaller than its stride.
         Others as in `BaseConv`.
 
     The kernel has shape `kernel_size + (filters, in_channels)`, the bias `(filters,)`.
     """
 
-    def __init__(
-        self,
-        rank,
-        filters,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        output_padding=None,
-        data_format=None,
-        dilation_rate=1,
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(activity_regularizer=regularizers.get(activity_regularizer), **kwargs)
+    _config_tail = ("output_padding",) + arguments.of_weights("kernel")
+
+    def _init_geometry(self, rank, constructor_arguments):
+        super()._init_geometry(rank, constructor_arguments)
         where = type(self).__name__
-        self.filters = _check_positive_int(filters, where, "filters")
-        self._init_geometry(
-            rank, kernel_size, strides, padding, data_format, dilation_rate, ("valid", "same")
-        )
+        output_padding = constructor_arguments["output_padding"]
         if output_padding is not None:
             output_padding = normalize_tuple(
                 output_padding, rank, where, "output_padding", allow_zero=True
@@ -379,28 +390,9 @@ class BaseConvTranspose(_ConvCommon):
                         f"received output_padding={output_padding} and strides={self.strides}."
                     )
         self.output_padding = output_padding
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
 
-    def build(self, input_shape):
-        self._check_input_rank(input_shape)
-        channels = self._input_channels(input_shape)
-        self.kernel = self.add_weight(
-            shape=self.kernel_size + (self.filters, channels),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-        )
-        self._add_bias(self.filters)
-        self._set_input_spec(channels)
-        self.built = True
+    def _kernel_shapes(self, channels):
+        return [self.kernel_size + (self.filters, channels)]
 
     def call(self, inputs):
         x = ops.conv_transpose(
@@ -414,13 +406,10 @@ class BaseConvTranspose(_ConvCommon):
         )
         return self._finish(x)
 
-    def compute_output_shape(self, input_shape):
-        self._check_input_rank(input_shape)
+    def _output_lengths(self, input_shape):
         output_padding = self.output_padding or (None,) * self.rank
-        spatial = [
-            deconv_output_length(
-                length, k, s, d, self.padding, None if self.output_padding is None else p
-            )
+        return [
+            deconv_output_length(length, k, s, d, self.padding, p)
             for length, k, s, d, p in zip(
                 self._spatial(input_shape),
                 self.kernel_size,
@@ -429,37 +418,161 @@ class BaseConvTranspose(_ConvCommon):
                 output_padding,
             )
         ]
-        return self._output_shape(tuple(input_shape), spatial, self.filters)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "filters": self.filters,
-            **self._common_config(),
-            "output_padding": self.output_padding,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "kernel_regularizer": _maybe(regularizers.serialize, self.kernel_regularizer),
-            "kernel_constraint": _maybe(constraints.serialize, self.kernel_constraint),
-        }
 
 
 class BaseDepthwiseConv(_ConvCommon):
     """An N-D depthwise convolution: each input channel convolved with its own
-    `depth_multiplier` filters (output channel `c * depth_multiplier + m`).
+    `depth_multiplier` filters (output channel `c * depth_multiplier + m` comes from input
+    channel `c`).
+
+    Args:
+        kernel_size, strides, dilation_rate: ints or tuples of `rank` ints (not both > 1).
+        padding: "valid" or "same".
+        depth_multiplier: the number of filters per input channel.
+        data_format, activation, use_bias, bias_initializer, bias_regularizer,
+            bias_constraint, activity_regularizer: as in `BaseConv`.
+        depthwise_initializer, depthwise_regularizer, depthwise_constraint: for the kernel.
 
     The depthwise kernel has shape `kernel_size + (in_channels, depth_multiplier)`, the bias
     `(in_channels * depth_multiplier,)`.
     """
 
+    _kernels = (("kernel", "depthwise"),)
+    _config_head = ("depth_multiplier",)
+    _config_tail = arguments.of_weights("depthwise")
+
+    def _kernel_shapes(self, channels):
+        return [self.kernel_size + (channels, self.depth_multiplier)]
+
+    def _bias_units(self, channels):
+        return channels * self.depth_multiplier
+
+    def _convolve(self, inputs):
+        return ops.depthwise_conv(
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
+
+    def _output_channels(self, input_shape):
+        channels = input_shape[self._channel_axis()]
+        return None if channels is None else channels * self.depth_multiplier
+
+
+class BaseSeparableConv(_ConvCommon):
+    """An N-D separable convolution: a depthwise conv, then a 1x..x1 pointwise conv mixing
+    the channels.
+
+    Args:
+        filters: the number of output channels.
+        depth_multiplier: depthwise filters per input channel.
+        depthwise_*, pointwise_*: initializer, regularizer and constraint of each kernel.
+        Others as in `BaseDepthwiseConv`.
+
+    Weights, in order: `depthwise_kernel` `kernel_size + (in_channels, depth_multiplier)`,
+    `pointwise_kernel` `(1,) * rank + (in_channels * depth_multiplier, filters)`, `bias`
+    `(filters,)`.
+    """
+
+    _kernels = (("depthwise_kernel", "depthwise"), ("pointwise_kernel", "pointwise"))
+    _config_head = ("filters", "depth_multiplier")
+    _config_tail = arguments.of_weights("depthwise", "pointwise")
+
+    def _kernel_shapes(self, channels):
+        return [
+            self.kernel_size + (channels, self.depth_multiplier),
+            (1,) * self.rank + (channels * self.depth_multiplier, self.filters),
+        ]
+
+    def _convolve(self, inputs):
+        return ops.separable_conv(
+            inputs,
+            self.depthwise_kernel,
+            self.pointwise_kernel,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
+
+
+# -- the constructors of the layers, one per family -------------------------------------
+
+
+def conv_constructor(rank):
+    """The `__init__` of a `rank`-D `BaseConv` layer (Conv1D, Conv2D, Conv3D)."""
+    ones = _per_axis(rank)
+
     def __init__(
         self,
-        rank,
-        depth_multiplier,
+        filters,
         kernel_size,
-        strides=1,
+        strides=ones,
         padding="valid",
         data_format=None,
-        dilation_rate=1,
+        dilation_rate=ones,
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        BaseConv.__init__(self, rank, locals())
+
+    return __init__
+
+
+def conv_transpose_constructor(rank):
+    """The `__init__` of a `rank`-D `BaseConvTranspose` layer (Conv1DTranspose,
+    Conv2DTranspose; Conv3DTranspose writes its own: Keras orders its arguments otherwise)."""
+    ones = _per_axis(rank)
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=ones,
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=ones,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        BaseConvTranspose.__init__(self, rank, locals())
+
+    return __init__
+
+
+def depthwise_conv_constructor(rank):
+    """The `__init__` of a `rank`-D `BaseDepthwiseConv` layer (DepthwiseConv1D/2D)."""
+    ones = _per_axis(rank)
+
+    def __init__(
+        self,
+        kernel_size,
+        strides=ones,
+        padding="valid",
+        depth_multiplier=1,
+        data_format=None,
+        dilation_rate=ones,
         activation=None,
         use_bias=True,
         depthwise_initializer="glorot_uniform",
@@ -471,88 +584,23 @@ class BaseDepthwiseConv(_ConvCommon):
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(activity_regularizer=regularizers.get(activity_regularizer), **kwargs)
-        where = type(self).__name__
-        self.depth_multiplier = _check_positive_int(depth_multiplier, where, "depth_multiplier")
-        self._init_geometry(
-            rank, kernel_size, strides, padding, data_format, dilation_rate, ("valid", "same")
-        )
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        BaseDepthwiseConv.__init__(self, rank, locals())
 
-    def build(self, input_shape):
-        self._check_input_rank(input_shape)
-        channels = self._input_channels(input_shape)
-        self.kernel = self.add_weight(
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
-            name="kernel",
-        )
-        self._add_bias(channels * self.depth_multiplier)
-        self._set_input_spec(channels)
-        self.built = True
-
-    def call(self, inputs):
-        if self.padding == "valid":
-            self.compute_output_shape(inputs.shape)
-        x = ops.depthwise_conv(
-            inputs,
-            self.kernel,
-            strides=self.strides,
-            padding=self.padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
-        )
-        return self._finish(x)
-
-    def compute_output_shape(self, input_shape):
-        self._check_input_rank(input_shape)
-        channels = input_shape[self._channel_axis()]
-        spatial = [
-            conv_output_length(length, k, s, d, self.padding, self)
-            for length, k, s, d in zip(
-                self._spatial(input_shape), self.kernel_size, self.strides, self.dilation_rate
-            )
-        ]
-        out_channels = None if channels is None else channels * self.depth_multiplier
-        return self._output_shape(tuple(input_shape), spatial, out_channels)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "depth_multiplier": self.depth_multiplier,
-            **self._common_config(),
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "depthwise_regularizer": _maybe(regularizers.serialize, self.depthwise_regularizer),
-            "depthwise_constraint": _maybe(constraints.serialize, self.depthwise_constraint),
-        }
+    return __init__
 
 
-class BaseSeparableConv(_ConvCommon):
-    """An N-D separable convolution: a depthwise conv, then a 1x..x1 pointwise conv.
-
-    Weights, in order: `depthwise_kernel` `kernel_size + (in_channels, depth_multiplier)`,
-    `pointwise_kernel` `(1,) * rank + (in_channels * depth_multiplier, filters)`, `bias`
-    `(filters,)`.
-    """
+def separable_conv_constructor(rank):
+    """The `__init__` of a `rank`-D `BaseSeparableConv` layer (SeparableConv1D/2D)."""
+    ones = _per_axis(rank)
 
     def __init__(
         self,
-        rank,
         filters,
         kernel_size,
-        strides=1,
+        strides=ones,
         padding="valid",
         data_format=None,
-        dilation_rate=1,
+        dilation_rate=ones,
         depth_multiplier=1,
         activation=None,
         use_bias=True,
@@ -568,80 +616,6 @@ class BaseSeparableConv(_ConvCommon):
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(activity_regularizer=regularizers.get(activity_regularizer), **kwargs)
-        where = type(self).__name__
-        self.filters = _check_positive_int(filters, where, "filters")
-        self.depth_multiplier = _check_positive_int(depth_multiplier, where, "depth_multiplier")
-        self._init_geometry(
-            rank, kernel_size, strides, padding, data_format, dilation_rate, ("valid", "same")
-        )
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        BaseSeparableConv.__init__(self, rank, locals())
 
-    def build(self, input_shape):
-        self._check_input_rank(input_shape)
-        channels = self._input_channels(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
-            name="depthwise_kernel",
-        )
-        self.pointwise_kernel = self.add_weight(
-            shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer,
-            regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint,
-            name="pointwise_kernel",
-        )
-        self._add_bias(self.filters)
-        self._set_input_spec(channels)
-        self.built = True
-
-    def call(self, inputs):
-        if self.padding == "valid":
-            self.compute_output_shape(inputs.shape)
-        x = ops.separable_conv(
-            inputs,
-            self.depthwise_kernel,
-            self.pointwise_kernel,
-            strides=self.strides,
-            padding=self.padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
-        )
-        return self._finish(x)
-
-    def compute_output_shape(self, input_shape):
-        self._check_input_rank(input_shape)
-        spatial = [
-            conv_output_length(length, k, s, d, self.padding, self)
-            for length, k, s, d in zip(
-                self._spatial(input_shape), self.kernel_size, self.strides, self.dilation_rate
-            )
-        ]
-        return self._output_shape(tuple(input_shape), spatial, self.filters)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "filters": self.filters,
-            "depth_multiplier": self.depth_multiplier,
-            **self._common_config(),
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-            "depthwise_regularizer": _maybe(regularizers.serialize, self.depthwise_regularizer),
-            "pointwise_regularizer": _maybe(regularizers.serialize, self.pointwise_regularizer),
-            "depthwise_constraint": _maybe(constraints.serialize, self.depthwise_constraint),
-            "pointwise_constraint": _maybe(constraints.serialize, self.pointwise_constraint),
-        }
+    return __init__

@@ -4,21 +4,10 @@ from cornu.layers.convolutional.base_conv import BaseConvTranspose
 
 
 class Conv3DTranspose(BaseConvTranspose):
-    """A 3-D transposed convolution (also called deconvolution).
+    """A 3-D transposed convolution of volumes; the arguments are `BaseConvTranspose`'s.
 
-    Args:
-        filters: the number of output channels.
-        kernel_size: an int or a tuple of 3 ints.
-        strides, dilation_rate: ints or tuples of 3 ints (not both > 1).
-        padding: "valid" or "same".
-        output_padding: None (the length follows from `padding`) or the extra output length
-            per axis, each smaller than its stride.
-        data_format: "channels_last" or "channels_first".
-        activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-            bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint: as in
-            `Dense`.
-
-    The kernel has shape `kernel_size + (filters, in_channels)`.
+    Its constructor is written out because Keras puts `data_format` before `output_padding`
+    here (and only here).
 
     Example:
         >>> Conv3DTranspose(4, 3)(np.ones((2, 2, 2, 2, 3), "float32")).shape
@@ -45,23 +34,4 @@ class Conv3DTranspose(BaseConvTranspose):
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(
-            rank=3,
-            filters=filters,
-            kernel_size=kernel_size,
-            strides=strides,
-            padding=padding,
-            output_padding=output_padding,
-            data_format=data_format,
-            dilation_rate=dilation_rate,
-            activation=activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint,
-            bias_constraint=bias_constraint,
-            **kwargs,
-        )
+        super().__init__(3, locals())

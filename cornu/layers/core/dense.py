@@ -1,9 +1,13 @@
 """`Dense`: `activation(inputs @ kernel + bias)` over the last axis."""
 
-from cornu import activations, constraints, initializers, ops, regularizers
+from cornu import activations, ops, regularizers
+from cornu.layers import arguments
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 from cornu.ops.numpy.linear import affine
+
+# The arguments stored (converted by name) and saved, in Keras's config order.
+_STORED = ("activation", "use_bias") + arguments.of_weights("kernel", "bias")
 
 
 class Dense(Layer):
@@ -45,18 +49,11 @@ class Dense(Layer):
         super().__init__(activity_regularizer=regularizers.get(activity_regularizer), **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"Dense: units must be a positive int; received units={units!r}.")
-        for arg, value in (("lora_rank", lora_rank), ("quantization_config", quantization_config)):
-            if value is not None:
-                raise ValueError(f"Dense: {arg} is not supported by cornu yet; received {value!r}.")
+        arguments.refuse_unsupported(
+            "Dense", lora_rank=lora_rank, quantization_config=quantization_config
+        )
         self.units = units
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        arguments.store(self, locals(), _STORED)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -68,20 +65,12 @@ class Dense(Layer):
                 f"input shape {tuple(input_shape)}."
             )
         self.kernel = self.add_weight(
-            shape=(input_dim, self.units),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
+            shape=(input_dim, self.units), name="kernel", **arguments.of_weight(self, "kernel")
         )
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(
-                shape=(self.units,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                name="bias",
+                shape=(self.units,), name="bias", **arguments.of_weight(self, "bias")
             )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
@@ -101,18 +90,6 @@ class Dense(Layer):
     def get_config(self):
         return {
             **super().get_config(),
-            "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": _maybe(regularizers.serialize, self.kernel_regularizer),
-            "bias_regularizer": _maybe(regularizers.serialize, self.bias_regularizer),
-            "kernel_constraint": _maybe(constraints.serialize, self.kernel_constraint),
-            "bias_constraint": _maybe(constraints.serialize, self.bias_constraint),
+            **arguments.config(self, ("units",) + _STORED),
             "quantization_config": None,
         }
-
-
-def _maybe(serialize, value):
-    return None if value is None else serialize(value)

@@ -2,10 +2,12 @@
 
 import re
 
-from cornu import activations, constraints, initializers, ops, regularizers
+from cornu import activations, ops, regularizers
+from cornu.layers import arguments
 from cornu.layers.layer import Layer
 
 _EQUATION = re.compile(r"^([a-zA-Z.]+),([a-zA-Z.]+)->([a-zA-Z.]+)$")
+_WEIGHT_ARGUMENTS = arguments.of_weights("kernel", "bias")
 
 
 def _split(spec, what, equation):
@@ -83,15 +85,12 @@ class EinsumDense(Layer):
     ):
         activity_regularizer = regularizers.get(kwargs.pop("activity_regularizer", None))
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        for arg, value in (
-            ("lora_rank", lora_rank),
-            ("gptq_unpacked_column_size", gptq_unpacked_column_size),
-            ("quantization_config", quantization_config),
-        ):
-            if value is not None:
-                raise ValueError(
-                    f"EinsumDense: {arg} is not supported by cornu yet; received {value!r}."
-                )
+        arguments.refuse_unsupported(
+            "EinsumDense",
+            lora_rank=lora_rank,
+            gptq_unpacked_column_size=gptq_unpacked_column_size,
+            quantization_config=quantization_config,
+        )
         if not isinstance(equation, str) or not _EQUATION.match(equation.replace(" ", "")):
             raise ValueError(
                 "EinsumDense: equation must look like 'ab,bc->ac' (input,kernel->output); "
@@ -132,13 +131,7 @@ class EinsumDense(Layer):
                     f"{out_spec!r}; received bias_axes={bias_axes!r}."
                 )
         self.bias_axes = bias_axes
-        self.activation = activations.get(activation)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        arguments.store(self, locals(), ("activation",) + _WEIGHT_ARGUMENTS)
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.supports_masking = True
@@ -197,20 +190,14 @@ class EinsumDense(Layer):
             kernel_shape.append(size)
         self.full_output_shape = self.compute_output_shape(input_shape)
         self.kernel = self.add_weight(
-            shape=tuple(kernel_shape),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
+            shape=tuple(kernel_shape), name="kernel", **arguments.of_weight(self, "kernel")
         )
         self.bias = None
         if self.bias_axes:
             self.bias = self.add_weight(
                 shape=self._bias_shape(sizes, len(ellipsis_dims)),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
                 name="bias",
+                **arguments.of_weight(self, "bias"),
             )
         self.built = True
 
@@ -231,22 +218,11 @@ class EinsumDense(Layer):
         return x
 
     def get_config(self):
+        saved = ("equation", "activation", "bias_axes")
+        saved += arguments.of_weights("kernel", "bias", activity=True)
         return {
             **super().get_config(),
             "output_shape": tuple(self.partial_output_shape),
-            "equation": self.equation,
-            "activation": activations.serialize(self.activation),
-            "bias_axes": self.bias_axes,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": _maybe(regularizers.serialize, self.kernel_regularizer),
-            "bias_regularizer": _maybe(regularizers.serialize, self.bias_regularizer),
-            "activity_regularizer": _maybe(regularizers.serialize, self._activity_regularizer),
-            "kernel_constraint": _maybe(constraints.serialize, self.kernel_constraint),
-            "bias_constraint": _maybe(constraints.serialize, self.bias_constraint),
+            **arguments.config(self, saved),
             "quantization_config": None,
         }
-
-
-def _maybe(serialize, value):
-    return None if value is None else serialize(value)

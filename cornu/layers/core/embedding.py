@@ -2,9 +2,12 @@
 
 import numpy as np
 
-from cornu import constraints, initializers, ops, regularizers
+from cornu import ops, regularizers
 from cornu.backend.common import dtypes, scopes
+from cornu.layers import arguments
 from cornu.layers.layer import Layer
+
+_WEIGHT_ARGUMENTS = arguments.of_weights("embeddings")
 
 
 class Embedding(Layer):
@@ -51,16 +54,12 @@ class Embedding(Layer):
                 raise ValueError(
                     f"Embedding: {arg} must be a positive int; received {arg}={value!r}."
                 )
-        for arg, value in (("lora_rank", lora_rank), ("quantization_config", quantization_config)):
-            if value is not None:
-                raise ValueError(
-                    f"Embedding: {arg} is not supported by cornu yet; received {value!r}."
-                )
+        arguments.refuse_unsupported(
+            "Embedding", lora_rank=lora_rank, quantization_config=quantization_config
+        )
         self.input_dim = input_dim
         self.output_dim = output_dim
-        self.embeddings_initializer = initializers.get(embeddings_initializer)
-        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
-        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        arguments.store(self, locals(), _WEIGHT_ARGUMENTS)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         self.autocast = False
@@ -82,10 +81,8 @@ class Embedding(Layer):
             return
         self.embeddings = self.add_weight(
             shape=(self.input_dim, self.output_dim),
-            initializer=self.embeddings_initializer,
-            regularizer=self.embeddings_regularizer,
-            constraint=self.embeddings_constraint,
             name="embeddings",
+            **arguments.of_weight(self, "embeddings"),
         )
         self.built = True
 
@@ -103,18 +100,10 @@ class Embedding(Layer):
         return tuple(input_shape) + (self.output_dim,)
 
     def get_config(self):
+        saved = ("input_dim", "output_dim")
+        saved += arguments.of_weights("embeddings", activity=True) + ("mask_zero",)
         return {
             **super().get_config(),
-            "input_dim": self.input_dim,
-            "output_dim": self.output_dim,
-            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-            "embeddings_regularizer": _maybe(regularizers.serialize, self.embeddings_regularizer),
-            "activity_regularizer": _maybe(regularizers.serialize, self._activity_regularizer),
-            "embeddings_constraint": _maybe(constraints.serialize, self.embeddings_constraint),
-            "mask_zero": self.mask_zero,
+            **arguments.config(self, saved),
             "quantization_config": None,
         }
-
-
-def _maybe(serialize, value):
-    return None if value is None else serialize(value)

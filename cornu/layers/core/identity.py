@@ -1,6 +1,7 @@
 """`Identity`: returns its input unchanged (a placeholder layer)."""
 
 from cornu import tree
+from cornu.graph.keras_tensor import KerasTensor
 from cornu.layers.layer import Layer
 
 
@@ -24,8 +25,6 @@ class Identity(Layer):
         return input_shape
 
     def compute_output_spec(self, inputs, *args, **kwargs):
-        from cornu.graph.keras_tensor import KerasTensor
-
         return tree.map_structure(
             lambda x: KerasTensor(x.shape, dtype=x.dtype, sparse=getattr(x, "sparse", False)),
             inputs,

@@ -6,9 +6,15 @@ import linecache
 import sys
 import textwrap
 
+import numpy as np
+
+import cornu
+from cornu import backend, tree
 from cornu import config as cornu_config
-from cornu import tree
+from cornu.backend.common import scopes
+from cornu.graph.keras_tensor import KerasTensor
 from cornu.layers.layer import Layer
+from cornu.saving import object_registration, serialization_lib
 
 _LAMBDA = "__lambda__"
 
@@ -119,11 +125,7 @@ def deserialize_function(config, custom_objects=None, what="function"):
                 f"Lambda: the {what} '{name}' was saved without its source text (it was not "
                 "available), so it cannot be restored; pass it in custom_objects instead."
             )
-        import numpy
-
-        import cornu
-
-        namespace = {"cornu": cornu, "keras": cornu, "ops": cornu.ops, "np": numpy}
+        namespace = {"cornu": cornu, "keras": cornu, "ops": cornu.ops, "np": np}
         module = sys.modules.get(config.get("module") or "")
         if module is not None:
             namespace.update(vars(module))
@@ -141,8 +143,6 @@ def deserialize_function(config, custom_objects=None, what="function"):
     module = sys.modules.get(config.get("module") or "")
     if module is not None and callable(getattr(module, name, None)):
         return getattr(module, name)
-    import cornu
-
     for namespace in (cornu.activations, cornu.ops):
         fn = getattr(namespace, name, None) if isinstance(name, str) else None
         if callable(fn):
@@ -218,10 +218,6 @@ class Lambda(Layer):
         return batch + self._output_shape
 
     def compute_output_spec(self, *args, **kwargs):
-        from cornu import backend
-        from cornu.backend.common import scopes
-        from cornu.graph.keras_tensor import KerasTensor
-
         if self._output_shape is None or not args:
             if self._mixed_precision:
                 with scopes.AutocastScope(self.compute_dtype):
@@ -263,8 +259,6 @@ class Lambda(Layer):
 
 def _unsafe_allowed():
     """`enable_unsafe_deserialization()`, or a load with `safe_mode=False` in progress."""
-    from cornu.saving import serialization_lib
-
     return (
         cornu_config.is_unsafe_deserialization_enabled()
         or serialization_lib.in_safe_mode() is False
@@ -273,10 +267,6 @@ def _unsafe_allowed():
 
 def _registered(name):
     """A function registered with `cornu.saving` (or in a custom object scope), or None."""
-    try:
-        from cornu.saving import object_registration
-    except ImportError:
-        return None
     found = object_registration.get_registered_object(name)
     return found if callable(found) else None
 

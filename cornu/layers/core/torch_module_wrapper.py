@@ -5,6 +5,7 @@ import io
 
 from cornu import backend, config, tree
 from cornu.layers.layer import Layer
+from cornu.saving import serialization_lib
 
 
 def _variable_on(parameter, name):
@@ -103,8 +104,6 @@ class TorchModuleWrapper(Layer):
         config_dict = dict(config_dict)
         module = config_dict.pop("module")
         if isinstance(module, str):
-            from cornu.saving import serialization_lib
-
             allowed = serialization_lib.in_safe_mode() is False
             if not (allowed or config.is_unsafe_deserialization_enabled()):
                 raise ValueError(

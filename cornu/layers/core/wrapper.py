@@ -1,6 +1,19 @@
 """`Wrapper`: the base of layers that hold and apply another layer."""
 
 from cornu.layers.layer import Layer
+from cornu.saving import serialization_lib
+
+
+def inner_call_kwargs(layer, training, mask):
+    """The `training` and `mask` arguments to pass on to `layer`: those it takes and that
+    were given (not None)."""
+    takes_training, takes_mask = layer._call_flags
+    kwargs = {}
+    if takes_training and training is not None:
+        kwargs["training"] = training
+    if takes_mask and mask is not None:
+        kwargs["mask"] = mask
+    return kwargs
 
 
 class Wrapper(Layer):
@@ -39,13 +52,7 @@ class Wrapper(Layer):
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
-        kwargs = {}
-        takes_training, takes_mask = self.layer._call_flags
-        if takes_training and training is not None:
-            kwargs["training"] = training
-        if takes_mask and mask is not None:
-            kwargs["mask"] = mask
-        return self.layer(inputs, **kwargs)
+        return self.layer(inputs, **inner_call_kwargs(self.layer, training, mask))
 
     def compute_output_shape(self, input_shape):
         return self.layer.compute_output_shape(input_shape)
@@ -54,15 +61,16 @@ class Wrapper(Layer):
         return self.layer.compute_mask(inputs, previous_mask)
 
     def get_config(self):
-        from cornu.saving.serialization_lib import serialize_keras_object
-
-        return {**super().get_config(), "layer": serialize_keras_object(self.layer)}
+        return {
+            **super().get_config(),
+            "layer": serialization_lib.serialize_keras_object(self.layer),
+        }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization_lib import deserialize_keras_object
-
         config = dict(config)
         if isinstance(config.get("layer"), dict):
-            config["layer"] = deserialize_keras_object(config["layer"], custom_objects)
+            config["layer"] = serialization_lib.deserialize_keras_object(
+                config["layer"], custom_objects
+            )
         return cls(**config)

@@ -1,16 +1,27 @@
 """Argument checks and helpers shared by the normalization layers."""
 
+from cornu import ops
+from cornu.backend.common import dtypes
+from cornu.layers import arguments
+
 HALF_FLOATS = ("float16", "bfloat16")
+
+# The arguments of the learned offset (`beta`) and scale (`gamma`), in Keras's config order.
+BETA_GAMMA = arguments.of_weights("beta", "gamma")
 
 
 def stats_dtype(dtype):
     """Statistics of half-precision inputs are computed in float32."""
-    from cornu.backend.common import dtypes
-
     name = dtypes.standardize_dtype(dtype)
     if name in HALF_FLOATS or not dtypes.is_float_dtype(name):
         return "float32"
     return name
+
+
+def cast_for_statistics(inputs):
+    """(`inputs` cast to their statistics dtype, that dtype's name, their own dtype)."""
+    dtype = stats_dtype(inputs.dtype)
+    return ops.cast(inputs, dtype), dtype, inputs.dtype
 
 
 def check_bool(layer, arg, value):
@@ -56,5 +67,47 @@ def canonical_axes(layer, axis, input_shape):
     return tuple(sorted(result))
 
 
-def maybe_serialize(module, value):
-    return None if value is None else module.serialize(value)
+def check_epsilon_center_scale(layer, name, values):
+    """Checks and stores `epsilon`, `center` and `scale` (from `values`, the constructor's
+    `locals()`), and makes room for `gamma` and `beta`."""
+    layer.epsilon = check_epsilon(name, values["epsilon"])
+    layer.center = check_bool(name, "center", values["center"])
+    layer.scale = check_bool(name, "scale", values["scale"])
+    layer.supports_masking = True
+    layer.gamma = None
+    layer.beta = None
+
+
+def add_gamma_beta(layer, shape, scale, center):
+    """Creates the layer's `gamma` (when `scale`) then its `beta` (when `center`)."""
+    if scale:
+        layer.gamma = layer.add_weight(
+            shape=shape, name="gamma", **arguments.of_weight(layer, "gamma")
+        )
+    if center:
+        layer.beta = layer.add_weight(
+            shape=shape, name="beta", **arguments.of_weight(layer, "beta")
+        )
+
+
+def normalized_shape(layer, input_shape, requirement):
+    """The sorted axes `layer.axis` names in `input_shape`, and their sizes; ValueError,
+    saying the normalized axes' `requirement`, when a size is unknown."""
+    where = f"{type(layer).__name__} layer '{layer.name}'"
+    axes = canonical_axes(where, layer.axis, input_shape)
+    shape = tuple(input_shape[a] for a in axes)
+    if any(d is None for d in shape):
+        raise ValueError(
+            f"{where}: the normalized {requirement.format(axis=layer.axis)}; received input "
+            f"shape {tuple(input_shape)}."
+        )
+    return axes, shape
+
+
+def broadcast_weight(weight, axes, dtype, ndim):
+    """`weight` (sized along `axes`) in `dtype`, reshaped to broadcast over a rank-`ndim`
+    input."""
+    shape = [1] * ndim
+    for a, d in zip(axes, weight.shape):
+        shape[a] = d
+    return ops.reshape(ops.cast(weight.value, dtype), shape)

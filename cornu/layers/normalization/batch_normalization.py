@@ -1,13 +1,25 @@
 """`BatchNormalization`: normalizes with batch statistics in training, moving ones otherwise."""
 
-from cornu import constraints, initializers, ops, regularizers
+from cornu import ops
+from cornu.layers import arguments
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 from cornu.layers.normalization._util import (
-    check_bool,
-    check_epsilon,
-    maybe_serialize,
-    stats_dtype,
+    add_gamma_beta,
+    cast_for_statistics,
+    check_epsilon_center_scale,
+)
+
+# The arguments stored (converted by name) and saved, in Keras's config order.
+_WEIGHT_ARGUMENTS = (
+    "beta_initializer", "gamma_initializer", "moving_mean_initializer",
+    "moving_variance_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint",
+    "gamma_constraint",
+)  # fmt: skip
+_CONFIG = (
+    ("axis", "momentum", "epsilon", "center", "scale")
+    + _WEIGHT_ARGUMENTS
+    + ("synchronized", "renorm", "renorm_clipping", "renorm_momentum")
 )
 
 
@@ -82,24 +94,12 @@ class BatchNormalization(Layer):
             )
         self.axis = axis
         self.momentum = float(momentum)
-        self.epsilon = check_epsilon(name, epsilon)
-        self.center = check_bool(name, "center", center)
-        self.scale = check_bool(name, "scale", scale)
+        check_epsilon_center_scale(self, name, locals())
         self.synchronized = bool(synchronized)
         self.renorm = False
         self.renorm_clipping = renorm_clipping
         self.renorm_momentum = renorm_momentum
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
-        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
-        self.supports_masking = True
-        self.gamma = None
-        self.beta = None
+        arguments.store(self, locals(), _WEIGHT_ARGUMENTS)
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -116,66 +116,33 @@ class BatchNormalization(Layer):
                 f"a known size; received input shape {tuple(input_shape)}."
             )
         shape = (dim,)
-        if self.scale:
-            self.gamma = self.add_weight(
+        add_gamma_beta(self, shape, self.scale, self.center)
+        for statistic in ("moving_mean", "moving_variance"):
+            initializer = getattr(self, f"{statistic}_initializer")
+            weight = self.add_weight(
                 shape=shape,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-                name="gamma",
+                initializer=initializer,
+                trainable=False,
+                autocast=False,
+                name=statistic,
             )
-        if self.center:
-            self.beta = self.add_weight(
-                shape=shape,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-                name="beta",
-            )
-        self.moving_mean = self.add_weight(
-            shape=shape,
-            initializer=self.moving_mean_initializer,
-            trainable=False,
-            autocast=False,
-            name="moving_mean",
-        )
-        self.moving_variance = self.add_weight(
-            shape=shape,
-            initializer=self.moving_variance_initializer,
-            trainable=False,
-            autocast=False,
-            name="moving_variance",
-        )
+            setattr(self, statistic, weight)
         self.input_spec = InputSpec(ndim=ndim, axes={axis: dim})
         self._axis = axis
         self._reduction_axes = tuple(i for i in range(ndim) if i != axis)
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
-        out_dtype = inputs.dtype
-        dtype = stats_dtype(inputs.dtype)
-        x = ops.cast(inputs, dtype)
+        x, dtype, out_dtype = cast_for_statistics(inputs)
         if training and self.trainable:
             mean, variance = self._batch_moments(x, mask)
             momentum = self.momentum
-            self.moving_mean.assign(
-                ops.cast(
-                    ops.add(
-                        ops.multiply(ops.cast(self.moving_mean.value, dtype), momentum),
-                        ops.multiply(ops.stop_gradient(mean), 1.0 - momentum),
-                    ),
-                    self.moving_mean.dtype,
+            for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
+                updated = ops.add(
+                    ops.multiply(ops.cast(moving.value, dtype), momentum),
+                    ops.multiply(ops.stop_gradient(batch), 1.0 - momentum),
                 )
-            )
-            self.moving_variance.assign(
-                ops.cast(
-                    ops.add(
-                        ops.multiply(ops.cast(self.moving_variance.value, dtype), momentum),
-                        ops.multiply(ops.stop_gradient(variance), 1.0 - momentum),
-                    ),
-                    self.moving_variance.dtype,
-                )
-            )
+                moving.assign(ops.cast(updated, moving.dtype))
         else:
             mean = ops.cast(self.moving_mean.value, dtype)
             variance = ops.cast(self.moving_variance.value, dtype)
@@ -208,23 +175,4 @@ class BatchNormalization(Layer):
         return tuple(input_shape)
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "axis": self.axis,
-            "momentum": self.momentum,
-            "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
-            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
-            "beta_regularizer": maybe_serialize(regularizers, self.beta_regularizer),
-            "gamma_regularizer": maybe_serialize(regularizers, self.gamma_regularizer),
-            "beta_constraint": maybe_serialize(constraints, self.beta_constraint),
-            "gamma_constraint": maybe_serialize(constraints, self.gamma_constraint),
-            "synchronized": self.synchronized,
-            "renorm": self.renorm,
-            "renorm_clipping": self.renorm_clipping,
-            "renorm_momentum": self.renorm_momentum,
-        }
+        return {**super().get_config(), **arguments.config(self, _CONFIG)}

@@ -1,13 +1,14 @@
 """`GroupNormalization`: normalizes groups of channels within each example."""
 
-from cornu import constraints, initializers, ops, regularizers
+from cornu import ops
+from cornu.layers import arguments
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 from cornu.layers.normalization._util import (
-    check_bool,
-    check_epsilon,
-    maybe_serialize,
-    stats_dtype,
+    BETA_GAMMA,
+    add_gamma_beta,
+    cast_for_statistics,
+    check_epsilon_center_scale,
 )
 
 
@@ -63,18 +64,8 @@ class GroupNormalization(Layer):
             raise TypeError(f"{name}: axis must be an int; received axis={axis!r}.")
         self.groups = groups
         self.axis = axis
-        self.epsilon = check_epsilon(name, epsilon)
-        self.center = check_bool(name, "center", center)
-        self.scale = check_bool(name, "scale", scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
-        self.supports_masking = True
-        self.gamma = None
-        self.beta = None
+        check_epsilon_center_scale(self, name, locals())
+        arguments.store(self, locals(), BETA_GAMMA)
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -100,31 +91,14 @@ class GroupNormalization(Layer):
             raise ValueError(
                 f"{where}: groups={self.groups} must divide the number of channels ({channels})."
             )
-        if self.scale:
-            self.gamma = self.add_weight(
-                shape=(channels,),
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-                name="gamma",
-            )
-        if self.center:
-            self.beta = self.add_weight(
-                shape=(channels,),
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-                name="beta",
-            )
+        add_gamma_beta(self, (channels,), self.scale, self.center)
         self._axis = axis
         self._groups = groups
         self.input_spec = InputSpec(ndim=ndim, axes={axis: channels})
         self.built = True
 
     def call(self, inputs):
-        out_dtype = inputs.dtype
-        dtype = stats_dtype(inputs.dtype)
-        x = ops.cast(inputs, dtype)
+        x, dtype, out_dtype = cast_for_statistics(inputs)
         ndim = len(x.shape)
         axis, groups = self._axis, self._groups
         channels = x.shape[axis]
@@ -150,17 +124,5 @@ class GroupNormalization(Layer):
         return tuple(input_shape)
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "groups": self.groups,
-            "axis": self.axis,
-            "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": maybe_serialize(regularizers, self.beta_regularizer),
-            "gamma_regularizer": maybe_serialize(regularizers, self.gamma_regularizer),
-            "beta_constraint": maybe_serialize(constraints, self.beta_constraint),
-            "gamma_constraint": maybe_serialize(constraints, self.gamma_constraint),
-        }
+        names = ("groups", "axis", "epsilon", "center", "scale") + BETA_GAMMA
+        return {**super().get_config(), **arguments.config(self, names)}

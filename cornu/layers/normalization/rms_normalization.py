@@ -2,7 +2,13 @@
 
 from cornu import ops
 from cornu.layers.layer import Layer
-from cornu.layers.normalization._util import canonical_axes, check_axes, check_epsilon, stats_dtype
+from cornu.layers.normalization._util import (
+    broadcast_weight,
+    cast_for_statistics,
+    check_axes,
+    check_epsilon,
+    normalized_shape,
+)
 
 
 class RMSNormalization(Layer):
@@ -26,25 +32,14 @@ class RMSNormalization(Layer):
         self.supports_masking = True
 
     def build(self, input_shape):
-        axes = canonical_axes(f"RMSNormalization layer '{self.name}'", self.axis, input_shape)
-        shape = tuple(input_shape[a] for a in axes)
-        if any(d is None for d in shape):
-            raise ValueError(
-                f"RMSNormalization layer '{self.name}': the normalized axis {self.axis} must "
-                f"have a known size; received input shape {tuple(input_shape)}."
-            )
+        axes, shape = normalized_shape(self, input_shape, "axis {axis} must have a known size")
         self.scale = self.add_weight(shape=shape, initializer="ones", name="scale")
         self._axes = axes
         self.built = True
 
     def call(self, inputs):
-        out_dtype = inputs.dtype
-        dtype = stats_dtype(inputs.dtype)
-        x = ops.cast(inputs, dtype)
-        shape = [1] * len(x.shape)
-        for a, d in zip(self._axes, self.scale.shape):
-            shape[a] = d
-        scale = ops.reshape(ops.cast(self.scale.value, dtype), shape)
+        x, dtype, out_dtype = cast_for_statistics(inputs)
+        scale = broadcast_weight(self.scale, self._axes, dtype, len(x.shape))
         mean_square = ops.mean(ops.square(x), axis=self._axes, keepdims=True)
         out = ops.multiply(ops.multiply(x, ops.rsqrt(ops.add(mean_square, self.epsilon))), scale)
         return ops.cast(out, out_dtype)

@@ -2,7 +2,9 @@
 
 from cornu import initializers, ops, tree
 from cornu.backend.common import dtypes, scopes
+from cornu.layers.core.wrapper import inner_call_kwargs
 from cornu.layers.layer import Layer
+from cornu.saving import serialization_lib
 
 
 class SpectralNormalization(Layer):
@@ -91,12 +93,7 @@ class SpectralNormalization(Layer):
         new_u, kernel = self.normalized_weights()
         if training:
             self.vector_u.assign(ops.cast(new_u, self.vector_u.dtype))
-        kwargs = {}
-        takes_training, takes_mask = self.layer._call_flags
-        if takes_training and training is not None:
-            kwargs["training"] = training
-        if takes_mask and mask is not None:
-            kwargs["mask"] = mask
+        kwargs = inner_call_kwargs(self.layer, training, mask)
         own = [v for v in self.layer.variables if v is not self._kernel]
         given = [(v, v.value) for v in own]
         mapping = given + [(self._kernel, kernel)]
@@ -120,20 +117,18 @@ class SpectralNormalization(Layer):
         return self.layer.compute_output_shape(input_shape)
 
     def get_config(self):
-        from cornu.saving.serialization_lib import serialize_keras_object
-
         return {
             **super().get_config(),
-            "layer": serialize_keras_object(self.layer),
+            "layer": serialization_lib.serialize_keras_object(self.layer),
             "power_iterations": self.power_iterations,
         }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization_lib import deserialize_keras_object
-
         config = dict(config)
-        config["layer"] = deserialize_keras_object(config["layer"], custom_objects)
+        config["layer"] = serialization_lib.deserialize_keras_object(
+            config["layer"], custom_objects
+        )
         return cls(**config)
 
 

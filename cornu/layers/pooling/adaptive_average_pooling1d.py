@@ -5,19 +5,11 @@ from cornu.layers.pooling.base_pooling import BaseAdaptivePooling
 
 class AdaptiveAveragePooling1D(BaseAdaptivePooling):
     """Takes the average over adaptive windows so the output has `output_size` along each
-    spatial axis (window `i` of an axis of length `L` covers
-    `[floor(i * L / out), ceil((i + 1) * L / out))`).
-
-    Args:
-        output_size: an int or a tuple of 1 ints.
-        data_format: "channels_last" or "channels_first".
+    spatial axis; the arguments are `BaseAdaptivePooling`'s.
 
     Example:
         >>> AdaptiveAveragePooling1D(5)(np.ones((2, 8, 3), "float32")).shape
         (2, 5, 3)
     """
 
-    def __init__(self, output_size, data_format=None, **kwargs):
-        super().__init__(
-            rank=1, output_size=output_size, data_format=data_format, pool_mode="average", **kwargs
-        )
+    rank, pool_mode = 1, "average"

@@ -5,19 +5,11 @@ from cornu.layers.pooling.base_pooling import BaseAdaptivePooling
 
 class AdaptiveMaxPooling3D(BaseAdaptivePooling):
     """Takes the maximum over adaptive windows so the output has `output_size` along each
-    spatial axis (window `i` of an axis of length `L` covers
-    `[floor(i * L / out), ceil((i + 1) * L / out))`).
-
-    Args:
-        output_size: an int or a tuple of 3 ints.
-        data_format: "channels_last" or "channels_first".
+    spatial axis; the arguments are `BaseAdaptivePooling`'s.
 
     Example:
-        >>> AdaptiveMaxPooling3D(5)(np.ones((2, 4, 4, 4, 3), "float32")).shape
-        (2, 5, 5, 5, 3)
+        >>> AdaptiveMaxPooling3D(output_size=(2, 3, 4))(np.ones((2, 4, 4, 4, 3), "float32")).shape
+        (2, 2, 3, 4, 3)
     """
 
-    def __init__(self, output_size, data_format=None, **kwargs):
-        super().__init__(
-            rank=3, output_size=output_size, data_format=data_format, pool_mode="max", **kwargs
-        )
+    rank, pool_mode = 3, "max"

@@ -4,29 +4,12 @@ from cornu.layers.pooling.base_pooling import BasePooling
 
 
 class AveragePooling2D(BasePooling):
-    """Takes the average over windows of `pool_size` moved by `strides`.
-
-    Args:
-        pool_size: an int or a tuple of 2 ints.
-        strides: an int, a tuple of 2 ints, or None (= `pool_size`).
-        padding: "valid" or "same" (padded positions never count).
-        data_format: "channels_last" or "channels_first".
+    """Takes the average over windows of `pool_size` moved by `strides`; the arguments are
+    `BasePooling`'s.
 
     Example:
         >>> AveragePooling2D(2)(np.ones((2, 8, 8, 3), "float32")).shape
         (2, 4, 4, 3)
     """
 
-    def __init__(
-        self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs
-    ):
-        super().__init__(
-            rank=2,
-            pool_size=pool_size,
-            strides=strides,
-            padding=padding,
-            data_format=data_format,
-            pool_mode="average",
-            name=name,
-            **kwargs,
-        )
+    rank, pool_mode = 2, "average"

@@ -5,21 +5,18 @@ from cornu.layers.pooling.base_pooling import BaseGlobalPooling
 
 
 class GlobalAveragePooling1D(BaseGlobalPooling):
-    """Takes the average over the spatial axis.
-
-    Args:
-        data_format: "channels_last" or "channels_first".
-        keepdims: keep the spatial axes (with length 1).
+    """Takes the average over the steps axis, leaving out masked steps; the arguments are
+    `BaseGlobalPooling`'s.
 
     Example:
         >>> GlobalAveragePooling1D()(np.ones((2, 8, 3), "float32")).shape
         (2, 3)
     """
 
+    rank, pool_mode = 1, "average"
+
     def __init__(self, data_format=None, keepdims=False, **kwargs):
-        super().__init__(
-            rank=1, data_format=data_format, keepdims=keepdims, pool_mode="average", **kwargs
-        )
+        super().__init__(data_format, keepdims, **kwargs)
         self.supports_masking = True
 
     def call(self, inputs, mask=None):

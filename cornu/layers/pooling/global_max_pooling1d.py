@@ -4,18 +4,11 @@ from cornu.layers.pooling.base_pooling import BaseGlobalPooling
 
 
 class GlobalMaxPooling1D(BaseGlobalPooling):
-    """Takes the maximum over the spatial axis.
-
-    Args:
-        data_format: "channels_last" or "channels_first".
-        keepdims: keep the spatial axes (with length 1).
+    """Takes the maximum over the spatial axis; the arguments are `BaseGlobalPooling`'s.
 
     Example:
         >>> GlobalMaxPooling1D()(np.ones((2, 8, 3), "float32")).shape
         (2, 3)
     """
 
-    def __init__(self, data_format=None, keepdims=False, **kwargs):
-        super().__init__(
-            rank=1, data_format=data_format, keepdims=keepdims, pool_mode="max", **kwargs
-        )
+    rank, pool_mode = 1, "max"

@@ -4,18 +4,11 @@ from cornu.layers.pooling.base_pooling import BaseGlobalPooling
 
 
 class GlobalMaxPooling2D(BaseGlobalPooling):
-    """Takes the maximum over the 2 spatial axes.
-
-    Args:
-        data_format: "channels_last" or "channels_first".
-        keepdims: keep the spatial axes (with length 1).
+    """Takes the maximum over the 2 spatial axes; the arguments are `BaseGlobalPooling`'s.
 
     Example:
         >>> GlobalMaxPooling2D()(np.ones((2, 8, 8, 3), "float32")).shape
         (2, 3)
     """
 
-    def __init__(self, data_format=None, keepdims=False, **kwargs):
-        super().__init__(
-            rank=2, data_format=data_format, keepdims=keepdims, pool_mode="max", **kwargs
-        )
+    rank, pool_mode = 2, "max"

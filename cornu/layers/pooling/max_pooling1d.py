@@ -4,29 +4,17 @@ from cornu.layers.pooling.base_pooling import BasePooling
 
 
 class MaxPooling1D(BasePooling):
-    """Takes the maximum over windows of `pool_size` moved by `strides`.
+    """Takes the maximum over windows of `pool_size` moved by `strides`; the arguments are
+    `BasePooling`'s.
 
-    Args:
-        pool_size: an int or a tuple of 1 ints.
-        strides: an int, a tuple of 1 ints, or None (= `pool_size`).
-        padding: "valid" or "same" (padded positions never count).
-        data_format: "channels_last" or "channels_first".
-
-    Example:
-        >>> MaxPooling1D(2)(np.ones((2, 8, 3), "float32")).shape
+    Example (the default `pool_size` of 2 per axis):
+        >>> MaxPooling1D()(np.ones((2, 8, 3), "float32")).shape
         (2, 4, 3)
     """
+
+    rank, pool_mode = 1, "max"
 
     def __init__(
         self, pool_size=2, strides=None, padding="valid", data_format=None, name=None, **kwargs
     ):
-        super().__init__(
-            rank=1,
-            pool_size=pool_size,
-            strides=strides,
-            padding=padding,
-            data_format=data_format,
-            pool_mode="max",
-            name=name,
-            **kwargs,
-        )
+        super().__init__(pool_size, strides, padding, data_format, name, **kwargs)

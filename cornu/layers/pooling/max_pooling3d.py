@@ -4,18 +4,15 @@ from cornu.layers.pooling.base_pooling import BasePooling
 
 
 class MaxPooling3D(BasePooling):
-    """Takes the maximum over windows of `pool_size` moved by `strides`.
+    """Takes the maximum over windows of `pool_size` moved by `strides`; the arguments are
+    `BasePooling`'s.
 
-    Args:
-        pool_size: an int or a tuple of 3 ints.
-        strides: an int, a tuple of 3 ints, or None (= `pool_size`).
-        padding: "valid" or "same" (padded positions never count).
-        data_format: "channels_last" or "channels_first".
-
-    Example:
-        >>> MaxPooling3D(2)(np.ones((2, 4, 4, 4, 3), "float32")).shape
+    Example (the default `pool_size` of 2 per axis):
+        >>> MaxPooling3D()(np.ones((2, 4, 4, 4, 3), "float32")).shape
         (2, 2, 2, 2, 3)
     """
+
+    rank, pool_mode = 3, "max"
 
     def __init__(
         self,
@@ -26,13 +23,4 @@ class MaxPooling3D(BasePooling):
         name=None,
         **kwargs,
     ):
-        super().__init__(
-            rank=3,
-            pool_size=pool_size,
-            strides=strides,
-            padding=padding,
-            data_format=data_format,
-            pool_mode="max",
-            name=name,
-            **kwargs,
-        )
+        super().__init__(pool_size, strides, padding, data_format, name, **kwargs)

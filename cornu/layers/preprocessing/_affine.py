@@ -36,3 +36,16 @@ def translation(dy, dx):
 
 
 TWO_PI = 2.0 * math.pi
+
+
+def apply(layer, images, transforms):
+    """`images` moved by `transforms` (one row per image) with the layer's `interpolation`,
+    `fill_mode`, `fill_value` and `data_format`."""
+    return ops.image.affine_transform(
+        images,
+        transforms,
+        interpolation=layer.interpolation,
+        fill_mode=layer.fill_mode,
+        fill_value=layer.fill_value,
+        data_format=layer.data_format,
+    )

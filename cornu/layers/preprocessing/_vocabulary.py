@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 
+from cornu.layers.preprocessing import _adapt_data
+
 
 def read_vocabulary(vocabulary):
     """A vocabulary given as a list, array or tensor, or as the path of a text file with one
@@ -12,9 +14,7 @@ def read_vocabulary(vocabulary):
     if isinstance(vocabulary, str):
         with open(vocabulary, encoding="utf-8") as f:
             return np.asarray([line.rstrip("\r\n") for line in f])
-    from cornu.layers.preprocessing._adapt_data import to_numpy
-
-    return np.asarray(to_numpy(vocabulary)).reshape(-1)
+    return np.asarray(_adapt_data.to_numpy(vocabulary)).reshape(-1)
 
 
 def strip_special_tokens(layer, tokens, mask_token, oov_token, num_oov_indices):

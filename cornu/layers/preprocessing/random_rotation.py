@@ -1,6 +1,5 @@
 """`RandomRotation`: rotates each image by a random angle."""
 
-from cornu import ops
 from cornu.layers.preprocessing import _affine
 from cornu.layers.preprocessing._augmentation import (
     FILL_MODES,
@@ -42,14 +41,7 @@ class RandomRotation(RandomImageLayer):
         lower, upper = self._range
         angles = self.uniform((batch_size,), lower, upper) * _affine.TWO_PI
         height, width = self.spatial_size(images)
-        return ops.image.affine_transform(
-            images,
-            _affine.rotation(angles, height, width),
-            interpolation=self.interpolation,
-            fill_mode=self.fill_mode,
-            fill_value=self.fill_value,
-            data_format=self.data_format,
-        )
+        return _affine.apply(self, images, _affine.rotation(angles, height, width))
 
     def get_config(self):
         return {**super().get_config(), "factor": self.factor, "fill_mode": self.fill_mode,

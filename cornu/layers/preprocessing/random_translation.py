@@ -44,14 +44,7 @@ class RandomTranslation(RandomImageLayer):
         height, width = self.spatial_size(images)
         dy = self.uniform((batch_size,), *self._height_range) * ops.cast(height, self.compute_dtype)
         dx = self.uniform((batch_size,), *self._width_range) * ops.cast(width, self.compute_dtype)
-        return ops.image.affine_transform(
-            images,
-            _affine.translation(dy, dx),
-            interpolation=self.interpolation,
-            fill_mode=self.fill_mode,
-            fill_value=self.fill_value,
-            data_format=self.data_format,
-        )
+        return _affine.apply(self, images, _affine.translation(dy, dx))
 
     def get_config(self):
         return {**super().get_config(), "height_factor": self.height_factor,

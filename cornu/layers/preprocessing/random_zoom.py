@@ -1,6 +1,5 @@
 """`RandomZoom`: zooms each image in or out by a random amount."""
 
-from cornu import ops
 from cornu.layers.preprocessing import _affine
 from cornu.layers.preprocessing._augmentation import (
     FILL_MODES,
@@ -52,14 +51,7 @@ class RandomZoom(RandomImageLayer):
             else (1.0 + self.uniform((batch_size,), *self._width_range))
         )
         height, width = self.spatial_size(images)
-        return ops.image.affine_transform(
-            images,
-            _affine.zoom(zoom_y, zoom_x, height, width),
-            interpolation=self.interpolation,
-            fill_mode=self.fill_mode,
-            fill_value=self.fill_value,
-            data_format=self.data_format,
-        )
+        return _affine.apply(self, images, _affine.zoom(zoom_y, zoom_x, height, width))
 
     def get_config(self):
         return {**super().get_config(), "height_factor": self.height_factor,

@@ -3,6 +3,8 @@
 from cornu import ops
 from cornu.layers.core.wrapper import Wrapper
 from cornu.layers.layer import Layer
+from cornu.layers.recurrent.rnn import _state_sizes
+from cornu.saving import serialization_lib
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
@@ -101,8 +103,6 @@ class Bidirectional(Wrapper):
 
     @property
     def _n_states(self):
-        from cornu.layers.recurrent.rnn import _state_sizes
-
         return len(_state_sizes(self.forward_layer.cell))
 
     def _merge(self, y, y_rev):
@@ -180,22 +180,18 @@ class Bidirectional(Wrapper):
     reset_state = reset_states
 
     def get_config(self):
-        from cornu.saving.serialization_lib import serialize_keras_object
-
         return {
             **super().get_config(),
             "merge_mode": self.merge_mode,
-            "layer": serialize_keras_object(self.forward_layer),
-            "backward_layer": serialize_keras_object(self.backward_layer),
+            "layer": serialization_lib.serialize_keras_object(self.forward_layer),
+            "backward_layer": serialization_lib.serialize_keras_object(self.backward_layer),
         }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization_lib import deserialize_keras_object
-
         config = dict(config)
-        layer = deserialize_keras_object(config.pop("layer"), custom_objects)
+        layer = serialization_lib.deserialize_keras_object(config.pop("layer"), custom_objects)
         backward = config.pop("backward_layer", None)
         if isinstance(backward, dict):
-            backward = deserialize_keras_object(backward, custom_objects)
+            backward = serialization_lib.deserialize_keras_object(backward, custom_objects)
         return cls(layer, backward_layer=backward, **config)

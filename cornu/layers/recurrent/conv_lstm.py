@@ -1,13 +1,9 @@
 """`ConvLSTM1D/2D/3D`: LSTMs whose input and recurrent transforms are convolutions."""
 
 from cornu import activations, config, ops
-from cornu.layers.recurrent.rnn import RNN
-from cornu.layers.recurrent.simple_rnn import (
-    _CellBase,
-    _init_rnn_layer,
-    _rnn_layer_config,
-    add_cell_properties,
-)
+from cornu.layers import arguments
+from cornu.layers.recurrent.lstm import LSTM, forget_bias_initializer
+from cornu.layers.recurrent.simple_rnn import _CellBase, _CellRNN, add_cell_properties
 
 
 def _tuple(value, n, name, where):
@@ -98,42 +94,11 @@ class ConvLSTMCell(_CellBase):
         self.state_size = [shape, shape]
         self.output_size = shape
         f = self.filters
-        self.kernel = self.add_weight(
-            shape=self.kernel_size + (channels, 4 * f),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-        )
-        self.recurrent_kernel = self.add_weight(
-            shape=self.kernel_size + (f, 4 * f),
-            initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint,
-            name="recurrent_kernel",
-        )
-        self.bias = None
-        if self.use_bias:
-            init = self.bias_initializer
-            if self.unit_forget_bias:
-                base = self.bias_initializer
-
-                def init(shape, dtype=None):
-                    return ops.concatenate(
-                        [
-                            base((f,), dtype=dtype),
-                            ops.ones((f,), dtype=dtype),
-                            base((2 * f,), dtype=dtype),
-                        ]
-                    )
-
-            self.bias = self.add_weight(
-                shape=(4 * f,),
-                initializer=init,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                name="bias",
-            )
+        bias_init = None
+        if self.unit_forget_bias:
+            bias_init = forget_bias_initializer(self.bias_initializer, f)
+        kernels = self.kernel_size + (channels, 4 * f), self.kernel_size + (f, 4 * f)
+        self._weights(*kernels, (4 * f,), bias_init)
         self.built = True
 
     def call(self, inputs, states, training=False):
@@ -175,54 +140,24 @@ class ConvLSTMCell(_CellBase):
     def get_config(self):
         config = super().get_config()
         config.pop("units")
-        return {
-            **config,
-            "rank": self.rank,
-            "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
-            "recurrent_activation": activations.serialize(self.recurrent_activation),
-            "unit_forget_bias": self.unit_forget_bias,
-        }
+        saved = ("rank", "filters", "kernel_size", "strides", "padding", "data_format",
+                 "dilation_rate", "recurrent_activation", "unit_forget_bias")  # fmt: skip
+        return {**config, **arguments.config(self, saved)}
 
 
-class _ConvLSTM(RNN):
+class _ConvLSTM(_CellRNN):
     _rank = None
-    _cell_args = (
-        "kernel_size",
-        "strides",
-        "padding",
-        "data_format",
-        "dilation_rate",
-        "activation",
-        "recurrent_activation",
-        "use_bias",
-        "kernel_initializer",
-        "recurrent_initializer",
-        "bias_initializer",
-        "unit_forget_bias",
-        "kernel_regularizer",
-        "recurrent_regularizer",
-        "bias_regularizer",
-        "kernel_constraint",
-        "recurrent_constraint",
-        "bias_constraint",
-        "dropout",
-        "recurrent_dropout",
-        "seed",
+    # LSTM's cell arguments with `filters` for `units`, and no `implementation`.
+    _cell_args = ("kernel_size", "strides", "padding", "data_format", "dilation_rate") + tuple(
+        arg for arg in LSTM._cell_args if arg not in ("units", "implementation")
     )
-
     _cell_name = "conv_lstm_cell"
 
     def _cell_class(self, units, **kwargs):
         return ConvLSTMCell(self._rank, units, **kwargs)
 
     def __init__(self, filters, kernel_size, *args, **kwargs):
-        kwargs["kernel_size"] = kernel_size
-        _init_rnn_layer(self, filters, args, kwargs)
+        super().__init__(filters, *args, kernel_size=kernel_size, **kwargs)
 
     def build(self, sequences_shape, initial_state_shape=None):
         shape = tuple(sequences_shape)
@@ -239,16 +174,12 @@ class _ConvLSTM(RNN):
         return self.cell.filters
 
     def get_config(self):
-        config = _rnn_layer_config(self)
+        config = super().get_config()
         config.pop("rank")
         config["filters"] = self.cell.filters
         for key in ("unroll", "zero_output_for_mask"):
             config.pop(key, None)
         return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
 
 
 class ConvLSTM1D(_ConvLSTM):

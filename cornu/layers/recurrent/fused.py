@@ -1,7 +1,7 @@
 """Dispatch of LSTM/GRU layers to a framework's fused whole-sequence kernel.
 
 `run_fused(layer, kind, sequences, states, mask, training)` returns `RNN._run`'s
-`(last_output, outputs, states)` from the backend's kernel (`cornu/backend/<name>/rnn.py`) when
+`(last_output, outputs, states)` from the backend's kernel (`fused_lstm`/`fused_gru`, optional kernels) when
 the layer's configuration has exactly the math of that kernel, and None otherwise (the caller
 then runs its scan). The kernel is used when:
 
@@ -16,29 +16,25 @@ then runs its scan). The kernel is used when:
   for inputs it cannot run, and the scan runs them.
 """
 
-import importlib
+from cornu import activations, ops
+from cornu.ops.define import kernels
 
-from cornu import activations, config, ops
-
-_KERNEL_MODULES = {"torch": "cornu.backend.torch.rnn", "tensorflow": "cornu.backend.tensorflow.rnn"}
+_k = kernels()
 
 
 def fused_kernel(kind, forced=False):
     """The current backend's fused kernel for `kind` ("lstm" or "gru"), or None; unless
     `forced`, only a kernel the backend uses by default."""
-    module = _KERNEL_MODULES.get(config.backend())
-    if module is None:
+    if not (forced or getattr(_k, "FUSED_RNN_BY_DEFAULT", False)):
         return None
-    module = importlib.import_module(module)
-    if not (forced or getattr(module, "USED_BY_DEFAULT", False)):
-        return None
-    return getattr(module, kind, None)
+    if kind == "lstm":
+        return getattr(_k, "fused_lstm", None)
+    return getattr(_k, "fused_gru", None)
 
 
 def handles_right_padded_masks():
     """Whether the current backend's kernels run right-padded masks (else masks use the scan)."""
-    module = _KERNEL_MODULES.get(config.backend())
-    return bool(module) and getattr(importlib.import_module(module), "RIGHT_PADDED_MASKS", False)
+    return getattr(_k, "FUSED_RNN_RIGHT_PADDED_MASKS", False)
 
 
 def _eligible(layer, kind, training):

@@ -1,14 +1,12 @@
 """`GRUCell` and `GRU`: gated recurrent unit with gates in the order z, r, h."""
 
-from cornu import activations, ops
-from cornu.layers.recurrent.fused import run_fused
-from cornu.layers.recurrent.rnn import RNN
+from cornu import ops
+from cornu.layers import arguments
 from cornu.layers.recurrent.simple_rnn import (
+    GATED_CELL_FORWARDED,
     SimpleRNN,
     _CellBase,
-    _check_use_cudnn,
-    _init_rnn_layer,
-    _rnn_layer_config,
+    _CellRNN,
     add_cell_properties,
 )
 
@@ -46,28 +44,14 @@ class GRUCell(_CellBase):
         implementation=2,
         **kwargs,
     ):
-        super().__init__(
-            units,
-            activation=activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer,
-            **kwargs,
-        )
-        if implementation not in (1, 2):
-            raise ValueError(
-                f"GRUCell: implementation must be 1 or 2; received implementation="
-                f"{implementation!r}."
-            )
-        self.recurrent_activation = activations.get(recurrent_activation)
+        super().__init__(**arguments.forwarded(locals(), GATED_CELL_FORWARDED))
+        self._init_gates(recurrent_activation, implementation)
         self.reset_after = bool(reset_after)
-        self.implementation = implementation
 
     def build(self, input_shape):
         input_dim = self._input_dim(type(self).__name__, input_shape)
         bias_shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-        self._weights(input_dim, 3, bias_shape)
+        self._gate_weights(input_dim, 3, bias_shape)
         self.built = True
 
     def call(self, inputs, states, training=False):
@@ -109,17 +93,14 @@ class GRUCell(_CellBase):
         return h, [h]
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "recurrent_activation": activations.serialize(self.recurrent_activation),
-            "reset_after": self.reset_after,
-        }
+        saved = arguments.config(self, ("recurrent_activation", "reset_after"))
+        return {**super().get_config(), **saved}
 
 
 GRUCell._split_call = GRUCell.call  # RNN projects all steps' inputs at once
 
 
-class GRU(RNN):
+class GRU(_CellRNN):
     """A gated recurrent unit layer over a sequence.
 
     Args: those of `GRUCell` plus those of `RNN` (return_sequences, return_state, go_backwards,
@@ -137,23 +118,11 @@ class GRU(RNN):
 
     _cell_class = GRUCell
     _cell_args = SimpleRNN._cell_args + ("recurrent_activation", "reset_after", "implementation")
+    _fused = "gru"
 
     def __init__(self, units, *args, use_cudnn="auto", **kwargs):
-        _init_rnn_layer(self, units, args, kwargs)
-        self.use_cudnn = _check_use_cudnn("GRU", use_cudnn)
-
-    def _run(self, sequences, states, mask, training):
-        fused = run_fused(self, "gru", sequences, states, mask, training)
-        if fused is not None:
-            return fused
-        return super()._run(sequences, states, mask, training)
-
-    def get_config(self):
-        return _rnn_layer_config(self)
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
+        super().__init__(units, *args, **kwargs)
+        self._init_use_cudnn(use_cudnn)
 
 
 add_cell_properties(GRU)

@@ -1,16 +1,30 @@
 """`LSTMCell` and `LSTM`: long short-term memory with gates in the order i, f, c, o."""
 
-from cornu import activations, ops
-from cornu.layers.recurrent.fused import run_fused
-from cornu.layers.recurrent.rnn import RNN
+from cornu import ops
+from cornu.layers import arguments
 from cornu.layers.recurrent.simple_rnn import (
+    GATED_CELL_FORWARDED,
     SimpleRNN,
     _CellBase,
-    _check_use_cudnn,
-    _init_rnn_layer,
-    _rnn_layer_config,
+    _CellRNN,
     add_cell_properties,
 )
+
+
+def forget_bias_initializer(base, units):
+    """The LSTM bias initializer of `unit_forget_bias`: ones for the forget gate (the second
+    of the four `units`-long blocks), `base` for the others (Jozefowicz et al., 2015)."""
+
+    def initializer(shape, dtype=None):
+        return ops.concatenate(
+            [
+                base((units,), dtype=dtype),
+                ops.ones((units,), dtype=dtype),
+                base((2 * units,), dtype=dtype),
+            ]
+        )
+
+    return initializer
 
 
 class LSTMCell(_CellBase):
@@ -46,23 +60,9 @@ class LSTMCell(_CellBase):
         implementation=2,
         **kwargs,
     ):
-        super().__init__(
-            units,
-            activation=activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer,
-            **kwargs,
-        )
-        if implementation not in (1, 2):
-            raise ValueError(
-                f"LSTMCell: implementation must be 1 or 2; received implementation="
-                f"{implementation!r}."
-            )
-        self.recurrent_activation = activations.get(recurrent_activation)
+        super().__init__(**arguments.forwarded(locals(), GATED_CELL_FORWARDED))
+        self._init_gates(recurrent_activation, implementation)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.implementation = implementation
         self.state_size = [self.units, self.units]
         self.output_size = self.units
 
@@ -70,18 +70,8 @@ class LSTMCell(_CellBase):
         input_dim = self._input_dim(type(self).__name__, input_shape)
         bias_init = None
         if self.unit_forget_bias:
-            base, units = self.bias_initializer, self.units
-
-            def bias_init(shape, dtype=None):
-                return ops.concatenate(
-                    [
-                        base((units,), dtype=dtype),
-                        ops.ones((units,), dtype=dtype),
-                        base((2 * units,), dtype=dtype),
-                    ]
-                )
-
-        self._weights(input_dim, 4, (4 * self.units,), bias_init)
+            bias_init = forget_bias_initializer(self.bias_initializer, self.units)
+        self._gate_weights(input_dim, 4, (4 * self.units,), bias_init)
         self.built = True
 
     def call(self, inputs, states, training=False):
@@ -115,17 +105,14 @@ class LSTMCell(_CellBase):
         return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype)] * 2
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "recurrent_activation": activations.serialize(self.recurrent_activation),
-            "unit_forget_bias": self.unit_forget_bias,
-        }
+        saved = arguments.config(self, ("recurrent_activation", "unit_forget_bias"))
+        return {**super().get_config(), **saved}
 
 
 LSTMCell._split_call = LSTMCell.call  # RNN projects all steps' inputs at once
 
 
-class LSTM(RNN):
+class LSTM(_CellRNN):
     """Long short-term memory over a sequence (Hochreiter & Schmidhuber, 1997).
 
     Args: those of `LSTMCell` plus those of `RNN` (return_sequences, return_state,
@@ -150,22 +137,11 @@ class LSTM(RNN):
         "implementation",
     )
 
+    _fused = "lstm"
+
     def __init__(self, units, *args, use_cudnn="auto", **kwargs):
-        _init_rnn_layer(self, units, args, kwargs)
-        self.use_cudnn = _check_use_cudnn("LSTM", use_cudnn)
-
-    def _run(self, sequences, states, mask, training):
-        fused = run_fused(self, "lstm", sequences, states, mask, training)
-        if fused is not None:
-            return fused
-        return super()._run(sequences, states, mask, training)
-
-    def get_config(self):
-        return _rnn_layer_config(self)
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
+        super().__init__(units, *args, **kwargs)
+        self._init_use_cudnn(use_cudnn)
 
 
 add_cell_properties(LSTM)

@@ -1,7 +1,8 @@
 """`RNN`: runs a cell over the time axis of a `(batch, time, features)` input."""
 
-from cornu import ops
+from cornu import ops, random
 from cornu.layers.layer import Layer
+from cornu.saving import serialization_lib
 
 
 def _as_list(x):
@@ -29,9 +30,7 @@ class DropoutRNNCellMixin:
     _cached_masks = None
 
     def _draw_mask(self, like, rate):
-        from cornu.random import dropout
-
-        return dropout(ops.ones_like(like), rate, seed=self.seed_generator)
+        return random.dropout(ops.ones_like(like), rate, seed=self.seed_generator)
 
     def _prepare_dropout(self, inputs, states, training):
         self._cached_masks = None
@@ -111,6 +110,7 @@ class RNN(Layer):
         **kwargs,
     ):
         if isinstance(cell, (list, tuple)):
+            # stacked_rnn_cells imports this module: import it when a list of cells comes.
             from cornu.layers.recurrent.stacked_rnn_cells import StackedRNNCells
 
             cell = StackedRNNCells(cell)
@@ -352,8 +352,6 @@ class RNN(Layer):
     # -- config --------------------------------------------------------------------------
 
     def get_config(self):
-        from cornu.saving.serialization_lib import serialize_keras_object
-
         config = {
             **super().get_config(),
             "return_sequences": self.return_sequences,
@@ -364,16 +362,16 @@ class RNN(Layer):
             "zero_output_for_mask": self.zero_output_for_mask,
         }
         if type(self) is RNN:
-            config["cell"] = serialize_keras_object(self.cell)
+            config["cell"] = serialization_lib.serialize_keras_object(self.cell)
         return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization_lib import deserialize_keras_object
-
         config = dict(config)
         if "cell" in config and isinstance(config["cell"], dict):
-            config["cell"] = deserialize_keras_object(config["cell"], custom_objects)
+            config["cell"] = serialization_lib.deserialize_keras_object(
+                config["cell"], custom_objects
+            )
         return cls(**config)
 
 

@@ -1,27 +1,32 @@
 """`SimpleRNNCell` and `SimpleRNN`: `h_t = act(x_t @ kernel + h_{t-1} @ recurrent_kernel + b)`."""
 
-from cornu import activations, constraints, initializers, ops, regularizers
+from cornu import activations, ops, regularizers
+from cornu.layers import arguments
 from cornu.layers.layer import Layer
+from cornu.layers.recurrent.fused import run_fused
 from cornu.layers.recurrent.rnn import RNN, DropoutRNNCellMixin, _check_rate, _check_units
+from cornu.layers.regularization import _noise
 from cornu.utils.identifiers import snake_case
 
-
-def _maybe(serialize, value):
-    return None if value is None else serialize(value)
+# The weights' arguments of the built-in cells, and all their shared arguments, in Keras's
+# config order.
+_CELL_WEIGHT_ARGUMENTS = arguments.of_weights("kernel", "recurrent", "bias")
+_CELL_ARGUMENTS = (
+    ("units", "activation", "use_bias")
+    + _CELL_WEIGHT_ARGUMENTS
+    + ("dropout", "recurrent_dropout", "seed")
+)
+# The `_CellBase` arguments that GRUCell and LSTMCell name in their own signatures.
+GATED_CELL_FORWARDED = (
+    "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer",
+    "bias_initializer",
+)  # fmt: skip
 
 
 def _seed_generator(layer, seed, rates):
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise ValueError(
-            f"{type(layer).__name__}: seed must be an int or None; received seed={seed!r}."
-        )
-    if any(r > 0 for r in rates):
-        from cornu.random import SeedGenerator
-
-        gen = SeedGenerator(seed)
-        layer._track(gen.state)
-        return gen
-    return None
+    """The cell's dropout seed generator (None when no dropout rate is above 0)."""
+    _noise.check_seed(type(layer).__name__, seed)
+    return _noise.make_seed_generator(layer, seed) if any(r > 0 for r in rates) else None
 
 
 class _CellBase(DropoutRNNCellMixin, Layer):
@@ -51,15 +56,7 @@ class _CellBase(DropoutRNNCellMixin, Layer):
         self.units = _check_units(name, units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        arguments.store(self, locals(), _CELL_WEIGHT_ARGUMENTS)
         self.dropout = min(_check_rate(name, "dropout", dropout), 1.0)
         self.recurrent_dropout = _check_rate(name, "recurrent_dropout", recurrent_dropout)
         self.seed = seed
@@ -67,30 +64,36 @@ class _CellBase(DropoutRNNCellMixin, Layer):
         self.state_size = self.units
         self.output_size = self.units
 
-    def _weights(self, input_dim, n_gates, bias_shape, bias_initializer=None):
+    def _init_gates(self, recurrent_activation, implementation):
+        """The arguments the gated cells (GRUCell, LSTMCell) add."""
+        if implementation not in (1, 2):
+            raise ValueError(
+                f"{type(self).__name__}: implementation must be 1 or 2; received implementation="
+                f"{implementation!r}."
+            )
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.implementation = implementation
+
+    def _weights(self, kernel_shape, recurrent_shape, bias_shape, bias_initializer=None):
+        """Creates `kernel`, `recurrent_kernel` and (with `use_bias`) `bias`, in that order."""
         self.kernel = self.add_weight(
-            shape=(input_dim, n_gates * self.units),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
+            shape=kernel_shape, name="kernel", **arguments.of_weight(self, "kernel")
         )
         self.recurrent_kernel = self.add_weight(
-            shape=(self.units, n_gates * self.units),
-            initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint,
+            shape=recurrent_shape,
             name="recurrent_kernel",
+            **arguments.of_weight(self, "recurrent"),
         )
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight(
-                shape=bias_shape,
-                initializer=bias_initializer or self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                name="bias",
-            )
+            bias_arguments = arguments.of_weight(self, "bias")
+            bias_arguments["initializer"] = bias_initializer or self.bias_initializer
+            self.bias = self.add_weight(shape=bias_shape, name="bias", **bias_arguments)
+
+    def _gate_weights(self, input_dim, n_gates, bias_shape, bias_initializer=None):
+        """The weights of a dense cell with `n_gates` gates."""
+        gates = n_gates * self.units
+        self._weights((input_dim, gates), (self.units, gates), bias_shape, bias_initializer)
 
     @staticmethod
     def _input_dim(cell_name, input_shape):
@@ -106,24 +109,7 @@ class _CellBase(DropoutRNNCellMixin, Layer):
         return [ops.zeros((batch_size, self.units), dtype=self.compute_dtype)]
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": _maybe(regularizers.serialize, self.kernel_regularizer),
-            "recurrent_regularizer": _maybe(regularizers.serialize, self.recurrent_regularizer),
-            "bias_regularizer": _maybe(regularizers.serialize, self.bias_regularizer),
-            "kernel_constraint": _maybe(constraints.serialize, self.kernel_constraint),
-            "recurrent_constraint": _maybe(constraints.serialize, self.recurrent_constraint),
-            "bias_constraint": _maybe(constraints.serialize, self.bias_constraint),
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
-            "seed": self.seed,
-        }
+        return {**super().get_config(), **arguments.config(self, _CELL_ARGUMENTS)}
 
 
 class SimpleRNNCell(_CellBase):
@@ -146,7 +132,7 @@ class SimpleRNNCell(_CellBase):
 
     def build(self, input_shape):
         input_dim = self._input_dim(type(self).__name__, input_shape)
-        self._weights(input_dim, 1, (self.units,))
+        self._gate_weights(input_dim, 1, (self.units,))
         self.built = True
 
     def call(self, inputs, states, training=False):
@@ -173,7 +159,45 @@ class SimpleRNNCell(_CellBase):
 SimpleRNNCell._split_call = SimpleRNNCell.call  # RNN projects all steps' inputs at once
 
 
-class SimpleRNN(RNN):
+class _CellRNN(RNN):
+    """An RNN around a built-in cell made from its own arguments: SimpleRNN, GRU, LSTM and
+    ConvLSTM*D take the cell's arguments (by name) beside RNN's.
+
+    `_cell_class` makes the cell, `_cell_args` names its arguments; `_fused` names the fused
+    whole-sequence kernel (`cornu.layers.recurrent.fused`) that `use_cudnn` may pick.
+    """
+
+    _cell_class = None
+    _cell_args = ()
+    _fused = None
+
+    def __init__(self, units, *args, **kwargs):
+        _init_rnn_layer(self, units, args, kwargs)
+
+    def _init_use_cudnn(self, use_cudnn):
+        if use_cudnn not in ("auto", True, False):
+            raise ValueError(
+                f"{type(self).__name__}: use_cudnn must be 'auto', True or False; received "
+                f"use_cudnn={use_cudnn!r}."
+            )
+        self.use_cudnn = use_cudnn
+
+    def _run(self, sequences, states, mask, training):
+        if self._fused is not None:
+            fused = run_fused(self, self._fused, sequences, states, mask, training)
+            if fused is not None:
+                return fused
+        return super()._run(sequences, states, mask, training)
+
+    def get_config(self):
+        return _rnn_layer_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        return cls(**config)
+
+
+class SimpleRNN(_CellRNN):
     """A fully connected RNN whose output is fed back as the next step's state.
 
     Args: those of `SimpleRNNCell` plus those of `RNN` (return_sequences, return_state,
@@ -185,33 +209,7 @@ class SimpleRNN(RNN):
     """
 
     _cell_class = SimpleRNNCell
-    _cell_args = (
-        "units",
-        "activation",
-        "use_bias",
-        "kernel_initializer",
-        "recurrent_initializer",
-        "bias_initializer",
-        "kernel_regularizer",
-        "recurrent_regularizer",
-        "bias_regularizer",
-        "kernel_constraint",
-        "recurrent_constraint",
-        "bias_constraint",
-        "dropout",
-        "recurrent_dropout",
-        "seed",
-    )
-
-    def __init__(self, units, *args, **kwargs):
-        _init_rnn_layer(self, units, args, kwargs)
-
-    def get_config(self):
-        return _rnn_layer_config(self)
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
+    _cell_args = _CELL_ARGUMENTS
 
 
 _RNN_ARGS = (
@@ -259,21 +257,13 @@ def _init_rnn_layer(layer, units, args, kwargs):
     )
 
 
-def _check_use_cudnn(layer_name, value):
-    if value not in ("auto", True, False):
-        raise ValueError(
-            f"{layer_name}: use_cudnn must be 'auto', True or False; received use_cudnn={value!r}."
-        )
-    return value
-
-
 def _rnn_layer_config(layer):
     config = RNN.get_config(layer)
     cell_config = layer.cell.get_config()
     for key in ("name", "trainable", "dtype"):
         cell_config.pop(key, None)
     config.update(cell_config)
-    config["activity_regularizer"] = _maybe(regularizers.serialize, layer._activity_regularizer)
+    config.update(arguments.config(layer, ("activity_regularizer",)))
     return config
 
 

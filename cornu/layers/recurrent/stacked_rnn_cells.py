@@ -2,6 +2,7 @@
 
 from cornu.layers.layer import Layer
 from cornu.layers.recurrent.rnn import _as_list, _takes_training
+from cornu.saving import serialization_lib
 
 
 class StackedRNNCells(Layer):
@@ -91,17 +92,16 @@ class StackedRNNCells(Layer):
         return states
 
     def get_config(self):
-        from cornu.saving.serialization_lib import serialize_keras_object
-
-        return {**super().get_config(), "cells": [serialize_keras_object(c) for c in self.cells]}
+        cells = [serialization_lib.serialize_keras_object(c) for c in self.cells]
+        return {**super().get_config(), "cells": cells}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from cornu.saving.serialization_lib import deserialize_keras_object
-
         config = dict(config)
         config["cells"] = [
-            deserialize_keras_object(c, custom_objects) if isinstance(c, dict) else c
+            serialization_lib.deserialize_keras_object(c, custom_objects)
+            if isinstance(c, dict)
+            else c
             for c in config["cells"]
         ]
         return cls(**config)

@@ -1,7 +1,7 @@
 """`TimeDistributed`: applies a layer to every time step (axis 1) of its input."""
 
 from cornu import ops, tree
-from cornu.layers.core.wrapper import Wrapper
+from cornu.layers.core.wrapper import Wrapper, inner_call_kwargs
 
 
 class TimeDistributed(Wrapper):
@@ -51,11 +51,8 @@ class TimeDistributed(Wrapper):
         if time is None:
             time = ops.shape(inputs)[1]
         merged = ops.reshape(inputs, (-1,) + shape[2:])
-        kwargs = {}
-        takes_training, takes_mask = self.layer._call_flags
-        if takes_training and training is not None:
-            kwargs["training"] = training
-        if takes_mask and mask is not None:
+        kwargs = inner_call_kwargs(self.layer, training, mask)
+        if "mask" in kwargs:  # (batch, time, ...) -> (batch * time, ...), as the inputs
             kwargs["mask"] = ops.reshape(mask, (-1,) + tuple(mask.shape[2:]))
         outputs = self.layer(merged, **kwargs)
 

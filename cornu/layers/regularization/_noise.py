@@ -2,6 +2,7 @@
 
 from cornu import backend, ops
 from cornu.backend.common import dtypes
+from cornu.random.seed_generator import SeedGenerator, draw_seed
 
 
 def check_rate(layer, rate, allow_one=True):
@@ -22,14 +23,34 @@ def check_seed(layer, seed):
     return seed
 
 
+def check_noise_shape(layer, noise_shape):
+    """None, or `noise_shape` as a tuple (of ints and None)."""
+    if noise_shape is None:
+        return None
+    if not isinstance(noise_shape, (list, tuple)):
+        raise ValueError(
+            f"{layer}: noise_shape must be a tuple of ints/None; received "
+            f"noise_shape={noise_shape!r}."
+        )
+    return tuple(noise_shape)
+
+
 def make_seed_generator(layer, seed):
     """A SeedGenerator whose state variable the layer tracks (a non-trainable variable that
     is not one of its `weights`)."""
-    from cornu.random import SeedGenerator
-
     generator = SeedGenerator(seed)
     layer._track(generator.state)
     return generator
+
+
+def init_noise_layer(layer, seed, active):
+    """The end of a noise layer's constructor: stores `seed`, a seed generator when the noise
+    is `active` (its rate or stddev is above 0), and the layer is built (it has no weights)
+    and passes masks through."""
+    layer.seed = seed
+    layer.seed_generator = make_seed_generator(layer, seed) if active else None
+    layer.supports_masking = True
+    layer.built = True
 
 
 def noise_shape_for(inputs, noise_shape=None):
@@ -50,20 +71,14 @@ def noise_shape_for(inputs, noise_shape=None):
     return shape
 
 
-def _seed(generator):
-    from cornu.random.seed_generator import draw_seed
-
-    return draw_seed(generator)
-
-
 def normal(shape, mean, stddev, dtype, generator):
     dtype = dtypes.standardize_dtype(dtype)
-    return backend.random.normal(shape, mean, stddev, dtype, _seed(generator))
+    return backend.random.normal(shape, mean, stddev, dtype, draw_seed(generator))
 
 
 def uniform(shape, dtype, generator):
     dtype = dtypes.standardize_dtype(dtype)
-    return backend.random.uniform(shape, 0.0, 1.0, dtype, _seed(generator))
+    return backend.random.uniform(shape, 0.0, 1.0, dtype, draw_seed(generator))
 
 
 def keep_mask(shape, rate, dtype, generator):

@@ -28,20 +28,9 @@ class AlphaDropout(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = _noise.check_rate("AlphaDropout", rate, allow_one=False)
-        self.seed = _noise.check_seed("AlphaDropout", seed)
-        if noise_shape is not None:
-            if not isinstance(noise_shape, (list, tuple)):
-                raise ValueError(
-                    "AlphaDropout: noise_shape must be a tuple of ints/None; received "
-                    f"noise_shape={noise_shape!r}."
-                )
-            noise_shape = tuple(noise_shape)
-        self.noise_shape = noise_shape
-        self.seed_generator = None
-        if rate > 0:
-            self.seed_generator = _noise.make_seed_generator(self, seed)
-        self.supports_masking = True
-        self.built = True
+        seed = _noise.check_seed("AlphaDropout", seed)
+        self.noise_shape = _noise.check_noise_shape("AlphaDropout", noise_shape)
+        _noise.init_noise_layer(self, seed, rate > 0)
 
     def call(self, inputs, training=False):
         if not training or self.rate == 0:

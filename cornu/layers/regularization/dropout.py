@@ -1,7 +1,8 @@
 """`Dropout`: randomly zeroes inputs during training."""
 
-from cornu import ops
+from cornu import ops, random
 from cornu.layers.layer import Layer
+from cornu.layers.regularization import _noise
 
 
 class Dropout(Layer):
@@ -24,36 +25,16 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate <= 1:
-            raise ValueError(f"Dropout: rate must be a number in [0, 1]; received rate={rate!r}.")
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-            raise ValueError(f"Dropout: seed must be an int or None; received seed={seed!r}.")
-        if noise_shape is not None:
-            if not isinstance(noise_shape, (list, tuple)):
-                raise ValueError(
-                    "Dropout: noise_shape must be a tuple of ints/None; received "
-                    f"noise_shape={noise_shape!r}."
-                )
-            noise_shape = tuple(noise_shape)
-        self.rate = rate
-        self.noise_shape = noise_shape
-        self.seed = seed
-        self.seed_generator = None
-        if rate > 0:
-            from cornu.random import SeedGenerator
-
-            self.seed_generator = SeedGenerator(seed)
-            self._track(self.seed_generator.state)
-        self.supports_masking = True
-        self.built = True
+        self.rate = _noise.check_rate("Dropout", rate)
+        seed = _noise.check_seed("Dropout", seed)
+        self.noise_shape = _noise.check_noise_shape("Dropout", noise_shape)
+        _noise.init_noise_layer(self, seed, rate > 0)
 
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
         if self.rate == 1:
             return ops.zeros_like(inputs)
-        from cornu.random import dropout
-
         noise_shape = self.noise_shape
         if noise_shape is not None and len(noise_shape) != len(inputs.shape):
             raise ValueError(
@@ -61,7 +42,7 @@ class Dropout(Layer):
                 f"{len(noise_shape)}, but the input has shape {tuple(inputs.shape)}."
             )
         # cornu.random.dropout fills None entries (and run-time dims) from the input's shape.
-        return dropout(inputs, self.rate, noise_shape=noise_shape, seed=self.seed_generator)
+        return random.dropout(inputs, self.rate, noise_shape=noise_shape, seed=self.seed_generator)
 
     def compute_output_shape(self, input_shape):
         return input_shape

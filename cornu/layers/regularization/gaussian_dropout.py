@@ -23,12 +23,7 @@ class GaussianDropout(Layer):
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = _noise.check_rate("GaussianDropout", rate, allow_one=False)
-        self.seed = _noise.check_seed("GaussianDropout", seed)
-        self.seed_generator = None
-        if rate > 0:
-            self.seed_generator = _noise.make_seed_generator(self, seed)
-        self.supports_masking = True
-        self.built = True
+        _noise.init_noise_layer(self, _noise.check_seed("GaussianDropout", seed), rate > 0)
 
     def call(self, inputs, training=False):
         if not training or self.rate == 0:

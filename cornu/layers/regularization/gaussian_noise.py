@@ -25,12 +25,7 @@ class GaussianNoise(Layer):
                 f"GaussianNoise: stddev must be a non-negative number; received stddev={stddev!r}."
             )
         self.stddev = stddev
-        self.seed = _noise.check_seed("GaussianNoise", seed)
-        self.seed_generator = None
-        if stddev > 0:
-            self.seed_generator = _noise.make_seed_generator(self, seed)
-        self.supports_masking = True
-        self.built = True
+        _noise.init_noise_layer(self, _noise.check_seed("GaussianNoise", seed), stddev > 0)
 
     def call(self, inputs, training=False):
         if not training or self.stddev == 0:

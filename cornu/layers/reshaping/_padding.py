@@ -1,36 +1,22 @@
 """The common body of ZeroPadding1D/2D/3D."""
 
 from cornu import ops
-from cornu.layers.input_spec import InputSpec
-from cornu.layers.layer import Layer
-from cornu.layers.reshaping import _args
+from cornu.layers.reshaping._spatial import SpatialResize
 
 
-class BasePadding(Layer):
-    _rank = None
+class BasePadding(SpatialResize):
+    """Adds zeros at both ends of each spatial axis: `padding` takes the forms of
+    `BaseCropping`'s `cropping` (`(start, end)` zeros per axis); `data_format` as there.
+    """
 
-    def __init__(self, padding, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        name = type(self).__name__
-        self.padding = _args.pairs(padding, self._rank, name, "padding")
-        self.data_format = _args.data_format(data_format, name)
-        self.input_spec = InputSpec(ndim=self._rank + 2)
-        self.supports_masking = False
-        self.built = True
+    _argument = "padding"
 
-    def _axes(self, rank):
-        return _args.spatial_axes(rank, self.data_format)
-
-    def compute_output_shape(self, input_shape):
-        shape = list(input_shape)
-        for axis, (a, b) in zip(self._axes(len(shape)), self.padding):
-            if shape[axis] is not None:
-                shape[axis] = shape[axis] + a + b
-        return tuple(shape)
+    def _output_length(self, length, value, input_shape):
+        return length + value[0] + value[1]
 
     def call(self, inputs):
         width = [(0, 0)] * len(inputs.shape)
-        for axis, pair in zip(self._axes(len(inputs.shape)), self.padding):
+        for axis, pair in self._per_axis_values(len(inputs.shape)):
             width[axis] = pair
         return ops.pad(inputs, width)
 

@@ -1,35 +1,27 @@
 """The common body of UpSampling1D/2D/3D (nearest-neighbour repetition)."""
 
 from cornu import ops
-from cornu.layers.input_spec import InputSpec
-from cornu.layers.layer import Layer
 from cornu.layers.reshaping import _args
+from cornu.layers.reshaping._spatial import SpatialResize
 
 
-class BaseUpSampling(Layer):
-    _rank = None
+class BaseUpSampling(SpatialResize):
+    """Repeats each element `size` times along each spatial axis.
 
-    def __init__(self, size, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        name = type(self).__name__
-        self.size = _args.sizes(size, self._rank, name, "size")
-        self.data_format = _args.data_format(data_format, name)
-        self.input_spec = InputSpec(ndim=self._rank + 2)
-        self.built = True
+    Args:
+        size: a positive int (every axis) or one per axis.
+        data_format: "channels_last" or "channels_first" (default: the global setting).
+    """
 
-    def _axes(self, rank):
-        return _args.spatial_axes(rank, self.data_format)
+    _argument = "size"
+    _per_axis = staticmethod(_args.sizes)
 
-    def compute_output_shape(self, input_shape):
-        shape = list(input_shape)
-        for axis, factor in zip(self._axes(len(shape)), self.size):
-            if shape[axis] is not None:
-                shape[axis] = shape[axis] * factor
-        return tuple(shape)
+    def _output_length(self, length, value, input_shape):
+        return length * value
 
     def call(self, inputs):
         x = inputs
-        for axis, factor in zip(self._axes(len(inputs.shape)), self.size):
+        for axis, factor in self._per_axis_values(len(inputs.shape)):
             if factor != 1:
                 x = ops.repeat(x, factor, axis=axis)
         return x

@@ -4,12 +4,8 @@ from cornu.layers.reshaping._cropping import BaseCropping
 
 
 class Cropping2D(BaseCropping):
-    """Crops 4D image inputs along height and width.
-
-    Args:
-        cropping: an int (all four borders), `(h, w)` (symmetric), or
-            `((top, bottom), (left, right))`.
-        data_format: "channels_last" or "channels_first" (default: the global setting).
+    """Crops rows and columns from the borders of 4D image inputs; the arguments are
+    `BaseCropping`'s (`cropping`: an int, `(rows, cols)`, or `((top, bottom), (left, right))`).
 
     Example:
         >>> Cropping2D(((1, 0), (0, 2)))(np.ones((1, 5, 5, 3), "float32")).shape

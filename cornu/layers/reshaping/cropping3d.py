@@ -4,15 +4,11 @@ from cornu.layers.reshaping._cropping import BaseCropping
 
 
 class Cropping3D(BaseCropping):
-    """Crops 5D inputs along their three spatial axes.
-
-    Args:
-        cropping: an int, three ints (symmetric per axis), or three `(start, end)` pairs.
-        data_format: "channels_last" or "channels_first" (default: the global setting).
+    """Crops the three spatial axes of 5D inputs; the arguments are `BaseCropping`'s.
 
     Example:
-        >>> Cropping3D(1)(np.ones((1, 4, 4, 4, 2), "float32")).shape
-        (1, 2, 2, 2, 2)
+        >>> Cropping3D((1, 0, 1))(np.ones((1, 4, 4, 4, 2), "float32")).shape
+        (1, 2, 4, 2, 2)
     """
 
     _rank = 3

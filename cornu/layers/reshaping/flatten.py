@@ -2,20 +2,9 @@
 
 import math
 
-from cornu import config, ops
+from cornu import ops
 from cornu.layers.layer import Layer
-
-
-def _standardize_data_format(data_format, where):
-    if data_format is None:
-        return config.image_data_format()
-    value = str(data_format).lower()
-    if value not in ("channels_first", "channels_last"):
-        raise ValueError(
-            f"{where}: data_format must be 'channels_first' or 'channels_last'; received "
-            f"data_format={data_format!r}."
-        )
-    return value
+from cornu.layers.reshaping import _args
 
 
 class Flatten(Layer):
@@ -33,7 +22,7 @@ class Flatten(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = _standardize_data_format(data_format, "Flatten")
+        self.data_format = _args.data_format(data_format, "Flatten")
         self.supports_masking = False
         self.built = True
 

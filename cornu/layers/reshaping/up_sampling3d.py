@@ -4,15 +4,12 @@ from cornu.layers.reshaping._upsampling import BaseUpSampling
 
 
 class UpSampling3D(BaseUpSampling):
-    """Repeats each voxel of 5D inputs `size` times along the three spatial axes.
-
-    Args:
-        size: an int or three positive ints.
-        data_format: "channels_last" or "channels_first" (default: the global setting).
+    """Repeats each voxel of 5D inputs along the three spatial axes; the arguments are
+    `BaseUpSampling`'s.
 
     Example:
-        >>> UpSampling3D(2)(np.ones((1, 2, 2, 2, 3), "float32")).shape
-        (1, 4, 4, 4, 3)
+        >>> UpSampling3D((2, 1, 3))(np.ones((1, 2, 2, 2, 3), "float32")).shape
+        (1, 4, 2, 6, 3)
     """
 
     _rank = 3

@@ -4,12 +4,8 @@ from cornu.layers.reshaping._padding import BasePadding
 
 
 class ZeroPadding2D(BasePadding):
-    """Adds zeros around 4D image inputs.
-
-    Args:
-        padding: an int (all four borders), `(h, w)` (symmetric), or
-            `((top, bottom), (left, right))`.
-        data_format: "channels_last" or "channels_first" (default: the global setting).
+    """Adds rows and columns of zeros around 4D image inputs; the arguments are
+    `BasePadding`'s.
 
     Example:
         >>> ZeroPadding2D(((1, 0), (0, 1)))(np.ones((1, 3, 3, 2), "float32")).shape

@@ -4,11 +4,8 @@ from cornu.layers.reshaping._padding import BasePadding
 
 
 class ZeroPadding3D(BasePadding):
-    """Adds zeros around the three spatial axes of 5D inputs.
-
-    Args:
-        padding: an int, three ints (symmetric per axis), or three `(start, end)` pairs.
-        data_format: "channels_last" or "channels_first" (default: the global setting).
+    """Pads the three spatial axes of 5D inputs with zeros; the arguments are
+    `BasePadding`'s.
 
     Example:
         >>> ZeroPadding3D(1)(np.ones((1, 2, 2, 2, 3), "float32")).shape

@@ -9,7 +9,7 @@ from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import canonicalize_axis, dtype_of, kernels, to_tensor
 
-_k = kernels("reduction")
+_k = kernels()
 
 _SMALL_INTS = ("bool", "int8", "int16", "uint8", "uint16")
 _LOW_FLOATS = ("float16", "bfloat16")

@@ -4,12 +4,13 @@ import math
 
 import numpy as np
 
+from cornu import backend
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, promote, to_tensor
 
-_k = kernels("creation")
+_k = kernels()
 
 __all__ = [
     "arange",
@@ -202,8 +203,6 @@ def _scalar_value(v, op_name, arg):
     try:
         array_value = np.asarray(v) if not hasattr(v, "numpy") else np.asarray(v.numpy())
     except Exception:
-        from cornu import backend
-
         array_value = np.asarray(backend.convert_to_numpy(v))
     if array_value.ndim != 0:
         raise ValueError(

@@ -1,13 +1,12 @@
 """Elementwise ops: arithmetic, comparison and logic (tensor operators use these), binary math
-and bitwise ops. Unary math (sin, round, isnan, real, ...) is in `elementwise_math` and
-re-exported here."""
+and bitwise ops. Unary math (sin, round, isnan, real, ...) is in `elementwise_math`."""
 
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, promote, to_tensor
 
-_k = kernels("elementwise")
+_k = kernels()
 
 __all__ = [
     "add",
@@ -61,22 +60,21 @@ __all__ = [
 ]
 
 
-@op(spec=rules.binary)
-def add(x1, x2):
-    """`x1 + x2`, broadcast, in the promoted dtype."""
-    return _k.add(*promote(x1, x2))
+def _binary_function(name, summary, spec=rules.binary, convert=promote):
+    """An op `kernel(*convert(x1, x2))`: the inputs promoted (or made bool) to one dtype."""
+    kernel = getattr(_k, name)
+
+    def fn(x1, x2):
+        return kernel(*convert(x1, x2))
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = summary
+    return op(spec=spec)(fn)
 
 
-@op(spec=rules.binary)
-def subtract(x1, x2):
-    """`x1 - x2`, broadcast, in the promoted dtype."""
-    return _k.subtract(*promote(x1, x2))
-
-
-@op(spec=rules.binary)
-def multiply(x1, x2):
-    """`x1 * x2`, broadcast, in the promoted dtype."""
-    return _k.multiply(*promote(x1, x2))
+add = _binary_function("add", "`x1 + x2`, broadcast, in the promoted dtype.")
+subtract = _binary_function("subtract", "`x1 - x2`, broadcast, in the promoted dtype.")
+multiply = _binary_function("multiply", "`x1 * x2`, broadcast, in the promoted dtype.")
 
 
 @op(spec=rules.float_binary)
@@ -88,22 +86,9 @@ def true_divide(x1, x2):
 divide = true_divide
 
 
-@op(spec=rules.binary)
-def floor_divide(x1, x2):
-    """`x1 // x2` (rounding toward minus infinity)."""
-    return _k.floor_divide(*promote(x1, x2))
-
-
-@op(spec=rules.binary)
-def mod(x1, x2):
-    """`x1 % x2` with the sign of `x2` (Python's convention)."""
-    return _k.mod(*promote(x1, x2))
-
-
-@op(spec=rules.binary)
-def power(x1, x2):
-    """`x1 ** x2`, broadcast, in the promoted dtype."""
-    return _k.power(*promote(x1, x2))
+floor_divide = _binary_function("floor_divide", "`x1 // x2` (rounding toward minus infinity).")
+mod = _binary_function("mod", "`x1 % x2` with the sign of `x2` (Python's convention).")
+power = _binary_function("power", "`x1 ** x2`, broadcast, in the promoted dtype.")
 
 
 @op(spec=rules.unary)
@@ -141,22 +126,15 @@ def _as_bool(*values):
     return promote(*values, dtype="bool")
 
 
-@op(spec=rules.logical_binary)
-def logical_and(x1, x2):
-    """Elementwise AND of the inputs' truth values."""
-    return _k.logical_and(*_as_bool(x1, x2))
-
-
-@op(spec=rules.logical_binary)
-def logical_or(x1, x2):
-    """Elementwise OR of the inputs' truth values."""
-    return _k.logical_or(*_as_bool(x1, x2))
-
-
-@op(spec=rules.logical_binary)
-def logical_xor(x1, x2):
-    """Elementwise XOR of the inputs' truth values."""
-    return _k.logical_xor(*_as_bool(x1, x2))
+logical_and = _binary_function(
+    "logical_and", "Elementwise AND of the inputs' truth values.", rules.logical_binary, _as_bool
+)
+logical_or = _binary_function(
+    "logical_or", "Elementwise OR of the inputs' truth values.", rules.logical_binary, _as_bool
+)
+logical_xor = _binary_function(
+    "logical_xor", "Elementwise XOR of the inputs' truth values.", rules.logical_binary, _as_bool
+)
 
 
 def _logical_not_spec(x):
@@ -169,40 +147,12 @@ def logical_not(x):
     return _k.logical_not(_as_bool(x)[0])
 
 
-@op(spec=rules.comparison)
-def equal(x1, x2):
-    """`x1 == x2` elementwise."""
-    return _k.equal(*promote(x1, x2))
-
-
-@op(spec=rules.comparison)
-def not_equal(x1, x2):
-    """`x1 != x2` elementwise."""
-    return _k.not_equal(*promote(x1, x2))
-
-
-@op(spec=rules.comparison)
-def less(x1, x2):
-    """`x1 < x2` elementwise."""
-    return _k.less(*promote(x1, x2))
-
-
-@op(spec=rules.comparison)
-def less_equal(x1, x2):
-    """`x1 <= x2` elementwise."""
-    return _k.less_equal(*promote(x1, x2))
-
-
-@op(spec=rules.comparison)
-def greater(x1, x2):
-    """`x1 > x2` elementwise."""
-    return _k.greater(*promote(x1, x2))
-
-
-@op(spec=rules.comparison)
-def greater_equal(x1, x2):
-    """`x1 >= x2` elementwise."""
-    return _k.greater_equal(*promote(x1, x2))
+equal = _binary_function("equal", "`x1 == x2` elementwise.", rules.comparison)
+not_equal = _binary_function("not_equal", "`x1 != x2` elementwise.", rules.comparison)
+less = _binary_function("less", "`x1 < x2` elementwise.", rules.comparison)
+less_equal = _binary_function("less_equal", "`x1 <= x2` elementwise.", rules.comparison)
+greater = _binary_function("greater", "`x1 > x2` elementwise.", rules.comparison)
+greater_equal = _binary_function("greater_equal", "`x1 >= x2` elementwise.", rules.comparison)
 
 
 # --- binary math ----------------------------------------------------------------------------
@@ -300,26 +250,25 @@ def fmod(x1, x2):
     return _k.fmod(*_promote_int(x1, x2))
 
 
-def _checked_int_spec(op_name):
+def _int_function(name, summary):
+    """An op on integer inputs, bool made int32 (gcd, lcm)."""
+    kernel = getattr(_k, name)
+
+    def fn(x1, x2):
+        _check_integer(name, (("x1", x1), ("x2", x2)))
+        return kernel(*_promote_int(x1, x2))
+
     def spec(x1, x2):
-        _check_integer(op_name, (("x1", x1), ("x2", x2)))
+        _check_integer(name, (("x1", x1), ("x2", x2)))
         return _int_binary_spec(x1, x2)
 
-    return spec
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = summary
+    return op(spec=spec)(fn)
 
 
-@op(spec=_checked_int_spec("gcd"))
-def gcd(x1, x2):
-    """Greatest common divisor of integer inputs, elementwise (non-negative)."""
-    _check_integer("gcd", (("x1", x1), ("x2", x2)))
-    return _k.gcd(*_promote_int(x1, x2))
-
-
-@op(spec=_checked_int_spec("lcm"))
-def lcm(x1, x2):
-    """Least common multiple of integer inputs, elementwise (non-negative)."""
-    _check_integer("lcm", (("x1", x1), ("x2", x2)))
-    return _k.lcm(*_promote_int(x1, x2))
+gcd = _int_function("gcd", "Greatest common divisor of integer inputs, elementwise (non-negative).")
+lcm = _int_function("lcm", "Least common multiple of integer inputs, elementwise (non-negative).")
 
 
 def _ldexp_spec(x1, x2):
@@ -431,30 +380,19 @@ bitwise_right_shift = _bitwise_function(
 )
 
 
-def _checked_unary_spec(op_name):
+def _bitwise_not_function(name):
+    def fn(x):
+        _check_integer(name, (("x", x),))
+        return _k.invert(to_tensor(x))
+
     def spec(x):
-        _check_integer(op_name, (("x", x),))
+        _check_integer(name, (("x", x),))
         return rules.unary(x)
 
-    return spec
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = "Bitwise NOT of an integer or bool tensor; the same as `invert`."
+    return op(spec=spec)(fn)
 
 
-@op(spec=_checked_unary_spec("bitwise_invert"))
-def bitwise_invert(x):
-    """Bitwise NOT of an integer or bool tensor; the same as `invert`."""
-    _check_integer("bitwise_invert", (("x", x),))
-    return _k.invert(to_tensor(x))
-
-
-@op(spec=_checked_unary_spec("bitwise_not"))
-def bitwise_not(x):
-    """Bitwise NOT of an integer or bool tensor; the same as `invert`."""
-    _check_integer("bitwise_not", (("x", x),))
-    return _k.invert(to_tensor(x))
-
-
-from cornu.ops.numpy import elementwise_math as _math_module  # noqa: E402
-from cornu.ops.numpy.elementwise_math import *  # noqa: E402,F401,F403
-
-# Unary math lives in elementwise_math.py; its names are public through this module.
-__all__ += list(_math_module.__all__)
+bitwise_invert = _bitwise_not_function("bitwise_invert")
+bitwise_not = _bitwise_not_function("bitwise_not")

@@ -1,7 +1,4 @@
-"""Unary elementwise math: float functions, rounding, predicates, complex parts.
-
-The names here are re-exported by `cornu.ops.numpy.elementwise` (listed in its `__all__`).
-"""
+"""Unary elementwise math: float functions, rounding, predicates, complex parts."""
 
 import ml_dtypes
 
@@ -10,7 +7,7 @@ from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, to_tensor
 
-_k = kernels("elementwise")
+_k = kernels()
 
 _HALF_TYPES = ("float16", "bfloat16")
 _PART_DTYPE = {"complex64": "float32", "complex128": "float64"}
@@ -174,22 +171,22 @@ def round(x, decimals=0):
 # --- sign, square, copy, nan_to_num ---------------------------------------------------------
 
 
+def _int_for_bool(x):
+    """`x` as a tensor, bool made int32."""
+    x, dtype = _tensor_and_dtype(x)
+    return to_tensor(x, "int32") if dtype == "bool" else x
+
+
 @op(spec=_int_for_bool_spec)
 def sign(x):
     """-1, 0 or 1 by the sign of `x` (NaN stays NaN); bool inputs give int32."""
-    x, dtype = _tensor_and_dtype(x)
-    if dtype == "bool":
-        x = to_tensor(x, "int32")
-    return _k.sign(x)
+    return _k.sign(_int_for_bool(x))
 
 
 @op(spec=_int_for_bool_spec)
 def square(x):
     """`x * x`, elementwise; bool inputs give int32."""
-    x, dtype = _tensor_and_dtype(x)
-    if dtype == "bool":
-        x = to_tensor(x, "int32")
-    return _k.square(x)
+    return _k.square(_int_for_bool(x))
 
 
 @op(spec=rules.unary)
@@ -222,31 +219,29 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
 # --- predicates -----------------------------------------------------------------------------
 
 
-@op(spec=_bool_spec)
-def isnan(x):
-    """True where `x` is NaN (never for integer or bool inputs)."""
-    x, dtype = _tensor_and_dtype(x)
-    if _is_complex(dtype):
-        return _k.logical_or(_k.isnan(_k.real(x)), _k.isnan(_k.imag(x)))
-    return _k.isnan(x) if _is_float(dtype) else _all_false(x)
+def _predicate_function(name, summary, combine, otherwise):
+    """isnan & co.: per part, joined by the `combine` kernel, for complex inputs; `otherwise(x)`
+    for integer and bool inputs."""
+    kernel = getattr(_k, name)
+
+    def fn(x):
+        x, dtype = _tensor_and_dtype(x)
+        if _is_complex(dtype):
+            return combine(kernel(_k.real(x)), kernel(_k.imag(x)))
+        return kernel(x) if _is_float(dtype) else otherwise(x)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = summary
+    return op(spec=_bool_spec)(fn)
 
 
-@op(spec=_bool_spec)
-def isinf(x):
-    """True where `x` is +inf or -inf."""
-    x, dtype = _tensor_and_dtype(x)
-    if _is_complex(dtype):
-        return _k.logical_or(_k.isinf(_k.real(x)), _k.isinf(_k.imag(x)))
-    return _k.isinf(x) if _is_float(dtype) else _all_false(x)
-
-
-@op(spec=_bool_spec)
-def isfinite(x):
-    """True where `x` is neither infinite nor NaN."""
-    x, dtype = _tensor_and_dtype(x)
-    if _is_complex(dtype):
-        return _k.logical_and(_k.isfinite(_k.real(x)), _k.isfinite(_k.imag(x)))
-    return _k.isfinite(x) if _is_float(dtype) else _all_true(x)
+isnan = _predicate_function(
+    "isnan", "True where `x` is NaN (never for integer or bool inputs).", _k.logical_or, _all_false
+)
+isinf = _predicate_function("isinf", "True where `x` is +inf or -inf.", _k.logical_or, _all_false)
+isfinite = _predicate_function(
+    "isfinite", "True where `x` is neither infinite nor NaN.", _k.logical_and, _all_true
+)
 
 
 def _real_predicate(name, x):

@@ -7,7 +7,7 @@ from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import canonicalize_axis, dtype_of, kernels, op, promote, to_tensor
 
-_k = kernels("indexing")
+_k = kernels()
 
 __all__ = [
     "diagonal",
@@ -194,6 +194,14 @@ def _take_spec(x, indices, axis=None):
     return KerasTensor(shape[:axis] + index_shape + shape[axis + 1 :], dtype=dtype_of(x))
 
 
+def _flat_for_none(x, axis, op_name):
+    """`x` flattened for axis=None (then axis 0), and the canonical axis."""
+    if axis is None:
+        x = _k.reshape(x, (-1,))
+        axis = 0
+    return x, canonicalize_axis(axis, len(x.shape), op_name)
+
+
 @op(spec=_take_spec)
 def take(x, indices, axis=None):
     """Elements of `x` at `indices` along `axis` (None: of the flattened `x`).
@@ -202,10 +210,7 @@ def take(x, indices, axis=None):
     """
     x = to_tensor(x)
     indices = _index_tensor(indices, "take")
-    if axis is None:
-        x = _k.reshape(x, (-1,))
-        axis = 0
-    axis = canonicalize_axis(axis, len(x.shape), "take")
+    x, axis = _flat_for_none(x, axis, "take")
     return _k.take(x, indices, axis)
 
 
@@ -239,10 +244,7 @@ def take_along_axis(x, indices, axis=None):
     None: of the flattened `x`. Negative indices count from the end."""
     x = to_tensor(x)
     indices = _index_tensor(indices, "take_along_axis")
-    if axis is None:
-        x = _k.reshape(x, (-1,))
-        axis = 0
-    axis = canonicalize_axis(axis, len(x.shape), "take_along_axis")
+    x, axis = _flat_for_none(x, axis, "take_along_axis")
     shape = _take_along_shape(tuple(x.shape), tuple(indices.shape), axis)
     x_shape = shape[:axis] + (x.shape[axis],) + shape[axis + 1 :]
     if tuple(x.shape) != x_shape:

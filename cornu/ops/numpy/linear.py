@@ -14,8 +14,9 @@ from cornu.ops.define import (
     promote,
     to_tensor,
 )
+from cornu.ops.numpy.elementwise import add
 
-_k = kernels("linear")
+_k = kernels()
 
 __all__ = ["matmul"]
 
@@ -63,8 +64,6 @@ def affine(x, kernel, bias):
         or dtype_of(x) not in dtypes.FLOAT_TYPES
         or dtype_of(kernel) not in dtypes.FLOAT_TYPES
     ):
-        from cornu.ops.numpy.elementwise import add
-
         return add(matmul(x, kernel), bias)
     return _k.affine(*promote(x, kernel, bias))
 

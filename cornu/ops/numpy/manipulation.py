@@ -1,12 +1,13 @@
 """Shape manipulation ops: reshape, squeeze, ...
 
 Shape and axis changes (reshape, squeeze, transpose, expand_dims, broadcast_to, view, ...) are
-defined here; joining and splitting (`manipulation_join`) and reordering, repeating and padding
-(`manipulation_reorder`) are re-exported. Their shared helpers are in `_manipulation_args`.
+defined here; joining and splitting are in `manipulation_join`, reordering, repeating and
+padding in `manipulation_reorder`. Their shared helpers are in `_manipulation_args`.
 """
 
 import math
 
+import ml_dtypes
 import numpy as np
 
 from cornu.backend.common import dtypes
@@ -14,63 +15,21 @@ from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import canonicalize_axis, dtype_of, kernels, op, to_tensor
 from cornu.ops.numpy._manipulation_args import _axes_arg, _ravel_spec, _spec
-from cornu.ops.numpy.manipulation_join import (  # noqa: F401 (re-exported in __all__)
-    append,
-    array_split,
-    concatenate,
-    dsplit,
-    dstack,
-    hsplit,
-    hstack,
-    split,
-    stack,
-    vsplit,
-    vstack,
-)
-from cornu.ops.numpy.manipulation_reorder import (  # noqa: F401 (re-exported in __all__)
-    flip,
-    fliplr,
-    flipud,
-    pad,
-    repeat,
-    roll,
-    rot90,
-    tile,
-)
 
-_k = kernels("manipulation")
+_k = kernels()
 
 __all__ = [
-    "append",
-    "array_split",
     "broadcast_to",
-    "concatenate",
-    "dsplit",
-    "dstack",
     "expand_dims",
-    "flip",
-    "fliplr",
-    "flipud",
-    "hsplit",
-    "hstack",
     "moveaxis",
     "ndim",
-    "pad",
     "ravel",
-    "repeat",
     "reshape",
-    "roll",
-    "rot90",
     "size",
-    "split",
     "squeeze",
-    "stack",
     "swapaxes",
-    "tile",
     "transpose",
     "view",
-    "vsplit",
-    "vstack",
 ]
 
 
@@ -318,8 +277,6 @@ def _view_shape(shape, old, new):
 
 def _np_name(dtype):
     if dtype == "bfloat16":
-        import ml_dtypes
-
         return ml_dtypes.bfloat16
     return dtype
 

@@ -7,7 +7,21 @@ from cornu.ops import rules
 from cornu.ops.define import canonicalize_axis, dtype_of, kernels, op, promote, to_tensor
 from cornu.ops.numpy._manipulation_args import _promoted_dtype, _ravel_spec, _spec, _tensors
 
-_k = kernels("manipulation")
+_k = kernels()
+
+__all__ = [
+    "append",
+    "array_split",
+    "concatenate",
+    "dsplit",
+    "dstack",
+    "hsplit",
+    "hstack",
+    "split",
+    "stack",
+    "vsplit",
+    "vstack",
+]
 
 
 # -- joining --------------------------------------------------------------------------------

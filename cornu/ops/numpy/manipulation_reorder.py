@@ -5,13 +5,24 @@ import math
 
 import numpy as np
 
-from cornu import config
+from cornu import backend, config
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import canonicalize_axis, dtype_of, kernels, op, to_tensor
 from cornu.ops.numpy._manipulation_args import _axes_arg, _int_arg, _spec
 
-_k = kernels("manipulation")
+_k = kernels()
+
+__all__ = [
+    "flip",
+    "fliplr",
+    "flipud",
+    "pad",
+    "repeat",
+    "roll",
+    "rot90",
+    "tile",
+]
 
 
 # -- reordering -----------------------------------------------------------------------------
@@ -130,8 +141,6 @@ def _repeats_value(repeats):
     if isinstance(repeats, (int, np.integer)) and not isinstance(repeats, bool):
         return int(repeats)
     try:
-        from cornu import backend
-
         values = np.asarray(
             repeats if isinstance(repeats, (list, tuple)) else backend.convert_to_numpy(repeats)
         )

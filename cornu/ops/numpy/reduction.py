@@ -10,8 +10,8 @@ Dtype rules (the same on every backend):
 - `argmax`, `argmin`, `nanargmax`, `nanargmin`, `count_nonzero` give int32.
 
 Sums, means and their relatives (nan*, cumulative, weighted, diff, trapezoid) are defined
-here; extrema, arg-extrema and logical reductions (`reduction_extrema`) and quantiles and
-corrcoef (`reduction_statistics`) are re-exported. Shared helpers are in `_reduction_args`.
+here; extrema, arg-extrema and logical reductions are in `reduction_extrema`, quantiles and
+corrcoef in `reduction_statistics`. Shared helpers are in `_reduction_args`.
 """
 
 import builtins
@@ -38,71 +38,23 @@ from cornu.ops.numpy._reduction_args import (
     _reduction_spec,
     _sum_dtype,
 )
-from cornu.ops.numpy.reduction_extrema import (  # noqa: F401 (re-exported in __all__)
-    all,
-    allclose,
-    amax,
-    amin,
-    any,
-    argmax,
-    argmin,
-    count_nonzero,
-    max,
-    min,
-    nanargmax,
-    nanargmin,
-    nanmax,
-    nanmin,
-    ptp,
-)
-from cornu.ops.numpy.reduction_statistics import (  # noqa: F401 (re-exported in __all__)
-    corrcoef,
-    median,
-    nanmedian,
-    nanpercentile,
-    nanquantile,
-    percentile,
-    quantile,
-)
 
-_k = kernels("reduction")
+_k = kernels()
 
 __all__ = [
-    "all",
-    "allclose",
-    "amax",
-    "amin",
-    "any",
-    "argmax",
-    "argmin",
     "average",
-    "corrcoef",
-    "count_nonzero",
     "cumprod",
     "cumsum",
     "diff",
-    "max",
     "mean",
-    "median",
-    "min",
-    "nanargmax",
-    "nanargmin",
     "nancumprod",
     "nancumsum",
-    "nanmax",
     "nanmean",
-    "nanmedian",
-    "nanmin",
-    "nanpercentile",
     "nanprod",
-    "nanquantile",
     "nanstd",
     "nansum",
     "nanvar",
-    "percentile",
     "prod",
-    "ptp",
-    "quantile",
     "std",
     "sum",
     "trapezoid",
@@ -233,12 +185,18 @@ def cumprod(x, axis=None, dtype=None):
     return _k.cumprod(to_tensor(x, out), axis)
 
 
+def _nan_as(x, value):
+    """`x` with NaN replaced by `value` (float inputs; others are returned as they are)."""
+    if _is_float(x):
+        x = _k.where(_k.isnan(x), to_tensor(value, dtype_of(x)), x)
+    return x
+
+
 @op(spec=_cum_spec("nancumsum"))
 def nancumsum(x, axis=None, dtype=None):
     """Cumulative sum treating NaN as 0."""
     x, axis, out = _cum_prepare(x, axis, dtype, "nancumsum")
-    if _is_float(x):
-        x = _k.where(_k.isnan(x), to_tensor(0, dtype_of(x)), x)
+    x = _nan_as(x, 0)
     return _k.cumsum(to_tensor(x, out), axis)
 
 
@@ -246,8 +204,7 @@ def nancumsum(x, axis=None, dtype=None):
 def nancumprod(x, axis=None, dtype=None):
     """Cumulative product treating NaN as 1."""
     x, axis, out = _cum_prepare(x, axis, dtype, "nancumprod")
-    if _is_float(x):
-        x = _k.where(_k.isnan(x), to_tensor(1, dtype_of(x)), x)
+    x = _nan_as(x, 1)
     return _k.cumprod(to_tensor(x, out), axis)
 
 

@@ -19,7 +19,25 @@ from cornu.ops.numpy._reduction_args import (
     _same,
 )
 
-_k = kernels("reduction")
+_k = kernels()
+
+__all__ = [
+    "all",
+    "allclose",
+    "amax",
+    "amin",
+    "any",
+    "argmax",
+    "argmin",
+    "count_nonzero",
+    "max",
+    "min",
+    "nanargmax",
+    "nanargmin",
+    "nanmax",
+    "nanmin",
+    "ptp",
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,9 +238,5 @@ def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
         dtype = _float_of(dtype) if dtype != "bool" else "float32"
     x1, x2 = promote(x1, x2, dtype=dtype)
     rules.broadcast_shapes(tuple(x1.shape), tuple(x2.shape), "allclose")
-    tol = _k.add(to_tensor(atol, dtype), _k.multiply(to_tensor(rtol, dtype), _k.absolute(x2)))
-    close = _k.less_equal(_k.absolute(_k.subtract(x1, x2)), tol)
-    close = _k.logical_or(close, _k.equal(x1, x2))  # equal infinities
-    if equal_nan:
-        close = _k.logical_or(close, _k.logical_and(_k.isnan(x1), _k.isnan(x2)))
+    close = _k.isclose(x1, x2, float(rtol), float(atol), bool(equal_nan))
     return _k.all(close, None, False)

@@ -8,7 +8,17 @@ from cornu.ops import rules
 from cornu.ops.define import dtype_of, kernels, op, to_tensor
 from cornu.ops.numpy._reduction_args import _LOW_FLOATS, _axes, _float_of, _prepare, _reduced_size
 
-_k = kernels("reduction")
+_k = kernels()
+
+__all__ = [
+    "corrcoef",
+    "median",
+    "nanmedian",
+    "nanpercentile",
+    "nanquantile",
+    "percentile",
+    "quantile",
+]
 
 _QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 

@@ -19,8 +19,7 @@ from cornu.ops.define import (
     to_tensor,
 )
 
-_k = kernels("sorting")
-_r = kernels("reduction")
+_k = kernels()
 
 __all__ = [
     "argpartition",
@@ -59,7 +58,7 @@ def _sort_prepare(x, axis, op_name):
     x = to_tensor(x)
     flatten, axis = _sort_axis(tuple(x.shape), axis, op_name)
     if flatten:
-        x = _r.reshape(x, (-1,))
+        x = _k.reshape(x, (-1,))
     return x, axis
 
 
@@ -165,11 +164,11 @@ def digitize(x, bins):
     if n < 2:
         return increasing
     reversed_bins = _k.flip(bins)
-    decreasing = _r.subtract(to_tensor(n, "int32"), _k.searchsorted(reversed_bins, x, True))
-    first = _r.slice_axis(bins, 0, 0, 1)
-    last = _r.slice_axis(bins, 0, n - 1, n)
-    is_decreasing = _r.reshape(_k.greater(first, last), ())
-    return _r.where(is_decreasing, decreasing, increasing)
+    decreasing = _k.subtract(to_tensor(n, "int32"), _k.searchsorted(reversed_bins, x, True))
+    first = _k.slice_axis(bins, 0, 0, 1)
+    last = _k.slice_axis(bins, 0, n - 1, n)
+    is_decreasing = _k.reshape(_k.greater(first, last), ())
+    return _k.where(is_decreasing, decreasing, increasing)
 
 
 def _bincount_dtype(weights):
@@ -256,7 +255,7 @@ def histogram(x, bins=10, range=None):
     _histogram_check(bins, range)
     bins = int(bins)
     dtype = float_dtype_of(x)
-    x = _r.reshape(to_tensor(x, dtype), (-1,))
+    x = _k.reshape(to_tensor(x, dtype), (-1,))
     if range is not None:
         lo, hi = float(range[0]), float(range[1])
         if lo == hi:
@@ -265,20 +264,20 @@ def histogram(x, bins=10, range=None):
     elif x.shape[0] == 0:
         lo, hi = to_tensor(0.0, dtype), to_tensor(1.0, dtype)
     else:
-        lo, hi = _r.min(x, None, False), _r.max(x, None, False)
-        same = _r.equal(lo, hi)
+        lo, hi = _k.min(x, None, False), _k.max(x, None, False)
+        same = _k.equal(lo, hi)
         half = to_tensor(0.5, dtype)
-        lo = _r.where(same, _r.subtract(lo, half), lo)
-        hi = _r.where(same, _r.add(hi, half), hi)
+        lo = _k.where(same, _k.subtract(lo, half), lo)
+        hi = _k.where(same, _k.add(hi, half), hi)
     steps = to_tensor(np.arange(bins + 1) / bins, dtype)
-    edges = _r.add(lo, _r.multiply(steps, _r.subtract(hi, lo)))
+    edges = _k.add(lo, _k.multiply(steps, _k.subtract(hi, lo)))
     last = to_tensor(np.arange(bins + 1) == bins)
-    edges = _r.where(last, hi, edges)
-    index = _r.subtract(_k.searchsorted(edges, x, True), to_tensor(1, "int32"))
-    top = _r.equal(x, hi)
-    index = _r.where(top, to_tensor(bins - 1, "int32"), index)
-    inside = _r.logical_and(_k.greater_equal(x, lo), _r.less_equal(x, hi))
-    index = _r.where(inside, index, to_tensor(0, "int32"))
+    edges = _k.where(last, hi, edges)
+    index = _k.subtract(_k.searchsorted(edges, x, True), to_tensor(1, "int32"))
+    top = _k.equal(x, hi)
+    index = _k.where(top, to_tensor(bins - 1, "int32"), index)
+    inside = _k.logical_and(_k.greater_equal(x, lo), _k.less_equal(x, hi))
+    index = _k.where(inside, index, to_tensor(0, "int32"))
     counts = _k.bincount(index, to_tensor(inside, "int32"), bins, bins, "int32")
     return counts, edges
 
@@ -309,16 +308,9 @@ def _unique_check(x_shape, axis, size):
     return axis
 
 
-def _unique_spec(
-    x,
-    sorted=True,
-    return_index=False,
-    return_inverse=False,
-    return_counts=False,
-    axis=None,
-    size=None,
-    fill_value=None,
-):
+def _unique_spec(*args, **kwargs):
+    a = rules.bound_arguments(unique, args, kwargs)
+    x, axis, size = a["x"], a["axis"], a["size"]
     shape = rules.shape_of(x)
     axis = _unique_check(shape, axis, size)
     if axis is None:
@@ -334,9 +326,9 @@ def _unique_spec(
         KerasTensor((size,), dtype="int32"),
         KerasTensor(inverse_shape, dtype="int32"),
         KerasTensor((size,), dtype="int32"),
-        return_index,
-        return_inverse,
-        return_counts,
+        a["return_index"],
+        a["return_inverse"],
+        a["return_counts"],
     )
 
 
@@ -396,7 +388,7 @@ def _pad_unique(values, index, counts, axis, size, fill_value):
     pad = to_tensor(np.full(pad_shape, 0 if fill_value is None else fill_value), dtype_of(values))
     zeros = to_tensor(np.zeros(size), "int32")
     return (
-        _r.slice_axis(_k.concatenate([values, pad], axis), axis, 0, size),
-        _r.slice_axis(_k.concatenate([index, zeros], 0), 0, 0, size),
-        _r.slice_axis(_k.concatenate([counts, zeros], 0), 0, 0, size),
+        _k.slice_axis(_k.concatenate([values, pad], axis), axis, 0, size),
+        _k.slice_axis(_k.concatenate([index, zeros], 0), 0, 0, size),
+        _k.slice_axis(_k.concatenate([counts, zeros], 0), 0, 0, size),
     )

@@ -26,18 +26,38 @@ class LearningRateSchedule:
             f"Learning rate schedule {type(self).__name__} must implement `__call__(step)`."
         )
 
+    # The constructor arguments `_keep_arguments` stored (the config of the built-in ones).
+    _kept = None
+
     def get_config(self):
-        raise NotImplementedError(
-            f"Learning rate schedule {type(self).__name__} must implement `get_config()`."
-        )
+        if self._kept is None:
+            raise NotImplementedError(
+                f"Learning rate schedule {type(self).__name__} must implement `get_config()`."
+            )
+        return {name: getattr(self, name) for name in self._kept}
 
     @classmethod
     def from_config(cls, config):
         return cls(**config)
 
 
+def _keep_arguments(schedule, values):
+    """Stores a built-in schedule's constructor arguments (`values`, its `locals()`, taken
+    before any other local is set) as attributes of the same names; `get_config` returns them
+    in the signature's order."""
+    schedule._kept = tuple(name for name in values if name not in ("self", "__class__"))
+    for name in schedule._kept:
+        setattr(schedule, name, values[name])
+
+
 def _step(step):
     return ops.cast(step, backend.floatx())
+
+
+def _staircase_progress(schedule, step):
+    """`step / decay_steps`, floored when the schedule has `staircase`."""
+    p = _step(step) / schedule.decay_steps
+    return ops.floor(p) if schedule.staircase else p
 
 
 def _check_positive(schedule, name, value):
@@ -61,26 +81,11 @@ class ExponentialDecay(LearningRateSchedule):
         name="ExponentialDecay",
     ):
         _check_positive("ExponentialDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        _keep_arguments(self, locals())
 
     def __call__(self, step):
-        p = _step(step) / self.decay_steps
-        if self.staircase:
-            p = ops.floor(p)
+        p = _staircase_progress(self, step)
         return self.initial_learning_rate * ops.power(ops.cast(self.decay_rate, p.dtype), p)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -99,9 +104,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             raise ValueError(
                 f"PiecewiseConstantDecay: `boundaries` must be increasing; received {boundaries}."
             )
-        self.boundaries = boundaries
-        self.values = values
-        self.name = name
+        _keep_arguments(self, locals())
 
     def __call__(self, step):
         step = _step(step)
@@ -109,9 +112,6 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         for boundary, value in reversed(list(zip(self.boundaries, self.values))):
             result = ops.where(ops.less_equal(step, boundary), value, result)
         return ops.cast(result, step.dtype)
-
-    def get_config(self):
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
 class PolynomialDecay(LearningRateSchedule):
@@ -133,12 +133,7 @@ class PolynomialDecay(LearningRateSchedule):
         name="PolynomialDecay",
     ):
         _check_positive("PolynomialDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.end_learning_rate = end_learning_rate
-        self.power = power
-        self.cycle = cycle
-        self.name = name
+        _keep_arguments(self, locals())
 
     def __call__(self, step):
         step = _step(step)
@@ -152,16 +147,6 @@ class PolynomialDecay(LearningRateSchedule):
         fraction = step / decay_steps
         span = self.initial_learning_rate - self.end_learning_rate
         return span * ops.power(1.0 - fraction, self.power) + self.end_learning_rate
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "end_learning_rate": self.end_learning_rate,
-            "power": self.power,
-            "cycle": self.cycle,
-            "name": self.name,
-        }
 
 
 class InverseTimeDecay(LearningRateSchedule):
@@ -180,26 +165,11 @@ class InverseTimeDecay(LearningRateSchedule):
         name="InverseTimeDecay",
     ):
         _check_positive("InverseTimeDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        _keep_arguments(self, locals())
 
     def __call__(self, step):
-        p = _step(step) / self.decay_steps
-        if self.staircase:
-            p = ops.floor(p)
+        p = _staircase_progress(self, step)
         return self.initial_learning_rate / (1.0 + self.decay_rate * p)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
 
 class CosineDecay(LearningRateSchedule):
@@ -226,12 +196,7 @@ class CosineDecay(LearningRateSchedule):
             raise ValueError(
                 f"CosineDecay: `warmup_steps` must be >= 0; received {warmup_steps!r}."
             )
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.alpha = alpha
-        self.name = name
-        self.warmup_target = warmup_target
-        self.warmup_steps = warmup_steps
+        _keep_arguments(self, locals())
 
     def _decay(self, step, start):
         fraction = ops.minimum(step, self.decay_steps) / self.decay_steps
@@ -247,16 +212,6 @@ class CosineDecay(LearningRateSchedule):
         ramp = self.initial_learning_rate + delta * (step / warmup_steps)
         decayed = self._decay(ops.maximum(step - self.warmup_steps, 0.0), self.warmup_target)
         return ops.where(ops.less(step, self.warmup_steps), ramp, decayed)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "alpha": self.alpha,
-            "name": self.name,
-            "warmup_target": self.warmup_target,
-            "warmup_steps": self.warmup_steps,
-        }
 
 
 class CosineDecayRestarts(LearningRateSchedule):
@@ -278,12 +233,7 @@ class CosineDecayRestarts(LearningRateSchedule):
     ):
         _check_positive("CosineDecayRestarts", "first_decay_steps", first_decay_steps)
         _check_positive("CosineDecayRestarts", "t_mul", t_mul)
-        self.initial_learning_rate = initial_learning_rate
-        self.first_decay_steps = first_decay_steps
-        self.t_mul = t_mul
-        self.m_mul = m_mul
-        self.alpha = alpha
-        self.name = name
+        _keep_arguments(self, locals())
 
     def __call__(self, step):
         fraction = _step(step) / self.first_decay_steps
@@ -300,16 +250,6 @@ class CosineDecayRestarts(LearningRateSchedule):
         peak = ops.power(self.m_mul, restarts)
         cosine = 0.5 * peak * (1.0 + ops.cos(math.pi * fraction))
         return self.initial_learning_rate * ((1.0 - self.alpha) * cosine + self.alpha)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "first_decay_steps": self.first_decay_steps,
-            "t_mul": self.t_mul,
-            "m_mul": self.m_mul,
-            "alpha": self.alpha,
-            "name": self.name,
-        }
 
 
 _TABLE = identifiers.build_table(

@@ -16,7 +16,8 @@ from cornu.trainers.data_adapters.dataset_adapters import (
     is_torch_dataloader,
 )
 from cornu.trainers.data_adapters.epoch_iterator import EpochIterator
-from cornu.trainers.data_adapters.generator_data_adapter import GeneratorDataAdapter, unpack
+from cornu.trainers.data_adapters.generator_data_adapter import GeneratorDataAdapter
+from cornu.utils.data_packing import unpack
 from cornu.utils.py_dataset import PyDataset
 
 

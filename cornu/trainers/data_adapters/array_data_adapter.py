@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from cornu import backend, tree
+from cornu import backend, config, tree
 
 
 def is_array_like(x):
@@ -114,8 +114,6 @@ class ArrayDataAdapter:
 
 def _floatx_numpy(x):
     """A leaf as NumPy, with float arrays in floatx (as the model consumes them), once."""
-    from cornu import config
-
     array = to_numpy(x)
     if array.dtype.kind == "f" and array.dtype != np.dtype(config.floatx()):
         array = array.astype(config.floatx())

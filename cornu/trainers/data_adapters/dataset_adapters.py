@@ -10,7 +10,7 @@ import itertools
 import numpy as np
 
 from cornu import config, tree
-from cornu.trainers.data_adapters.generator_data_adapter import unpack
+from cornu.utils.data_packing import unpack
 
 
 def _to_numpy(x):

@@ -5,6 +5,7 @@ import itertools
 
 from cornu import tree
 from cornu.trainers.data_adapters.array_data_adapter import to_numpy
+from cornu.utils.data_packing import unpack
 
 
 class GeneratorDataAdapter:
@@ -31,19 +32,3 @@ class GeneratorDataAdapter:
         )
         for batch in source:
             yield unpack(tree.map_structure(lambda a: None if a is None else to_numpy(a), batch))
-
-
-def unpack(data):
-    """`x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)` -> `(x, y, sample_weight)`."""
-    if isinstance(data, tuple):
-        if len(data) == 1:
-            return data[0], None, None
-        if len(data) == 2:
-            return data[0], data[1], None
-        if len(data) == 3:
-            return data
-        raise ValueError(
-            f"Data should be x, (x,), (x, y) or (x, y, sample_weight); received a tuple of "
-            f"{len(data)} elements."
-        )
-    return data, None, None

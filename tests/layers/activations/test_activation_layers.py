@@ -5,7 +5,7 @@ import pytest
 
 import cornu
 from cornu import layers, ops
-from cornu.testing import run_layer_test
+from tests.helpers import layer_battery_test
 
 RNG = np.random.default_rng(0)
 
@@ -34,11 +34,7 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "layer_cls, init_kwargs, checks", [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
-def test_layer_battery(layer_cls, init_kwargs, checks):
-    run_layer_test(layer_cls, init_kwargs, **checks)
+test_layer_battery = layer_battery_test(CASES)
 
 
 X = np.array([[-3.0, -0.5, 0.0, 0.1, 0.5, 2.0, 7.0]], "float32")

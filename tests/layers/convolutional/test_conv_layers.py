@@ -9,18 +9,12 @@ import cornu
 from cornu import layers
 from cornu.testing import run_layer_test
 from tests.conftest import requires_training
+from tests.helpers import same_pads
 
 # ----------------------------------------------------------------------------- NumPy references
 
 
-def _same_pads(lengths, window, strides, dilation):
-    pads = []
-    for length, k, s, d in zip(lengths, window, strides, dilation):
-        extent = (k - 1) * d + 1
-        out = -(-length // s)
-        total = max((out - 1) * s + extent - length, 0)
-        pads.append((total // 2, total - total // 2))
-    return pads
+_same_pads = same_pads
 
 
 def ref_conv(x, w, strides, padding, dilation, groups=1):

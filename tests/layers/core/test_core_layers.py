@@ -6,8 +6,8 @@ import pytest
 
 import cornu
 from cornu import backend, layers, ops
-from cornu.testing import run_layer_test
 from tests.conftest import requires_training
+from tests.helpers import layer_battery_test
 
 RNG = np.random.default_rng(0)
 TOKENS = np.array([[1, 2, 0, 0], [3, 9, 4, 0]], "int32")
@@ -94,11 +94,7 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "layer_cls, init_kwargs, checks", [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
-def test_layer_battery(layer_cls, init_kwargs, checks):
-    run_layer_test(layer_cls, init_kwargs, **checks)
+test_layer_battery = layer_battery_test(CASES)
 
 
 # -- numeric checks against NumPy, with the layers' own weights --------------------------------

@@ -78,12 +78,18 @@ def case_history_given_by_user_is_reused(keras, H):
 # -- EarlyStopping ---------------------------------------------------------------------------
 
 
+def _stop_on_loss(keras, H, epochs, lr=0.05, **early_stopping_kw):
+    """Fits with EarlyStopping(monitor="loss", ...); returns (epochs run, the callback)."""
+    x, y = _data()
+    es = keras.callbacks.EarlyStopping(monitor="loss", **early_stopping_kw)
+    h = _model(keras, H, lr=lr).fit(x, y, epochs=epochs, shuffle=False, verbose=0, callbacks=[es])
+    return len(h.history["loss"]), es
+
+
 @case()
 def case_early_stopping_flat_loss_patience(keras, H):
-    x, y = _data()
-    es = keras.callbacks.EarlyStopping(monitor="loss", patience=2)
-    h = _model(keras, H, lr=0.0).fit(x, y, epochs=20, shuffle=False, verbose=0, callbacks=[es])
-    return len(h.history["loss"]), es.stopped_epoch, es.wait, es.best_epoch
+    n, es = _stop_on_loss(keras, H, 20, lr=0.0, patience=2)
+    return n, es.stopped_epoch, es.wait, es.best_epoch
 
 
 @case(rtol=1e-4, atol=1e-6)
@@ -104,50 +110,38 @@ def case_early_stopping_restore_best_weights(keras, H):
 
 @case(rtol=1e-4)
 def case_early_stopping_baseline_never_beaten_but_improving(keras, H):
-    x, y = _data()
-    es = keras.callbacks.EarlyStopping(monitor="loss", patience=2, baseline=1e-6)
-    h = _model(keras, H).fit(x, y, epochs=6, shuffle=False, verbose=0, callbacks=[es])
-    return len(h.history["loss"]), es.stopped_epoch, es.wait, es.best_epoch, es.best
+    n, es = _stop_on_loss(keras, H, 6, patience=2, baseline=1e-6)
+    return n, es.stopped_epoch, es.wait, es.best_epoch, es.best
 
 
 @case()
 def case_early_stopping_baseline_not_beaten_on_flat_loss(keras, H):
-    x, y = _data()
-    es = keras.callbacks.EarlyStopping(monitor="loss", patience=3, baseline=1e-6)
-    h = _model(keras, H, lr=0.0).fit(x, y, epochs=10, shuffle=False, verbose=0, callbacks=[es])
-    return len(h.history["loss"]), es.stopped_epoch, es.wait
+    n, es = _stop_on_loss(keras, H, 10, lr=0.0, patience=3, baseline=1e-6)
+    return n, es.stopped_epoch, es.wait
 
 
 @case()
 def case_early_stopping_baseline_beaten(keras, H):
-    x, y = _data()
-    es = keras.callbacks.EarlyStopping(monitor="loss", patience=1, baseline=1e6)
-    h = _model(keras, H).fit(x, y, epochs=5, shuffle=False, verbose=0, callbacks=[es])
-    return len(h.history["loss"]), es.stopped_epoch, es.wait
+    n, es = _stop_on_loss(keras, H, 5, patience=1, baseline=1e6)
+    return n, es.stopped_epoch, es.wait
 
 
 @case()
 def case_early_stopping_start_from_epoch(keras, H):
-    x, y = _data()
-    es = keras.callbacks.EarlyStopping(monitor="loss", patience=1, start_from_epoch=3)
-    h = _model(keras, H, lr=0.0).fit(x, y, epochs=10, shuffle=False, verbose=0, callbacks=[es])
-    return len(h.history["loss"]), es.stopped_epoch, es.best_epoch
+    n, es = _stop_on_loss(keras, H, 10, lr=0.0, patience=1, start_from_epoch=3)
+    return n, es.stopped_epoch, es.best_epoch
 
 
 @case()
 def case_early_stopping_min_delta(keras, H):
-    x, y = _data()
-    es = keras.callbacks.EarlyStopping(monitor="loss", patience=1, min_delta=10.0)
-    h = _model(keras, H, lr=1e-3).fit(x, y, epochs=10, shuffle=False, verbose=0, callbacks=[es])
-    return len(h.history["loss"]), es.stopped_epoch
+    n, es = _stop_on_loss(keras, H, 10, lr=1e-3, patience=1, min_delta=10.0)
+    return n, es.stopped_epoch
 
 
 @case()
 def case_early_stopping_patience_zero(keras, H):
-    x, y = _data()
-    es = keras.callbacks.EarlyStopping(monitor="loss", patience=0)
-    h = _model(keras, H, lr=0.0).fit(x, y, epochs=10, shuffle=False, verbose=0, callbacks=[es])
-    return len(h.history["loss"]), es.stopped_epoch
+    n, es = _stop_on_loss(keras, H, 10, lr=0.0, patience=0)
+    return n, es.stopped_epoch
 
 
 @case()

@@ -99,34 +99,37 @@ def case_weighted_metrics_names_and_values(keras, H):
     }
 
 
+def _evaluated(keras, H, x, y, units, activation, loss, metrics):
+    """evaluate(return_dict=True) of a fresh deterministic Dense model compiled with SGD."""
+    model = H.det_weights(_dense(keras, units, activation))
+    model.compile("sgd", loss=loss, metrics=metrics)
+    return model.evaluate(x, y, verbose=0, return_dict=True)
+
+
 @case()
 def case_accuracy_binary_for_one_unit(keras, H):
     x, _ = _xy()
     y = (x[:, :1] > 0).astype("float32")
-    model = H.det_weights(_dense(keras, 1, "sigmoid"))
-    model.compile("sgd", loss="binary_crossentropy", metrics=["accuracy", "acc"])
-    return model.evaluate(x, y, verbose=0, return_dict=True)
+    return _evaluated(keras, H, x, y, 1, "sigmoid", "binary_crossentropy", ["accuracy", "acc"])
 
 
 @case()
 def case_accuracy_sparse_for_integer_labels(keras, H):
     x, _ = _xy()
     y = np.argmax(x[:, :3], axis=1).astype("int32")
-    results = []
-    for labels in (y, y[:, None]):
-        model = H.det_weights(_dense(keras, 3, "softmax"))
-        model.compile("sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        results.append(model.evaluate(x, labels, verbose=0, return_dict=True))
-    return results
+    return [
+        _evaluated(
+            keras, H, x, labels, 3, "softmax", "sparse_categorical_crossentropy", ["accuracy"]
+        )
+        for labels in (y, y[:, None])
+    ]
 
 
 @case()
 def case_accuracy_categorical_for_one_hot(keras, H):
     x, _ = _xy()
     y = np.eye(3, dtype="float32")[np.argmax(x[:, :3], axis=1)]
-    model = H.det_weights(_dense(keras, 3, "softmax"))
-    model.compile("sgd", loss="categorical_crossentropy", metrics=["accuracy", "acc"])
-    return model.evaluate(x, y, verbose=0, return_dict=True)
+    return _evaluated(keras, H, x, y, 3, "softmax", "categorical_crossentropy", ["accuracy", "acc"])
 
 
 @case()

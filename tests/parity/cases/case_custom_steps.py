@@ -269,12 +269,18 @@ def _spy_class(keras, seen):
     return Spy
 
 
-@case()
-def case_train_step_data_structure(keras, H):
-    x, y = _data(8)
+def _compiled_spy(keras):
+    """A compiled spy model, and the list its steps record what they were given in."""
     seen = []
     model = _spy_class(keras, seen)()
     model.compile(optimizer="sgd", loss="mse")
+    return model, seen
+
+
+@case()
+def case_train_step_data_structure(keras, H):
+    x, y = _data(8)
+    model, seen = _compiled_spy(keras)
     runs = [(x, y), ((x, x),), ({"a": x, "b": x},)]
     if keras.backend.backend() != "tensorflow":  # (Keras's tf.data turns lists into tuples)
         runs.append(([x, x], y))
@@ -286,9 +292,7 @@ def case_train_step_data_structure(keras, H):
 @case()
 def case_test_and_predict_step_single_input_is_not_wrapped(keras, H):
     x, y = _data(8)
-    seen = []
-    model = _spy_class(keras, seen)()
-    model.compile(optimizer="sgd", loss="mse")
+    model, seen = _compiled_spy(keras)
     model.evaluate(x, y, batch_size=8, verbose=0)
     model.predict(x, batch_size=8, verbose=0)
     model.predict((x, x), batch_size=8, verbose=0)

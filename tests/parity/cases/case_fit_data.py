@@ -74,53 +74,39 @@ def case_fit_arrays_history(keras, H):
     }
 
 
+def _fit_validated(model, x, y, validation_data, epochs=2, **fit_kw):
+    """The history of unshuffled epochs in batches of 8, validating on `validation_data`."""
+    history = model.fit(
+        x,
+        y,
+        validation_data=validation_data,
+        batch_size=8,
+        epochs=epochs,
+        shuffle=False,
+        verbose=0,
+        **fit_kw,
+    )
+    return _history(history)
+
+
 @case()
 def case_validation_data_tuple(keras, H):
     x, y = H.data(48, 3)
     model = _model(keras, H, metrics=_mae(keras))
-    history = model.fit(
-        x[:32],
-        y[:32],
-        validation_data=(x[32:], y[32:]),
-        batch_size=8,
-        epochs=2,
-        shuffle=False,
-        verbose=0,
-    )
-    return _history(history)
+    return _fit_validated(model, x[:32], y[:32], (x[32:], y[32:]))
 
 
 @case()
 def case_validation_data_list(keras, H):
     x, y = H.data(48, 3)
-    model = _model(keras, H)
-    history = model.fit(
-        x[:32],
-        y[:32],
-        validation_data=[x[32:], y[32:]],
-        batch_size=8,
-        epochs=2,
-        shuffle=False,
-        verbose=0,
-    )
-    return _history(history)
+    return _fit_validated(_model(keras, H), x[:32], y[:32], [x[32:], y[32:]])
 
 
 @case()
 def case_validation_data_with_sample_weight(keras, H):
     x, y = H.data(48, 3)
-    model = _model(keras, H)
     weights = np.linspace(0.0, 2.0, 16).astype("float32")
-    history = model.fit(
-        x[:32],
-        y[:32],
-        validation_data=(x[32:], y[32:], weights),
-        batch_size=8,
-        epochs=2,
-        shuffle=False,
-        verbose=0,
-    )
-    return _history(history)
+    return _fit_validated(_model(keras, H), x[:32], y[:32], (x[32:], y[32:], weights))
 
 
 @case()
@@ -167,16 +153,7 @@ def case_fit_list_inputs_and_list_validation(keras, H):
     H.det_weights(model)
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
     parts = [x[:, :2], x[:, 2:]]
-    history = model.fit(
-        parts,
-        y,
-        validation_data=([p[:8] for p in parts], y[:8]),
-        batch_size=8,
-        epochs=2,
-        shuffle=False,
-        verbose=0,
-    )
-    return _history(history)
+    return _fit_validated(model, parts, y, ([p[:8] for p in parts], y[:8]))
 
 
 @case()
@@ -187,17 +164,8 @@ def case_fit_pandas(keras, H):
     frame = pd.DataFrame(x, columns=["a", "b", "c"])
     target = pd.Series(y[:, 0])
     model = _model(keras, H)
-    history = model.fit(
-        frame,
-        target,
-        batch_size=8,
-        epochs=2,
-        shuffle=False,
-        verbose=0,
-        validation_data=(frame[:8], target[:8]),
-    )
     return {
-        "history": _history(history),
+        "history": _fit_validated(model, frame, target, (frame[:8], target[:8])),
         "eval": model.evaluate(frame, target, verbose=0),
         "predict": model.predict(frame[:5], verbose=0),
     }
@@ -470,28 +438,14 @@ def case_fit_endless_generator_steps_per_epoch(keras, H):
 @case()
 def case_validation_endless_generator_with_steps(keras, H):
     x, y = H.data(40, 3)
-    model = _model(keras, H)
-    history = model.fit(
-        x,
-        y,
-        batch_size=8,
-        epochs=2,
-        shuffle=False,
-        verbose=0,
-        validation_data=_gen(x, y, 10, endless=True),
-        validation_steps=2,
-    )
-    return _history(history)
+    endless = _gen(x, y, 10, endless=True)
+    return _fit_validated(_model(keras, H), x, y, endless, validation_steps=2)
 
 
 @case()
 def case_validation_generator_first_epoch(keras, H):
     x, y = H.data(40, 3)
-    model = _model(keras, H)
-    history = model.fit(
-        x, y, batch_size=8, epochs=1, shuffle=False, verbose=0, validation_data=_gen(x, y, 10)
-    )
-    return _history(history)
+    return _fit_validated(_model(keras, H), x, y, _gen(x, y, 10), epochs=1)
 
 
 @case()
@@ -607,6 +561,18 @@ def case_pydataset_steps_per_epoch(keras, H):
 # -- tf.data and torch DataLoader ----------------------------------------------------------
 
 
+def _fit_evaluate_predict(keras, H, train, val, inputs):
+    """fit on `train` validating on `val` for 2 epochs, then evaluate on `train`, predict `inputs`."""
+    model = _model(keras, H, metrics=_mae(keras))
+    history = model.fit(train, validation_data=val, epochs=2, verbose=0)
+    return {
+        "history": _history(history),
+        "steps": history.params["steps"],
+        "evaluate": model.evaluate(train, verbose=0),
+        "predict": model.predict(inputs, verbose=0),
+    }
+
+
 @case()
 def case_tf_data_fit_validation_evaluate_predict(keras, H):
     import tensorflow as tf
@@ -614,15 +580,8 @@ def case_tf_data_fit_validation_evaluate_predict(keras, H):
     x, y = H.data(40, 3)
     train = tf.data.Dataset.from_tensor_slices((x, y)).batch(8)
     val = tf.data.Dataset.from_tensor_slices((x[:16], y[:16])).batch(16)
-    model = _model(keras, H, metrics=_mae(keras))
-    history = model.fit(train, validation_data=val, epochs=2, verbose=0)
     inputs = tf.data.Dataset.from_tensor_slices(x).batch(16)
-    return {
-        "history": _history(history),
-        "steps": history.params["steps"],
-        "evaluate": model.evaluate(train, verbose=0),
-        "predict": model.predict(inputs, verbose=0),
-    }
+    return _fit_evaluate_predict(keras, H, train, val, inputs)
 
 
 @case()
@@ -653,14 +612,7 @@ def case_torch_dataloader_fit_validation_predict(keras, H):
     inputs = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(torch.from_numpy(x)), batch_size=7
     )
-    model = _model(keras, H, metrics=_mae(keras))
-    history = model.fit(loader, validation_data=val, epochs=2, verbose=0)
-    return {
-        "history": _history(history),
-        "steps": history.params["steps"],
-        "evaluate": model.evaluate(loader, verbose=0),
-        "predict": model.predict(inputs, verbose=0),
-    }
+    return _fit_evaluate_predict(keras, H, loader, val, inputs)
 
 
 # -- errors --------------------------------------------------------------------------------

@@ -3,18 +3,7 @@
 import numpy as np
 
 from tests.parity.case import ALL, case
-
-
-def _p(*shape, seed=0):
-    return np.random.default_rng(seed).random(shape).astype("float32")
-
-
-def _r(*shape, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape).astype("float32")
-
-
-def _np(keras, value):
-    return keras.ops.convert_to_numpy(value)
+from tests.parity.cases.case_losses import _np, _p, _r
 
 
 def _run(keras, metric, *batches):

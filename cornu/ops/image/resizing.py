@@ -1,23 +1,7 @@
-"""`cornu.ops.image`: resizing, colour conversions, cropping/padding, patches, geometric
-transforms, filters and SSIM (Keras's `keras.ops.image`).
+"""Resizing of `cornu.ops.image`: `resize` and `scale_and_translate`.
 
-Every op is written once over a few array primitives (`cornu/backend/<b>/image.py`):
-resampling is a product of small weight matrices computed in NumPy from static shapes (the
-half-pixel-centre convention of `jax.image.resize`/`scale_and_translate`), point sampling is a
-gather of the 2**ndim neighbours of each coordinate (the conventions of
-`jax.scipy.ndimage.map_coordinates`), and filters are contractions with band matrices.
-
-Op bodies run through the backend's `compiled` hook (`jax.jit` on JAX, so each op is one XLA
-program; eager elsewhere).
-
-Images are 3D (one image) or 4D (a batch), `channels_last` (default, from
-`cornu.config.image_data_format()`) or `channels_first`. Internally every op works on a 4D
-channels-last tensor and restores the caller's layout at the end.
-
-Resizing (`resize`, `scale_and_translate`) is defined here; the other ops live in topic modules
-and are re-exported: `image_color` (colour conversions), `image_crop` (crops, padding,
-patches), `image_warp` (map_coordinates and the warps), `image_filters` (blur, Sobel, SSIM).
-Helpers they share are in `_image_common`.
+Resampling is a product of small weight matrices computed in NumPy from static shapes (the
+half-pixel-centre convention of `jax.image.resize`/`scale_and_translate`).
 """
 
 import numpy as np
@@ -25,7 +9,8 @@ import numpy as np
 from cornu import backend
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
-from cornu.ops._image_common import (
+from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, to_tensor
+from cornu.ops.image._image_common import (
     _apply_weights,
     _cast_back,
     _check_image_rank,
@@ -38,41 +23,12 @@ from cornu.ops._image_common import (
     _spatial_shape,
     _to_channels_last,
 )
-from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, to_tensor
-from cornu.ops.image_color import hsv_to_rgb, rgb_to_grayscale, rgb_to_hsv  # noqa: F401
-from cornu.ops.image_crop import (  # noqa: F401 (re-exported in __all__)
-    crop_images,
-    extract_patches,
-    extract_patches_3d,
-    pad_images,
-)
-from cornu.ops.image_filters import gaussian_blur, sobel_edges, ssim  # noqa: F401
-from cornu.ops.image_warp import (  # noqa: F401 (re-exported in __all__)
-    affine_transform,
-    elastic_transform,
-    map_coordinates,
-    perspective_transform,
-)
 
-_k = kernels("image")
+_k = kernels()
 
 __all__ = [
-    "affine_transform",
-    "crop_images",
-    "elastic_transform",
-    "extract_patches",
-    "extract_patches_3d",
-    "gaussian_blur",
-    "hsv_to_rgb",
-    "map_coordinates",
-    "pad_images",
-    "perspective_transform",
     "resize",
-    "rgb_to_grayscale",
-    "rgb_to_hsv",
     "scale_and_translate",
-    "sobel_edges",
-    "ssim",
 ]
 
 
@@ -170,26 +126,13 @@ def _resize_args(
     return size, data_format
 
 
-def _resize_spec(
-    images,
-    size,
-    interpolation="bilinear",
-    antialias=False,
-    crop_to_aspect_ratio=False,
-    pad_to_aspect_ratio=False,
-    fill_mode="constant",
-    fill_value=0.0,
-    data_format=None,
-):
+def _resize_spec(*args, **kwargs):
+    a = rules.bound_arguments(resize, args, kwargs)
+    images, data_format = a["images"], a["data_format"]
     size, data_format = _resize_args(
-        images,
-        size,
-        interpolation,
-        crop_to_aspect_ratio,
-        pad_to_aspect_ratio,
-        fill_mode,
-        data_format,
-    )
+        images, a["size"], a["interpolation"], a["crop_to_aspect_ratio"],
+        a["pad_to_aspect_ratio"], a["fill_mode"], data_format,
+    )  # fmt: skip
     batch, _, channels = _spatial_shape(rules.shape_of(images), data_format)
     return _same_dtype_spec(images, _image_shape(batch, size, channels, data_format))
 

@@ -1,15 +1,16 @@
 """Core ops writing into or reading blocks of tensors: slice, slice_update, scatter,
-scatter_update, and the einops-style `rearrange`. Re-exported by `cornu.ops.core`."""
+scatter_update, and the einops-style `rearrange`."""
 
 import re
 
 import numpy as np
 
+from cornu import backend
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import dtype_of, kernels, op, to_tensor
 
-_k = kernels("core_ops")
+_k = kernels()
 
 __all__ = ["slice", "slice_update", "scatter", "scatter_update", "rearrange"]
 
@@ -50,8 +51,6 @@ def _static_shape(shape):
     if isinstance(shape, (list, tuple)) or _is_int(shape) or isinstance(shape, KerasTensor):
         return shape
     if hasattr(shape, "shape") and hasattr(shape, "dtype"):
-        from cornu import backend
-
         try:
             return tuple(int(d) for d in np.asarray(backend.convert_to_numpy(shape)).reshape(-1))
         except Exception:  # a traced tensor: no concrete values
@@ -375,8 +374,6 @@ def rearrange(tensor, pattern, **axes_lengths):
         **axes_lengths: sizes of axes split out of a dimension.
     """
     tensor = to_tensor(tensor)
-    from cornu import backend
-
     elementary, permutation, out_shape = _rearrange_plan(
         tuple(backend.shape(tensor)), pattern, axes_lengths
     )

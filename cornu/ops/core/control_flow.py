@@ -1,77 +1,29 @@
-"""Core ops: conversion, cast, control flow, gradients, shapes (`keras.ops` core names)."""
+"""Core control-flow ops: cond, switch, while_loop, fori_loop, scan, map, associative_scan and
+vectorized_map, on eager tensors and on KerasTensors found at any depth of their arguments.
+"""
 
 import builtins
-import functools
 
-import ml_dtypes
 import numpy as np
 
 from cornu import backend, tree
-from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
-from cornu.graph.operation import OpCall
 from cornu.ops import rules
-from cornu.ops.core_updates import (  # noqa: F401 (re-exported in __all__)
-    rearrange,
-    scatter,
-    scatter_update,
-    slice,
-    slice_update,
-)
+from cornu.ops.core._core_common import _deep_symbolic, _nested_op, _numpy_dtype
 from cornu.ops.define import canonicalize_axis, dtype_of, kernels, op, to_tensor
 
-_k = kernels("core_ops")
+_k = kernels()
 
 __all__ = [
-    "cast",
-    "convert_to_tensor",
-    "convert_to_numpy",
-    "is_tensor",
-    "shape",
-    "dtype",
     "cond",
-    "while_loop",
-    "scan",
-    "fori_loop",
-    "stop_gradient",
-    "vectorized_map",
-    "associative_scan",
     "switch",
+    "while_loop",
+    "fori_loop",
+    "scan",
     "map",
-    "custom_gradient",
-    "saturate_cast",
-    "slice",
-    "slice_update",
-    "scatter",
-    "scatter_update",
-    "unstack",
-    "rearrange",
-    "vectorize",
+    "associative_scan",
+    "vectorized_map",
 ]
-
-
-# -- helpers for symbolic (KerasTensor) inputs ---------------------------------------------
-
-
-def _deep_symbolic(*structures):
-    return any(isinstance(x, KerasTensor) for x in tree.flatten(structures))
-
-
-def _nested_op(spec=None):
-    """Like `@op`, but finds KerasTensors at any depth (carries and xs are pytrees)."""
-
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            if _deep_symbolic(args, kwargs):
-                return OpCall(fn, spec).symbolic_call(*args, **kwargs)
-            return fn(*args, **kwargs)
-
-        wrapper.eager = fn
-        wrapper.spec = spec
-        return wrapper
-
-    return decorate
 
 
 def _as_spec(x):
@@ -130,118 +82,6 @@ def _merge_specs(op_name, outputs):
         return KerasTensor(shape, dtype=specs[0].dtype)
 
     return tree.map_structure(merge, *outputs)
-
-
-# -- conversion and dtypes -------------------------------------------------------------------
-
-
-def _cast_spec(x, dtype):
-    return KerasTensor(rules.shape_of(x), dtype=dtypes.standardize_dtype(dtype))
-
-
-@op(spec=_cast_spec)
-def cast(x, dtype):
-    """Converts `x` to `dtype` (a dtype name or framework dtype)."""
-    return backend.cast(x, dtypes.standardize_dtype(dtype))
-
-
-def _dtype_info(name):
-    if name in dtypes.INT_TYPES:
-        return np.iinfo(name)
-    if name == "bfloat16":
-        return ml_dtypes.finfo(ml_dtypes.bfloat16)
-    return np.finfo(name)
-
-
-def _numpy_dtype(name):
-    return np.dtype(ml_dtypes.bfloat16) if name == "bfloat16" else np.dtype(name)
-
-
-def _bound_in(value, src, toward_zero_from):
-    """`value` as a `src` scalar, stepped toward zero while rounding leaves it out of range."""
-    np_dtype = _numpy_dtype(src)
-    bound = np.asarray(value, dtype=np_dtype)
-    if src in dtypes.INT_TYPES:
-        return bound
-    zero = np.asarray(0, dtype=np_dtype)
-    while (float(bound) > value) if toward_zero_from == "above" else (float(bound) < value):
-        bound = np.asarray(np.nextafter(bound, zero), dtype=np_dtype)
-    return bound
-
-
-def _saturation_bounds(src, dst):
-    """Clip bounds (as `src` scalars) keeping values representable in `dst`, or None."""
-    numeric = dtypes.INT_TYPES + dtypes.FLOAT_TYPES
-    if src not in numeric or dst not in numeric:
-        return None
-    src_info, dst_info = _dtype_info(src), _dtype_info(dst)
-    as_number = (lambda v: int(v)) if src in dtypes.INT_TYPES else (lambda v: float(v))
-    lo = builtins.max(as_number(src_info.min), _exact(dst_info.min))
-    hi = builtins.min(as_number(src_info.max), _exact(dst_info.max))
-    if lo <= as_number(src_info.min) and hi >= as_number(src_info.max):
-        return None
-    return _bound_in(lo, src, "below"), _bound_in(hi, src, "above")
-
-
-def _exact(v):
-    return int(v) if isinstance(v, (int, np.integer)) else float(v)
-
-
-@op(spec=_cast_spec)
-def saturate_cast(x, dtype):
-    """Casts `x` to `dtype`, first clipping values to the range `dtype` can hold."""
-    dtype = dtypes.standardize_dtype(dtype)
-    x = to_tensor(x)
-    bounds = _saturation_bounds(dtype_of(x), dtype)
-    if bounds is not None:
-        lo, hi = bounds
-        src = dtype_of(x)
-        x = _k.clip(x, to_tensor(lo, src), to_tensor(hi, src))
-    return backend.cast(x, dtype)
-
-
-def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
-    """Turns arrays, lists, scalars and Variables into the backend's tensor type.
-
-    Python floats become `floatx()`, Python ints int32; NumPy arrays keep their dtype.
-    """
-    if dtype is not None:
-        dtype = dtypes.standardize_dtype(dtype)
-    return backend.convert_to_tensor(x, dtype=dtype, sparse=sparse, ragged=ragged)
-
-
-def convert_to_numpy(x):
-    """Returns `x` as a NumPy array."""
-    if isinstance(x, KerasTensor):
-        raise TypeError(
-            "convert_to_numpy received a symbolic KerasTensor; it holds no data. Call the "
-            "model or function on real inputs first."
-        )
-    return backend.convert_to_numpy(x)
-
-
-def is_tensor(x):
-    """True for a tensor of the backend in use (not a Variable, not a KerasTensor)."""
-    return backend.is_tensor(x)
-
-
-def shape(x):
-    """The shape of `x` as a tuple (None or a scalar tensor where unknown)."""
-    if isinstance(x, KerasTensor):
-        return x.shape
-    if isinstance(x, backend.Variable):
-        return x.shape
-    return backend.shape(backend.convert_to_tensor(x))
-
-
-def dtype(x):
-    """cornu's dtype name of `x`."""
-    return dtypes.standardize_dtype(
-        x.dtype if hasattr(x, "dtype") else backend.convert_to_tensor(x).dtype
-    )
-
-
-# -- control flow ----------------------------------------------------------------------------
 
 
 def _cond_spec(pred, true_fn, false_fn):
@@ -389,26 +229,16 @@ def map(f, xs):
         return tree.map_structure(
             lambda s: to_tensor(np.zeros((0,) + s.shape, _numpy_dtype(s.dtype))), spec
         )
-    if _k.map is not None:
+    if hasattr(_k, "map"):  # a native map (jax.lax.map); else a scan
         return _k.map(f, xs)
     _, ys = scan.eager(lambda carry, x: (carry, f(x)), to_tensor(0, "int32"), xs=xs)
     return ys
-
-
-def stop_gradient(variable):
-    """Returns `variable` with gradients blocked."""
-    if isinstance(variable, KerasTensor):
-        return variable
-    return backend.stop_gradient(variable)
 
 
 @_nested_op()
 def vectorized_map(function, elements):
     """Maps `function` over the leading axis of `elements` (vmap where the backend has one)."""
     return backend.vectorized_map(function, elements)
-
-
-# -- associative_scan ------------------------------------------------------------------------
 
 
 def _slice_axis(x, axis, start, stop, step=1):
@@ -498,170 +328,6 @@ def associative_scan(f, elems, reverse=False, axis=0):
             f"{backend.backend()} backend."
         )
     elems = tree.pack_sequence_as(elems, flat)
-    if _k.HAS_NATIVE_ASSOCIATIVE_SCAN:
+    if hasattr(_k, "associative_scan"):  # native (jax); else composed below
         return _k.associative_scan(f, elems, reverse, axis)
     return _generic_associative_scan(f, elems, reverse, axis)
-
-
-# -- gradients -------------------------------------------------------------------------------
-
-
-def custom_gradient(f):
-    """Decorator giving `f` its own gradient.
-
-    `f(*args)` returns `(output, grad_fn)`; `grad_fn(upstream)` (one upstream per output)
-    returns the gradient for each of `args` (a tensor for one argument, a tuple for several).
-    On the numpy backend (no gradients) the decorated function returns `output` only.
-    """
-    kernel = _k.custom_gradient(f)
-
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        if _deep_symbolic(args, kwargs):
-            return backend.compute_output_spec(lambda *a, **k: f(*a, **k)[0], *args, **kwargs)
-        return kernel(*args, **kwargs)
-
-    return wrapper
-
-
-# -- unstack ---------------------------------------------------------------------------------
-
-
-def _unstack_count(shape, num, axis):
-    size = shape[axis]
-    if num is not None:
-        if not isinstance(num, int) or num < 0:
-            raise ValueError(f"unstack: `num` must be a non-negative int; received {num!r}.")
-        if size is not None and not hasattr(size, "dtype") and size != num:
-            raise ValueError(f"unstack: `num`={num} does not match the size {size} of axis {axis}.")
-        return num
-    if size is None or not isinstance(size, int):
-        raise ValueError(
-            f"unstack: the size of axis {axis} is unknown; pass `num`. Received shape {shape}."
-        )
-    return size
-
-
-def _unstack_spec(x, num=None, axis=0):
-    shape = rules.shape_of(x)
-    axis = canonicalize_axis(axis, len(shape), "unstack")
-    count = _unstack_count(shape, num, axis)
-    rest = shape[:axis] + shape[axis + 1 :]
-    return [KerasTensor(rest, dtype=dtype_of(x)) for _ in range(count)]
-
-
-@op(spec=_unstack_spec)
-def unstack(x, num=None, axis=0):
-    """Splits `x` along `axis` into a list of tensors of one rank less."""
-    x = to_tensor(x)
-    shape = tuple(x.shape)
-    if not shape:
-        raise ValueError("unstack: `x` must have at least one dimension; received a scalar.")
-    axis = canonicalize_axis(axis, len(shape), "unstack")
-    static = tuple(d if isinstance(d, int) else None for d in shape)
-    count = _unstack_count(static, num, axis)
-    return _k.unstack(x, count, axis)
-
-
-# -- vectorize -------------------------------------------------------------------------------
-
-
-def _parse_signature(signature):
-    """`"(m,n),(n)->(m)"` -> `([("m", "n"), ("n",)], [("m",)])`."""
-
-    def groups(text):
-        text = text.replace(" ", "")
-        if not (text.startswith("(") and text.endswith(")")):
-            raise ValueError(f"vectorize: malformed signature {signature!r}.")
-        parts = text[1:-1].split("),(")
-        return [tuple(d for d in p.split(",") if d) for p in parts]
-
-    if not isinstance(signature, str) or "->" not in signature:
-        raise ValueError(f"vectorize: malformed signature {signature!r}.")
-    lhs, rhs = signature.split("->")
-    inputs, outputs = groups(lhs), groups(rhs)
-    for dims in inputs + outputs:
-        for d in dims:
-            if not d.isidentifier():
-                raise ValueError(f"vectorize: malformed signature {signature!r}.")
-    return inputs, outputs
-
-
-def _vectorize_call(pyfunc, excluded, core_in, args, kwargs):
-    positions = [i for i in range(len(args)) if i not in excluded]
-    names = [k for k in kwargs if k not in excluded]
-    values = [to_tensor(args[i]) for i in positions] + [to_tensor(kwargs[k]) for k in names]
-    if core_in is None:
-        cores = [()] * len(values)
-    else:
-        if len(core_in) != len(values):
-            raise ValueError(
-                f"vectorize: the signature has {len(core_in)} inputs; received {len(values)} "
-                "vectorized arguments."
-            )
-        cores = core_in
-    sizes, loop_shape = {}, ()
-    for v, core in zip(values, cores):
-        shape = tuple(v.shape)
-        if len(shape) < len(core):
-            raise ValueError(
-                f"vectorize: an input of shape {shape} has fewer dimensions than its core "
-                f"dimensions {core}."
-            )
-        for name, d in zip(core, shape[len(shape) - len(core) :]):
-            if sizes.setdefault(name, d) != d:
-                raise ValueError(
-                    f"vectorize: core dimension {name!r} has inconsistent sizes "
-                    f"{sizes[name]} and {d}."
-                )
-        loop_shape = rules.broadcast_shapes(
-            loop_shape, shape[: len(shape) - len(core)], "vectorize"
-        )
-    count = int(np.prod(loop_shape)) if loop_shape else 1
-    flat = []
-    for v, core in zip(values, cores):
-        core_shape = tuple(v.shape)[len(v.shape) - len(core) :]
-        v = _k.broadcast_to(v, loop_shape + core_shape)
-        flat.append(_k.reshape(v, (count,) + core_shape))
-
-    def one(elements):
-        call_args, call_kwargs = list(args), dict(kwargs)
-        for i, e in zip(positions, elements):
-            call_args[i] = e
-        for k, e in zip(names, elements[len(positions) :]):
-            call_kwargs[k] = e
-        return pyfunc(*call_args, **call_kwargs)
-
-    out = backend.vectorized_map(one, tuple(flat))
-    return tree.map_structure(lambda y: _k.reshape(y, loop_shape + tuple(y.shape)[1:]), out)
-
-
-def vectorize(pyfunc, *, excluded=None, signature=None):
-    """Turns `pyfunc` into a function broadcasting over its inputs' leading dimensions.
-
-    Args:
-        pyfunc: the function to vectorize (written with cornu ops).
-        excluded: positions (ints) or keyword names of arguments passed through unchanged.
-        signature: a generalized-ufunc signature such as `"(n),(n)->()"` naming the core
-            dimensions each input gets; without it `pyfunc` sees scalars.
-
-    Returns:
-        The vectorized function.
-    """
-    if not callable(pyfunc):
-        raise TypeError(f"vectorize: `pyfunc` must be callable; received {pyfunc!r}.")
-    excluded = set(excluded or ())
-    core_in = None if signature is None else _parse_signature(signature)[0]
-
-    def run(*args, **kwargs):
-        return _vectorize_call(pyfunc, excluded, core_in, args, kwargs)
-
-    run.__name__ = getattr(pyfunc, "__name__", "vectorized")
-
-    @functools.wraps(pyfunc)
-    def wrapper(*args, **kwargs):
-        if _deep_symbolic(args, kwargs):
-            return OpCall(run).symbolic_call(*args, **kwargs)
-        return run(*args, **kwargs)
-
-    return wrapper

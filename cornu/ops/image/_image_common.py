@@ -12,7 +12,7 @@ from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops.define import dtype_of, kernels, to_tensor
 
-_k = kernels("image")
+_k = kernels()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import itertools
 import math
 
 from cornu.ops import rules
-from cornu.ops._image_common import (
+from cornu.ops.define import kernels, op, to_tensor
+from cornu.ops.image._image_common import (
     _check_image_rank,
     _data_format,
     _from_channels_last,
@@ -15,9 +16,15 @@ from cornu.ops._image_common import (
     _spatial_shape,
     _to_channels_last,
 )
-from cornu.ops.define import kernels, op, to_tensor
 
-_k = kernels("image")
+_k = kernels()
+
+__all__ = [
+    "crop_images",
+    "pad_images",
+    "extract_patches",
+    "extract_patches_3d",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -71,31 +78,18 @@ def _crop_pad_plan(images, a, b, c, d, target_h, target_w, data_format, op_name)
     return data_format, plans, _image_shape(batch, (out_h, out_w), channels, data_format)
 
 
-def _crop_spec(
-    images,
-    top_cropping=None,
-    left_cropping=None,
-    bottom_cropping=None,
-    right_cropping=None,
-    target_height=None,
-    target_width=None,
-    data_format=None,
-):
-    _, _, shape = _crop_pad_plan(
-        images,
-        top_cropping,
-        left_cropping,
-        bottom_cropping,
-        right_cropping,
-        target_height,
-        target_width,
-        data_format,
-        "crop_images",
-    )
-    return _same_dtype_spec(images, shape)
+def _plan_spec(op_name):
+    """The spec rule of crop_images / pad_images: their own arguments, bound by signature."""
+
+    def spec(*args, **kwargs):
+        arguments = rules.bound_arguments(globals()[op_name], args, kwargs)
+        plan = _crop_pad_plan(*arguments.values(), op_name)
+        return _same_dtype_spec(arguments["images"], plan[2])
+
+    return spec
 
 
-@op(spec=_crop_spec)
+@op(spec=_plan_spec("crop_images"))
 def crop_images(
     images,
     top_cropping=None,
@@ -109,46 +103,15 @@ def crop_images(
     """Crops images; per axis give two of (top/left cropping, bottom/right cropping, target)."""
     images = to_tensor(images)
     data_format, ((top, _, out_h), (left, _, out_w)), _ = _crop_pad_plan(
-        images,
-        top_cropping,
-        left_cropping,
-        bottom_cropping,
-        right_cropping,
-        target_height,
-        target_width,
-        data_format,
-        "crop_images",
-    )
+        images, top_cropping, left_cropping, bottom_cropping, right_cropping,
+        target_height, target_width, data_format, "crop_images",
+    )  # fmt: skip
     x, batched = _to_channels_last(images, data_format)
     y = x[:, top : top + out_h, left : left + out_w, :]
     return _from_channels_last(y, data_format, batched)
 
 
-def _pad_spec(
-    images,
-    top_padding=None,
-    left_padding=None,
-    bottom_padding=None,
-    right_padding=None,
-    target_height=None,
-    target_width=None,
-    data_format=None,
-):
-    _, _, shape = _crop_pad_plan(
-        images,
-        top_padding,
-        left_padding,
-        bottom_padding,
-        right_padding,
-        target_height,
-        target_width,
-        data_format,
-        "pad_images",
-    )
-    return _same_dtype_spec(images, shape)
-
-
-@op(spec=_pad_spec)
+@op(spec=_plan_spec("pad_images"))
 def pad_images(
     images,
     top_padding=None,
@@ -162,16 +125,9 @@ def pad_images(
     """Zero-pads images; per axis give two of (top/left padding, bottom/right padding, target)."""
     images = to_tensor(images)
     data_format, ((top, bottom, _), (left, right, _)), _ = _crop_pad_plan(
-        images,
-        top_padding,
-        left_padding,
-        bottom_padding,
-        right_padding,
-        target_height,
-        target_width,
-        data_format,
-        "pad_images",
-    )
+        images, top_padding, left_padding, bottom_padding, right_padding,
+        target_height, target_width, data_format, "pad_images",
+    )  # fmt: skip
     x, batched = _to_channels_last(images, data_format)
     y = _k.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), 0)
     return _from_channels_last(y, data_format, batched)

@@ -10,7 +10,8 @@ from cornu import backend
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
-from cornu.ops._image_common import (
+from cornu.ops.define import dtype_of, kernels, op, to_tensor
+from cornu.ops.image._image_common import (
     _blur,
     _cast_back,
     _check_image_rank,
@@ -22,9 +23,15 @@ from cornu.ops._image_common import (
     _spatial_shape,
     _to_channels_last,
 )
-from cornu.ops.define import dtype_of, kernels, op, to_tensor
 
-_k = kernels("image")
+_k = kernels()
+
+__all__ = [
+    "map_coordinates",
+    "affine_transform",
+    "perspective_transform",
+    "elastic_transform",
+]
 
 _FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
 
@@ -185,16 +192,21 @@ def _transform_args(images, transform, interpolation, fill_mode, data_format, op
     return data_format
 
 
-def _affine_spec(
-    images,
-    transform,
-    interpolation="bilinear",
-    fill_mode="constant",
-    fill_value=0,
-    data_format=None,
-):
-    _transform_args(images, transform, interpolation, fill_mode, data_format, "affine_transform")
-    return _same_dtype_spec(images, rules.shape_of(images))
+def _affine_spec(*args, **kwargs):
+    a = rules.bound_arguments(affine_transform, args, kwargs)
+    _transform_args(
+        a["images"], a["transform"], a["interpolation"], a["fill_mode"], a["data_format"],
+        "affine_transform",
+    )  # fmt: skip
+    return _same_dtype_spec(a["images"], rules.shape_of(a["images"]))
+
+
+def _resample(x, compute, in_rows, in_cols, base, interpolation, fill_mode, fill_value):
+    """Samples the batched channels-last `x` at (`in_rows`, `in_cols`) of each image."""
+    height, width, channels = (int(d) for d in x.shape[1:])
+    flat = _k.reshape(backend.cast(x, compute), (-1, channels))
+    order = _INTERPOLATION_ORDER[interpolation]
+    return _sample(flat, (height, width), [in_rows, in_cols], order, fill_mode, fill_value, base)
 
 
 def _apply_projective(images, transform, interpolation, fill_mode, fill_value, data_format):
@@ -202,7 +214,7 @@ def _apply_projective(images, transform, interpolation, fill_mode, fill_value, d
     dtype = dtype_of(images)
     compute = _compute_dtype(dtype)
     x, batched = _to_channels_last(images, data_format)
-    height, width, channels = (int(d) for d in x.shape[1:])
+    height, width = int(x.shape[1]), int(x.shape[2])
     transform = backend.cast(transform, compute)
     if len(tuple(transform.shape)) == 1:
         transform = transform[None]
@@ -222,16 +234,7 @@ def _apply_projective(images, transform, interpolation, fill_mode, fill_value, d
     base = _k.batch_offsets(x, height * width)  # (batch, 1, 1) int32: first row of each image
     broadcast = backend.cast(base, compute) * 0.0
     in_cols, in_rows = in_cols + broadcast, in_rows + broadcast
-    flat = _k.reshape(backend.cast(x, compute), (-1, channels))
-    y = _sample(
-        flat,
-        (height, width),
-        [in_rows, in_cols],
-        _INTERPOLATION_ORDER[interpolation],
-        fill_mode,
-        fill_value,
-        base,
-    )
+    y = _resample(x, compute, in_rows, in_cols, base, interpolation, fill_mode, fill_value)
     return _from_channels_last(_cast_back(y, dtype), data_format, batched)
 
 
@@ -350,18 +353,10 @@ def _elastic_args(images, interpolation, fill_mode, data_format):
     return data_format
 
 
-def _elastic_spec(
-    images,
-    alpha=20.0,
-    sigma=5.0,
-    interpolation="bilinear",
-    fill_mode="reflect",
-    fill_value=0.0,
-    seed=None,
-    data_format=None,
-):
-    _elastic_args(images, interpolation, fill_mode, data_format)
-    return _same_dtype_spec(images, rules.shape_of(images))
+def _elastic_spec(*args, **kwargs):
+    a = rules.bound_arguments(elastic_transform, args, kwargs)
+    _elastic_args(a["images"], a["interpolation"], a["fill_mode"], a["data_format"])
+    return _same_dtype_spec(a["images"], rules.shape_of(a["images"]))
 
 
 @op(spec=_elastic_spec)
@@ -390,6 +385,7 @@ def elastic_transform(
         seed: None, an int or a SeedGenerator.
         data_format: "channels_last" or "channels_first".
     """
+    # cornu.random imports cornu.ops, so a top-level import here would be circular.
     from cornu import random
 
     images = to_tensor(images)
@@ -409,21 +405,12 @@ def _elastic_warp(images, noise, alpha, sigma, interpolation, fill_mode, fill_va
     dtype = dtype_of(images)
     compute = _compute_dtype(dtype)
     x, batched = _to_channels_last(images, data_format)
-    height, width, channels = (int(d) for d in x.shape[1:])
+    height, width = int(x.shape[1]), int(x.shape[2])
     size = 2 * int(3 * sigma) + 1
     field = _blur(noise, (size, size), (sigma, sigma)) * alpha
     rows, cols = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
     in_rows = to_tensor(rows[None], compute) + field[..., 0]
     in_cols = to_tensor(cols[None], compute) + field[..., 1]
     base = _k.batch_offsets(x, height * width)
-    flat = _k.reshape(backend.cast(x, compute), (-1, channels))
-    y = _sample(
-        flat,
-        (height, width),
-        [in_rows, in_cols],
-        _INTERPOLATION_ORDER[interpolation],
-        fill_mode,
-        fill_value,
-        base,
-    )
+    y = _resample(x, compute, in_rows, in_cols, base, interpolation, fill_mode, fill_value)
     return _from_channels_last(_cast_back(y, dtype), data_format, batched)

@@ -5,7 +5,8 @@ import numpy as np
 from cornu import backend
 from cornu.backend.common import dtypes
 from cornu.ops import rules
-from cornu.ops._image_common import (
+from cornu.ops.define import dtype_of, kernels, op, to_tensor
+from cornu.ops.image._image_common import (
     _cast_back,
     _check_image_rank,
     _compute_dtype,
@@ -15,9 +16,14 @@ from cornu.ops._image_common import (
     _same_dtype_spec,
     _to_channels_last,
 )
-from cornu.ops.define import dtype_of, kernels, op, to_tensor
 
-_k = kernels("image")
+_k = kernels()
+
+__all__ = [
+    "rgb_to_grayscale",
+    "rgb_to_hsv",
+    "hsv_to_rgb",
+]
 
 
 def _channel_axis(images, data_format):

@@ -3,7 +3,8 @@
 from cornu import backend
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
-from cornu.ops._image_common import (
+from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, to_tensor
+from cornu.ops.image._image_common import (
     _blur,
     _cast_back,
     _check_image_rank,
@@ -17,9 +18,14 @@ from cornu.ops._image_common import (
     _spatial_shape,
     _to_channels_last,
 )
-from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, to_tensor
 
-_k = kernels("image")
+_k = kernels()
+
+__all__ = [
+    "gaussian_blur",
+    "sobel_edges",
+    "ssim",
+]
 
 
 def _pair(value, name, op_name):
@@ -129,17 +135,10 @@ def _ssim_args(image1, image2, filter_size, data_format):
     return data_format
 
 
-def _ssim_spec(
-    image1,
-    image2,
-    max_val=1.0,
-    filter_size=11,
-    filter_sigma=1.5,
-    k1=0.01,
-    k2=0.03,
-    data_format=None,
-):
-    _ssim_args(image1, image2, filter_size, data_format)
+def _ssim_spec(*args, **kwargs):
+    a = rules.bound_arguments(ssim, args, kwargs)
+    image1, image2 = a["image1"], a["image2"]
+    _ssim_args(image1, image2, a["filter_size"], a["data_format"])
     shape = rules.shape_of(image1)
     return KerasTensor(shape[:1] if len(shape) == 4 else (), dtype=float_dtype_of(image1, image2))
 
