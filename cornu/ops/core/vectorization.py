@@ -68,11 +68,15 @@ def _vectorize_call(pyfunc, excluded, core_in, args, kwargs):
         loop_shape = rules.broadcast_shapes(
             loop_shape, shape[: len(shape) - len(core)], "vectorize"
         )
-    count = int(np.prod(loop_shape)) if loop_shape else 1
+    if None in loop_shape:  # traced with an unknown batch size (tensorflow's symbolic pass)
+        count = -1
+    else:
+        count = int(np.prod(loop_shape)) if loop_shape else 1
     flat = []
     for v, core in zip(values, cores):
         core_shape = tuple(v.shape)[len(v.shape) - len(core) :]
-        v = _k.broadcast_to(v, loop_shape + core_shape)
+        if tuple(v.shape) != loop_shape + core_shape:
+            v = _k.broadcast_to(v, loop_shape + core_shape)
         flat.append(_k.reshape(v, (count,) + core_shape))
 
     def one(elements):
