@@ -37,29 +37,32 @@ from cornu.config import (
 _impl = importlib.import_module(f"cornu.backend.{config.backend()}")
 random = _impl.random
 
-IS_DIFFERENTIABLE = _impl.IS_DIFFERENTIABLE
-SUPPORTS_SPARSE = _impl.SUPPORTS_SPARSE
-SEED_DTYPE = _impl.SEED_DTYPE
-Variable = _impl.Variable
+# The interface's capabilities and core functions live in each backend's `core` module;
+# the layer base (`LayerMixin`) in its package.
+_core = _impl.core
+IS_DIFFERENTIABLE = _core.IS_DIFFERENTIABLE
+SUPPORTS_SPARSE = _core.SUPPORTS_SPARSE
+SEED_DTYPE = _core.SEED_DTYPE
+Variable = _core.Variable
 LayerMixin = _impl.LayerMixin
-convert_to_tensor = _impl.convert_to_tensor
+convert_to_tensor = _core.convert_to_tensor
 # What op bodies convert their values with; a backend may keep more types than the public
 # `convert_to_tensor` gives (numpy keeps NumPy scalars, as NumPy's own functions return them).
-convert_operand = getattr(_impl, "convert_operand", _impl.convert_to_tensor)
-convert_to_numpy = _impl.convert_to_numpy
-is_tensor = _impl.is_tensor
-shape = _impl.shape
-cast = _impl.cast
-to_framework_dtype = _impl.to_framework_dtype
-cond = _impl.cond
-while_loop = _impl.while_loop
-scan = _impl.scan
-fori_loop = _impl.fori_loop
-stop_gradient = _impl.stop_gradient
-vectorized_map = _impl.vectorized_map
-device_scope = _impl.device_scope
-compute_output_spec = _impl.compute_output_spec
-no_grad = _impl.no_grad
+convert_operand = getattr(_core, "convert_operand", _core.convert_to_tensor)
+convert_to_numpy = _core.convert_to_numpy
+is_tensor = _core.is_tensor
+shape = _core.shape
+cast = _core.cast
+to_framework_dtype = _core.to_framework_dtype
+cond = _core.cond
+while_loop = _core.while_loop
+scan = _core.scan
+fori_loop = _core.fori_loop
+stop_gradient = _core.stop_gradient
+vectorized_map = _core.vectorized_map
+device_scope = _core.device_scope
+compute_output_spec = _core.compute_output_spec
+no_grad = _core.no_grad
 # Optional: multi-tensor versions of built-in optimizers' update steps (torch).
 MULTI_TENSOR_UPDATE_STEPS = getattr(_impl, "MULTI_TENSOR_UPDATE_STEPS", {})
 

@@ -1,7 +1,9 @@
 """The contract each backend package (`cornu.backend.<name>`) fulfils.
 
-`cornu.backend` re-exports these names from the chosen backend; a test checks that every
-installed backend defines all of them.
+`cornu.backend` re-exports these names from the chosen backend: `CAPABILITIES` and `CORE` from
+its `core` module (but `LayerMixin`, from the package), `RANDOM` from its `random` module, the
+`KERNELS` through its `KERNEL_MODULES`. A test checks that every installed backend defines
+all of them.
 """
 
 # Capabilities, asked for instead of backend names (`if backend.IS_DIFFERENTIABLE:`).

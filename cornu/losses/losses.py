@@ -1,5 +1,7 @@
 """Loss functions (per-sample values) and their Loss classes, written once over cornu.ops."""
 
+import functools
+
 from cornu import ops
 from cornu.backend.common import dtypes
 from cornu.losses.loss import LossFunctionWrapper, constructor_arguments
@@ -31,6 +33,17 @@ def _compatible(a, b, same_shape):
         if same_shape or (x != 1 and y != 1):
             return False
     return True
+
+
+def with_pairing(math, pair, name):
+    """`math(*pair(y_true, y_pred), ...)`, named `name`, with `math`'s signature and docs."""
+
+    @functools.wraps(math)
+    def paired(y_true, y_pred, *args, **kwargs):
+        return math(*pair(y_true, y_pred), *args, **kwargs)
+
+    paired.__name__ = paired.__qualname__ = name
+    return paired
 
 
 def _pair(y_true, y_pred, same_shape=False):

@@ -2,7 +2,7 @@
 
 from cornu import backend, ops
 from cornu.losses.loss import LossFunctionWrapper, constructor_arguments
-from cornu.losses.losses import _pair
+from cornu.losses.losses import _pair, with_pairing
 
 
 def _check_fraction(value, name, loss, low_inclusive=True):
@@ -12,19 +12,11 @@ def _check_fraction(value, name, loss, low_inclusive=True):
         raise ValueError(f"{loss}: `{name}` must be in {bounds}, received {name}={value!r}.")
 
 
-def binary_focal_crossentropy(
-    y_true,
-    y_pred,
-    apply_class_balancing=False,
-    alpha=0.25,
-    gamma=2.0,
-    from_logits=False,
-    label_smoothing=0.0,
-    axis=-1,
-):
-    """Binary cross-entropy scaled by `(1 - p_t)**gamma` (and by `alpha` weights when
+def _binary_focal(y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                  from_logits=False, label_smoothing=0.0, axis=-1):  # fmt: skip
+    """Binary cross-entropy scaled by `(1 - p_t)**gamma` (p_t: the probability given to the
+    true label; and by `alpha` / `1 - alpha` for positives / negatives when
     `apply_class_balancing`), averaged over `axis`."""
-    y_true, y_pred = _pair(y_true, y_pred)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     bce = ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits)
@@ -36,12 +28,10 @@ def binary_focal_crossentropy(
     return ops.mean(values, axis=axis)
 
 
-def categorical_focal_crossentropy(
-    y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1
-):
+def _categorical_focal(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
+                       label_smoothing=0.0, axis=-1):  # fmt: skip
     """sum(-alpha * (1 - p)**gamma * y_true * log(p)) over `axis`, p the (renormalized,
     clipped) predicted probabilities."""
-    y_true, y_pred = _pair(y_true, y_pred)
     if label_smoothing:
         classes = ops.cast(y_pred.shape[axis], ops.dtype(y_pred))
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / classes
@@ -52,6 +42,20 @@ def categorical_focal_crossentropy(
     y_pred = ops.clip(y_pred, eps, 1.0 - eps)
     values = -alpha * ops.power(1.0 - y_pred, gamma) * y_true * ops.log(y_pred)
     return ops.sum(values, axis=axis)
+
+
+# The focal math on inputs already paired, by function name: `cornu.metrics` applies it after
+# pairing the inputs its own way.
+PAIRED_MATH = {
+    "binary_focal_crossentropy": _binary_focal,
+    "categorical_focal_crossentropy": _categorical_focal,
+}
+
+
+binary_focal_crossentropy = with_pairing(_binary_focal, _pair, "binary_focal_crossentropy")
+categorical_focal_crossentropy = with_pairing(
+    _categorical_focal, _pair, "categorical_focal_crossentropy"
+)
 
 
 def categorical_generalized_cross_entropy(y_true, y_pred, q):

@@ -1,71 +1,25 @@
 """Probabilistic metrics (cross-entropies, KL divergence, Poisson), hinge metrics and top-k
 categorical accuracies, as means of per-sample functions."""
 
-from cornu import backend, ops
+from cornu import ops
+from cornu.losses import probabilistic as probabilistic_losses
 from cornu.losses import regression as regression_losses
 from cornu.losses.loss import constructor_arguments
 from cornu.losses.losses import (
     binary_crossentropy,
     categorical_crossentropy,
     sparse_categorical_crossentropy,
+    with_pairing,
 )
 from cornu.metrics.metric import MeanMetricWrapper
 from cornu.metrics.regression import _pair
 
 
-def binary_focal_crossentropy(
-    y_true,
-    y_pred,
-    apply_class_balancing=False,
-    alpha=0.25,
-    gamma=2.0,
-    from_logits=False,
-    label_smoothing=0.0,
-    axis=-1,
-):
-    """Binary cross-entropy scaled by `(1 - p_t)**gamma` (p_t: the probability given to the
-    true label), optionally by `alpha` / `1 - alpha` for positives / negatives; averaged over
-    `axis`."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    probs = ops.sigmoid(y_pred) if from_logits else y_pred
-    bce = ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits)
-    p_t = y_true * probs + (1.0 - y_true) * (1.0 - probs)
-    focal = ops.power(ops.maximum(1.0 - p_t, 0.0), gamma) * bce
-    if apply_class_balancing:
-        focal = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * focal
-    return ops.mean(focal, axis=axis)
-
-
-def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
-                                   label_smoothing=0.0, axis=-1):  # fmt: skip
-    """Categorical cross-entropy with each class's term scaled by `alpha * (1 - p)**gamma`."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    if label_smoothing:
-        classes = float(y_pred.shape[axis])
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / classes
-    if from_logits:
-        probs = ops.softmax(y_pred, axis=axis)
-    else:
-        probs = y_pred / ops.sum(y_pred, axis=axis, keepdims=True)
-    eps = backend.epsilon()
-    probs = ops.clip(probs, eps, 1.0 - eps)
-    terms = -y_true * ops.log(probs) * alpha * ops.power(1.0 - probs, gamma)
-    return ops.sum(terms, axis=axis)
-
-
-def _with_metric_pairing(name):
-    """The metric function `name` of `cornu.losses.regression`: the loss's math after the
-    metrics' own pairing of the inputs (integer predictions become floats; no axis is
-    squeezed)."""
-    math = regression_losses.PAIRED_MATH[name]
-
-    def metric(y_true, y_pred):
-        return math(*_pair(y_true, y_pred))
-
-    metric.__name__ = metric.__qualname__ = name
-    metric.__doc__ = getattr(regression_losses, name).__doc__
+def _with_metric_pairing(name, losses_module=regression_losses):
+    """The metric function `name` of `losses_module`: the loss's math after the metrics' own
+    pairing of the inputs (integer predictions become floats; no axis is squeezed)."""
+    metric = with_pairing(losses_module.PAIRED_MATH[name], _pair, name)
+    metric.__doc__ = getattr(losses_module, name).__doc__
     return metric
 
 
@@ -74,6 +28,10 @@ poisson = _with_metric_pairing("poisson")
 hinge = _with_metric_pairing("hinge")
 squared_hinge = _with_metric_pairing("squared_hinge")
 categorical_hinge = _with_metric_pairing("categorical_hinge")
+binary_focal_crossentropy = _with_metric_pairing("binary_focal_crossentropy", probabilistic_losses)
+categorical_focal_crossentropy = _with_metric_pairing(
+    "categorical_focal_crossentropy", probabilistic_losses
+)
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):

@@ -15,6 +15,10 @@ class Adadelta(Optimizer):
         epsilon: small constant for numerical stability.
     """
 
+    _slots = {
+        "_accumulated_grads": "accumulated_grad",
+        "_accumulated_delta_vars": "accumulated_delta_var",
+    }
     _hyperparameters = ("rho", "epsilon")
 
     def __init__(
@@ -25,14 +29,6 @@ class Adadelta(Optimizer):
     ):  # fmt: skip
         super().__init__(**base_arguments(locals()))
         self._store_hyperparameters(locals())
-
-    def build(self, var_list):
-        if self.built:
-            return
-        super().build(var_list)
-        self._accumulated_grads, self._accumulated_delta_vars = self.add_optimizer_variables(
-            var_list, ["accumulated_grad", "accumulated_delta_var"]
-        )
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)

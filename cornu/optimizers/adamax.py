@@ -12,6 +12,7 @@ class Adamax(Optimizer):
         beta_1, epsilon: as in `Adam`.
     """
 
+    _slots = {"_m": "momentum", "_u": "norm"}
     _hyperparameters = ("beta_1", "beta_2", "epsilon")
 
     def __init__(
@@ -22,12 +23,6 @@ class Adamax(Optimizer):
     ):  # fmt: skip
         super().__init__(**base_arguments(locals()))
         self._store_hyperparameters(locals())
-
-    def build(self, var_list):
-        if self.built:
-            return
-        super().build(var_list)
-        self._m, self._u = self.add_optimizer_variables(var_list, ["momentum", "norm"])
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)

@@ -16,6 +16,7 @@ class Lamb(Optimizer):
         beta_1, beta_2, epsilon: as in `Adam`.
     """
 
+    _slots = {"_momentums": "momentum", "_velocities": "velocity"}
     _hyperparameters = ("beta_1", "beta_2", "epsilon")
 
     def __init__(
@@ -26,14 +27,6 @@ class Lamb(Optimizer):
     ):  # fmt: skip
         super().__init__(**base_arguments(locals()))
         self._store_hyperparameters(locals())
-
-    def build(self, var_list):
-        if self.built:
-            return
-        super().build(var_list)
-        self._momentums, self._velocities = self.add_optimizer_variables(
-            var_list, ["momentum", "velocity"]
-        )
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)

@@ -14,6 +14,7 @@ class Lion(Optimizer):
         beta_2: decay of the momentum.
     """
 
+    _slots = {"_momentums": "momentum"}
     _hyperparameters = ("beta_1", "beta_2")
 
     def __init__(
@@ -26,12 +27,6 @@ class Lion(Optimizer):
         if not 0.0 < beta_1 <= 1.0:
             raise ValueError(f"Lion: `beta_1` must be in (0, 1]; received beta_1={beta_1!r}.")
         self._store_hyperparameters(locals())
-
-    def build(self, var_list):
-        if self.built:
-            return
-        super().build(var_list)
-        self._momentums = self.add_optimizer_variables(var_list, "momentum")
 
     def update_step(self, gradient, variable, learning_rate):
         lr = ops.cast(learning_rate, variable.dtype)

@@ -58,10 +58,13 @@ class Optimizer:
 
     A subclass lists its own constructor arguments in `_hyperparameters`: its constructor
     stores them with `_store_hyperparameters(locals())`, and `get_config` saves them after the
-    base class's.
+    base class's. It lists its per-variable state in `_slots` (`{attribute: slot name}`): `build`
+    makes one slot of each name per variable, variable by variable, and sets each attribute to
+    the list of its slots; a subclass overrides `build` only for state beyond that.
     """
 
     _hyperparameters = ()
+    _slots = {}
 
     def __init__(
         self,
@@ -291,13 +294,19 @@ class Optimizer:
         return result[0] if isinstance(name, str) else tuple(result)
 
     def build(self, var_list):
-        """Creates the optimizer's state for `var_list` (subclasses add their slots)."""
+        """Creates the optimizer's state for `var_list`: the base class's, then `_slots`."""
+        if self.built:
+            return
         if self.use_ema:
             self._model_variables_moving_average = self.add_optimizer_variables(var_list, "average")
         if self.gradient_accumulation_steps:
             self._accumulated_gradients = self.add_optimizer_variables(
                 var_list, "gradient_accumulator"
             )
+        if self._slots:
+            slots = self.add_optimizer_variables(var_list, list(self._slots.values()))
+            for attribute, values in zip(self._slots, slots):
+                setattr(self, attribute, values)
         self._trainable_variables = list(var_list)
         self._variable_index = {id(v): i for i, v in enumerate(var_list)}
         self.built = True

@@ -15,8 +15,10 @@ def test_every_installed_backend_fulfils_the_interface(name):
     if name != backend.backend():
         pytest.skip("importing a second framework here would load it into this process")
     module = importlib.import_module(f"cornu.backend.{name}")
+    assert hasattr(module, "LayerMixin"), f"cornu.backend.{name} lacks LayerMixin"
     for attr in interface.CAPABILITIES + interface.CORE:
-        assert hasattr(module, attr), f"cornu.backend.{name} lacks {attr}"
+        if attr != "LayerMixin":
+            assert hasattr(module.core, attr), f"cornu.backend.{name}.core lacks {attr}"
     for attr in interface.RANDOM:
         assert hasattr(module.random, attr), f"cornu.backend.{name}.random lacks {attr}"
 

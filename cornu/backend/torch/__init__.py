@@ -1,28 +1,7 @@
 """The PyTorch backend: a Layer is a torch.nn.Module and a Variable a torch.nn.Parameter."""
 
 from cornu.backend import interface
-from cornu.backend.torch import random
-from cornu.backend.torch.core import (
-    IS_DIFFERENTIABLE,
-    SEED_DTYPE,
-    SUPPORTS_SPARSE,
-    Variable,
-    cast,
-    compute_output_spec,
-    cond,
-    convert_to_numpy,
-    convert_to_tensor,
-    device_scope,
-    fori_loop,
-    is_tensor,
-    no_grad,
-    scan,
-    shape,
-    stop_gradient,
-    to_framework_dtype,
-    vectorized_map,
-    while_loop,
-)
+from cornu.backend.torch import core, random
 from cornu.backend.torch.layer import LayerMixin
 from cornu.backend.torch.optimizers import MULTI_TENSOR_UPDATE_STEPS
 
