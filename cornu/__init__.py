@@ -11,6 +11,7 @@ from cornu import (
     config,
     constraints,
     datasets,  # NumPy and the standard library only: cheap to import eagerly
+    distribution,  # no framework import: the backend's module loads on first use
     dtype_policies,
     export,
     initializers,
@@ -27,6 +28,7 @@ from cornu import (
     saving,
     tree,
     utils,
+    wrappers,  # scikit-learn loads when a wrapper is first used
 )
 from cornu.backend import StatelessScope, SymbolicScope, Variable, device, name_scope
 from cornu.dtype_policies import DTypePolicy, FloatDTypePolicy

@@ -6,6 +6,7 @@ import zipfile
 
 import numpy as np
 
+from cornu.backend.common import distribution_state
 from cornu.callbacks import loop_state
 from cornu.callbacks._files import ensure_writable_folder
 from cornu.callbacks.callback import Callback
@@ -69,7 +70,8 @@ class BackupAndRestore(Callback):
     # -- hooks -----------------------------------------------------------------------------
 
     def on_train_begin(self, logs=None):
-        if self.save_freq is not False:
+        # Every process restores (from a folder they share); only process 0 writes.
+        if self.save_freq is not False and distribution_state.is_chief():
             self._check_writable()
         self._batches_seen = 0
         self._last_position = None
@@ -109,7 +111,7 @@ class BackupAndRestore(Callback):
         return not (self.save_freq is False or self.save_freq == "epoch")
 
     def on_train_end(self, logs=None):
-        if self.delete_checkpoint:
+        if self.delete_checkpoint and distribution_state.is_chief():
             for path in (self._latest_path, self._previous_path):
                 if os.path.exists(path):
                     os.remove(path)
@@ -121,7 +123,11 @@ class BackupAndRestore(Callback):
         ensure_writable_folder(self.backup_dir, "BackupAndRestore", "backup_dir")
 
     def _write_backup(self, epoch, step):
-        """Writes the state atomically: a temporary file in `backup_dir`, then a rename."""
+        """Writes the state atomically: a temporary file in `backup_dir`, then a rename (by
+        process 0 only, in a multi-process job)."""
+        if not distribution_state.is_chief():
+            self._last_position = (epoch, step)
+            return
         arrays = {"epoch": np.asarray(epoch, "int64"), "step": np.asarray(step, "int64")}
         for i, w in enumerate(self.model.get_weights()):
             arrays[f"weight_{i}"] = np.asarray(w)

@@ -5,6 +5,7 @@ import os
 
 import numpy as np
 
+from cornu.backend.common import distribution_state
 from cornu.callbacks.callback import Callback
 
 
@@ -22,7 +23,8 @@ class CSVLogger(Callback):
     and one row per epoch.
 
     The columns are fixed by the first epoch this logger sees and kept for later `fit` calls;
-    a log missing from an epoch is written as "NA".
+    a log missing from an epoch is written as "NA". In a multi-process job only process 0
+    writes the file.
 
     Args:
         filename: the CSV file's path.
@@ -47,6 +49,8 @@ class CSVLogger(Callback):
         self.append_header = True
 
     def on_train_begin(self, logs=None):
+        if not distribution_state.is_chief():
+            return
         self.append_header = True
         if self.append and os.path.exists(self.filename):
             with open(self.filename, encoding="utf-8") as f:
@@ -58,6 +62,8 @@ class CSVLogger(Callback):
         self.writer = None
 
     def on_epoch_end(self, epoch, logs=None):
+        if not distribution_state.is_chief():
+            return
         logs = dict(logs or {})
         if self.csv_file is None:
             self.on_train_begin()

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from cornu.backend.common import distribution_state
 from cornu.callbacks import loop_state
 from cornu.callbacks import monitor as monitoring
 from cornu.callbacks.callback import Callback
@@ -98,10 +99,11 @@ class EarlyStopping(Callback):
             self.wait = 0
 
     def on_train_end(self, logs=None):
-        if self.stopped_epoch > 0 and self.verbose > 0:
+        says = self.verbose > 0 and distribution_state.is_chief()  # (process 0 speaks)
+        if self.stopped_epoch > 0 and says:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
-            if self.verbose > 0:
+            if says:
                 print(
                     "Restoring model weights from the end of the best epoch: "
                     f"{self.best_epoch + 1}."

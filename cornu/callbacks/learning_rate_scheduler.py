@@ -4,6 +4,7 @@ import inspect
 
 import numpy as np
 
+from cornu.backend.common import distribution_state
 from cornu.callbacks import loop_state
 from cornu.callbacks.callback import Callback
 
@@ -72,7 +73,7 @@ class LearningRateScheduler(Callback):
         else:
             new_lr = self.schedule(epoch)
         set_lr(self.model, "LearningRateScheduler", _checked(new_lr, epoch))
-        if self.verbose > 0:
+        if self.verbose > 0 and distribution_state.is_chief():  # (process 0 speaks)
             print(
                 f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to "
                 f"{get_lr(self.model, 'LearningRateScheduler')}."

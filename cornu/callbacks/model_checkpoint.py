@@ -5,6 +5,7 @@ import string
 
 import numpy as np
 
+from cornu.backend.common import distribution_state
 from cornu.callbacks import loop_state
 from cornu.callbacks import monitor as monitoring
 from cornu.callbacks.callback import Callback
@@ -34,6 +35,8 @@ class ModelCheckpoint(Callback):
         mode: "min", "max" or "auto".
         save_freq: "epoch", or an int: save every that many batches.
         initial_value_threshold: the value `monitor` must first beat with `save_best_only`.
+
+    In a multi-process job only process 0 writes (every process holds the same weights).
     """
 
     def __init__(
@@ -81,6 +84,9 @@ class ModelCheckpoint(Callback):
         self._current_epoch = 0
 
     def on_train_begin(self, logs=None):
+        self._batches_seen = 0
+        if not distribution_state.is_chief():
+            return
         folder = _static_dir(self.filepath)
         if folder:
             try:
@@ -96,7 +102,6 @@ class ModelCheckpoint(Callback):
                 f"ModelCheckpoint cannot write to the folder {target!r} "
                 f"(filepath={self.filepath!r})."
             )
-        self._batches_seen = 0
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch
@@ -133,7 +138,9 @@ class ModelCheckpoint(Callback):
 
     def _save(self, epoch, batch, logs):
         logs = dict(logs or {})
-        path = self._file_path(epoch, batch, logs)
+        path = self._file_path(epoch, batch, logs)  # (a bad template fails on every process)
+        if not distribution_state.is_chief():
+            return
         if self.save_best_only:
             if not self._should_save(epoch, path, logs):
                 return

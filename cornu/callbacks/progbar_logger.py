@@ -1,11 +1,13 @@
 """`ProgbarLogger`: prints the progress bar (verbose=1) or one line per epoch (verbose=2)."""
 
+from cornu.backend.common import distribution_state
 from cornu.callbacks.callback import Callback
 from cornu.utils.progbar import Progbar
 
 
 class ProgbarLogger(Callback):
-    """Prints training progress with `cornu.utils.Progbar`; logs are read only when printed."""
+    """Prints training progress with `cornu.utils.Progbar`; logs are read only when printed.
+    In a multi-process job only process 0 prints (the others show the same numbers)."""
 
     def __init__(self):
         super().__init__()
@@ -13,6 +15,8 @@ class ProgbarLogger(Callback):
         self._seen = 0
 
     def _verbose(self):
+        if not distribution_state.is_chief():
+            return 0
         return (self.params or {}).get("verbose", 1)
 
     def _new_bar(self, target):

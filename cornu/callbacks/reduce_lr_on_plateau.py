@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from cornu.backend.common import distribution_state
 from cornu.callbacks import monitor as monitoring
 from cornu.callbacks.callback import Callback
 from cornu.callbacks.learning_rate_scheduler import get_lr, set_lr
@@ -107,7 +108,7 @@ class ReduceLROnPlateau(Callback):
             return
         new_lr = max(old_lr * self.factor, self.min_lr)
         set_lr(self.model, "ReduceLROnPlateau", new_lr)
-        if self.verbose > 0:
+        if self.verbose > 0 and distribution_state.is_chief():  # (process 0 speaks)
             print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new_lr}.")
         self.cooldown_counter = self.cooldown
         self.wait = 0

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 
+from cornu.backend.common import distribution_state
 from cornu.callbacks.callback import Callback
 
 
@@ -46,6 +47,8 @@ class RemoteMonitor(Callback):
         self.timeout = 10
 
     def on_epoch_end(self, epoch, logs=None):
+        if not distribution_state.is_chief():  # (process 0 reports for the whole job)
+            return
         # lazy: urllib.request (http.client, ssl, email) is ~15 ms that `import cornu` need not pay
         from urllib.request import Request, urlopen
 

@@ -13,6 +13,7 @@ import time
 import numpy as np
 
 from cornu import backend
+from cornu.backend.common import distribution_state
 from cornu.callbacks import loop_state
 from cornu.callbacks.callback import Callback
 from cornu.layers.core.embedding import Embedding
@@ -57,6 +58,13 @@ def _profile_range(profile_batch):
         "TensorBoard: `profile_batch` must be a non-negative int, or a pair of positive ints "
         f"(start, stop) with start <= stop (or 'start,stop'); received {profile_batch!r}."
     )
+
+
+class _NoWriter:
+    """A SummaryWriter that writes nothing: the writers of processes other than 0."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
 
 
 class _Profiler:
@@ -182,8 +190,11 @@ class TensorBoard(Callback):
 
     def _writer(self, run):
         if run not in self._writers:
-            tensorboardx = _import_tensorboardx()
-            self._writers[run] = tensorboardx.SummaryWriter(os.path.join(self.log_dir, run))
+            if not distribution_state.is_chief():  # (process 0 writes for the whole job)
+                self._writers[run] = _NoWriter()
+            else:
+                tensorboardx = _import_tensorboardx()
+                self._writers[run] = tensorboardx.SummaryWriter(os.path.join(self.log_dir, run))
         return self._writers[run]
 
     def _close_writers(self):
@@ -194,6 +205,9 @@ class TensorBoard(Callback):
     # -- hooks -----------------------------------------------------------------------------
 
     def on_train_begin(self, logs=None):
+        self._train_step = 0
+        if not distribution_state.is_chief():
+            return
         try:
             os.makedirs(self.log_dir, exist_ok=True)
         except OSError as e:
@@ -215,7 +229,8 @@ class TensorBoard(Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         self._train_step += 1
-        if self._profile_range and self._train_step == self._profile_range[0]:
+        chief = distribution_state.is_chief()
+        if self._profile_range and chief and self._train_step == self._profile_range[0]:
             self._profiler = _Profiler(self.log_dir)
             self._profiler.start()
         if self.write_steps_per_second:

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from cornu.backend.common import distribution_state
 from cornu.callbacks.callback import Callback
 
 
@@ -29,5 +30,6 @@ class TerminateOnNaN(Callback):
                     f"TerminateOnNaN: the loss of batch {batch} is {loss}; stopping training "
                     "(raise_error=True). Lower the learning rate or check the data for NaN."
                 )
-            print(f"Batch {batch}: Invalid loss, terminating training")
+            if distribution_state.is_chief():  # (every process stops; process 0 says so)
+                print(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True

@@ -223,6 +223,11 @@ class Trainer:
         """compile()'s arguments serialized as Keras records them ({} before compile)."""
         return keras_archive._serialize_compile_config(self)
 
+    def compile_from_config(self, config):
+        """Compiles the model from `get_compile_config()`'s output (warns, as loading
+        does, where part of it cannot be restored)."""
+        keras_archive.compile_from_config(self, config)
+
     # -- metrics -------------------------------------------------------------------------
 
     @property
@@ -378,6 +383,7 @@ class Trainer:
             x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
             shuffle=shuffle, class_weight=class_weight,
         )  # fmt: skip
+        self._split_by_process(iterator, "fit")
         val_iterator = None
         if validation_data is not None:
             vx, vy, vsw = data_adapters.split_validation_data(validation_data)
@@ -385,6 +391,7 @@ class Trainer:
                 vx, vy, vsw, batch_size=validation_batch_size or batch_size,
                 steps_per_epoch=validation_steps, replay=True,
             )  # fmt: skip
+            self._split_by_process(val_iterator, "fit (validation_data)")
         max_epochs = config.max_epochs()
         if max_epochs is not None:
             epochs = min(epochs, max_epochs)
@@ -430,6 +437,7 @@ class Trainer:
                         if check_targets is not None:
                             check_targets(batch[1])
                         raw = train_fn(self._convert_batch(*batch))
+                    raw = self._reduce_logs(raw)
                     if batch_end:
                         callback_list.on_train_batch_end(last, self._logs(raw))
                     if self.stop_training:
@@ -513,6 +521,7 @@ class Trainer:
         iterator = data_adapters.get_epoch_iterator(
             x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps
         )
+        self._split_by_process(iterator, "evaluate")
         verbose = 1 if verbose == "auto" else verbose
         callback_list = CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
@@ -541,6 +550,7 @@ class Trainer:
                     if check_targets is not None:
                         check_targets(batch[1])
                     raw = test_fn(self._convert_batch(*batch))
+                raw = self._reduce_logs(raw)
                 callback_list.on_test_batch_end(last, self._logs(raw))
         finally:
             self._loop_end("test")
@@ -591,7 +601,7 @@ class Trainer:
         """One training step on one batch; returns the loss and metrics of that batch alone
         (the metrics are reset first)."""
         self._assert_compiled()
-        batch = self._single_batch(x, y, sample_weight, class_weight)
+        batch = self._single_batch(x, y, sample_weight, class_weight, split="train_on_batch")
         fn = self._make_train_function()
         self.reset_metrics()
         self._loop_begin("train")
@@ -599,12 +609,12 @@ class Trainer:
             raw = fn(self._convert_batch(*batch))
         finally:
             self._loop_end("train")
-        return self._format_single(raw, return_dict)
+        return self._format_single(self._reduce_logs(raw), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Evaluates one batch; returns the logs (the metrics are reset first)."""
         self._assert_compiled()
-        batch = self._single_batch(x, y, sample_weight)
+        batch = self._single_batch(x, y, sample_weight, split="test_on_batch")
         fn = self._make_test_function()
         self.reset_metrics()
         self._loop_begin("test")
@@ -612,7 +622,7 @@ class Trainer:
             raw = fn(self._convert_batch(*batch))
         finally:
             self._loop_end("test")
-        return self._format_single(raw, return_dict)
+        return self._format_single(self._reduce_logs(raw), return_dict)
 
     def predict_on_batch(self, x):
         """The model's outputs on one batch, as NumPy arrays."""
@@ -625,11 +635,14 @@ class Trainer:
             self._loop_end("predict")
         return tree.map_structure(backend.convert_to_numpy, out)
 
-    def _single_batch(self, x, y=None, sample_weight=None, class_weight=None):
-        """`(x, y, sample_weight)` as one batch (the model built on it if it was not)."""
+    def _single_batch(self, x, y=None, sample_weight=None, class_weight=None, split=None):
+        """`(x, y, sample_weight)` as one batch (the model built on it if it was not); with
+        `split` (the method's name), this process's slice of it under several processes."""
         iterator = data_adapters.get_epoch_iterator(
             x, y, sample_weight, batch_size=_num_samples(x), class_weight=class_weight
         )
+        if split is not None:
+            self._split_by_process(iterator, split)
         batch = iterator.peek()
         if batch is None:
             raise ValueError("The batch is empty: x has no samples.")
@@ -643,6 +656,27 @@ class Trainer:
             return logs
         values = metrics_in_order(self, logs)
         return values[0] if len(values) == 1 else values
+
+    # -- several processes (a multi-process distribution) -----------------------------------
+
+    def _split_by_process(self, iterator, method):
+        """Under a distribution over several processes whose steps each train on a slice of
+        the global batch (torch's DataParallel), makes `iterator` yield this process's
+        slices. (Backends whose steps take global batches have no `data_shard`.)"""
+        data_shard = getattr(self._backend_steps, "data_shard", None)
+        shard = data_shard() if data_shard is not None else None
+        if shard is not None:
+            iterator.split_by_process(*shard, method, self._backend_steps.shared_seed)
+
+    def _reduce_logs(self, raw):
+        """The step's logs combined across processes (each saw its slice of the batch), so
+        every process reports the global batch's numbers; `raw` itself with one process.
+        Runs eagerly after every execution, on every process alike (a collective)."""
+        logs_reducer = getattr(self._backend_steps, "logs_reducer", None)
+        reduce_logs = logs_reducer() if logs_reducer is not None else None
+        if reduce_logs is None or raw is None:
+            return raw
+        return reduce_logs(flatten_logs(raw))
 
     # -- what the backend's steps provide ---------------------------------------------------
 

@@ -10,7 +10,7 @@ are resolved by the lookup cornu.initializers registers (`register_initializer_l
 
 import numpy as np
 
-from cornu.backend.common import dtypes, scopes
+from cornu.backend.common import distribution_state, dtypes, scopes
 
 # `name -> initializer`, registered by the floor that defines initializers (it sits above).
 _initializer_lookup = []
@@ -66,7 +66,9 @@ class VariableBase:
         name=None,
         **kwargs,
     ):
-        kwargs.pop("layout", None)
+        # A TensorLayout placing the value on a device mesh (an optimizer slot may pass its
+        # reference variable's); without one, the current distribution's layout is used.
+        layout = kwargs.pop("layout", None)
         if kwargs:
             raise TypeError(f"Variable got unexpected arguments: {sorted(kwargs)}.")
         if not name:  # variable, variable_1, ... as Keras numbers them
@@ -96,6 +98,7 @@ class VariableBase:
         self.synchronization = synchronization
         self._storage = None
         self._initializer = None
+        self._layout = layout
 
         if isinstance(initializer, str):  # an initializer's name, as Keras accepts
             initializer = _initializer_from_name(initializer, name)
@@ -125,6 +128,7 @@ class VariableBase:
                     f"Variable '{name}': shape={tuple(shape)} does not match the initial "
                     f"value's shape {self._shape}."
                 )
+            value = distribution_state.distribute_variable(self, value, self._layout)
             self._storage = self._to_storage(value)
 
     def _deferred_initialize(self):
@@ -133,6 +137,7 @@ class VariableBase:
         value = self._initializer(self._shape, dtype=self._dtype)
         value = self._convert(value, self._dtype)
         self._check_shape(value, what="initializer output")
+        value = distribution_state.distribute_variable(self, value, self._layout)
         self._storage = self._to_storage(value)
         self._initializer = None
 

@@ -1,12 +1,20 @@
 """The JAX training step: a pure function of (trainable, non-trainable, optimizer, metrics)
 variable values, compiled with `jax.jit`. While a loop runs, the model's state lives in the
-steps' `state`; it is written back to the Variables at the end of each epoch and loop."""
+steps' `state`; it is written back to the Variables at the end of each epoch and loop.
+
+Under a `cornu.distribution` distribution the state's arrays carry their variables' shardings
+and each batch is split over the batch axis (`cornu.backend.jax.distribution`); the same jitted
+steps then run SPMD over the device mesh."""
+
+import contextlib
 
 import jax
 import jax.numpy as jnp
 
+from cornu.backend.common import distribution_state
 from cornu.backend.common.scopes import StatelessScope
 from cornu.backend.common.steps import StepsBase
+from cornu.backend.jax import distribution as jax_distribution
 
 
 def _values(variables):
@@ -109,6 +117,61 @@ class Steps(StepsBase):
         )
         return outputs, non_trainable
 
+    # -- distribution: where the state and the batches live --------------------------------
+
+    def _distributed(self, variables, values):
+        """`values` placed with their variables' layouts when a distribution is set; an
+        optimizer slot follows the variable it was made for."""
+        distribution = distribution_state.get()
+        if distribution is None:
+            return values
+        references = self._slot_references()
+        placed = []
+        for v, value in zip(variables, values):
+            v = references.get(id(v), v)
+            layout = v._layout if v._layout is not None else distribution.get_variable_layout(v)
+            placed.append(jax_distribution.distribute_variable(value, layout))
+        return placed
+
+    def _slot_references(self):
+        """`id(slot) -> trainable variable` for the optimizer's slots, found by name:
+        `add_variable_from_reference` names a slot after its variable's path
+        ("dense_kernel_momentum" for "dense/kernel"); the longest matching path of the same
+        shape wins."""
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is None or not getattr(optimizer, "built", False):
+            return {}
+        by_prefix = {v.path.replace("/", "_"): v for v in self.model.trainable_variables}
+        found = {}
+        for slot in optimizer.variables:
+            parts = slot.name.split("_")
+            for end in range(len(parts) - 1, 0, -1):
+                variable = by_prefix.get("_".join(parts[:end]))
+                if variable is not None and tuple(variable.shape) == tuple(slot.shape):
+                    found[id(slot)] = variable
+                    break
+        return found
+
+    def _distribute_batch(self, data):
+        distribution = distribution_state.get()
+        if distribution is None:
+            return data
+
+        def place(x):
+            if not hasattr(x, "shape"):
+                return x
+            layout = distribution.get_data_layout(x.shape)
+            return jax_distribution.distribute_data_input(x, layout, distribution.batch_dim_name)
+
+        return jax.tree_util.tree_map(place, data)
+
+    def _finish_step(self, outputs):
+        """Waits for a step on a CPU device mesh (see `blocks_each_step`)."""
+        distribution = distribution_state.get()
+        if distribution is not None and jax_distribution.blocks_each_step(distribution.device_mesh):
+            jax.block_until_ready(outputs)
+        return outputs
+
     # -- compiled functions and the state they carry ---------------------------------------
 
     def takes_host_batches(self):
@@ -136,7 +199,10 @@ class Steps(StepsBase):
         model = self.model
         if model.train_function is None:
             if not model.optimizer.built:
-                model.optimizer.build(model.trainable_variables)
+                # Slots are placed by the loop state with their variable's layout (see
+                # `_layout_of`), not matched against a LayoutMap by their own names.
+                with _no_distribution():
+                    model.optimizer.build(model.trainable_variables)
             # The state (argument 0) is donated: XLA updates the weights and optimizer slots in
             # place instead of allocating new buffers every step.
             step = model.train_step
@@ -144,10 +210,11 @@ class Steps(StepsBase):
                 step = jax.jit(step, donate_argnums=0)
 
             def run(data):
+                data = self._distribute_batch(data)
                 if not self._compile_metrics_ready():
                     self._prepare(data)
                 logs, self.state = step(self.state, data)
-                return logs
+                return self._finish_step(logs)
 
             model.train_function = run
         return model.train_function
@@ -158,9 +225,10 @@ class Steps(StepsBase):
             step = self._jit(model.test_step)
 
             def run(data):
+                data = self._distribute_batch(data)
                 self._prepare(data)
                 logs, self.state = step(self.state, data)
-                return logs
+                return self._finish_step(logs)
 
             model.test_function = run
         return model.test_function
@@ -171,8 +239,10 @@ class Steps(StepsBase):
             step = self._jit(model.predict_step)
 
             def run(data):
-                outputs, non_trainable = step(self.state, data)
-                self.state = (self.state[0], non_trainable)
+                outputs, non_trainable = step(self.state, self._distribute_batch(data))
+                self.state = (self.state[0], self._finish_step(non_trainable))
+                if distribution_state.num_processes() > 1:
+                    outputs = jax.tree_util.tree_map(jax_distribution.gather_to_host, outputs)
                 return outputs
 
             model.predict_function = run
@@ -187,16 +257,12 @@ class Steps(StepsBase):
     def _read_state(self, mode):
         """The loop state of `mode` read from the Variables."""
         model = self.model
-        trainable = _values(model.trainable_variables)
-        non_trainable = _values(model.non_trainable_variables)
+        groups = [model.trainable_variables, model.non_trainable_variables]
         if mode == "train":
-            return (
-                trainable, non_trainable, _values(model.optimizer.variables),
-                _values(model.metrics_variables),
-            )  # fmt: skip
-        if mode == "test":
-            return (trainable, non_trainable, _values(model.metrics_variables))
-        return (trainable, non_trainable)
+            groups += [model.optimizer.variables, model.metrics_variables]
+        elif mode == "test":
+            groups += [model.metrics_variables]
+        return tuple(self._distributed(vs, _values(vs)) for vs in groups)
 
     def loop_refresh(self):
         if self._mode is not None and self.state is not None:
@@ -204,7 +270,8 @@ class Steps(StepsBase):
 
     def loop_reset_metrics(self):
         if self.state is not None and self._mode in ("train", "test"):
-            self.state = self.state[:-1] + (_values(self.model.metrics_variables),)
+            metrics = self.model.metrics_variables
+            self.state = self.state[:-1] + (self._distributed(metrics, _values(metrics)),)
 
     def loop_sync(self):
         if self.state is None:
@@ -216,9 +283,19 @@ class Steps(StepsBase):
         elif self._mode == "test":
             groups += [model.metrics_variables]
         for variables, values in zip(groups, self.state):
-            for v, value in zip(variables, values):
+            for v, value in zip(variables, self._distributed(variables, values)):
                 v.assign(jnp.copy(value))  # (the next step donates `value`)
 
     def loop_end(self, mode):
         self.loop_sync()
         self._mode, self.state = self._outer.pop()
+
+
+@contextlib.contextmanager
+def _no_distribution():
+    previous = distribution_state.get()
+    distribution_state.set(None)
+    try:
+        yield
+    finally:
+        distribution_state.set(previous)

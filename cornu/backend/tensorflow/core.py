@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from cornu import tree
-from cornu.backend.common import abstract, dtypes
+from cornu.backend.common import abstract, distribution_state, dtypes
 from cornu.backend.common.loops import python_scan
 from cornu.backend.common.variables import VariableBase
 
@@ -23,11 +23,23 @@ def to_framework_dtype(dtype):
     return _FRAMEWORK_DTYPES[dtypes.standardize_dtype(dtype)]
 
 
+_PROCESS_STATE_SCOPE = "global_seed_generator"  # (made lazily, in any layer's name scope)
+
+
 class Variable(VariableBase):
     def _convert(self, value, dtype):
         return convert_to_tensor(value, dtype)
 
     def _to_storage(self, value):
+        distributed = tf.distribute.has_strategy() or distribution_state.get() is not None
+        # The global seed generator's state outlives any one strategy; mirrored, it would be
+        # tied to the strategy in force when it was made (TensorFlow refuses to mix them).
+        if distributed and _PROCESS_STATE_SCOPE not in self.path.split("/"):
+            # Under a tf.distribute strategy (a cornu distribution's, or the user's own
+            # `with strategy.scope():`) the variable is mirrored on the strategy's devices.
+            from cornu.backend.tensorflow import distribution  # lazy: only when distributed
+
+            return distribution.create_variable(value, self._trainable, self.name, self.aggregation)
         return tf.Variable(value, trainable=self._trainable, name=self.name)
 
     def _storage_value(self):
@@ -35,6 +47,19 @@ class Variable(VariableBase):
 
     def _direct_assign(self, value):
         self._storage.assign(value)
+
+    def _add_in_place(self, value, sign):
+        # Inside `strategy.run`, a mirrored variable adds every replica's increment (a metric
+        # updated in `call`: its "sum" aggregation sums them) rather than assigning each
+        # replica's own total.
+        if not isinstance(self._storage, tf.distribute.DistributedValues):
+            return False
+        if not tf.distribute.has_strategy() or tf.distribute.in_cross_replica_context():
+            return False
+        value = self._convert(value, self._dtype)
+        self._check_shape(value)
+        self._storage.assign_add(value if sign > 0 else -value)
+        return True
 
     def _symbolic_placeholder(self):
         return tf.zeros(self._shape, to_framework_dtype(self._dtype))
@@ -48,7 +73,15 @@ class Variable(VariableBase):
 
     @property
     def handle(self):
-        return self._storage.handle
+        storage = self._storage
+        if isinstance(storage, tf.distribute.DistributedValues):
+            try:
+                return storage.handle
+            except ValueError:
+                # Outside strategy.run (a user's train_step on the whole batch) a mirrored
+                # variable is read from its first (primary) copy: that copy's handle.
+                return storage.distribute_strategy.experimental_local_results(storage)[0].handle
+        return storage.handle
 
 
 def _variable_to_tensor(value, dtype=None, name=None, as_ref=False):

@@ -14,6 +14,8 @@ and skipped epochs draw nothing. The seed itself comes from `np.random`, so
 
 import numpy as np
 
+from cornu.trainers.data_adapters import process_split
+
 
 class EpochIterator:
     """Args:
@@ -36,6 +38,23 @@ class EpochIterator:
         self._kept = None
         self._stream = None
         self._peeked = None
+        self._process = None  # (process_id, num_processes) when batches are split
+
+    def split_by_process(self, process_id, num_processes, method, shared_seed):
+        """Makes every batch this process's slice of the global batch (see
+        `process_split`), unless the data gives each process its own part already.
+        `shared_seed(seed)` returns process 0's seed, so all processes order data alike."""
+        self._seed = shared_seed(self.seed)
+        if process_split.is_split_already(self.adapter):
+            return
+        process_split.check_batch_size(self.adapter, num_processes, method)
+        process_split.warn_if_shuffled_apart(self.adapter, num_processes)
+        self._process = (process_id, num_processes)
+
+    def _own(self, batch):
+        if self._process is None or batch is None:
+            return batch
+        return process_split.process_slice(batch, *self._process)
 
     @property
     def num_batches(self):
@@ -48,13 +67,13 @@ class EpochIterator:
         """The next epoch's first batch, without consuming it (the model may need it to build
         itself; the input checks look at it). Called between epochs only."""
         if self._kept is not None:  # a one-pass source replayed from its first epoch
-            return self._kept[0] if self._kept else None
+            return self._own(self._kept[0]) if self._kept else None
         if self._peeked is None:
             if self._starts_fresh():
                 self._stream = None
             self._stream = self._stream or self._new_stream()
             self._peeked = next(self._stream, None)
-        return self._peeked
+        return self._own(self._peeked)
 
     def _starts_fresh(self):
         """Whether each epoch starts again from the first batch (else the stream runs on)."""
@@ -105,7 +124,8 @@ class EpochIterator:
     def epoch(self):
         """Yields `(step, batch)` for one epoch."""
         if self._kept is not None:
-            yield from enumerate(self._kept)
+            for step, batch in enumerate(self._kept):
+                yield step, self._own(batch)
             return
         if self._starts_fresh() and self._peeked is None:
             self._stream = None  # from the first batch again, even after an early stop
@@ -114,7 +134,7 @@ class EpochIterator:
             for step, batch in enumerate(self._batches()):
                 if kept is not None:
                     kept.append(batch)
-                yield step, batch
+                yield step, self._own(batch)
                 if self.steps_per_epoch is not None and step + 1 >= self.steps_per_epoch:
                     break
             if kept:
