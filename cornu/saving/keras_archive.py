@@ -1,13 +1,16 @@
 """The `.keras` archive: a zip holding `metadata.json`, `config.json` and `model.weights.h5`.
 
 `config.json` is the model's `serialize_keras_object` config plus its `compile_config`;
-`metadata.json` records the Keras version the format follows and the save date.
+`metadata.json` records the Keras version the format follows and the save date. Layers with
+`save_assets`/`load_assets` (vocabularies) keep files under `assets/<their weights path>/`.
 """
 
 import datetime
 import inspect
 import io
 import json
+import os
+import tempfile
 import warnings
 import zipfile
 
@@ -22,6 +25,7 @@ KERAS_VERSION = "3.15.1"  # the Keras release whose file format cornu writes
 CONFIG_FILE = "config.json"
 METADATA_FILE = "metadata.json"
 WEIGHTS_FILE = "model.weights.h5"
+ASSETS_DIR = "assets"
 
 
 def _serialize_compile_config(model):
@@ -83,6 +87,52 @@ def write_archive(model, fileobj):
         archive.writestr(METADATA_FILE, json.dumps(metadata))
         archive.writestr(CONFIG_FILE, config_text)
         archive.writestr(WEIGHTS_FILE, weights.getvalue())
+        for member, data in _asset_files(model).items():
+            archive.writestr(member, data)
+
+
+def _assets_prefix(path):
+    return f"{ASSETS_DIR}/{path}/" if path else f"{ASSETS_DIR}/"
+
+
+def _asset_files(model):
+    """{archive member: bytes} of what each layer's `save_assets` writes, under its path."""
+    files = {}
+    for path, layer in weights_h5.walk(model):
+        if not hasattr(layer, "save_assets"):
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            layer.save_assets(folder)
+            for root, _dirs, names in os.walk(folder):
+                for name in sorted(names):
+                    full = os.path.join(root, name)
+                    relative = os.path.relpath(full, folder).replace(os.sep, "/")
+                    with open(full, "rb") as handle:
+                        files[_assets_prefix(path) + relative] = handle.read()
+    return files
+
+
+def load_assets(model, fileobj, source):
+    """Gives each layer with `load_assets` the files saved under its path (if any)."""
+    fileobj.seek(0)
+    with zipfile.ZipFile(fileobj, "r") as archive:
+        members = [n for n in archive.namelist() if n.startswith(f"{ASSETS_DIR}/")]
+        if not members:
+            return
+        for path, layer in weights_h5.walk(model):
+            prefix = _assets_prefix(path)
+            own = [n for n in members if n.startswith(prefix) and not n.endswith("/")]
+            if not own or not hasattr(layer, "load_assets"):
+                continue
+            with tempfile.TemporaryDirectory() as folder:
+                for member in own:
+                    target = os.path.join(folder, *member[len(prefix) :].split("/"))
+                    if ".." in member[len(prefix) :].split("/"):
+                        _fail(source, f"the asset {member!r} leaves its folder.")
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    with open(target, "wb") as handle:
+                        handle.write(archive.read(member))
+                layer.load_assets(folder)
 
 
 def _fail(source, what):

@@ -183,6 +183,7 @@ def _load_keras(fileobj, source, custom_objects, compile, safe_mode):
         keras_archive.compile_from_config(model, compile_config, custom_objects)
     with keras_archive.open_weights(weights, source) as h5file:
         weights_h5.load_weights_from_h5(model, h5file, source=source)
+    keras_archive.load_assets(model, fileobj, source)
     return model
 
 

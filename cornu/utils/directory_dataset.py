@@ -81,8 +81,8 @@ def _tf_dataset(paths, encoded, loader, batch_size, shuffle, seed):
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
-def no_files_error(kind, directory, formats):
-    return ValueError(
+def no_files_message(kind, directory, formats):
+    return (
         f"No {kind} found in directory {directory}. Allowed formats: {formats}. Check the path, "
         "and that the files have one of these extensions."
     )

@@ -126,6 +126,23 @@ def index_directory(directory, labels, formats, class_names=None, follow_links=F
     return paths, np.asarray(labels, dtype="int32"), class_names
 
 
+def list_files(directory, labels, formats, class_names, follow_links, verbose, label_mode,
+               shuffle, seed, nothing_found):  # fmt: skip
+    """(paths, labels, class_names) as the loaders use them: indexed, reported (when
+    `verbose`), checked (some files found, else ValueError(`nothing_found`); two classes for
+    binary labels), and shuffled with `seed` when `shuffle`."""
+    paths, labels, class_names = index_directory(
+        directory, labels, formats, class_names, follow_links
+    )
+    report_found(paths, labels, class_names, verbose)
+    if not paths:
+        raise ValueError(nothing_found)
+    check_binary(label_mode, class_names)
+    if shuffle:
+        paths, labels = shuffle_files(paths, labels, seed)
+    return paths, labels, class_names
+
+
 def _class_directories(directory):
     return sorted(
         name for name in os.listdir(directory) if os.path.isdir(os.path.join(directory, name))

@@ -146,8 +146,8 @@ def stack_elements(elements, pad=False):
 
 def _stack(parts, pad):
     parts = [np.asarray(p) for p in parts]
-    if pad:
-        shape = np.max([p.shape for p in parts], axis=0) if parts[0].ndim else ()
+    if pad and parts[0].ndim:  # (scalars, such as labels, have nothing to pad)
+        shape = np.max([p.shape for p in parts], axis=0)
         parts = [np.pad(p, [(0, s - n) for s, n in zip(shape, p.shape)]) for p in parts]
     return np.stack(parts)
 

@@ -8,7 +8,7 @@ decoders round differently, by a few levels at most).
 import numpy as np
 
 from cornu.utils import directory_index, image_resize, image_utils
-from cornu.utils.directory_dataset import build_dataset, no_files_error
+from cornu.utils.directory_dataset import build_dataset, no_files_message
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
@@ -88,16 +88,11 @@ def image_dataset_from_directory(
     directory_index.check_format(format)
     seed = directory_index.resolve_seed(shuffle, seed)
 
-    paths, labels, class_names = directory_index.index_directory(
-        directory, labels, ALLOWLIST_FORMATS, class_names, follow_links
-    )
-    directory_index.report_found(paths, labels, class_names, verbose)
-    if not paths:
-        raise no_files_error("images", directory, ALLOWLIST_FORMATS)
-    directory_index.check_binary(label_mode, class_names)
+    paths, labels, class_names = directory_index.list_files(
+        directory, labels, ALLOWLIST_FORMATS, class_names, follow_links, verbose, label_mode,
+        shuffle, seed, no_files_message("images", directory, ALLOWLIST_FORMATS)
+    )  # fmt: skip
     use_tf = directory_index.wants_tf_dataset(format)
-    if shuffle:
-        paths, labels = directory_index.shuffle_files(paths, labels, seed)
     loader = _ImageLoader(
         channels, image_size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, data_format
     )

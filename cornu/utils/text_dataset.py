@@ -67,19 +67,15 @@ def text_dataset_from_directory(
     directory_index.check_format(format)
     seed = directory_index.resolve_seed(shuffle, seed)
 
-    paths, labels, class_names = directory_index.index_directory(
-        directory, labels, ALLOWLIST_FORMATS, class_names, follow_links
+    nothing_found = (
+        f"No text files found in directory {directory}. Allowed format: .txt. Check the path, "
+        "and that the files end in .txt."
     )
-    directory_index.report_found(paths, labels, class_names, verbose)
-    if not paths:
-        raise ValueError(
-            f"No text files found in directory {directory}. Allowed format: .txt. Check the "
-            "path, and that the files end in .txt."
-        )
-    directory_index.check_binary(label_mode, class_names)
+    paths, labels, class_names = directory_index.list_files(
+        directory, labels, ALLOWLIST_FORMATS, class_names, follow_links, verbose, label_mode,
+        shuffle, seed, nothing_found
+    )  # fmt: skip
     use_tf = directory_index.wants_tf_dataset(format)
-    if shuffle:
-        paths, labels = directory_index.shuffle_files(paths, labels, seed)
     loader = _TextLoader(max_length)
 
     def build(part_paths, part_labels):

@@ -265,6 +265,12 @@ def test_shuffle_and_cache():
     assert len(calls) == 8
 
 
+def test_padded_batch_with_scalar_labels():
+    ds = HostDataset.from_function(lambda i: (np.ones((i + 1,)), np.int32(i)), 3).padded_batch(3)
+    ((values, labels),) = list(ds)
+    assert values.shape == (3, 3) and labels.tolist() == [0, 1, 2]
+
+
 def test_padded_batch():
     ds = HostDataset.from_function(lambda i: np.ones((i + 1,)), 3).padded_batch(3)
     np.testing.assert_array_equal(ds[0], [[1, 0, 0], [1, 1, 0], [1, 1, 1]])

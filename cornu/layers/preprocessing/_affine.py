@@ -38,14 +38,32 @@ def translation(dy, dx):
 TWO_PI = 2.0 * math.pi
 
 
-def apply(layer, images, transforms):
-    """`images` moved by `transforms` (one row per image) with the layer's `interpolation`,
-    `fill_mode`, `fill_value` and `data_format`."""
+def apply(layer, images, transforms, interpolation=None):
+    """`images` moved by `transforms` (one row per image) with the layer's `interpolation`
+    (unless given: "nearest" for segmentation masks), `fill_mode`, `fill_value` and
+    `data_format`."""
     return ops.image.affine_transform(
         images,
         transforms,
-        interpolation=layer.interpolation,
+        interpolation=interpolation or layer.interpolation,
         fill_mode=layer.fill_mode,
         fill_value=layer.fill_value,
         data_format=layer.data_format,
     )
+
+
+def zoom_boxes(boxes, zoom_y, zoom_x, height, width):
+    """Pixel "xyxy" boxes moved with `zoom` (about the same centre, scaled by 1 / zoom)."""
+    cy = (ops.cast(height, boxes.dtype) - 1.0) / 2.0
+    cx = (ops.cast(width, boxes.dtype) - 1.0) / 2.0
+    zx, zy = ops.expand_dims(zoom_x, -1), ops.expand_dims(zoom_y, -1)
+    xs = [cx + (boxes[..., i] - cx) / zx for i in (0, 2)]
+    ys = [cy + (boxes[..., i] - cy) / zy for i in (1, 3)]
+    return ops.stack([xs[0], ys[0], xs[1], ys[1]], axis=-1)
+
+
+def translation_boxes(boxes, dy, dx):
+    """Pixel "xyxy" boxes moved with `translation(dy, dx)`."""
+    dx, dy = ops.expand_dims(dx, -1), ops.expand_dims(dy, -1)
+    return ops.stack([boxes[..., 0] + dx, boxes[..., 1] + dy, boxes[..., 2] + dx,
+                      boxes[..., 3] + dy], axis=-1)  # fmt: skip

@@ -5,6 +5,8 @@ then come `num_oov_indices` OOV indices, then the vocabulary. The other output m
 mask index: mask tokens are dropped from the encodings, and index 0 is the first OOV index.
 """
 
+import os
+
 import numpy as np
 
 from cornu import backend, ops
@@ -167,9 +169,14 @@ class IndexLookup(DataLayer):
                 "fixed vocabulary was set through `vocabulary` or "
                 "set_vocabulary(); create the layer without one to adapt it."
             )
+        batches = iterate_batches(type(self).__name__, data, batch_size, steps)
+        self.adapt_batches(self._prepare_tokens(np.asarray(b)) for b in batches)
+
+    def adapt_batches(self, batches):
+        """Learns the vocabulary from an iterable of token arrays (one document per row)."""
         counter = _vocabulary.TokenCounter([self.mask_token, self.oov_token])
-        for batch in iterate_batches(type(self).__name__, data, batch_size, steps):
-            counter.update(self._prepare_tokens(np.asarray(batch)))
+        for batch in batches:
+            counter.update(batch)
         budget = None
         if self.max_tokens is not None:
             budget = self.max_tokens - len(self._special_tokens())
@@ -177,6 +184,34 @@ class IndexLookup(DataLayer):
         self._tokens = self._prepare_tokens(np.asarray(tokens))
         if self.output_mode == "tf_idf":
             self._idf = counter.idf(tokens)
+
+    # -- saving (Keras's layout: idf weights in `vars`, the vocabulary as an asset) -------
+
+    def save_own_variables(self, store):
+        if self.output_mode == "tf_idf" and self._idf is not None:
+            store["idf_weights"] = self._idf_vector()[: self.vocabulary_size()]
+
+    def load_own_variables(self, store):
+        if "idf_weights" in store and self.output_mode == "tf_idf":
+            weights = np.asarray(store["idf_weights"], dtype="float32").reshape(-1)
+            self._idf = weights[self.num_oov_indices :]
+
+    def save_assets(self, dir_path):
+        """Writes the vocabulary (special tokens included) as `vocabulary.txt`."""
+        path = os.path.join(dir_path, "vocabulary.txt")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(str(t) for t in self.get_vocabulary()))
+
+    def load_assets(self, dir_path):
+        """Reads back what `save_assets` wrote (a vocabulary saved by Keras too)."""
+        with open(os.path.join(dir_path, "vocabulary.txt"), encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        name = type(self).__name__
+        tokens = self._prepare_tokens(np.asarray(lines))
+        tokens = _vocabulary.strip_special_tokens(
+            name, tokens.tolist(), self.mask_token, self.oov_token, self.num_oov_indices
+        )
+        self._tokens = self._prepare_tokens(np.asarray(tokens))
 
     @property
     def is_adapted(self):

@@ -1,5 +1,6 @@
 """`RandomRotation`: rotates each image by a random angle."""
 
+from cornu import ops
 from cornu.layers.preprocessing import _affine
 from cornu.layers.preprocessing._augmentation import (
     FILL_MODES,
@@ -8,6 +9,7 @@ from cornu.layers.preprocessing._augmentation import (
     check_choice,
     factor_range,
 )
+from cornu.utils import bounding_boxes
 
 
 class RandomRotation(RandomImageLayer):
@@ -22,6 +24,9 @@ class RandomRotation(RandomImageLayer):
         seed: an int seed for reproducibility.
         fill_value: the value outside the input for "constant".
         data_format: "channels_last" or "channels_first" (default: the global setting).
+        bounding_box_format: (keyword) the format of the boxes of dict inputs
+            `{"images", "bounding_boxes", "segmentation_masks"}`, rotated with their images
+            (the box around each rotated box, clipped to the image).
 
     Example:
         >>> RandomRotation((0.5, 0.5), fill_mode="constant")(img, training=True)  # 180 degrees
@@ -37,11 +42,25 @@ class RandomRotation(RandomImageLayer):
                                           INTERPOLATIONS)  # fmt: skip
         self.fill_value = fill_value
 
-    def augment(self, images, batch_size):
+    def get_random_transformation(self, images, batch_size):
+        """Per-image angles in radians."""
         lower, upper = self._range
-        angles = self.uniform((batch_size,), lower, upper) * _affine.TWO_PI
+        return self.uniform((batch_size,), lower, upper) * _affine.TWO_PI
+
+    def transform_images(self, images, transformation):
         height, width = self.spatial_size(images)
-        return _affine.apply(self, images, _affine.rotation(angles, height, width))
+        return _affine.apply(self, images, _affine.rotation(transformation, height, width))
+
+    def transform_segmentation_masks(self, masks, transformation):
+        height, width = self.spatial_size(masks)
+        return _affine.apply(self, masks, _affine.rotation(transformation, height, width),
+                             interpolation="nearest")  # fmt: skip
+
+    def transform_bounding_boxes(self, boxes, transformation, height, width):
+        degrees = transformation * (360.0 / _affine.TWO_PI)
+        zero, one = ops.zeros_like(degrees), ops.ones_like(degrees)
+        return bounding_boxes.affine_transform(boxes, degrees, zero, zero, one, zero, zero,
+                                               height, width)  # fmt: skip
 
     def get_config(self):
         return {**super().get_config(), "factor": self.factor, "fill_mode": self.fill_mode,

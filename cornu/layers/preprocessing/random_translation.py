@@ -23,6 +23,8 @@ class RandomTranslation(RandomImageLayer):
         seed: an int seed for reproducibility.
         fill_value: the value outside the input for "constant".
         data_format: "channels_last" or "channels_first" (default: the global setting).
+        bounding_box_format: (keyword) the format of the boxes of dict inputs
+            `{"images", "bounding_boxes", "segmentation_masks"}`, shifted with their images.
     """
 
     def __init__(self, height_factor, width_factor, fill_mode="reflect",
@@ -40,11 +42,21 @@ class RandomTranslation(RandomImageLayer):
                                           INTERPOLATIONS)  # fmt: skip
         self.fill_value = fill_value
 
-    def augment(self, images, batch_size):
+    def get_random_transformation(self, images, batch_size):
+        """Per-image (dy, dx) shifts in pixels."""
         height, width = self.spatial_size(images)
         dy = self.uniform((batch_size,), *self._height_range) * ops.cast(height, self.compute_dtype)
         dx = self.uniform((batch_size,), *self._width_range) * ops.cast(width, self.compute_dtype)
-        return _affine.apply(self, images, _affine.translation(dy, dx))
+        return dy, dx
+
+    def transform_images(self, images, transformation, interpolation=None):
+        return _affine.apply(self, images, _affine.translation(*transformation), interpolation)
+
+    def transform_segmentation_masks(self, masks, transformation):
+        return self.transform_images(masks, transformation, interpolation="nearest")
+
+    def transform_bounding_boxes(self, boxes, transformation, height, width):
+        return _affine.translation_boxes(boxes, *transformation)
 
     def get_config(self):
         return {**super().get_config(), "height_factor": self.height_factor,

@@ -23,6 +23,8 @@ class RandomZoom(RandomImageLayer):
         seed: an int seed for reproducibility.
         fill_value: the value outside the input for "constant".
         data_format: "channels_last" or "channels_first" (default: the global setting).
+        bounding_box_format: (keyword) the format of the boxes of dict inputs
+            `{"images", "bounding_boxes", "segmentation_masks"}`, zoomed with their images.
     """
 
     def __init__(self, height_factor, width_factor=None, fill_mode="reflect",
@@ -43,15 +45,26 @@ class RandomZoom(RandomImageLayer):
                                           INTERPOLATIONS)  # fmt: skip
         self.fill_value = fill_value
 
-    def augment(self, images, batch_size):
+    def get_random_transformation(self, images, batch_size):
+        """Per-image (zoom_y, zoom_x) factors."""
         zoom_y = 1.0 + self.uniform((batch_size,), *self._height_range)
         zoom_x = (
             zoom_y
             if self._width_range is None
             else (1.0 + self.uniform((batch_size,), *self._width_range))
         )
+        return zoom_y, zoom_x
+
+    def transform_images(self, images, transformation, interpolation=None):
         height, width = self.spatial_size(images)
-        return _affine.apply(self, images, _affine.zoom(zoom_y, zoom_x, height, width))
+        return _affine.apply(self, images, _affine.zoom(*transformation, height, width),
+                             interpolation)  # fmt: skip
+
+    def transform_segmentation_masks(self, masks, transformation):
+        return self.transform_images(masks, transformation, interpolation="nearest")
+
+    def transform_bounding_boxes(self, boxes, transformation, height, width):
+        return _affine.zoom_boxes(boxes, *transformation, height, width)
 
     def get_config(self):
         return {**super().get_config(), "height_factor": self.height_factor,

@@ -227,7 +227,11 @@ def _apply_projective(images, transform, interpolation, fill_mode, fill_value, d
     rows, cols = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
     cols = to_tensor(cols[None], compute)
     rows = to_tensor(rows[None], compute)
-    a0, a1, a2, b0, b1, b2, c0, c1 = (transform[:, i, None, None] for i in range(8))
+    # (batch, 1, 1) parameters by a reshape, not by slicing with new axes: TensorFlow 2.21's
+    # arithmetic optimizer (grappler) mis-shapes `t[:, i, None, None] * grid` inside a
+    # tf.function, and a train step then fails with 'Incompatible shapes'.
+    params = _k.reshape(transform, (-1, 8, 1, 1))
+    a0, a1, a2, b0, b1, b2, c0, c1 = (params[:, i] for i in range(8))
     k = c0 * cols + c1 * rows + 1.0
     in_cols = (a0 * cols + a1 * rows + a2) / k
     in_rows = (b0 * cols + b1 * rows + b2) / k
