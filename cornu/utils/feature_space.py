@@ -335,7 +335,8 @@ class FeatureSpace(layers.Layer):
     def save(self, filepath):
         """Saves the feature space as a `.keras` file that `keras.saving.load_model` (Keras
         or cornu) reads back."""
-        from cornu.saving import keras_archive, weights_h5
+        # cornu.saving imports cornu.utils (this package): imported when a space is saved.
+        from cornu.saving import keras_archive, saving_api, weights_h5
         from cornu.saving._h5 import h5py
 
         if not str(filepath).endswith(".keras"):
@@ -355,15 +356,19 @@ class FeatureSpace(layers.Layer):
             weights_h5.save_weights_to_h5(self, h5file)
         with tempfile.TemporaryDirectory() as assets:
             self.save_assets(assets)
-            with zipfile.ZipFile(filepath, "w", compression=zipfile.ZIP_STORED) as archive:
-                archive.writestr(keras_archive.METADATA_FILE, json.dumps(metadata))
-                archive.writestr(keras_archive.CONFIG_FILE, json.dumps(_jsonable(config)))
-                archive.writestr(keras_archive.WEIGHTS_FILE, weights.getvalue())
-                for root, _, files in sorted(os.walk(assets)):
-                    for file in sorted(files):
-                        full = os.path.join(root, file)
-                        member = "assets/" + os.path.relpath(full, assets).replace(os.sep, "/")
-                        archive.write(full, member)
+
+            def write(handle):  # into a temporary file, renamed once whole
+                with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+                    archive.writestr(keras_archive.METADATA_FILE, json.dumps(metadata))
+                    archive.writestr(keras_archive.CONFIG_FILE, json.dumps(_jsonable(config)))
+                    archive.writestr(keras_archive.WEIGHTS_FILE, weights.getvalue())
+                    for root, _, files in sorted(os.walk(assets)):
+                        for file in sorted(files):
+                            full = os.path.join(root, file)
+                            relative = os.path.relpath(full, assets).replace(os.sep, "/")
+                            archive.write(full, "assets/" + relative)
+
+            saving_api.atomic_write(filepath, True, write)
 
 
 def _jsonable(value):

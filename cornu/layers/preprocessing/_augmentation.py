@@ -59,6 +59,10 @@ class RandomImageLayer(DataLayer):
     layer's data format (or the transformation hooks below), and may override
     `infer(images)` (identity by default)."""
 
+    # Geometric layers move a dict input's boxes and masks with the images; a layer that
+    # only changes pixel values (colour, intensity) sets this False and leaves them as given.
+    moves_pixels = True
+
     def __init__(self, seed=None, data_format=None, **kwargs):
         self.bounding_box_format = _targets.pop_box_format(type(self).__name__, kwargs)
         super().__init__(**kwargs)
@@ -126,6 +130,9 @@ class RandomImageLayer(DataLayer):
                         else None)  # fmt: skip
             return _targets.apply(self, inputs, self.infer, boxes_fn,
                                   self.infer_segmentation_masks)  # fmt: skip
+        if not self.moves_pixels:  # pixel values change; boxes and masks stay as given
+            return _targets.apply(self, inputs, lambda images: self.augment(
+                images, ops.shape(images)[0]), None, lambda masks: masks)  # fmt: skip
         transformation = {}
 
         def images_fn(images):

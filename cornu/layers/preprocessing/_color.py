@@ -11,6 +11,8 @@ class ColorLayer(RandomImageLayer):
     """Base of the colour and intensity layers: they change pixel values only, so bounding
     boxes and segmentation masks of a dict input pass through unchanged (as in Keras)."""
 
+    moves_pixels = False
+
     def transform_bounding_boxes(self, boxes, transformation, height, width):
         return boxes
 

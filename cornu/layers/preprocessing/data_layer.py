@@ -55,14 +55,20 @@ def call_through_py_function(layer, inputs, kwargs):
 
     def host(x):
         value = x.numpy()
-        if value.dtype == object:  # tf.string batches arrive as bytes
-            value = value.astype(str)
+        if value.dtype == object:  # tf.string batches arrive as bytes: UTF-8 text
+            value = _decode_utf8(value)
         return _as_numpy(layer(value, **kwargs), out_dtype)
 
     tf_dtype = tf.string if out_dtype == "string" else tf.as_dtype(out_dtype)
     out = tf.py_function(host, [inputs], Tout=tf_dtype)
     out.set_shape(out_spec.shape)
     return out
+
+
+def _decode_utf8(value):
+    """An object array of bytes (as tf.string batches arrive) as a str array."""
+    decoded = [v.decode("utf-8") if isinstance(v, bytes) else v for v in value.ravel()]
+    return np.array(decoded, dtype=str).reshape(value.shape)
 
 
 class DataLayer(Layer):

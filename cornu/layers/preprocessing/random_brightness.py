@@ -16,6 +16,8 @@ class RandomBrightness(RandomImageLayer):
         data_format: "channels_last" or "channels_first" (default: the global setting).
     """
 
+    moves_pixels = False  # boxes and masks of a dict input pass through
+
     def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self._range = factor_range("RandomBrightness", "factor", factor, -1.0, 1.0)

@@ -18,6 +18,8 @@ class RandomContrast(RandomImageLayer):
         data_format: "channels_last" or "channels_first" (default: the global setting).
     """
 
+    moves_pixels = False  # boxes and masks of a dict input pass through
+
     def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self._range = factor_range("RandomContrast", "factor", factor, 0.0, 1.0,

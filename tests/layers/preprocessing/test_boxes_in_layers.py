@@ -162,8 +162,12 @@ def test_images_only_dicts_and_images_only_layers():
     assert set(out) == {"images"}
     contrast = layers.RandomContrast(0.5, seed=1)
     assert tuple(contrast({"images": data["images"]})["images"].shape) == (2, H, W, 1)
-    with pytest.raises(NotImplementedError, match="does not transform bounding boxes"):
-        layers.RandomContrast(0.5, bounding_box_format="xyxy")(data)
+    # A pixel-value layer passes boxes through as given (as Keras's RandomContrast does).
+    passed = layers.RandomContrast(0.5, bounding_box_format="xyxy")(data)
+    np.testing.assert_array_equal(
+        ops.convert_to_numpy(passed["bounding_boxes"]["boxes"]),
+        ops.convert_to_numpy(data["bounding_boxes"]["boxes"]),
+    )
 
 
 def test_config_round_trip_keeps_the_format():

@@ -313,3 +313,28 @@ def test_dict_inputs_pass_masks_boxes_and_labels_through():
             np.testing.assert_array_equal(to_np(out["labels"]), [0, 1])
     inverted = layers.RandomInvert((1.0, 1.0))({"images": IMG, "segmentation_masks": masks})
     np.testing.assert_allclose(to_np(inverted["images"]), 255 - IMG)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: layers.RandomBrightness(0.2, seed=1, bounding_box_format="xyxy"),
+        lambda: layers.RandomContrast(0.2, seed=1, bounding_box_format="xyxy"),
+        lambda: layers.RandomHue(0.3, seed=1, bounding_box_format="xyxy"),
+        lambda: layers.RandomGrayscale(1.0, seed=1, bounding_box_format="xyxy"),
+    ],
+    ids=["brightness", "contrast", "hue", "grayscale"],
+)
+def test_pixel_layers_leave_boxes_and_masks_as_given(make):
+    # As Keras: a box reaching past the image (x2 = 7 on a 6-wide image) is not clipped, as
+    # no pixel moved. (Keras 3.15.1's RandomGrayscale fails on dict inputs; cornu does not.)
+    images = np.random.default_rng(0).random((2, 6, 6, 3)).astype("float32") * 255
+    boxes = {"boxes": np.array([[[1, 1, 7, 5]], [[0, 0, 3, 3]]], "float32"),
+             "labels": np.array([[1], [2]], "int32")}  # fmt: skip
+    masks = np.ones((2, 6, 6, 1), "float32")
+    out = make()({"images": images, "bounding_boxes": boxes, "segmentation_masks": masks},
+                 training=True)  # fmt: skip
+    np.testing.assert_array_equal(ops.convert_to_numpy(out["bounding_boxes"]["boxes"]),
+                                  boxes["boxes"])  # fmt: skip
+    np.testing.assert_array_equal(ops.convert_to_numpy(out["segmentation_masks"]), masks)
+    assert not np.allclose(ops.convert_to_numpy(out["images"]), images)

@@ -37,3 +37,11 @@ def test_lookup_layers_map_over_datasets():
     ints = tf.data.Dataset.from_tensor_slices(np.array([4, 3, 9])).batch(3)
     np.testing.assert_array_equal(first(ints.map(layers.IntegerLookup(vocabulary=[3, 4]))),
                                   [2, 1, 0])  # fmt: skip
+
+
+def test_non_ascii_strings_map_over_datasets():
+    # tf.string batches reach host-side layers as UTF-8 bytes.
+    lookup = layers.StringLookup(vocabulary=["café", "naïve"])
+    data = tf.data.Dataset.from_tensor_slices(np.array(["café", "naïve", "x"])).batch(3)
+    (batch,) = list(data.map(lookup))
+    assert np.asarray(batch).tolist() == [1, 2, 0]

@@ -28,7 +28,7 @@ def _stft(keras, x, **kwargs):
         "out": out,
         "shape": tuple(layer.compute_output_shape(x.shape)),
         "config": _config(layer),
-        "weights": [w.shape for w in layer.weights],
+        "weights": [tuple(w.shape) for w in layer.weights],
     }
 
 
@@ -125,7 +125,11 @@ def case_mel_settings(keras, H):
     found["unbatched"] = _mel(keras, x[1], fft_length=128, sequence_stride=32, num_mel_bins=16)
     # Keras's compute_output_shape is wrong for these two (it disagrees with its own output:
     # 1 + samples // stride frames for an odd fft_length, and no leading axes for rank 3).
-    found["odd_fft"] = _mel(keras, x, False, fft_length=255, sequence_stride=50, num_mel_bins=16)
+    # (Keras on tensorflow frames an odd fft_length differently from Keras on the other three
+    # backends, which agree with each other and with cornu: compared there only.)
+    if keras.backend.backend() != "tensorflow":
+        found["odd_fft"] = _mel(keras, x, False, fft_length=255, sequence_stride=50,
+                                num_mel_bins=16)  # fmt: skip
     found["rank3"] = _mel(keras, x.reshape(2, 3, 200), False, fft_length=64, sequence_stride=16)
     return found
 
@@ -153,9 +157,9 @@ def case_audio_functional_model(keras, H):
     revived = keras.Model.from_config(model.get_config())
     revived.set_weights(model.get_weights())
     return {
-        "symbolic": (features.shape, mel_out.shape),
+        "symbolic": (tuple(features.shape), tuple(mel_out.shape)),
         "out": model.predict(x, verbose=0),
         "revived": revived.predict(x, verbose=0),
         "mel": mel_model.predict(x[..., 0], verbose=0),
-        "weights": [w.shape for w in model.weights],
+        "weights": [tuple(w.shape) for w in model.weights],
     }
