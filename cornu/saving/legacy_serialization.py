@@ -1,8 +1,8 @@
-"""tf.keras 2's object serialization (`keras.utils.legacy`): `{"class_name", "config"}` records.
+"""Keras 2 (TensorFlow)'s object serialization (`keras.utils.legacy`): `{"class_name", "config"}` records.
 
 The format before Keras 3: a record holds the class's registered name and `get_config()`, with
 no `module` or `registered_name`; a function is its name. Kept for code and files written for
-tf.keras; new code uses `cornu.saving.serialize_keras_object`.
+Keras 2 (TensorFlow); new code uses `cornu.saving.serialize_keras_object`.
 """
 
 import inspect

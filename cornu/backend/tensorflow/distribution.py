@@ -4,7 +4,7 @@
 or, after `initialize` (TF_CONFIG), as a `tf.distribute.MultiWorkerMirroredStrategy` over every
 worker's devices. Variables created while a distribution is set are made in the strategy's
 scope (mirrored); the training steps (backend/tensorflow/trainer.py) run each replica's share of
-a batch with `strategy.run`. A user's own `with strategy.scope():` (the tf.keras workflow)
+a batch with `strategy.run`. A user's own `with strategy.scope():` (the Keras 2 (TensorFlow) workflow)
 works the same way. Variables are never sharded: `ModelParallel` with a model axis of more
 than one device raises, naming the jax backend (tf.distribute has no variable sharding to
 build on; DTensor is deprecated).
@@ -208,7 +208,7 @@ def _tf_device_name(device):
 # How replicas combine their updates of a mirrored variable when they assign to it inside
 # `strategy.run` (BatchNormalization's moving statistics, a metric updated in `call`,
 # seed states). Everything else is assigned once, outside `strategy.run`, by the steps.
-# "none" becomes MEAN, as tf.keras makes it for layer weights; integers take the first
+# "none" becomes MEAN, as Keras 2 (TensorFlow) makes it for layer weights; integers take the first
 # replica's value (a mean of integers would round).
 _AGGREGATIONS = {
     "none": tf.VariableAggregation.MEAN,

@@ -2,10 +2,10 @@
 `jit_compile=True`), unless `run_eagerly`.
 
 Under a `tf.distribute` strategy (a `cornu.distribution` DataParallel, or a model made inside
-the user's own `with strategy.scope():`, as in tf.keras) each step runs every replica's rows
+the user's own `with strategy.scope():`, as in Keras 2 (TensorFlow)) each step runs every replica's rows
 of the batch with `strategy.run`. A replica's loss is scaled by its share of the global batch
 (its rows / all rows), so the summed gradients are those of the mean over the global batch, as
-tf.keras scales them; the update is applied once, outside `strategy.run`, to the mirrored
+Keras 2 (TensorFlow) scales them; the update is applied once, outside `strategy.run`, to the mirrored
 variables, and the compiled metrics see the whole global batch, so the results equal one
 device's on the same batch.
 """
@@ -25,7 +25,7 @@ class Steps(StepsBase):
     def __init__(self, model, unpack):
         super().__init__(model, unpack)
         # A model made inside `with strategy.scope():` trains under that strategy even when
-        # fit is called outside the scope (tf.keras remembers the strategy the same way).
+        # fit is called outside the scope (Keras 2 (TensorFlow) remembers the strategy the same way).
         self._creation_strategy = tf.distribute.get_strategy() if _in_user_scope() else None
         self._function_strategies = {}  # "train"/"test"/"predict" -> strategy they run under
         self._warned = set()  # overridden steps already warned about
@@ -171,7 +171,7 @@ class Steps(StepsBase):
             with tf.GradientTape() as tape:
                 y_pred = model(x, training=True)
                 loss = model._call_compute_loss(x, y, y_pred, sample_weight, training=True)
-                # This replica's part of the global batch's mean loss (tf.keras's scaling).
+                # This replica's part of the global batch's mean loss (Keras 2 (TensorFlow)'s scaling).
                 loss = loss * tf.cast(share, loss.dtype)
                 scaled = model.optimizer.scale_loss(loss)
             grads = tape.gradient(scaled, trainable) if trainable else []
