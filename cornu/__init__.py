@@ -6,16 +6,19 @@ only its framework is imported.
 
 from cornu import (
     activations,
+    applications,
     backend,
     callbacks,
     config,
     constraints,
     datasets,  # NumPy and the standard library only: cheap to import eagerly
+    distillation,
     distribution,  # no framework import: the backend's module loads on first use
     dtype_policies,
     export,
     initializers,
     layers,
+    legacy,
     losses,
     metrics,
     mixed_precision,
@@ -23,15 +26,18 @@ from cornu import (
     ops,
     optimizers,
     preprocessing,
+    quantizers,
     random,
     regularizers,
     saving,
     tree,
     utils,
+    visualization,  # matplotlib and OpenCV load when a function is first used
     wrappers,  # scikit-learn loads when a wrapper is first used
 )
 from cornu.backend import StatelessScope, SymbolicScope, Variable, device, name_scope
 from cornu.dtype_policies import DTypePolicy, FloatDTypePolicy
+from cornu.function import Function
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.graph.operation import Operation
 from cornu.initializers import Initializer
@@ -40,7 +46,9 @@ from cornu.losses import Loss
 from cornu.metrics import Metric
 from cornu.models import Model, Sequential
 from cornu.optimizers import Optimizer
+from cornu.quantizers import Quantizer
 from cornu.regularizers import Regularizer
+from cornu.rematerialization import RematScope, remat
 
 __version__ = "0.1.0"
 

@@ -89,12 +89,16 @@ def get(identifier):
     if isinstance(identifier, DTypePolicy):
         return identifier
     if isinstance(identifier, str):
-        return DTypePolicy(identifier)
+        from cornu.dtype_policies import quantized  # imports this module
+
+        return quantized.from_name(identifier) or DTypePolicy(identifier)
     if isinstance(identifier, dict) and identifier.get("class_name") in (
         "DTypePolicy",
         "FloatDTypePolicy",
     ):
         return DTypePolicy(**identifier.get("config", {}))
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        return deserialize(identifier)
     if hasattr(identifier, "name") and not isinstance(identifier, dict):
         return DTypePolicy(dtypes.standardize_dtype(identifier))
     raise ValueError(f"Cannot interpret {identifier!r} as a dtype policy.")

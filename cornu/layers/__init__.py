@@ -18,6 +18,7 @@ from cornu.layers.core.einsum_dense import EinsumDense
 from cornu.layers.core.embedding import Embedding
 from cornu.layers.core.identity import Identity
 from cornu.layers.core.input_layer import Input, InputLayer
+from cornu.layers.core.jax_layer import FlaxLayer, JaxLayer
 from cornu.layers.core.lambda_layer import Lambda
 from cornu.layers.core.masking import Masking
 from cornu.layers.core.reversible_embedding import ReversibleEmbedding

@@ -14,12 +14,13 @@ import threading
 
 import numpy as np
 
-from cornu import backend, constraints, initializers, ops, regularizers, tree
+from cornu import backend, constraints, initializers, ops, regularizers, rematerialization, tree
 from cornu.backend.common import dtypes, scopes
 from cornu.dtype_policies import policy as policies
 from cornu.graph.keras_tensor import KerasTensor, any_symbolic_tensors
 from cornu.graph.node import Node
 from cornu.graph.operation import Operation, auto_name, to_snake_case
+from cornu.layers import call_record
 from cornu.layers.input_spec import assert_input_compatibility
 from cornu.layers.tracking import TrackedDict, TrackedList
 from cornu.random.seed_generator import SeedGenerator
@@ -105,6 +106,7 @@ class Layer(backend.LayerMixin, Operation):
         self._computes_mask = type(self).compute_mask is not Layer.compute_mask
         self._sublayers_built = False  # until then, calls run in this layer's name scope
         self._tracking = True
+        rematerialization.attach_to_layer(self)  # a RematScope active at creation
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -353,6 +355,8 @@ class Layer(backend.LayerMixin, Operation):
 
     def _set_policy(self, policy):
         self._dtype_policy = policy
+        # Read on every call of the quantizable layers; a plain attribute keeps that cheap.
+        self._quantization_mode = policy.quantization_mode
         self._mixed_precision = policy.compute_dtype != policy.variable_dtype
         self._compute_framework_dtype = backend.to_framework_dtype(policy.compute_dtype)
 
@@ -583,7 +587,7 @@ class Layer(backend.LayerMixin, Operation):
             assert_input_compatibility(self.input_spec, args[0], self.name)
         with scopes.name_scope(self.name, caller=self):
             outputs = self.compute_output_spec(*args, **kwargs)
-        Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
+        Node(self, args, call_record.recorded_call_kwargs(self, args, kwargs), outputs)
         if args and (self.supports_masking or self._computes_mask):
             self._attach_symbolic_mask(args[0], kwargs.get("mask"), outputs)
         return outputs
@@ -628,6 +632,12 @@ class Layer(backend.LayerMixin, Operation):
         if self.autocast and args:
             args = tuple(self._cast_inputs(a) for a in args)
         return self.call(*args, **kwargs)
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantizes the layer's weights (Dense, EinsumDense and Embedding implement it)."""
+        from cornu.layers.core import quantized_layer
+
+        quantized_layer.check_quantize(self, mode, supported=None)
 
     def compute_output_shape(self, *args, **kwargs):
         """The output shape for an input shape (by abstract evaluation unless overridden)."""

@@ -8,6 +8,7 @@ import numpy as np
 
 from cornu import backend, tree
 from cornu.graph.keras_tensor import KerasTensor
+from cornu.layers import call_record
 from cornu.layers.input_spec import InputSpec, assert_input_compatibility
 from cornu.layers.layer import Layer
 from cornu.models import functional_config
@@ -220,12 +221,12 @@ class Functional(Model):
         def fill(x):
             return values[id(x)] if isinstance(x, KerasTensor) else x
 
-        for node, op, is_layer, single in self._graph_plan():
+        for node, op, is_layer, single, node_kwargs in self._graph_plan():
             if single is not None:  # the common node: one KerasTensor argument, no kwargs
                 args, kwargs = (values[single],), {}
             else:
                 args = tree.map_structure(fill, node.call_args)
-                kwargs = tree.map_structure(fill, node.call_kwargs)
+                kwargs = tree.map_structure(fill, node_kwargs)
             in_mask = None
             if is_layer:
                 takes_training, takes_mask = op._call_flags
@@ -233,7 +234,7 @@ class Functional(Model):
                     kwargs["training"] = training
                 if masks:
                     in_mask = _input_masks(node, masks)
-                if takes_mask and "mask" not in kwargs and in_mask is not None:
+                if takes_mask and kwargs.get("mask") is None and in_mask is not None:
                     kwargs["mask"] = in_mask
             if symbolic:
                 outputs = op.compute_output_spec(*args, **kwargs)
@@ -262,11 +263,14 @@ class Functional(Model):
             for node in self._nodes:
                 if node.is_input:
                     continue
-                args, kwargs = node.call_args, node.call_kwargs
+                op, args, kwargs = node.operation, node.call_args, node.call_kwargs
+                is_layer = isinstance(op, Layer)
+                if is_layer:
+                    kwargs = call_record.replay_kwargs(op, kwargs)
                 single = None
                 if not kwargs and len(args) == 1 and isinstance(args[0], KerasTensor):
                     single = id(args[0])
-                plan.append((node, node.operation, isinstance(node.operation, Layer), single))
+                plan.append((node, op, is_layer, single, kwargs))
             self.__dict__["_plan"] = plan
         return plan
 

@@ -101,6 +101,20 @@ class Model(Trainer, Layer):
 
     # -- saving (the formats live in cornu/saving) ----------------------------------------
 
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantizes every quantizable layer (Dense, EinsumDense, Embedding) of the model.
+
+        Args:
+            mode: "int8" (other Keras modes raise NotImplementedError in cornu for now).
+            config: a quantization config (its mode is used when `mode` is None).
+            filters: which layers: a regex (or list of them) searched in layer names, or a
+                function of the layer returning a bool. None: all.
+        """
+        from cornu.layers.core import quantized_layer
+
+        quantized_layer.quantize_model(self, mode, config, filters)
+        self.train_function = self.test_function = self.predict_function = None
+
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         """Saves the model (architecture, weights, compile state) as a `.keras` file."""
         return saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)

@@ -252,8 +252,11 @@ class Optimizer:
     def _track_variable(self, variable):
         self._variables.append(variable)
 
-    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="mean", name=None):
-        """Creates and tracks an optimizer (non-trainable) Variable."""
+    def add_variable(
+        self, shape, initializer="zeros", dtype=None, aggregation="mean", layout=None, name=None
+    ):
+        """Creates and tracks an optimizer (non-trainable) Variable (`layout`: a
+        `TensorLayout` placing it under a distribution; None: the distribution's choice)."""
         initializer = initializers.get(initializer)
         with backend.name_scope(self.name, caller=self):
             variable = backend.Variable(
@@ -263,18 +266,21 @@ class Optimizer:
                 trainable=False,
                 aggregation=aggregation,
                 name=name,
+                layout=layout,
             )
         self._track_variable(variable)
         return variable
 
     def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
-        """A slot Variable with `reference_variable`'s shape and dtype."""
+        """A slot Variable with `reference_variable`'s shape, dtype and layout (so under a
+        ModelParallel distribution a slot is sharded like its variable)."""
         prefix = reference_variable.path.replace("/", "_")
         name = f"{prefix}_{name}" if name else prefix
         return self.add_variable(
             shape=reference_variable.shape,
             initializer=initializer,
             dtype=reference_variable.dtype,
+            layout=getattr(reference_variable, "_layout", None),
             name=name,
         )
 

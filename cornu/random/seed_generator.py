@@ -40,9 +40,12 @@ class SeedGenerator:
 
     def next(self, ordered=True):
         """Returns the current seed tensor and advances the state's counter."""
-        seed = self.state.value
-        self.state.assign(seed + backend.convert_to_tensor([0, 1], dtype=backend.SEED_DTYPE))
-        return seed
+        step = backend.convert_to_tensor([0, 1], dtype=backend.SEED_DTYPE)
+        advanced = self.state.value + step
+        self.state.assign(advanced)
+        # Not `state.value` itself: on torch that is the storage the assign just overwrote,
+        # so the draw would use the advanced counter (and differ from the stateless path).
+        return advanced - step
 
     def get_config(self):
         return {"seed": self._initial_seed}

@@ -97,8 +97,11 @@ def serialize_keras_object(obj):
         module = "keras" if namespace == "" else f"keras.{namespace}"
     else:
         # A class outside the library is recorded under its registered name, or its own
-        # name when unregistered (found then through custom_objects).
-        module, registered = cls.__module__, registered or cls.__name__
+        # name when unregistered (found then through custom_objects). Classes Keras keeps
+        # outside its public namespaces (ConvNeXt's LayerScale) name Keras's module in
+        # `_keras_module`, so Keras finds them in cornu's files.
+        module = cls.__dict__.get("_keras_module") or cls.__module__
+        registered = registered or cls.__name__
     config = {
         "module": module,
         "class_name": cls.__name__,

@@ -12,73 +12,28 @@ import functools
 import importlib
 import inspect
 import warnings
-from collections.abc import Mapping
 
 import numpy as np
 
 from cornu import backend, config, optimizers, tree
 from cornu.backend.common import dtypes
 from cornu.callbacks.callback_list import CallbackList
-from cornu.layers.layer import Layer
 from cornu.metrics.metric import Mean
 from cornu.saving import keras_archive
 from cornu.trainers import data_adapters, fit_checks
 from cornu.trainers import jit_compile as jit_compile_rules
+from cornu.trainers.batch_methods import BatchMethods, needs_build
 from cornu.trainers.compile_utils import (
     CompileLoss,
     CompileMetrics,
     _output_names,
     metrics_in_order,
 )
+from cornu.trainers.logs import LazyLogs, flatten_logs
 from cornu.utils import data_packing
 
 # The chosen backend's steps (cornu/backend/<b>/trainer.py).
 Steps = importlib.import_module(f"cornu.backend.{config.backend()}.trainer").Steps
-
-
-class LazyLogs(Mapping):
-    """Logs whose values are device tensors until read; each is converted once, on access.
-
-    `raw` may be a dict or a function returning one (called on first access), so a step whose
-    logs nobody reads costs one object.
-    """
-
-    def __init__(self, raw):
-        self._source = raw
-        self._raw = None
-        self._cache = {}
-
-    def _values(self):
-        if self._raw is None:
-            self._raw = self._source() if callable(self._source) else self._source
-        return self._raw
-
-    def __getitem__(self, key):
-        if key not in self._cache:
-            value = np.asarray(backend.convert_to_numpy(self._values()[key]))
-            # Scalars become floats; per-class results (F1Score(average=None)) stay arrays.
-            self._cache[key] = float(value.reshape(())) if value.size == 1 else value
-        return self._cache[key]
-
-    def __iter__(self):
-        return iter(self._values())
-
-    def __len__(self):
-        return len(self._values())
-
-    def __repr__(self):
-        return repr(dict(self))
-
-
-def flatten_logs(logs):
-    """Nested dicts of results (from CompileMetrics) become one flat dict."""
-    flat = {}
-    for key, value in logs.items():
-        if isinstance(value, dict):
-            flat.update(flatten_logs(value))
-        else:
-            flat[key] = value
-    return flat
 
 
 def _to_backend(structure):
@@ -120,7 +75,7 @@ def _steps_method(name):
     return method
 
 
-class Trainer:
+class Trainer(BatchMethods):
     """The training API of `Model`.
 
     `train_step`, `test_step` and `predict_step` (and JAX's `compute_loss_and_updates`) are
@@ -489,7 +444,7 @@ class Trainer:
     def _build_from(self, iterator):
         """Builds an unbuilt model on the first batch, before any step is compiled: variables
         (and the global SeedGenerator) must not be born inside jax.jit or tf.function."""
-        if not _needs_build(self):
+        if not needs_build(self):
             return
         first = iterator.peek()
         if first is not None:
@@ -595,68 +550,6 @@ class Trainer:
             )
         return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
-    # -- single batches ------------------------------------------------------------------
-
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        """One training step on one batch; returns the loss and metrics of that batch alone
-        (the metrics are reset first)."""
-        self._assert_compiled()
-        batch = self._single_batch(x, y, sample_weight, class_weight, split="train_on_batch")
-        fn = self._make_train_function()
-        self.reset_metrics()
-        self._loop_begin("train")
-        try:
-            raw = fn(self._convert_batch(*batch))
-        finally:
-            self._loop_end("train")
-        return self._format_single(self._reduce_logs(raw), return_dict)
-
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        """Evaluates one batch; returns the logs (the metrics are reset first)."""
-        self._assert_compiled()
-        batch = self._single_batch(x, y, sample_weight, split="test_on_batch")
-        fn = self._make_test_function()
-        self.reset_metrics()
-        self._loop_begin("test")
-        try:
-            raw = fn(self._convert_batch(*batch))
-        finally:
-            self._loop_end("test")
-        return self._format_single(self._reduce_logs(raw), return_dict)
-
-    def predict_on_batch(self, x):
-        """The model's outputs on one batch, as NumPy arrays."""
-        batch = self._single_batch(x)
-        fn = self._make_predict_function()
-        self._loop_begin("predict")
-        try:
-            out = fn(self._convert_batch(batch[0], None, None))
-        finally:
-            self._loop_end("predict")
-        return tree.map_structure(backend.convert_to_numpy, out)
-
-    def _single_batch(self, x, y=None, sample_weight=None, class_weight=None, split=None):
-        """`(x, y, sample_weight)` as one batch (the model built on it if it was not); with
-        `split` (the method's name), this process's slice of it under several processes."""
-        iterator = data_adapters.get_epoch_iterator(
-            x, y, sample_weight, batch_size=_num_samples(x), class_weight=class_weight
-        )
-        if split is not None:
-            self._split_by_process(iterator, split)
-        batch = iterator.peek()
-        if batch is None:
-            raise ValueError("The batch is empty: x has no samples.")
-        if _needs_build(self):
-            self._build_on_batch(batch[0])
-        return batch
-
-    def _format_single(self, raw, return_dict):
-        logs = dict(self._logs(raw))
-        if return_dict:
-            return logs
-        values = metrics_in_order(self, logs)
-        return values[0] if len(values) == 1 else values
-
     # -- several processes (a multi-process distribution) -----------------------------------
 
     def _split_by_process(self, iterator, method):
@@ -732,14 +625,6 @@ def _takes_training(compute_loss):
     return _TAKES_TRAINING[compute_loss]
 
 
-def _needs_build(model):
-    """Unbuilt (itself or a direct child) and able to build: a subclass that overrides only
-    `train_step` and has no `call` is left to build itself (Keras guides set `built`)."""
-    if model.built and all(getattr(layer, "built", True) for layer in model._layers):
-        return False
-    return type(model).call is not Layer.call
-
-
 def _should_validate(epoch, validation_freq):
     """`validation_freq`: every N epochs (an int), or the listed epochs (counted from 1)."""
     if isinstance(validation_freq, int):
@@ -762,11 +647,6 @@ def _check_ran_out(iterator, first_epoch):
         "tf.data.Dataset, which start again each epoch).",
         stacklevel=3,
     )
-
-
-def _num_samples(x):
-    leaves = tree.flatten(x)
-    return int(np.shape(leaves[0])[0]) if leaves else 1
 
 
 def _loss_scaled(model, optimizer, auto_scale_loss):

@@ -330,11 +330,11 @@ def test_fit_before_initialize_in_a_multi_process_launch_raises(data_parallel, m
         regressor().fit(X, Y, **FIT)
 
 
-def test_model_parallel_is_refused_on_torch():
+def test_model_parallel_larger_than_the_job_is_refused_on_torch():
     mesh = cornu.distribution.DeviceMesh((1, 2), ["batch", "model"], ["cpu:0", "cpu:1"])
     layout_map = cornu.distribution.LayoutMap(mesh)
     layout_map["dense.*kernel"] = (None, "model")
-    with pytest.raises(ValueError, match="torch backend does not support yet"):
+    with pytest.raises(ValueError, match=r"holds 2 devices, but this job has 1 process"):
         cornu.distribution.set_distribution(cornu.distribution.ModelParallel(layout_map=layout_map))
     assert cornu.distribution.distribution() is None
 

@@ -9,18 +9,13 @@ that argument is tested in tests/utils/test_audio_dataset.py instead.
 """
 
 import importlib.util
-import os
-import pickle
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from cornu import backend
-from tests.parity import audio_loader_child
+from tests.parity import audio_loader_child, loader_runs
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 pytestmark = [
     pytest.mark.skipif(
         backend.backend() != "numpy", reason="backend-independent; runs once, in the numpy pass"
@@ -36,41 +31,9 @@ pytestmark = [
 ]
 
 
-def _run(package, files, out, *extra):
-    env = dict(
-        os.environ,
-        KERAS_BACKEND="tensorflow",
-        CORNU_BACKEND="numpy",
-        TF_CPP_MIN_LOG_LEVEL="3",
-        PYTHONPATH=ROOT,
-    )
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.parity.audio_loader_child", package, files, out, *extra],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-
-
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("audio_loaders")
-    files = str(folder / "files")
-    audio_loader_child.write_files(files)
-    runs = {"keras": ("keras",), "cornu_tf": ("cornu",), "cornu_host": ("cornu", "host")}
-    procs = {
-        name: _run(args[0], files, str(folder / f"{name}.pkl"), *args[1:])
-        for name, args in runs.items()
-    }
-    found = {}
-    for name, proc in procs.items():
-        output, _ = proc.communicate(timeout=300)
-        if proc.returncode != 0:
-            pytest.fail(f"{name} child failed:\n{output.decode()[-3000:]}")
-        with open(folder / f"{name}.pkl", "rb") as f:
-            found[name] = pickle.load(f)
-    return found
+    return loader_runs.run_all(audio_loader_child, tmp_path_factory.mktemp("audio_loaders"))
 
 
 def _assert_same(expected, actual, where):

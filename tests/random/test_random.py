@@ -124,3 +124,13 @@ def test_seed_generator_under_jax_jit_through_stateless_scope():
     first, state = sample(state)
     second, _ = sample(state)
     assert not np.array_equal(np.asarray(first), np.asarray(second))
+
+
+def test_seed_generator_next_returns_the_state_before_it_advances():
+    # On torch the state's value is its storage, which the assign overwrites in place.
+    generator = cr.SeedGenerator(7)
+    before = np.asarray(backend.convert_to_numpy(generator.state.value)).copy()
+    seed = np.asarray(backend.convert_to_numpy(generator.next()))
+    np.testing.assert_array_equal(seed, before)
+    after = np.asarray(backend.convert_to_numpy(generator.state.value))
+    np.testing.assert_array_equal(after, before + [0, 1])

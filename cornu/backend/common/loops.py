@@ -53,3 +53,20 @@ def python_scan(f, init, xs, length, reverse, stack):
     if not outputs or outputs[0] is None:
         return carry, None
     return carry, tree.map_structure(lambda *ys: stack(list(ys)), *outputs)
+
+
+def eager_control_flow(convert, stack):
+    """`(cond, fori_loop, while_loop, scan)` for an eager backend that runs them in Python.
+
+    Args:
+        convert: the backend's `convert_to_tensor`.
+        stack: stacks a list of per-step outputs into one tensor.
+    """
+
+    def while_loop(cond, body, loop_vars, maximum_iterations=None):
+        return python_while_loop(cond, body, loop_vars, maximum_iterations, convert)
+
+    def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+        return python_scan(f, init, xs, length, reverse, stack)
+
+    return python_cond, python_fori_loop, while_loop, scan

@@ -7,12 +7,7 @@ import numpy as np
 
 from cornu import tree
 from cornu.backend.common import abstract, dtypes
-from cornu.backend.common.loops import (
-    python_cond,
-    python_fori_loop,
-    python_scan,
-    python_while_loop,
-)
+from cornu.backend.common.loops import eager_control_flow
 from cornu.backend.common.variables import VariableBase
 
 IS_DIFFERENTIABLE = False
@@ -118,16 +113,7 @@ def cast(x, dtype):
     return convert_to_tensor(x, dtype)
 
 
-cond = python_cond
-fori_loop = python_fori_loop
-
-
-def while_loop(cond, body, loop_vars, maximum_iterations=None):
-    return python_while_loop(cond, body, loop_vars, maximum_iterations, convert_to_tensor)
-
-
-def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
-    return python_scan(f, init, xs, length, reverse, lambda ys: np.stack(ys))
+cond, fori_loop, while_loop, scan = eager_control_flow(convert_to_tensor, np.stack)
 
 
 def stop_gradient(x):

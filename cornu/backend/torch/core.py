@@ -7,12 +7,7 @@ import numpy as np
 import torch
 
 from cornu.backend.common import abstract, dtypes, scopes
-from cornu.backend.common.loops import (
-    python_cond,
-    python_fori_loop,
-    python_scan,
-    python_while_loop,
-)
+from cornu.backend.common.loops import eager_control_flow
 from cornu.backend.common.variables import VariableBase
 
 IS_DIFFERENTIABLE = True
@@ -156,6 +151,12 @@ def convert_to_numpy(x):
     copy = isinstance(x, Variable)
     if copy:
         x = x.value
+    if isinstance(x, torch.Tensor) and hasattr(x, "full_tensor"):  # a DTensor (ModelParallel)
+        # Imported here: model_parallel imports torch.distributed, which few programs need.
+        from cornu.backend.torch import model_parallel
+
+        x = model_parallel.host_value(x)
+        copy = True
     if isinstance(x, torch.Tensor):
         x = x.detach()
         if x.dtype == torch.bfloat16:
@@ -177,19 +178,11 @@ def cast(x, dtype):
     return convert_to_tensor(x, dtype)
 
 
-cond = python_cond
-fori_loop = python_fori_loop
+def _stack(values):
+    return torch.stack([convert_to_tensor(v) for v in values])
 
 
-def while_loop(cond, body, loop_vars, maximum_iterations=None):
-    return python_while_loop(cond, body, loop_vars, maximum_iterations, convert_to_tensor)
-
-
-def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
-    def stack(values):
-        return torch.stack([convert_to_tensor(v) for v in values])
-
-    return python_scan(f, init, xs, length, reverse, stack)
+cond, fori_loop, while_loop, scan = eager_control_flow(convert_to_tensor, _stack)
 
 
 def stop_gradient(x):

@@ -8,8 +8,9 @@ the processes when logs are made, so every process reports the numbers of the gl
 
 Besides the contract's functions (`list_devices`, `initialize`, `distribute_variable`, ...)
 this module holds the collectives the trainer runs (`broadcast_variables`,
-`all_reduce_gradients`, `reduce_variables`, `broadcast_int`). Variables are sharded across
-devices (ModelParallel) only on jax for now: a sharding layout raises a clear error here.
+`all_reduce_gradients`, `reduce_variables`, `broadcast_int`). ModelParallel runs on torch's
+DTensor engine (see `cornu/backend/torch/model_parallel.py`): `mesh_plan()` tells the trainer
+when it is on.
 """
 
 import os
@@ -145,9 +146,16 @@ def _shards(layout):
     return False
 
 
+def _is_model_parallel(distribution):
+    return getattr(distribution, "_layout_map", None) is not None
+
+
 def check_distribution(distribution):
-    """Refuses, when it is set, a distribution that splits variables (ModelParallel over a
-    mesh with a model axis of several devices): the torch backend runs DataParallel only."""
+    """ModelParallel needs one process per device of its mesh (it runs on DTensors over
+    them); DataParallel runs on any number of processes."""
+    if _is_model_parallel(distribution):
+        _model_parallel().check_mesh(distribution.device_mesh)
+        return
     mesh = distribution.device_mesh
     split = [
         name
@@ -157,38 +165,77 @@ def check_distribution(distribution):
     if split:
         raise ValueError(
             f"{type(distribution).__name__} splits variables over the mesh axis "
-            f"{split[0]!r} ({mesh.axis_size(split[0])} devices), which the torch backend does "
-            "not support yet: on torch, cornu.distribution runs DataParallel only (one process "
-            "per device, replicated weights). Use DataParallel, or the jax backend for "
-            "ModelParallel."
+            f"{split[0]!r} ({mesh.axis_size(split[0])} devices), which DataParallel on the "
+            "torch backend does not do (one process per device, replicated weights). Use "
+            "ModelParallel with a LayoutMap to split variables."
         )
+
+
+def mesh_plan():
+    """`(device_mesh, batch_dim_name)` while a ModelParallel over several processes is the
+    current distribution (its variables are DTensors), else None."""
+    from cornu.backend.common import distribution_state
+
+    distribution = distribution_state.get()
+    if distribution is None or not _is_model_parallel(distribution):
+        return None
+    mesh = distribution.device_mesh
+    if not _model_parallel().splits(mesh):
+        return None
+    return mesh, distribution.batch_dim_name
+
+
+def _model_parallel():
+    from cornu.backend.torch import model_parallel  # (loads torch.distributed.tensor)
+
+    return model_parallel
 
 
 def _unsupported(what, layout):
     return ValueError(
-        f"{what}: the layout {tuple(layout.axes)} shards a tensor across devices "
-        "(ModelParallel), which the torch backend does not support yet. On torch use "
-        "DataParallel (every variable replicated), or use the jax backend for ModelParallel."
+        f"{what}: the layout {tuple(layout.axes)} shards a tensor across devices, which "
+        "needs a ModelParallel distribution on the torch backend (its variables are DTensors "
+        "on the mesh). Set one with cornu.distribution.set_distribution(ModelParallel(...))."
     )
 
 
+def _mesh_for(layout):
+    """The mesh a layout places on under the current ModelParallel, or None."""
+    plan = mesh_plan()
+    if plan is None:
+        return None
+    return getattr(layout, "device_mesh", None) or plan[0]
+
+
 def distribute_variable(value, layout):
-    """Replicated variables (DataParallel) stay as they are: each process holds a copy, kept
-    equal by `broadcast_variables` when training starts."""
+    """Under ModelParallel (several processes): a DTensor split as `layout` says. Replicated
+    variables of DataParallel stay as they are: each process holds a copy, kept equal by
+    `broadcast_variables` when training starts."""
+    mesh = _mesh_for(layout) if layout is not None else None
+    if mesh is not None:
+        return _model_parallel().distribute(value, layout, mesh)
     if layout is not None and _shards(layout):
         raise _unsupported("distribute_variable", layout)
     return value
 
 
 def distribute_tensor(value, layout):
+    mesh = _mesh_for(layout) if layout is not None else None
+    if mesh is not None:
+        return _model_parallel().distribute(value, layout, mesh)
     if layout is not None and _shards(layout):
         raise _unsupported("distribute_tensor", layout)
     return value
 
 
 def distribute_data_input(per_process_batch, layout, batch_dim_name):
-    """Each process keeps its own slice of the global batch (no global array on torch)."""
-    return per_process_batch
+    """Each process keeps its own slice of the global batch; under ModelParallel the slices
+    make one DTensor split over the batch axis."""
+    plan = mesh_plan()
+    if plan is None:
+        return per_process_batch
+    mesh = getattr(layout, "device_mesh", None) or plan[0]
+    return _model_parallel().global_batch(per_process_batch, mesh, batch_dim_name or plan[1])
 
 
 # -- collectives the trainer runs ------------------------------------------------------------

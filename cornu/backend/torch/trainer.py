@@ -7,6 +7,11 @@ Under a DataParallel distribution with several processes (see
 weights, a `GradientAverager` averages the gradients across processes as each `backward()`
 ends (in any train step, overrides included), and the trainer asks `reduce_logs` for the
 metrics of the global batch.
+
+Under a ModelParallel over several processes (`cornu/backend/torch/model_parallel.py`) the
+variables are DTensors: each step runs on the global batch as a DTensor (`_on_mesh`), a
+`GradientPlacer` gives each gradient its variable's placements, and `loop_sync` gathers the
+variables so that process 0 can write checkpoints alone.
 """
 
 import os
@@ -25,7 +30,10 @@ class Steps(StepsBase):
         self._trainable = None  # the trainable weights, read once per train function
         self._processes = None  # the process count under a multi-process distribution
         self._synced = None  # ids of the variables last made equal across processes
-        self._averager = None  # the GradientAverager while a multi-process train loop runs
+        # the GradientAverager (DataParallel) or GradientPlacer (ModelParallel) while a
+        # multi-process train loop runs
+        self._averager = None
+        self._mesh_plan = None  # (mesh, batch axis) under a multi-process ModelParallel
 
     def train_step(self, data):
         """One step: forward, loss, backward, update, metrics. Override to customize."""
@@ -64,6 +72,8 @@ class Steps(StepsBase):
         step = model.train_step
         if model.jit_compile is True and not model.run_eagerly:
             step = torch.compile(step)
+        if self._mesh_plan is not None:
+            return _on_mesh(step, self._mesh_plan)
         if self._processes is None:
             return step
 
@@ -75,6 +85,12 @@ class Steps(StepsBase):
         return step_counting_rows
 
     def loop_begin(self, mode):
+        if self._mesh_plan is not None:  # (DTensor autograd reduces the partial gradients)
+            if mode == "train" and self._averager is None:
+                from cornu.backend.torch import model_parallel
+
+                self._averager = model_parallel.GradientPlacer(self.model.trainable_weights)
+            return
         if mode == "train" and self._processes is not None and self._averager is None:
             self._averager = _distribution().GradientAverager(self.model.trainable_weights)
 
@@ -83,13 +99,26 @@ class Steps(StepsBase):
             self._averager.remove()
             self._averager = None
 
+    def loop_sync(self):
+        """Under ModelParallel, gathers the DTensor variables' whole values (every process is
+        here), so process 0 alone can write them in the callbacks that follow."""
+        if self._mesh_plan is not None:
+            from cornu.backend.torch import model_parallel
+
+            model = self.model
+            variables = list(model.weights)
+            if model.optimizer is not None and model.optimizer.built:
+                variables += list(model.optimizer.variables)
+            model_parallel.gather_for_host([v.value for v in variables])
+
     def make_test_function(self):
         self._join_processes()
-        return super().make_test_function()
+        return _on_mesh(super().make_test_function(), self._mesh_plan)
 
     def make_predict_function(self):
         self._join_processes()
-        return super().make_predict_function()
+        # (predict is not split by process: every process holds each whole batch)
+        return _on_mesh(super().make_predict_function(), self._mesh_plan, whole=True)
 
     # -- several processes (DataParallel) ---------------------------------------------------
 
@@ -99,6 +128,11 @@ class Steps(StepsBase):
         count = _process_count()
         if count is None or not distribution_state.get().auto_shard_dataset:
             return None
+        plan = _distribution().mesh_plan()
+        if plan is not None:  # (ModelParallel: the processes along the batch axis split it)
+            from cornu.backend.torch import model_parallel
+
+            return model_parallel.batch_coordinate(*plan)
         return _distribution().process_id(), count
 
     def shared_seed(self, seed):
@@ -111,8 +145,9 @@ class Steps(StepsBase):
         """Reads the distribution as a loop starts; under several processes, gives every
         process process 0's values of variables it has not synchronized yet."""
         self._processes = _process_count()
-        if self._processes is None:
-            return
+        self._mesh_plan = None if self._processes is None else _distribution().mesh_plan()
+        if self._processes is None or self._mesh_plan is not None:
+            return  # (ModelParallel's DTensors hold process 0's initial values already)
         model = self.model
         variables = list(model.weights)
         if model.optimizer is not None and model.optimizer.built:
@@ -124,7 +159,9 @@ class Steps(StepsBase):
 
     def logs_reducer(self):
         """`reduce_logs` while a loop runs over several processes, else None."""
-        return None if self._processes is None else self.reduce_logs
+        if self._processes is None or self._mesh_plan is not None:
+            return None  # (ModelParallel's steps compute the global batch's logs already)
+        return self.reduce_logs
 
     def reduce_logs(self, logs):
         """The flat `logs` of this process's steps -> those of the global batch, the same on
@@ -160,6 +197,15 @@ def _distribution():
     from cornu.backend.torch import distribution  # (torch.distributed loads on first use)
 
     return distribution
+
+
+def _on_mesh(step, plan, whole=False):
+    """`step` run on DTensors of the global batch under a ModelParallel `plan`, else itself."""
+    if plan is None:
+        return step
+    from cornu.backend.torch import model_parallel
+
+    return model_parallel.run_on_mesh(step, *plan, whole=whole)
 
 
 def _process_count():

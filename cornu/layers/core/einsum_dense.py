@@ -2,8 +2,11 @@
 
 import re
 
+import numpy as np
+
 from cornu import activations, ops, regularizers
 from cornu.layers import arguments
+from cornu.layers.core import quantized_int4, quantized_layer
 from cornu.layers.layer import Layer
 
 _EQUATION = re.compile(r"^([a-zA-Z.]+),([a-zA-Z.]+)->([a-zA-Z.]+)$")
@@ -55,9 +58,10 @@ class EinsumDense(Layer):
         kernel_initializer, bias_initializer: initializers (names or objects).
         kernel_regularizer, bias_regularizer: penalties added to the loss.
         kernel_constraint, bias_constraint: projections applied after each update.
-        lora_rank, lora_alpha, gptq_unpacked_column_size, quantization_config: accepted for
-            Keras compatibility; LoRA and quantization are not implemented (a non-None value of
-            `lora_rank`, `gptq_unpacked_column_size` or `quantization_config` raises ValueError).
+        lora_rank, lora_alpha, gptq_unpacked_column_size: accepted for Keras compatibility;
+            LoRA and GPTQ are not implemented (a non-None value raises ValueError).
+        quantization_config: the config of a quantized layer (with a quantized `dtype` such
+            as "int8_from_float32"; `quantize("int8")` sets it).
 
     Example:
         >>> layer = EinsumDense("abc,cd->abd", output_shape=(None, 8), bias_axes="d")
@@ -89,7 +93,9 @@ class EinsumDense(Layer):
             "EinsumDense",
             lora_rank=lora_rank,
             gptq_unpacked_column_size=gptq_unpacked_column_size,
-            quantization_config=quantization_config,
+        )
+        self.quantization_config = quantized_layer.config_from_argument(
+            "EinsumDense", quantization_config, self.dtype_policy.quantization_mode
         )
         if not isinstance(equation, str) or not _EQUATION.match(equation.replace(" ", "")):
             raise ValueError(
@@ -189,9 +195,22 @@ class EinsumDense(Layer):
                 )
             kernel_shape.append(size)
         self.full_output_shape = self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(
-            shape=tuple(kernel_shape), name="kernel", **arguments.of_weight(self, "kernel")
-        )
+        mode = self.dtype_policy.quantization_mode
+        self._kernel_shape = tuple(kernel_shape)
+        if mode is not None:
+            quantized_layer.check_buildable(self, mode)
+        if mode == "int4":
+            rows, columns = self.kernel_dims_2d()
+            quantized_int4.add_variables(self, rows, columns, self.dtype_policy.block_size)
+        elif mode is not None:
+            self.kernel = self.add_weight(
+                shape=tuple(kernel_shape), initializer="zeros", dtype="int8", trainable=False,
+                autocast=False, name="kernel",
+            )  # fmt: skip
+        else:
+            self.kernel = self.add_weight(
+                shape=tuple(kernel_shape), name="kernel", **arguments.of_weight(self, "kernel")
+            )
         self.bias = None
         if self.bias_axes:
             self.bias = self.add_weight(
@@ -199,7 +218,136 @@ class EinsumDense(Layer):
                 name="bias",
                 **arguments.of_weight(self, "bias"),
             )
+        if mode == "int8":
+            self.kernel_scale = self.add_weight(
+                shape=self._kernel_scale_shape(), initializer="ones", trainable=False,
+                autocast=False, name="kernel_scale",
+            )  # fmt: skip
         self.built = True
+
+    # -- int8 quantization: the kernel is scaled per output letter it carries (its
+    # non-contracted letters); the scale is stored broadcastable against the output. ---------
+
+    def kernel_dims_2d(self):
+        """The 2D view `(contracted size, other size)` int4 quantizes the kernel in; the
+        contracted letters must lead the kernel spec (Keras's layout for the others is not
+        known to cornu)."""
+        contracted = self._contracted_kernel_letters()
+        letters = self._kernel[0]
+        if list(letters[: len(contracted)]) != contracted:
+            raise NotImplementedError(
+                f"EinsumDense '{self.name}': int4 quantization of equation {self.equation!r} "
+                "is not supported yet in cornu (the contracted kernel letters must come first "
+                "in the kernel spec)."
+            )
+        rows = int(np.prod(self._kernel_shape[: len(contracted)]))
+        return rows, int(np.prod(self._kernel_shape[len(contracted) :]))
+
+    def _contracted_kernel_letters(self):
+        out_letters = self._out[0] + self._out[1]
+        return [c for c in self._kernel[0] if c not in out_letters]
+
+    def _output_letters(self):
+        """The output spec with one None per ellipsis dim."""
+        before, after, _ = self._out
+        n_ellipsis = len(self.full_output_shape) - len(before) - len(after)
+        return list(before) + [None] * n_ellipsis + list(after)
+
+    def _kernel_scale_shape(self):
+        kernel_letters = self._kernel[0]
+        contracted = self._contracted_kernel_letters()
+        sizes = dict(zip(kernel_letters, self.kernel.shape))
+        return tuple(
+            sizes[c] if c is not None and c in kernel_letters and c not in contracted else 1
+            for c in self._output_letters()
+        )
+
+    def _kernel_layout_scale(self):
+        """`kernel_scale` reshaped to broadcast against the kernel."""
+        contracted = self._contracted_kernel_letters()
+        kept = [c for c in self._kernel[0] if c not in contracted]
+        in_output_order = [c for c in self._output_letters() if c in kept]
+        sizes = dict(zip(self._kernel[0], self.kernel.shape))
+        scale = ops.reshape(self.kernel_scale, [sizes[c] for c in in_output_order])
+        scale = ops.transpose(scale, [in_output_order.index(c) for c in kept])
+        scale = ops.reshape(scale, [1 if c in contracted else sizes[c] for c in self._kernel[0]])
+        return scale
+
+    def _contracted_input_axes(self):
+        before, after, _ = self._in
+        out_letters = self._out[0] + self._out[1]
+        axes = [i for i, c in enumerate(before) if c not in out_letters]
+        axes += [i - len(after) for i, c in enumerate(after) if c not in out_letters]
+        return tuple(axes)
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Replaces the float kernel by an int8 kernel with scales per output letter.
+
+        Args:
+            mode: "int8" ("int4", "float8", "gptq", "awq": not supported yet in cornu).
+            type_check: accepted for Keras compatibility.
+            config: an `Int8QuantizationConfig` (None: the default one).
+        """
+        if mode is None and config is not None:
+            mode = config.mode
+        quantized_layer.check_quantize(self, mode, quantized_layer.DENSE_MODES, config)
+        config = config or quantized_layer.default_config(mode)
+        if mode == "int4":
+            block_size = quantized_int4.block_size_of(self, config)
+            rows, columns = self.kernel_dims_2d()
+            matrix = ops.reshape(self.kernel, (rows, columns))
+            quantized_int4.quantize_kernel(self, matrix, block_size)
+            self.quantization_config = config
+            self.dtype_policy = quantized_layer.quantized_policy(self, mode, block_size)
+            return
+        contracted = self._contracted_kernel_letters()
+        axes = tuple(i for i, c in enumerate(self._kernel[0]) if c in contracted)
+        values, scale = quantized_layer.quantize_weight(config, self.kernel, axis=axes)
+        self.kernel = quantized_layer.replace_weight(self, "kernel", values)
+        self.kernel_scale = quantized_layer.add_fixed_weight(
+            self, "kernel_scale", ops.zeros(self._kernel_scale_shape())
+        )
+        # The scale in kernel layout -> the output layout the variable keeps.
+        self.kernel_scale.assign(self._to_output_layout(scale))
+        self.quantization_config = config
+        self.dtype_policy = quantized_layer.quantized_policy(self, mode)
+
+    def _to_output_layout(self, kernel_layout_scale):
+        contracted = self._contracted_kernel_letters()
+        kept = [c for c in self._kernel[0] if c not in contracted]
+        squeezed = ops.reshape(
+            kernel_layout_scale,
+            [d for c, d in zip(self._kernel[0], self.kernel.shape) if c not in contracted],
+        )
+        out_letters = self._output_letters()
+        order = sorted(range(len(kept)), key=lambda i: out_letters.index(kept[i]))
+        return ops.reshape(ops.transpose(squeezed, order), self._kernel_scale_shape())
+
+    def _quantized_call(self, inputs):
+        dtype = self.compute_dtype
+        if self.dtype_policy.quantization_mode == "int4":
+            _, columns = self.kernel_dims_2d()
+            kernel = quantized_int4.dequantized_kernel(self, columns, dtype)
+            kernel = ops.reshape(kernel, self._kernel_shape)
+        else:
+            kernel = ops.divide(
+                ops.cast(self.kernel, dtype), ops.cast(self._kernel_layout_scale(), dtype)
+            )
+        quantizer = quantized_layer.activation_quantizer(self)
+        if quantizer is not None:
+            values, scale = quantized_layer.quantize_inputs(
+                quantizer, inputs, axis=self._contracted_input_axes()
+            )
+            inputs = ops.divide(ops.cast(values, dtype), ops.cast(scale, dtype))
+        return ops.einsum(self.equation, inputs, kernel)
+
+    def _own_weights(self):
+        """Keras's order in `.keras` files: kernel, bias, then the quantization scales."""
+        if self.dtype_policy.quantization_mode is None:
+            return super()._own_weights()
+        if self.dtype_policy.quantization_mode == "int4":
+            return quantized_int4.saved_variables(self)
+        return [self.kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
 
     def _bias_shape(self, sizes, ellipsis_rank):
         """The bias spans the output from its first bias letter to the end, with size 1 on
@@ -210,7 +358,10 @@ class EinsumDense(Layer):
         return tuple(sizes[c] if c is not None and c in self.bias_axes else 1 for c in dims[start:])
 
     def call(self, inputs, training=None):
-        x = ops.einsum(self.equation, inputs, self.kernel)
+        if self._quantization_mode is not None:
+            x = self._quantized_call(inputs)
+        else:
+            x = ops.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias)
         if self.activation is not activations.linear:
@@ -224,5 +375,5 @@ class EinsumDense(Layer):
             **super().get_config(),
             "output_shape": tuple(self.partial_output_shape),
             **arguments.config(self, saved),
-            "quantization_config": None,
+            **quantized_layer.config_entries(self),
         }

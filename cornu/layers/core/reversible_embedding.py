@@ -3,6 +3,7 @@
 from cornu import ops
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
+from cornu.layers.core import quantized_layer
 from cornu.layers.core.embedding import Embedding
 
 
@@ -78,7 +79,16 @@ class ReversibleEmbedding(Embedding):
         if self.built:
             return
         super().build(input_shape)
-        if not self.tie_weights:
+        if not self.tie_weights and self.dtype_policy.quantization_mode is not None:
+            self.reverse_embeddings = self.add_weight(
+                shape=(self.output_dim, self.input_dim), initializer="zeros", dtype="int8",
+                trainable=False, autocast=False, name="reverse_embeddings",
+            )  # fmt: skip
+            self.reverse_embeddings_scale = self.add_weight(
+                shape=(self.input_dim,), initializer="ones", trainable=False, autocast=False,
+                name="reverse_embeddings_scale",
+            )  # fmt: skip
+        elif not self.tie_weights:
             self.reverse_embeddings = self.add_weight(
                 shape=(self.output_dim, self.input_dim),
                 initializer=self.embeddings_initializer,
@@ -86,19 +96,52 @@ class ReversibleEmbedding(Embedding):
             )
         self.built = True
 
+    def _quantize_weights(self, config):
+        super()._quantize_weights(config)
+        if not self.tie_weights:
+            values, scale = quantized_layer.quantize_weight(config, self.reverse_embeddings, axis=0)
+            self.reverse_embeddings = quantized_layer.replace_weight(
+                self, "reverse_embeddings", values
+            )
+            self.reverse_embeddings_scale = quantized_layer.add_fixed_weight(
+                self, "reverse_embeddings_scale", ops.reshape(scale, (self.input_dim,))
+            )
+
+    def _quantized_reverse_kernel(self, dtype):
+        """The reverse projection `(output_dim, input_dim)` and its per-column scales."""
+        if self.tie_weights:
+            return ops.transpose(self.embeddings), self.embeddings_scale
+        return self.reverse_embeddings, self.reverse_embeddings_scale
+
     def call(self, inputs, reverse=False):
         if not reverse:
             return super().call(inputs)
+        if self._quantization_mode is not None:
+            return self._soft_cap(self._int8_reverse(inputs))
         if self.tie_weights:
             kernel = ops.transpose(self.embeddings)
         else:
             kernel = self.reverse_embeddings
         dtype = self.reverse_dtype or self.compute_dtype
         logits = ops.matmul(ops.cast(inputs, dtype), ops.cast(kernel, dtype))
+        return self._soft_cap(logits)
+
+    def _soft_cap(self, logits):
         if self.logit_soft_cap is not None:
             cap = self.logit_soft_cap
             logits = ops.tanh(logits / cap) * cap
         return logits
+
+    def _int8_reverse(self, inputs):
+        dtype = self.reverse_dtype or self.compute_dtype
+        kernel, kernel_scale = self._quantized_reverse_kernel(dtype)
+        quantizer = quantized_layer.activation_quantizer(self)
+        if quantizer is None:
+            kernel = ops.divide(ops.cast(kernel, dtype), ops.cast(kernel_scale, dtype))
+            return ops.matmul(ops.cast(inputs, dtype), kernel)
+        values, scale = quantized_layer.quantize_inputs(quantizer, inputs, axis=-1)
+        logits = ops.matmul(ops.cast(values, dtype), ops.cast(kernel, dtype))
+        return ops.divide(logits, ops.cast(ops.multiply(scale, kernel_scale), dtype))
 
     def compute_mask(self, inputs, previous_mask=None):
         # Float inputs are hidden states (the reverse call): their mask passes through.

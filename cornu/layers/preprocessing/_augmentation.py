@@ -54,6 +54,15 @@ def check_choice(layer, arg, value, choices):
     return value
 
 
+def set_fill_arguments(layer, fill_mode, interpolation, fill_value):
+    """Checks and stores the warp arguments a geometric layer shares (`fill_mode`,
+    `interpolation`, `fill_value`), naming the layer's class in any error."""
+    name = type(layer).__name__
+    layer.fill_mode = check_choice(name, "fill_mode", fill_mode, FILL_MODES)
+    layer.interpolation = check_choice(name, "interpolation", interpolation, INTERPOLATIONS)
+    layer.fill_value = fill_value
+
+
 class RandomImageLayer(DataLayer):
     """Base class: subclasses implement `augment(images, batch_size)` on 4D images in the
     layer's data format (or the transformation hooks below), and may override

@@ -172,16 +172,21 @@ def _map(fn, value):
     return fn(value)
 
 
-def move_boxes(layer, bounding_boxes, transforms, height, width):
-    """Bounding boxes after the projective `transforms` (one row per image, output pixel ->
-    input pixel, as `ops.image.affine_transform`): each box's corners go through the inverse
-    transform, the box becomes their enclosing box, clipped to the image (a box left with no
-    area gets the label -1)."""
+def require_box_format(layer):
+    """Raises the ValueError for 'bounding_boxes' given to a layer without a box format."""
     if layer.bounding_box_format is None:
         raise ValueError(
             f"{type(layer).__name__} layer '{layer.name}' received 'bounding_boxes' but has "
             "no bounding_box_format; pass e.g. bounding_box_format='xyxy' to the layer."
         )
+
+
+def move_boxes(layer, bounding_boxes, transforms, height, width):
+    """Bounding boxes after the projective `transforms` (one row per image, output pixel ->
+    input pixel, as `ops.image.affine_transform`): each box's corners go through the inverse
+    transform, the box becomes their enclosing box, clipped to the image (a box left with no
+    area gets the label -1)."""
+    require_box_format(layer)
     dtype, box_format = layer.compute_dtype, layer.bounding_box_format
     xyxy = formats.convert_format(bounding_boxes["boxes"], box_format, "xyxy", height, width,
                                   dtype=dtype)  # fmt: skip

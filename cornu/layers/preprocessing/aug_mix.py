@@ -7,6 +7,7 @@ from cornu.layers.preprocessing._augmentation_inputs import (
     AugmentationLayer,
     check_probability_factor,
     factor_config,
+    require_box_format,
 )
 from cornu.layers.preprocessing._color import check_value_range
 from cornu.layers.preprocessing.equalization import Equalization
@@ -101,6 +102,11 @@ class AugMix(AugmentationLayer):
             mixed = mixed + ops.reshape(chain_weights[:, index], (-1, 1, 1, 1)) * y
         keep = ops.reshape(keep, (-1, 1, 1, 1))
         return _augment_ops.from_channels_last(self, keep * x + (1.0 - keep) * mixed)
+
+    def transform_boxes(self, boxes, params, height, width):
+        # As Keras: the boxes stay as given (the blend keeps the original image's share).
+        require_box_format(self)
+        return boxes
 
     def get_config(self):
         return {**super().get_config(), "value_range": self.value_range,

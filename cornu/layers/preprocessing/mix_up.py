@@ -1,7 +1,7 @@
 """`MixUp`: blends each image (and its label) with another image of the batch."""
 
 from cornu import ops, random
-from cornu.layers.preprocessing._augmentation_inputs import AugmentationLayer
+from cornu.layers.preprocessing._augmentation_inputs import AugmentationLayer, require_box_format
 
 # Gamma(alpha) underflows to 0 in float32 for alpha near 0; below this floor Beta(alpha,
 # alpha) is all but a coin flip between 0 and 1, which `beta_weights` returns directly.
@@ -73,6 +73,16 @@ class MixUp(AugmentationLayer):
             f"MixUp layer '{self.name}' does not mix 'segmentation_masks'; drop them from "
             "the inputs or use CutMix, which does."
         )
+
+    def transform_boxes(self, boxes, params, height, width):
+        """Each image keeps its boxes and gains its partner's (both images show through the
+        blend), as Keras does: `boxes` and their `labels` are concatenated per image."""
+        require_box_format(self)
+        _, index = params
+        return {
+            key: ops.concatenate([value, ops.take(value, index, axis=0)], axis=1)
+            for key, value in boxes.items()
+        }
 
     def _mix(self, x, params):
         weights, index = params

@@ -3,11 +3,9 @@
 from cornu import ops
 from cornu.layers.preprocessing import _affine
 from cornu.layers.preprocessing._augmentation import (
-    FILL_MODES,
-    INTERPOLATIONS,
     RandomImageLayer,
-    check_choice,
     factor_range,
+    set_fill_arguments,
 )
 from cornu.utils import bounding_boxes
 
@@ -37,10 +35,7 @@ class RandomRotation(RandomImageLayer):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self._range = factor_range("RandomRotation", "factor", factor, -1.0, 1.0)
         self.factor = self._range if not isinstance(factor, (list, tuple)) else factor
-        self.fill_mode = check_choice("RandomRotation", "fill_mode", fill_mode, FILL_MODES)
-        self.interpolation = check_choice("RandomRotation", "interpolation", interpolation,
-                                          INTERPOLATIONS)  # fmt: skip
-        self.fill_value = fill_value
+        set_fill_arguments(self, fill_mode, interpolation, fill_value)
 
     def get_random_transformation(self, images, batch_size):
         """Per-image angles in radians."""

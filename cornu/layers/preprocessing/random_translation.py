@@ -3,11 +3,9 @@
 from cornu import ops
 from cornu.layers.preprocessing import _affine
 from cornu.layers.preprocessing._augmentation import (
-    FILL_MODES,
-    INTERPOLATIONS,
     RandomImageLayer,
-    check_choice,
     factor_range,
+    set_fill_arguments,
 )
 
 
@@ -37,10 +35,7 @@ class RandomTranslation(RandomImageLayer):
                                          -1.0, 1.0)  # fmt: skip
         self.height_factor = height_factor
         self.width_factor = width_factor
-        self.fill_mode = check_choice("RandomTranslation", "fill_mode", fill_mode, FILL_MODES)
-        self.interpolation = check_choice("RandomTranslation", "interpolation", interpolation,
-                                          INTERPOLATIONS)  # fmt: skip
-        self.fill_value = fill_value
+        set_fill_arguments(self, fill_mode, interpolation, fill_value)
 
     def get_random_transformation(self, images, batch_size):
         """Per-image (dy, dx) shifts in pixels."""

@@ -2,11 +2,9 @@
 
 from cornu.layers.preprocessing import _affine
 from cornu.layers.preprocessing._augmentation import (
-    FILL_MODES,
-    INTERPOLATIONS,
     RandomImageLayer,
-    check_choice,
     factor_range,
+    set_fill_arguments,
 )
 
 
@@ -40,10 +38,7 @@ class RandomZoom(RandomImageLayer):
         )
         self.height_factor = height_factor
         self.width_factor = width_factor
-        self.fill_mode = check_choice("RandomZoom", "fill_mode", fill_mode, FILL_MODES)
-        self.interpolation = check_choice("RandomZoom", "interpolation", interpolation,
-                                          INTERPOLATIONS)  # fmt: skip
-        self.fill_value = fill_value
+        set_fill_arguments(self, fill_mode, interpolation, fill_value)
 
     def get_random_transformation(self, images, batch_size):
         """Per-image (zoom_y, zoom_x) factors."""

@@ -116,7 +116,7 @@ class Bidirectional(Wrapper):
             return y * y_rev
         return (y, y_rev)
 
-    def call(self, sequences, initial_state=None, mask=None, training=False):
+    def call(self, sequences, initial_state=None, mask=None, training=None):
         fw_kwargs, bw_kwargs = {"mask": mask}, {"mask": mask}
         if training is not None:
             fw_kwargs["training"] = bw_kwargs["training"] = training

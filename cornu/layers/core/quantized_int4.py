@@ -1,0 +1,107 @@
+"""int4 weights in Keras's layout ("int4/<block_size>" policies): a 2D view `(rows, columns)`
+of the kernel (contracted dims first) is quantized in blocks of `block_size` rows with a
+scale and zero point per block and column, and stored two values per byte along the columns.
+
+Variables (Keras's names): `kernel` int8 `(rows, ceil(columns / 2))`, `kernel_scale` float
+`(blocks, columns)`, `kernel_zero` int8 `(blocks, columns)`, `g_idx` float `(rows,)` (the block
+of each row).
+"""
+
+import numpy as np
+
+from cornu import ops, quantizers
+from cornu.layers.core import quantized_layer
+
+
+def block_size_of(layer, config):
+    """The block size of an int4 request, or a clear error for per-channel int4."""
+    block_size = config.block_size if config is not None else 128
+    if block_size is None or block_size < 1:
+        raise NotImplementedError(
+            f"Layer '{layer.name}': int4 with block_size={block_size} (one scale per column) "
+            "is not supported yet in cornu; use a positive block_size (default 128)."
+        )
+    return block_size
+
+
+def add_variables(layer, rows, columns, block_size):
+    """Creates the int4 variables (zeros) of a `(rows, columns)` kernel view."""
+    blocks = -(-rows // block_size)
+    add = layer.add_weight
+    layer.kernel = add(shape=(rows, (columns + 1) // 2), initializer="zeros", dtype="int8",
+                       trainable=False, autocast=False, name="kernel")  # fmt: skip
+    layer.kernel_scale = add(shape=(blocks, columns), initializer="ones", trainable=False,
+                             autocast=False, name="kernel_scale")  # fmt: skip
+    layer.kernel_zero = add(shape=(blocks, columns), initializer="zeros", dtype="int8",
+                            trainable=False, autocast=False, name="kernel_zero")  # fmt: skip
+    layer.g_idx = add(shape=(rows,), initializer="zeros", trainable=False, autocast=False,
+                      name="g_idx")  # fmt: skip
+    layer.g_idx.assign(np.arange(rows, dtype="float32") // block_size)
+
+
+def quantize_kernel(layer, matrix, block_size):
+    """Replaces the float kernel by the int4 variables of its 2D view `matrix`."""
+    values, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(matrix, block_size)
+    packed, _, _ = quantizers.pack_int4(values, axis=-1)
+    quantized_layer.untrack_variable(layer, layer.kernel)
+    rows, columns = matrix.shape
+    add_variables(layer, rows, columns, block_size)
+    layer.kernel.assign(packed)
+    layer.kernel_scale.assign(scale)
+    layer.kernel_zero.assign(zero)
+
+
+def dequantized_kernel(layer, columns, dtype):
+    """The `(rows, columns)` float kernel view: `(values - zero) * scale`, blockwise."""
+    values = quantizers.unpack_int4(layer.kernel, columns, axis=-1)
+    blocks = ops.cast(layer.g_idx, "int32")
+    zero = ops.take(ops.cast(layer.kernel_zero, dtype), blocks, axis=0)
+    scale = ops.take(ops.cast(layer.kernel_scale, dtype), blocks, axis=0)
+    return ops.multiply(ops.subtract(ops.cast(values, dtype), zero), scale)
+
+
+def saved_variables(layer):
+    """Keras's order in `.keras` files."""
+    bias = [layer.bias] if layer.bias is not None else []
+    return [layer.kernel] + bias + [layer.kernel_scale, layer.kernel_zero, layer.g_idx]
+
+
+# -- Embedding: the table `(input_dim, output_dim)` is quantized per row, in blocks of
+# `block_size` columns (Keras quantizes the transposed table on its host path, each block's
+# own range, and stores scales and zero points per row and block). ---------------------------
+
+
+def add_embedding_variables(layer, block_size):
+    blocks = -(-layer.output_dim // block_size)
+    rows, add = layer.input_dim, layer.add_weight
+    layer.embeddings = add(shape=(rows, (layer.output_dim + 1) // 2), initializer="zeros",
+                           dtype="int8", trainable=False, autocast=False, name="embeddings")  # fmt: skip
+    layer.embeddings_scale = add(shape=(rows, blocks), initializer="ones", trainable=False,
+                                 autocast=False, name="embeddings_scale")  # fmt: skip
+    layer.embeddings_zero = add(shape=(rows, blocks), initializer="zeros", dtype="int8",
+                                trainable=False, autocast=False, name="embeddings_zero")  # fmt: skip
+    layer.g_idx = add(shape=(layer.output_dim,), initializer="zeros", trainable=False,
+                      autocast=False, name="g_idx")  # fmt: skip
+    layer.g_idx.assign(np.arange(layer.output_dim, dtype="float32") // block_size)
+
+
+def quantize_embeddings(layer, block_size):
+    table = ops.transpose(layer.embeddings)
+    values, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(
+        table, block_size, to_numpy=True
+    )
+    packed, _, _ = quantizers.pack_int4(ops.transpose(values), axis=-1)
+    quantized_layer.untrack_variable(layer, layer.embeddings)
+    add_embedding_variables(layer, block_size)
+    layer.embeddings.assign(packed)
+    layer.embeddings_scale.assign(ops.transpose(scale))
+    layer.embeddings_zero.assign(ops.transpose(zero))
+
+
+def embedding_lookup(layer, ids, dtype):
+    values = quantizers.unpack_int4(ops.take(layer.embeddings, ids, axis=0), layer.output_dim, -1)
+    blocks = ops.cast(layer.g_idx, "int32")
+    scale = ops.take(ops.take(layer.embeddings_scale, ids, axis=0), blocks, axis=-1)
+    zero = ops.take(ops.take(layer.embeddings_zero, ids, axis=0), blocks, axis=-1)
+    values = ops.subtract(ops.cast(values, dtype), ops.cast(zero, dtype))
+    return ops.multiply(values, ops.cast(scale, dtype))
