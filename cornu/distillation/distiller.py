@@ -1,6 +1,6 @@
 """`Distiller`: a model that trains a student on labels and on a frozen teacher's outputs."""
 
-from cornu import metrics, saving, tree
+from cornu import metrics, ops, saving, tree
 from cornu.distillation.distillation_loss import DistillationLoss, FeatureDistillation
 from cornu.layers.layer import Layer
 from cornu.models.model import Model
@@ -142,6 +142,4 @@ class Distiller(Model):
 
 
 def _stop_gradient(x):
-    from cornu import ops
-
     return ops.stop_gradient(x)

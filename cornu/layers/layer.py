@@ -635,7 +635,7 @@ class Layer(backend.LayerMixin, Operation):
 
     def quantize(self, mode=None, type_check=True, config=None):
         """Quantizes the layer's weights (Dense, EinsumDense and Embedding implement it)."""
-        from cornu.layers.core import quantized_layer
+        from cornu.layers.core import quantized_layer  # it imports Layer from here
 
         quantized_layer.check_quantize(self, mode, supported=None)
 

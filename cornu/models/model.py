@@ -110,7 +110,7 @@ class Model(Trainer, Layer):
             filters: which layers: a regex (or list of them) searched in layer names, or a
                 function of the layer returning a bool. None: all.
         """
-        from cornu.layers.core import quantized_layer
+        from cornu.layers.core import quantized_layer  # loaded when a model is quantized
 
         quantized_layer.quantize_model(self, mode, config, filters)
         self.train_function = self.test_function = self.predict_function = None

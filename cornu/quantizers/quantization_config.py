@@ -4,7 +4,7 @@ from cornu.quantizers import quantizers
 
 
 def _quantizer_or_none(value, what, cls_name):
-    from cornu.quantizers import registry
+    from cornu.quantizers import registry  # imports this module: loaded on first use
 
     if value is None or isinstance(value, quantizers.Quantizer):
         return value
@@ -40,7 +40,7 @@ class QuantizationConfig:
         )
 
     def get_config(self):
-        from cornu.quantizers import registry
+        from cornu.quantizers import registry  # imports this module: loaded on first use
 
         return {
             "weight_quantizer": registry.serialize(self.weight_quantizer),

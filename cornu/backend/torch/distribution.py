@@ -20,6 +20,8 @@ import torch
 import torch.distributed as tdist
 from torch._utils import _flatten_dense_tensors, _unflatten_dense_tensors
 
+from cornu.backend.common import distribution_state
+
 
 def _initialized():
     return tdist.is_available() and tdist.is_initialized()
@@ -174,8 +176,6 @@ def check_distribution(distribution):
 def mesh_plan():
     """`(device_mesh, batch_dim_name)` while a ModelParallel over several processes is the
     current distribution (its variables are DTensors), else None."""
-    from cornu.backend.common import distribution_state
-
     distribution = distribution_state.get()
     if distribution is None or not _is_model_parallel(distribution):
         return None

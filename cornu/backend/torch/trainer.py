@@ -87,7 +87,7 @@ class Steps(StepsBase):
     def loop_begin(self, mode):
         if self._mesh_plan is not None:  # (DTensor autograd reduces the partial gradients)
             if mode == "train" and self._averager is None:
-                from cornu.backend.torch import model_parallel
+                from cornu.backend.torch import model_parallel  # ModelParallel only
 
                 self._averager = model_parallel.GradientPlacer(self.model.trainable_weights)
             return
@@ -103,7 +103,7 @@ class Steps(StepsBase):
         """Under ModelParallel, gathers the DTensor variables' whole values (every process is
         here), so process 0 alone can write them in the callbacks that follow."""
         if self._mesh_plan is not None:
-            from cornu.backend.torch import model_parallel
+            from cornu.backend.torch import model_parallel  # ModelParallel only
 
             model = self.model
             variables = list(model.weights)
@@ -130,7 +130,7 @@ class Steps(StepsBase):
             return None
         plan = _distribution().mesh_plan()
         if plan is not None:  # (ModelParallel: the processes along the batch axis split it)
-            from cornu.backend.torch import model_parallel
+            from cornu.backend.torch import model_parallel  # ModelParallel only
 
             return model_parallel.batch_coordinate(*plan)
         return _distribution().process_id(), count
@@ -203,7 +203,7 @@ def _on_mesh(step, plan, whole=False):
     """`step` run on DTensors of the global batch under a ModelParallel `plan`, else itself."""
     if plan is None:
         return step
-    from cornu.backend.torch import model_parallel
+    from cornu.backend.torch import model_parallel  # ModelParallel only
 
     return model_parallel.run_on_mesh(step, *plan, whole=whole)
 

@@ -2,7 +2,7 @@
 `quantize(mode)` request, swapping float weights for quantized ones, and the policy and
 config a quantized layer records."""
 
-from cornu import dtype_policies, quantizers
+from cornu import dtype_policies, ops, quantizers
 from cornu.dtype_policies import quantized as quantized_policies
 
 _NOT_YET = ("gptq", "awq", "float8", "int4")
@@ -68,7 +68,7 @@ def check_quantize(layer, mode, supported, config=None):
 
 def quantize_model(model, mode, config, filters):
     """`Model.quantize`: checks the request, then quantizes each matching layer that can be."""
-    from cornu.layers.layer import Layer
+    from cornu.layers.layer import Layer  # layer.py imports this module for Layer.quantize
 
     if mode is None and config is None:
         raise ValueError("You must provide either `mode` or `config` to `quantize`.")
@@ -110,7 +110,7 @@ def _selected(layer, filters):
 def _has_int4(layer):
     """Dense, EinsumDense and Embedding (not ReversibleEmbedding, whose reverse int4 layout
     cornu does not have yet) quantize int4 in blocks."""
-    from cornu.layers.core import embedding
+    from cornu.layers.core import embedding  # embedding.py imports this module
 
     if isinstance(layer, embedding.Embedding):
         return type(layer) is embedding.Embedding
@@ -179,8 +179,6 @@ def replace_weight(layer, attribute, value, name=None):
 
 def add_fixed_weight(layer, name, value):
     """A new non-trainable weight of the layer, holding `value` (its dtype and shape)."""
-    from cornu import ops
-
     variable = layer.add_weight(
         shape=tuple(value.shape), initializer="zeros", dtype=ops.dtype(value),
         trainable=False, autocast=False, name=name,
