@@ -56,7 +56,7 @@ class LayerNormalization(Layer):
         super().__init__(**kwargs)
         name = "LayerNormalization"
         axis = check_axes(name, axis)
-        self.axis = axis  # an int stays an int (as in Keras's config)
+        self.axis = axis  # an int stays an int until built (as in Keras's config)
         check_epsilon_center_scale(self, name, locals())
         self.rms_scaling = check_bool(name, "rms_scaling", rms_scaling)
         arguments.store(self, locals(), BETA_GAMMA)
@@ -67,6 +67,8 @@ class LayerNormalization(Layer):
             self, shape, self.scale or self.rms_scaling, self.center and not self.rms_scaling
         )
         self._axes = axes
+        if isinstance(self.axis, int):
+            self.axis = [self.axis]  # Keras's config lists the axes once the layer is built
         self.built = True
 
     def call(self, inputs):

@@ -12,15 +12,21 @@ def _check_factor(name, value):
         raise TypeError(
             f"Rescaling: {name} must be a number or a list of numbers; received {name}={value!r}."
         )
-    if isinstance(value, (int, float, np.number)):
-        return float(value)
+    if isinstance(value, (int, float)):
+        return value  # as given: Keras's config keeps an int an int
+    if isinstance(value, np.number):
+        return value.item()
     try:
-        array = np.asarray(value, dtype="float64")
+        array = np.asarray(value)
+        if array.dtype.kind not in "iuf":
+            raise TypeError
     except (TypeError, ValueError):
         raise TypeError(
             f"Rescaling: {name} must be a number or a list of numbers; received {name}={value!r}."
         ) from None
-    return array.tolist() if array.ndim else float(array)
+    if isinstance(value, (list, tuple)) and array.ndim == 1:
+        return list(value)  # the numbers as given, as Keras's config keeps them
+    return array.tolist() if array.ndim else array.item()
 
 
 class Rescaling(DataLayer):
@@ -55,4 +61,7 @@ class Rescaling(DataLayer):
         return tuple(input_shape)
 
     def get_config(self):
-        return {**super().get_config(), "scale": self.scale, "offset": self.offset}
+        def plain(value):  # a stored list comes back as a TrackedList
+            return list(value) if isinstance(value, list) else value
+
+        return {**super().get_config(), "scale": plain(self.scale), "offset": plain(self.offset)}

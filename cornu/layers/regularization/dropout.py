@@ -52,5 +52,5 @@ class Dropout(Layer):
             **super().get_config(),
             "rate": self.rate,
             "seed": self.seed,
-            "noise_shape": list(self.noise_shape) if self.noise_shape is not None else None,
+            "noise_shape": tuple(self.noise_shape) if self.noise_shape is not None else None,
         }

@@ -31,7 +31,7 @@ class BaseCropping(SpatialResize):
         return inputs[tuple(index)]
 
     def get_config(self):
-        config = {**super().get_config(), "cropping": [list(p) for p in self.cropping]}
+        config = {**super().get_config(), "cropping": tuple(tuple(p) for p in self.cropping)}
         if self._rank > 1:
             config["data_format"] = self.data_format
         return config

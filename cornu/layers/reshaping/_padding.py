@@ -23,6 +23,6 @@ class BasePadding(SpatialResize):
     def get_config(self):
         return {
             **super().get_config(),
-            "padding": [list(p) for p in self.padding],
+            "padding": tuple(tuple(p) for p in self.padding),
             "data_format": self.data_format,
         }

@@ -29,6 +29,6 @@ class BaseUpSampling(SpatialResize):
     def get_config(self):
         return {
             **super().get_config(),
-            "size": list(self.size),
+            "size": tuple(self.size),
             "data_format": self.data_format,
         }

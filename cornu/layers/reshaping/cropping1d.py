@@ -21,5 +21,5 @@ class Cropping1D(BaseCropping):
 
     def get_config(self):
         config = super().get_config()
-        config["cropping"] = list(self.cropping[0])
+        config["cropping"] = tuple(self.cropping[0])
         return config

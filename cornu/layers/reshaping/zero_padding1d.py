@@ -23,5 +23,5 @@ class ZeroPadding1D(BasePadding):
 
     def get_config(self):
         config = super().get_config()
-        config["padding"] = list(self.padding[0])
+        config["padding"] = tuple(self.padding[0])
         return config

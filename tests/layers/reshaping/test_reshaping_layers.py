@@ -160,14 +160,13 @@ def test_bilinear_up_sampling_matches_numpy(data_format):
 
 
 def test_configs_match_keras_layout():
-    assert layers.Cropping2D(((0, 1), (1, 0)), data_format=CL).get_config()["cropping"] == [
-        [0, 1],
-        [1, 0],
-    ]
+    # Tuples, as Keras's get_config gives them (JSON writes them as lists).
+    cropping = layers.Cropping2D(((0, 1), (1, 0)), data_format=CL).get_config()["cropping"]
+    assert cropping == ((0, 1), (1, 0))
     config = layers.ZeroPadding2D(((1, 0), (0, 1))).get_config()
-    assert config["padding"] == [[1, 0], [0, 1]] and config["data_format"] == CL
+    assert config["padding"] == ((1, 0), (0, 1)) and config["data_format"] == CL
     config = layers.UpSampling2D().get_config()
-    assert config["size"] == [2, 2] and config["interpolation"] == "nearest"
+    assert config["size"] == (2, 2) and config["interpolation"] == "nearest"
     assert layers.Permute((2, 1)).get_config()["dims"] == (2, 1)
     assert layers.RepeatVector(2).get_config()["n"] == 2
     # The fixture's config form revives.
