@@ -40,5 +40,5 @@ def case_recorded_call_kwargs(keras, H):
     model = keras.Model([x, y], outs)
     data = [np.ones((2, 4), "float32"), np.ones((2, 4), "float32")]
     # The recorded fill-ins change nothing at run time: a replay in training mode still drops.
-    dropped = np.asarray(model(data, training=True)[3]) == 0
+    dropped = keras.ops.convert_to_numpy(model(data, training=True)[3]) == 0
     return {"kwargs": _node_kwargs(model), "drops_in_training": bool(dropped.any())}
