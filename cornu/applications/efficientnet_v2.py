@@ -241,16 +241,5 @@ EfficientNetV2M = _make_builder("m")
 EfficientNetV2L = _make_builder("l")
 
 
-def preprocess_input(x, data_format=None):
-    """Returns `x` unchanged: EfficientNetV2 models rescale inside the model.
-
-    Kept so code written for other applications (`preprocess_input(x)` then `model(x)`) runs.
-
-    Args:
-        x: an image array or tensor with values in [0, 255].
-        data_format: unused; accepted for the common signature.
-
-    Returns:
-        `x` itself.
-    """
-    return x
+# The same no-op as EfficientNet's: V2 models rescale inside the model too.
+preprocess_input = efficientnet.preprocess_input
