@@ -1,197 +1,190 @@
-"""Hand-written training loops, one per framework, for the cases in cases.py.
+"""Hand-written training loops and forward passes, one per framework, for every benchmark row.
 
-Each `train_<framework>(case, x, y, epochs)` trains with Adam(1e-3) on the same batches (in
-order, no shuffling) from the same initial weights. It is a generator yielding the seconds of
-each epoch as it ends, so a benchmark can interleave native and cornu epochs.
+`TRAIN[framework](row, x, y, epochs, batch=None)` trains with Adam(1e-3) on the batches of
+`x, y` (of the row's batch size unless `batch` is given) in order
+(no shuffling); it is a generator yielding the seconds of each epoch as it ends, so a
+benchmark can interleave native and Keras-API epochs. `FORWARD[framework](row, x)` returns a
+`predict(batch)` function that runs the framework's own inference forward on a NumPy batch.
+
+- JAX: the pure functions of native_functional.py under `jax.jit` (buffers donated) + optax.
+- torch: eager `torch.nn` modules (native_torch.py) + `torch.optim.Adam`.
+- TensorFlow: the same pure functions under `tf.function`, compiled both with and without XLA
+  (`jit_compile=True`); a short trial picks the faster, named in `CHOSEN["tensorflow"]`.
 """
 
 import time
 
-from cases import CASES, init_weights
+import native_functional
+import numpy as np
+from models_zoo import ROWS
 
 LR, B1, B2, EPS = 1e-3, 0.9, 0.999, 1e-7
+CHOSEN = {}
 
 
 def _batches(x, y, batch):
-    for i in range(0, len(x), batch):
+    for i in range(0, len(x) - batch + 1, batch):
         yield x[i : i + batch], y[i : i + batch]
 
 
+def _epochs(step, x, y, batch, epochs, finish):
+    for _ in range(epochs):
+        start = time.perf_counter()
+        for xb, yb in _batches(x, y, batch):
+            loss = step(xb, yb)
+        finish(loss)
+        yield time.perf_counter() - start
+
+
 # -- JAX: jax.jit + optax ------------------------------------------------------------------
-def train_jax(case, x, y, epochs):
+def _jax_model(row):
     import jax
-    import jax.numpy as jnp
+
+    params, state = jax.tree_util.tree_map(jax.numpy.asarray, native_functional.init_params(row))
+    return native_functional.jax_ops(), params, state
+
+
+def train_jax(row, x, y, epochs, batch=None):
+    import jax
     import optax
 
-    params = [jnp.asarray(w) for w in init_weights(case)]
+    F, params, state = _jax_model(row)
 
-    def forward(p, xb):
-        if case in ("tiny_mlp", "mlp"):
-            h = xb
-            for i in range(0, len(p) - 2, 2):
-                h = jax.nn.relu(h @ p[i] + p[i + 1])
-            return h @ p[-2] + p[-1]
-        if case == "cnn":
-            h = xb
-            for i in (0, 2):
-                h = jax.lax.conv_general_dilated(
-                    h, p[i], (1, 1), "VALID", dimension_numbers=("NHWC", "HWIO", "NHWC")
-                )
-                h = jax.nn.relu(h + p[i + 1])
-                h = jax.lax.reduce_window(
-                    h, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID"
-                )
-            return h.reshape(h.shape[0], -1) @ p[4] + p[5]
-        kernel, recurrent, bias, w_out, b_out = p
-        units = recurrent.shape[0]
-
-        def cell(carry, xt):
-            h, c = carry
-            z = xt @ kernel + h @ recurrent + bias
-            i, f, g, o = jnp.split(z, 4, axis=-1)
-            c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
-            h = jax.nn.sigmoid(o) * jnp.tanh(c)
-            return (h, c), None
-
-        zeros = jnp.zeros((xb.shape[0], units), xb.dtype)
-        (h, _), _ = jax.lax.scan(cell, (zeros, zeros), jnp.swapaxes(xb, 0, 1))
-        return h @ w_out + b_out
-
-    def loss_fn(p, xb, yb):
-        logits = forward(p, xb)
-        return optax.softmax_cross_entropy_with_integer_labels(logits, yb).mean()
+    def loss_fn(p, s, xb, yb):
+        logits, s = native_functional.forward(F, row, p, s, xb)
+        return optax.softmax_cross_entropy_with_integer_labels(logits, yb).mean(), s
 
     optimizer = optax.adam(LR, b1=B1, b2=B2, eps=EPS)
-    state = optimizer.init(params)
+    carry = [params, state, optimizer.init(params)]
 
-    @jax.jit
-    def step(p, s, xb, yb):
-        loss, grads = jax.value_and_grad(loss_fn)(p, xb, yb)
-        updates, s = optimizer.update(grads, s, p)
-        return optax.apply_updates(p, updates), s, loss
+    def update(p, s, o, xb, yb):
+        (loss, s), grads = jax.value_and_grad(loss_fn, has_aux=True)(p, s, xb, yb)
+        updates, o = optimizer.update(grads, o, p)
+        return optax.apply_updates(p, updates), s, o, loss
 
-    batch = CASES[case][2]
-    for _ in range(epochs):
-        start = time.perf_counter()
-        for xb, yb in _batches(x, y, batch):
-            params, state, loss = step(params, state, xb, yb)
-        loss.block_until_ready()
-        yield time.perf_counter() - start
+    update = jax.jit(update, donate_argnums=(0, 1, 2))
+
+    def step(xb, yb):
+        carry[0], carry[1], carry[2], loss = update(*carry, xb, yb)
+        return loss
+
+    yield from _epochs(
+        step, x, y, batch or ROWS[row][0], epochs, lambda loss: loss.block_until_ready()
+    )
 
 
-# -- torch: eager + torch.optim ------------------------------------------------------------
-def train_torch(case, x, y, epochs):
+def forward_jax(row, x):
+    import jax
+
+    F, params, state = _jax_model(row)
+    run = jax.jit(lambda xb: native_functional.forward(F, row, params, state, xb, False)[0])
+    return lambda xb: np.asarray(run(xb))
+
+
+# -- torch: eager nn modules + torch.optim -------------------------------------------------
+def train_torch(row, x, y, epochs, batch=None):
+    import native_torch
     import torch
 
-    torch.backends.cudnn.benchmark = False
-    weights = init_weights(case)
-
-    class Net(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            if case in ("tiny_mlp", "mlp"):
-                self.layers = torch.nn.ModuleList()
-                for i in range(0, len(weights), 2):
-                    w, b = weights[i], weights[i + 1]
-                    layer = torch.nn.Linear(w.shape[0], w.shape[1])
-                    with torch.no_grad():
-                        layer.weight.copy_(torch.from_numpy(w.T))
-                        layer.bias.copy_(torch.from_numpy(b))
-                    self.layers.append(layer)
-            elif case == "cnn":
-                self.c1 = torch.nn.Conv2d(1, 32, 3)
-                self.c2 = torch.nn.Conv2d(32, 64, 3)
-                self.out = torch.nn.Linear(1600, 10)
-                with torch.no_grad():
-                    self.c1.weight.copy_(torch.from_numpy(weights[0].transpose(3, 2, 0, 1)))
-                    self.c2.weight.copy_(torch.from_numpy(weights[2].transpose(3, 2, 0, 1)))
-                    self.out.weight.copy_(torch.from_numpy(weights[4].T))
-            else:
-                self.lstm = torch.nn.LSTM(32, 64, batch_first=True)
-                self.out = torch.nn.Linear(64, 10)
-
-        def forward(self, xb):
-            if case in ("tiny_mlp", "mlp"):
-                h = xb
-                for layer in self.layers[:-1]:
-                    h = torch.relu(layer(h))
-                return self.layers[-1](h)
-            if case == "cnn":
-                h = xb.permute(0, 3, 1, 2)
-                h = torch.max_pool2d(torch.relu(self.c1(h)), 2)
-                h = torch.max_pool2d(torch.relu(self.c2(h)), 2)
-                return self.out(h.permute(0, 2, 3, 1).reshape(h.shape[0], -1))
-            out, _ = self.lstm(xb)
-            return self.out(out[:, -1])
-
-    net = Net()
+    net = native_torch.net(row)
     optimizer = torch.optim.Adam(net.parameters(), lr=LR, betas=(B1, B2), eps=EPS)
     loss_fn = torch.nn.CrossEntropyLoss()
-    batch = CASES[case][2]
-    for _ in range(epochs):
-        start = time.perf_counter()
-        for xb, yb in _batches(x, y, batch):
-            xb, yb = torch.from_numpy(xb), torch.from_numpy(yb).long()
-            optimizer.zero_grad()
-            loss = loss_fn(net(xb), yb)
-            loss.backward()
-            optimizer.step()
-        loss.item()
-        yield time.perf_counter() - start
+    x, y = native_torch.to_torch(row, x), torch.from_numpy(y).long()
+
+    def step(xb, yb):
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(net(xb), yb)
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    yield from _epochs(step, x, y, batch or ROWS[row][0], epochs, lambda loss: loss.item())
 
 
-# -- TensorFlow: tf.function + GradientTape + a hand-written Adam (no tf.keras) -------------
-def train_tensorflow(case, x, y, epochs):
+def forward_torch(row, x):
+    import native_torch
+    import torch
+
+    net = native_torch.net(row).eval()
+
+    def predict(xb):
+        with torch.inference_mode():
+            return net(native_torch.to_torch(row, xb)).numpy()
+
+    return predict
+
+
+# -- TensorFlow: tf.function (+/- XLA) + GradientTape + a hand-written Adam (no tf.keras) ---
+def _tf_model(row):
     import tensorflow as tf
 
-    params = [tf.Variable(w) for w in init_weights(case)]
-    m = [tf.Variable(tf.zeros_like(w)) for w in params]
-    v = [tf.Variable(tf.zeros_like(w)) for w in params]
+    params, state = native_functional.init_params(row)
+    to_variables = tf.nest.map_structure
+    return (
+        native_functional.tf_ops(),
+        to_variables(tf.Variable, params),
+        to_variables(tf.Variable, state),
+    )
+
+
+def train_tensorflow(row, x, y, epochs, batch=None):
+    import tensorflow as tf
+
+    F, params, state = _tf_model(row)
+    flat = tf.nest.flatten(params)
+    m = [tf.Variable(tf.zeros_like(w)) for w in flat]
+    v = [tf.Variable(tf.zeros_like(w)) for w in flat]
     t = tf.Variable(0.0)
 
-    def forward(xb):
-        if case in ("tiny_mlp", "mlp"):
-            h = xb
-            for i in range(0, len(params) - 2, 2):
-                h = tf.nn.relu(h @ params[i] + params[i + 1])
-            return h @ params[-2] + params[-1]
-        if case == "cnn":
-            h = xb
-            for i in (0, 2):
-                h = tf.nn.relu(tf.nn.conv2d(h, params[i], 1, "VALID") + params[i + 1])
-                h = tf.nn.max_pool2d(h, 2, 2, "VALID")
-            return tf.reshape(h, (tf.shape(h)[0], -1)) @ params[4] + params[5]
-        kernel, recurrent, bias, w_out, b_out = params
-        h = c = tf.zeros((tf.shape(xb)[0], 64))
-        for step in range(xb.shape[1]):
-            z = xb[:, step] @ kernel + h @ recurrent + bias
-            i, f, g, o = tf.split(z, 4, axis=-1)
-            c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
-            h = tf.sigmoid(o) * tf.tanh(c)
-        return h @ w_out + b_out
-
-    @tf.function(reduce_retracing=True)
     def step(xb, yb):
         with tf.GradientTape() as tape:
+            logits, new_state = native_functional.forward(F, row, params, state, xb)
             loss = tf.reduce_mean(
-                tf.nn.sparse_softmax_cross_entropy_with_logits(labels=yb, logits=forward(xb))
+                tf.nn.sparse_softmax_cross_entropy_with_logits(labels=yb, logits=logits)
             )
-        grads = tape.gradient(loss, params)
+        grads = tape.gradient(loss, flat)
+        for name, value in new_state.items():
+            state[name].assign(value)
         t.assign_add(1.0)
         lr = LR * tf.sqrt(1 - B2**t) / (1 - B1**t)
-        for p, g, mi, vi in zip(params, grads, m, v):
+        for p, g, mi, vi in zip(flat, grads, m, v):
             mi.assign_add((g - mi) * (1 - B1))
             vi.assign_add((tf.square(g) - vi) * (1 - B2))
             p.assign_sub(lr * mi / (tf.sqrt(vi) + EPS))
         return loss
 
-    batch = CASES[case][2]
-    for _ in range(epochs):
+    batch = batch or ROWS[row][0]
+    compiled = _faster_tf_function(step, (x[:batch], y[:batch]))
+    yield from _epochs(compiled, x, y, batch, epochs, float)
+
+
+def _faster_tf_function(fn, args, trial_steps=3):
+    """`fn` under tf.function with or without XLA, whichever runs `fn(*args)` faster."""
+    import tensorflow as tf
+
+    timings, args = {}, [tf.constant(a) for a in args]
+    for jit_compile in (False, True):
+        compiled = tf.function(fn, jit_compile=jit_compile)
+        np.asarray(compiled(*args))  # trace and compile outside the timing
         start = time.perf_counter()
-        for xb, yb in _batches(x, y, batch):
-            loss = step(tf.constant(xb), tf.constant(yb))
-        float(loss)
-        yield time.perf_counter() - start
+        for _ in range(trial_steps):
+            out = compiled(*args)
+        np.asarray(out)
+        timings[jit_compile] = (time.perf_counter() - start, compiled)
+    jit_compile = min(timings, key=lambda k: timings[k][0])
+    CHOSEN["tensorflow"] = "xla" if jit_compile else "graph"
+    return timings[jit_compile][1]
+
+
+def forward_tensorflow(row, x):
+    F, params, state = _tf_model(row)
+
+    def fn(xb):
+        return native_functional.forward(F, row, params, state, xb, False)[0]
+
+    compiled = _faster_tf_function(fn, (x,))
+    return lambda xb: compiled(xb).numpy()
 
 
 TRAIN = {"jax": train_jax, "torch": train_torch, "tensorflow": train_tensorflow}
+FORWARD = {"jax": forward_jax, "torch": forward_torch, "tensorflow": forward_tensorflow}

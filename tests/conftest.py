@@ -1,6 +1,9 @@
 """Test setup: strict framework settings, and skips that name a capability and a reason."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -9,6 +12,15 @@ import pytest
 os.environ.setdefault("JAX_ENABLE_X64", "1")
 os.environ.setdefault("JAX_NUMPY_DTYPE_PROMOTION", "strict")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# XLA compiles are most of the JAX pass's time, and many tests (and the processes that the
+# distribution tests start) compile the same small programs: a compilation cache shared by this
+# run's processes reuses them (in tests/trainers, 25 of 187 compiles). A fresh folder per run,
+# so nothing carries over from an earlier tree.
+if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = tempfile.mkdtemp(prefix="cornu-test-xla-cache-")
+    atexit.register(shutil.rmtree, os.environ["JAX_COMPILATION_CACHE_DIR"], ignore_errors=True)
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
 
 from cornu import backend  # noqa: E402
 

@@ -60,6 +60,17 @@ def correct_pad(x, kernel_size):
     return tuple(pads)
 
 
+def make_divisible(v, divisor=8, min_value=None):
+    """`v` rounded to the nearest multiple of `divisor` (at least `min_value`, default
+    `divisor`), never more than 10% below `v`: the MobileNets' channel counts."""
+    if min_value is None:
+        min_value = divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
+
+
 def conv_bn(x, filters, kernel_size, *, name, strides=1, padding="same", bn_momentum=0.99,
             bn_name=None):  # fmt: skip
     """A bias-free convolution (`name`) and its batch normalization (`bn_name`)."""

@@ -209,16 +209,9 @@ def ConvNeXt(
         x = layers.GlobalMaxPooling2D()(x)
         x = _layer_norm()(x)
 
-    model = _builder.finish(input_tensor, img_input, x, name)
     stem = weights_name or name
-    return _builder.load_weights(
-        model,
-        weights,
-        include_top=include_top,
-        base_url=BASE_WEIGHTS_PATH,
-        top_file=(stem + ".h5", None),
-        notop_file=(stem + "_notop.h5", None),
-    )
+    return _builder.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                           base_url=BASE_WEIGHTS_PATH, stem=stem)  # fmt: skip
 
 
 def _builder_for(size, builder_name):
@@ -243,26 +236,21 @@ def _builder_for(size, builder_name):
             weights_name=default_name,
         )
 
-    build.__name__ = build.__qualname__ = builder_name
-    build.__doc__ = f"""Instantiates the {builder_name} architecture.
-
-    Args:
-        include_top: whether to end with the pooled, normalized Dense classifier.
-        include_preprocessing: whether the model normalizes its 0..255 input itself.
-        weights: None, "imagenet", or the path of a weights file.
-        input_tensor: a symbolic tensor to use as the image input.
-        input_shape: the image shape without the batch axis (default `(224, 224, 3)` with
-            the top); at least 32x32.
-        pooling: without the top: None (4-D output), "avg" or "max" (then normalized).
-        classes: classifier outputs (1000 for the ImageNet weights).
-        classifier_activation: the classifier's activation (None or "softmax" with weights).
-        name: the model's name (and the prefix of its layers' names).
-
-    Returns:
-        A functional `Model`.
-    """
+    _builder.document(
+        build,
+        _BUILDER_DOC,
+        title=builder_name,
+        include_top="whether to end with the pooled, normalized Dense classifier.",
+        pooling='without the top: None (4-D output), "avg" or "max" (then normalized).',
+        name="the model's name (and the prefix of its layers' names).",
+    )
     return build
 
+
+_BUILDER_DOC = """Instantiates the {title} architecture.
+
+    {arguments}
+    """
 
 ConvNeXtTiny = _builder_for("tiny", "ConvNeXtTiny")
 ConvNeXtSmall = _builder_for("small", "ConvNeXtSmall")

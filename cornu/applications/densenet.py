@@ -99,29 +99,18 @@ def _densenet(variant, include_top, weights, input_tensor, input_shape, pooling,
     x = layers.Activation("relu", name="relu")(x)
 
     x = B.classifier(x, include_top, pooling, classes, classifier_activation)
-    model = B.finish(input_tensor, img_input, x, name)
     stem = f"{variant}_weights_tf_dim_ordering_tf_kernels"
-    return B.load_weights(model, weights, include_top=include_top, base_url=BASE_WEIGHTS_PATH,
-                          top_file=(stem + ".h5", None), notop_file=(stem + "_notop.h5", None))  # fmt: skip
+    return B.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                    base_url=BASE_WEIGHTS_PATH, stem=stem)  # fmt: skip
 
 
+@B.documented()
 def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
                 pooling=None, classes=1000, classifier_activation="softmax",
                 name="densenet121"):  # fmt: skip
     """DenseNet-121 (blocks 6, 12, 24, 16), default input 224x224x3, at least 32x32.
 
-    Args:
-        include_top: whether to end with the 1000-way (or `classes`-way) classifier.
-        weights: None, "imagenet", or the path of a weights file.
-        input_tensor: a `keras.Input` (KerasTensor) to build the model on.
-        input_shape: the image shape without the batch axis, when not `include_top`.
-        pooling: without the top, None (the 4D map), "avg" or "max" (global pooling).
-        classes: the classifier's width, with `include_top`.
-        classifier_activation: the classifier's activation.
-        name: the model's name.
-
-    Returns:
-        A Functional model.
+    {arguments}
 
     Example:
 

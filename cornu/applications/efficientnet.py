@@ -109,14 +109,14 @@ def _head(x, include_top, pooling, classes, classifier_activation, dropout_rate,
 
 def _efficientnet(
     variant,
-    include_top=True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-    name=None,
+    include_top,
+    weights,
+    input_tensor,
+    input_shape,
+    pooling,
+    classes,
+    classifier_activation,
+    name,
 ):
     """Builds EfficientNet-`variant` ("b0" ... "b7"); the public builders call this."""
     width, depth, resolution, dropout_rate = _VARIANTS[variant]
@@ -144,11 +144,8 @@ def _efficientnet(
     x = _blocks.conv_bn(x, _round_filters(1280, width), 1, name="top_conv", bn_name="top_bn")
     x = layers.Activation("silu", name="top_activation")(x)
     x = _head(x, include_top, pooling, classes, classifier_activation, dropout_rate, "zeros")
-    model = _builder.finish(input_tensor, img_input, x, name)
-
-    return _builder.load_weights(model, weights, include_top=include_top, base_url=_BASE_WEIGHTS_PATH,
-                          top_file=(f"efficientnet{variant}.h5", None),
-                          notop_file=(f"efficientnet{variant}_notop.h5", None))  # fmt: skip
+    return _builder.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                           base_url=_BASE_WEIGHTS_PATH, stem=f"efficientnet{variant}")  # fmt: skip
 
 
 def _body(x, width, depth, drop_connect_rate=0.2):
@@ -187,37 +184,23 @@ def _make_builder(variant):
         return _efficientnet(variant, include_top, weights, input_tensor, input_shape, pooling,
                             classes, classifier_activation, name)  # fmt: skip
 
-    build.__name__ = build.__qualname__ = f"EfficientNet{variant.upper()}"
-    build.__module__ = __name__
-    build.__doc__ = _BUILDER_DOC.format(variant=variant.upper(), size=_VARIANTS[variant][2])
+    size = _VARIANTS[variant][2]
+    title = f"EfficientNet{variant.upper()}"
+    _builder.document(build, _BUILDER_DOC, {"size": size}, title=title, default_size=size)
     return build
 
 
-_BUILDER_DOC = """Instantiates the EfficientNet{variant} architecture.
+_BUILDER_DOC = """Instantiates the {title} architecture.
 
     Reference: Tan & Le, "EfficientNet: Rethinking Model Scaling for Convolutional Neural
     Networks" (ICML 2019). The model expects inputs with values in [0, 255]; it rescales and
     normalizes them itself. The ImageNet weights were trained at {size}x{size}.
 
-    Args:
-        include_top: whether to add the classifier (global pooling, dropout, `predictions`).
-        weights: None (random initialization), "imagenet", or the path of a weights file.
-        input_tensor: an optional Keras tensor to use as the image input.
-        input_shape: the image shape without the batch axis, e.g. ({size}, {size}, 3); at
-            least 32x32. Defaults to ({size}, {size}, 3) with the top, else (None, None, 3).
-        pooling: without the top, "avg" or "max" global pooling of the last feature map, or
-            None for the 4-D map.
-        classes: the number of classes of the classifier.
-        classifier_activation: the activation of `predictions` (None or "softmax" with
-            pretrained weights).
-        name: the model's name.
-
-    Returns:
-        A `Model`.
+    {arguments}
 
     Example:
 
-    >>> model = EfficientNet{variant}(weights=None, include_top=False, input_shape=(64, 64, 3))
+    >>> model = {title}(weights=None, include_top=False, input_shape=(64, 64, 3))
     >>> model.output.shape[-1] > 0
     True
 """

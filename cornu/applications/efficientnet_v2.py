@@ -98,15 +98,15 @@ def _preprocessing(x, variant, channels):
 
 def _efficientnet_v2(
     variant,
-    include_top=True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape=None,
-    pooling=None,
-    classes=1000,
-    classifier_activation="softmax",
-    include_preprocessing=True,
-    name=None,
+    include_top,
+    weights,
+    input_tensor,
+    input_shape,
+    pooling,
+    classes,
+    classifier_activation,
+    include_preprocessing,
+    name,
 ):
     """Builds EfficientNetV2-`variant` ("b0" ... "b3", "s", "m", "l"); the builders call this."""
     stages, width, depth, resolution, dropout_rate = _VARIANTS[variant]
@@ -134,11 +134,9 @@ def _efficientnet_v2(
     x = layers.Activation("silu", name="top_activation")(x)
     x = efficientnet._head(x, include_top, pooling, classes, classifier_activation,
                           dropout_rate, {"class_name": "Constant", "config": {"value": 0.0}})  # fmt: skip
-    model = _builder.finish(input_tensor, img_input, x, name)
-
-    return _builder.load_weights(model, weights, include_top=include_top, base_url=_BASE_WEIGHTS_PATH,
-                          top_file=(f"efficientnetv2-{variant}.h5", None),
-                          notop_file=(f"efficientnetv2-{variant}_notop.h5", None))  # fmt: skip
+    return _builder.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                           base_url=_BASE_WEIGHTS_PATH,
+                           stem=f"efficientnetv2-{variant}")  # fmt: skip
 
 
 def _round_filters(filters, width_coefficient, divisor=8):
@@ -196,38 +194,23 @@ def _make_builder(variant):
                                pooling, classes, classifier_activation,
                                include_preprocessing, name)  # fmt: skip
 
-    build.__name__ = build.__qualname__ = f"EfficientNetV2{variant.upper()}"
-    build.__module__ = __name__
-    build.__doc__ = _BUILDER_DOC.format(variant=variant.upper(), size=_VARIANTS[variant][3])
+    size = _VARIANTS[variant][3]
+    title = f"EfficientNetV2{variant.upper()}"
+    _builder.document(build, _BUILDER_DOC, {"size": size}, title=title, default_size=size)
     return build
 
 
-_BUILDER_DOC = """Instantiates the EfficientNetV2{variant} architecture.
+_BUILDER_DOC = """Instantiates the {title} architecture.
 
     Reference: Tan & Le, "EfficientNetV2: Smaller Models and Faster Training" (ICML 2021).
     The model expects inputs with values in [0, 255]; with `include_preprocessing` it
     rescales them itself. The ImageNet weights were trained at {size}x{size}.
 
-    Args:
-        include_top: whether to add the classifier (global pooling, dropout, `predictions`).
-        weights: None (random initialization), "imagenet", or the path of a weights file.
-        input_tensor: an optional Keras tensor to use as the image input.
-        input_shape: the image shape without the batch axis, e.g. ({size}, {size}, 3); at
-            least 32x32. Defaults to ({size}, {size}, 3) with the top, else (None, None, 3).
-        pooling: without the top, "avg" or "max" global pooling of the last feature map, or
-            None for the 4-D map.
-        classes: the number of classes of the classifier.
-        classifier_activation: the activation of `predictions` (None or "softmax" with
-            pretrained weights).
-        include_preprocessing: whether the model starts with its input rescaling.
-        name: the model's name.
-
-    Returns:
-        A `Model`.
+    {arguments}
 
     Example:
 
-    >>> model = EfficientNetV2{variant}(weights=None, include_top=False, input_shape=(64, 64, 3))
+    >>> model = {title}(weights=None, include_top=False, input_shape=(64, 64, 3))
     >>> model.output.shape[-1] > 0
     True
 """

@@ -16,8 +16,8 @@ import json
 import numpy as np
 
 from cornu import config, ops
+from cornu.applications import weight_files
 from cornu.backend.common import dtypes
-from cornu.utils import file_utils
 
 # ImageNet channel statistics: BGR means on the 0..255 scale (the Caffe models), RGB mean and
 # standard deviation on the 0..1 scale (the torchvision models).
@@ -185,9 +185,7 @@ def decode_predictions(preds, top=5):
 def _load_class_index():
     global _CLASS_INDEX
     if _CLASS_INDEX is None:
-        path = file_utils.get_file(
-            "imagenet_class_index.json", CLASS_INDEX_URL, cache_subdir="models"
-        )
+        path = weight_files.fetch("imagenet_class_index.json", CLASS_INDEX_URL)
         with open(path, encoding="utf-8") as f:
             _CLASS_INDEX = json.load(f)
     return _CLASS_INDEX

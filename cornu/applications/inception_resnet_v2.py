@@ -99,23 +99,13 @@ def reduction(x, branches, name):
     return layers.Concatenate(axis=bn_axis(), name=name)(outs)
 
 
+@B.documented(default_size=299, min_size=75)
 def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
                       pooling=None, classes=1000, classifier_activation="softmax",
                       name="inception_resnet_v2"):  # fmt: skip
     """Inception-ResNet-v2, default input 299x299x3, at least 75x75.
 
-    Args:
-        include_top: whether to end with the 1000-way (or `classes`-way) classifier.
-        weights: None, "imagenet", or the path of a weights file.
-        input_tensor: a `keras.Input` (KerasTensor) to build the model on.
-        input_shape: the image shape without the batch axis, when not `include_top`.
-        pooling: without the top, None (the 4D map), "avg" or "max" (global pooling).
-        classes: the classifier's width, with `include_top`.
-        classifier_activation: the classifier's activation.
-        name: the model's name.
-
-    Returns:
-        A Functional model.
+    {arguments}
 
     Example:
 
@@ -145,10 +135,8 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     x = conv2d_bn(x, 1536, 1, name="conv_7b")
 
     x = inception_head(x, include_top, pooling, classes, classifier_activation)
-    model = B.finish(input_tensor, img_input, x, name)
-    return B.load_weights(model, weights, include_top=include_top, base_url=BASE_WEIGHTS_PATH,
-                          top_file=(WEIGHTS_FILE + ".h5", None),
-                          notop_file=(WEIGHTS_FILE + "_notop.h5", None))  # fmt: skip
+    return B.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                    base_url=BASE_WEIGHTS_PATH, stem=WEIGHTS_FILE)  # fmt: skip
 
 
 def preprocess_input(x, data_format=None):

@@ -25,6 +25,17 @@ _WEIGHT_ALPHAS = (0.25, 0.50, 0.75, 1.0)
 _WEIGHT_ROWS = (128, 160, 192, 224)
 
 
+@_builder.documented(
+    input_shape="the image shape without the batch axis (default `(224, 224, 3)` with the top, "
+    "else any size of at least 32x32).",
+    alpha="width multiplier: < 1 thins, > 1 widens every layer (ImageNet weights exist for "
+    "0.25, 0.50, 0.75 and 1.0).",
+    depth_multiplier="outputs per channel of the depthwise convolutions (1 for the ImageNet "
+    "weights).",
+    dropout="rate of the dropout before the classifier.",
+    include_top="whether to end with the 1x1-convolution classifier.",
+    name="the model's name; default `mobilenet_{alpha:0.2f}_{rows}`.",
+)
 def MobileNet(
     input_shape=None,
     alpha=1.0,
@@ -40,24 +51,7 @@ def MobileNet(
 ):
     """Instantiates the MobileNet architecture.
 
-    Args:
-        input_shape: the image shape without the batch axis (default `(224, 224, 3)` with the
-            top, else any size of at least 32x32).
-        alpha: width multiplier: < 1 thins, > 1 widens every layer (ImageNet weights exist for
-            0.25, 0.50, 0.75 and 1.0).
-        depth_multiplier: outputs per channel of the depthwise convolutions (1 for the
-            ImageNet weights).
-        dropout: rate of the dropout before the classifier.
-        include_top: whether to end with the 1x1-convolution classifier.
-        weights: None, "imagenet", or the path of a weights file.
-        input_tensor: a symbolic tensor to use as the image input.
-        pooling: without the top: None (4-D output), "avg" or "max".
-        classes: classifier outputs (1000 for the ImageNet weights).
-        classifier_activation: the classifier's activation (None or "softmax" with weights).
-        name: the model's name; default `mobilenet_{alpha:0.2f}_{rows}`.
-
-    Returns:
-        A functional `Model`.
+    {arguments}
 
     Example:
         >>> model = MobileNet(weights=None, input_shape=(32, 32, 3), include_top=False)
@@ -105,16 +99,10 @@ def MobileNet(
 
     if name is None:
         name = f"mobilenet_{alpha:0.2f}_{rows}"
-    model = _builder.finish(input_tensor, img_input, x, name)
     stem = f"mobilenet_{_alpha_text(alpha)}_{rows}_tf" if weights == "imagenet" else ""
-    return _builder.load_weights(
-        model,
-        weights,
-        include_top=include_top,
-        base_url=BASE_WEIGHTS_PATH,
-        top_file=(stem + ".h5", None),
-        notop_file=(stem + "_no_top.h5", None),
-    )
+    return _builder.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                           base_url=BASE_WEIGHTS_PATH,
+                           stem=stem, notop_suffix="_no_top")  # fmt: skip
 
 
 def _rows_of(input_shape):

@@ -30,6 +30,13 @@ _WEIGHT_ALPHAS = (0.35, 0.50, 0.75, 1.0, 1.3, 1.4)
 _WEIGHT_ROWS = (96, 128, 160, 192, 224)
 
 
+@_builder.documented(
+    input_shape="the image shape without the batch axis (default `(224, 224, 3)`, or the shape "
+    "of `input_tensor`); at least 32x32.",
+    alpha="width multiplier (ImageNet weights exist for 0.35, 0.50, 0.75, 1.0, 1.3, 1.4).",
+    include_top="whether to end with the pooled Dense classifier.",
+    name="the model's name; default `mobilenetv2_{alpha:0.2f}_{rows}`.",
+)
 def MobileNetV2(
     input_shape=None,
     alpha=1.0,
@@ -43,20 +50,7 @@ def MobileNetV2(
 ):
     """Instantiates the MobileNetV2 architecture.
 
-    Args:
-        input_shape: the image shape without the batch axis (default `(224, 224, 3)`, or the
-            shape of `input_tensor`); at least 32x32.
-        alpha: width multiplier (ImageNet weights exist for 0.35, 0.50, 0.75, 1.0, 1.3, 1.4).
-        include_top: whether to end with the pooled Dense classifier.
-        weights: None, "imagenet", or the path of a weights file.
-        input_tensor: a symbolic tensor to use as the image input.
-        pooling: without the top: None (4-D output), "avg" or "max".
-        classes: classifier outputs (1000 for the ImageNet weights).
-        classifier_activation: the classifier's activation (None or "softmax" with weights).
-        name: the model's name; default `mobilenetv2_{alpha:0.2f}_{rows}`.
-
-    Returns:
-        A functional `Model`.
+    {arguments}
 
     Example:
         >>> model = MobileNetV2(weights=None, input_shape=(32, 32, 3), include_top=False)
@@ -92,7 +86,7 @@ def MobileNetV2(
     img_input = _builder.make_input(input_tensor, shape)
     axis = _builder.channel_axis()
 
-    first_block_filters = _make_divisible(32 * alpha, 8)
+    first_block_filters = _blocks.make_divisible(32 * alpha, 8)
     x = layers.Conv2D(first_block_filters, kernel_size=3, strides=(2, 2), padding="same",
                       use_bias=False, name="Conv1")(img_input)  # fmt: skip
     x = layers.BatchNormalization(axis=axis, epsilon=1e-3, momentum=0.999, name="bn_Conv1")(x)
@@ -101,7 +95,7 @@ def MobileNetV2(
         x = _inverted_res_block(x, filters, alpha, stride, expansion, block_id)
 
     # Widening shrinks nothing: alpha < 1 keeps the last layer at 1280 channels.
-    last_block_filters = _make_divisible(1280 * alpha, 8) if alpha > 1.0 else 1280
+    last_block_filters = _blocks.make_divisible(1280 * alpha, 8) if alpha > 1.0 else 1280
     x = layers.Conv2D(last_block_filters, kernel_size=1, use_bias=False, name="Conv_1")(x)
     x = layers.BatchNormalization(axis=axis, epsilon=1e-3, momentum=0.999, name="Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
@@ -116,16 +110,10 @@ def MobileNetV2(
 
     if name is None:
         name = f"mobilenetv2_{alpha:0.2f}_{rows}"
-    model = _builder.finish(input_tensor, img_input, x, name)
     stem = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}"
-    return _builder.load_weights(
-        model,
-        weights,
-        include_top=include_top,
-        base_url=BASE_WEIGHTS_PATH,
-        top_file=(stem + ".h5", None),
-        notop_file=(stem + "_no_top.h5", None),
-    )
+    return _builder.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                           base_url=BASE_WEIGHTS_PATH,
+                           stem=stem, notop_suffix="_no_top")  # fmt: skip
 
 
 def _shape_from_tensor(input_shape, input_tensor):
@@ -159,21 +147,11 @@ def _is_square(input_shape):
     return sides[0] == sides[1]
 
 
-def _make_divisible(v, divisor, min_value=None):
-    """`v` rounded to the nearest multiple of `divisor`, never more than 10% below `v`."""
-    if min_value is None:
-        min_value = divisor
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-
-
 def _inverted_res_block(inputs, filters, alpha, stride, expansion, block_id):
     """Block `block_id`: expand (not in block 0), depthwise, project, and add when it can."""
     axis = _builder.channel_axis()
     in_channels = inputs.shape[axis]
-    pointwise_filters = _make_divisible(int(filters * alpha), 8)
+    pointwise_filters = _blocks.make_divisible(int(filters * alpha), 8)
     prefix = f"block_{block_id}_" if block_id else "expanded_conv_"
     x = inputs
     if block_id:

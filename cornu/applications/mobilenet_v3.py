@@ -13,7 +13,6 @@ import warnings
 from cornu import layers
 from cornu.applications import _blocks, _builder
 from cornu.applications.imagenet_utils import decode_predictions  # noqa: F401 (the module's own name, as Keras)
-from cornu.graph.keras_tensor import KerasTensor
 
 __all__ = ["MobileNetV3Large", "MobileNetV3Small", "decode_predictions", "preprocess_input"]
 
@@ -55,6 +54,15 @@ _LARGE = (
 _SE_RATIO = 0.25
 
 
+@_builder.documented(
+    input_shape="the image shape without the batch axis; default `(None, None, 3)` (any size of "
+    "at least 32x32; the ImageNet weights were trained at 224x224).",
+    alpha="width multiplier (ImageNet weights exist for 0.75 and 1.0, and 1.0 when minimalistic).",
+    minimalistic="no squeeze-excite, hard-swish or 5x5 convolutions.",
+    include_top="whether to end with the 1x1-convolution classifier.",
+    dropout_rate="dropout before the last convolution (0 for none).",
+    include_preprocessing="whether the model scales its 0..255 input to -1..1 itself.",
+)
 def MobileNetV3Small(
     input_shape=None,
     alpha=1.0,
@@ -71,24 +79,7 @@ def MobileNetV3Small(
 ):
     """Instantiates the MobileNetV3Small architecture.
 
-    Args:
-        input_shape: the image shape without the batch axis; default `(None, None, 3)` (any
-            size of at least 32x32; the ImageNet weights were trained at 224x224).
-        alpha: width multiplier (ImageNet weights exist for 0.75 and 1.0, and 1.0 when
-            minimalistic).
-        minimalistic: no squeeze-excite, hard-swish or 5x5 convolutions.
-        include_top: whether to end with the 1x1-convolution classifier.
-        weights: None, "imagenet", or the path of a weights file.
-        input_tensor: a symbolic tensor to use as the image input.
-        classes: classifier outputs (1000 for the ImageNet weights).
-        pooling: without the top: None (4-D output), "avg" or "max".
-        dropout_rate: dropout before the last convolution (0 for none).
-        classifier_activation: the classifier's activation (None or "softmax" with weights).
-        include_preprocessing: whether the model scales its 0..255 input to -1..1 itself.
-        name: the model's name.
-
-    Returns:
-        A functional `Model`.
+    {arguments}
 
     Example:
         >>> model = MobileNetV3Small(weights=None, input_shape=(32, 32, 3), include_top=False)
@@ -150,7 +141,7 @@ def _mobilenet_v3(stack, last_point_ch, model_type, *, input_shape, alpha, minim
         x = _inverted_res_block(
             x,
             expansion,
-            _depth(filters * alpha),
+            _blocks.make_divisible(filters * alpha),
             kernel if k == "k" else k,
             stride,
             _SE_RATIO if se and use_se else None,
@@ -158,9 +149,9 @@ def _mobilenet_v3(stack, last_point_ch, model_type, *, input_shape, alpha, minim
             block_id,
         )
 
-    last_conv_ch = _depth(x.shape[axis] * 6)
+    last_conv_ch = _blocks.make_divisible(x.shape[axis] * 6)
     if alpha > 1.0:  # widening widens the head too; thinning keeps it
-        last_point_ch = _depth(last_point_ch * alpha)
+        last_point_ch = _blocks.make_divisible(last_point_ch * alpha)
     x = layers.Conv2D(last_conv_ch, kernel_size=1, padding="same", use_bias=False,
                       name="conv_1")(x)  # fmt: skip
     x = layers.BatchNormalization(axis=axis, epsilon=1e-3, momentum=0.999, name="conv_1_bn")(x)
@@ -178,17 +169,11 @@ def _mobilenet_v3(stack, last_point_ch, model_type, *, input_shape, alpha, minim
     else:
         x = _builder.pool(x, pooling)
 
-    model = _builder.finish(input_tensor, img_input, x, name)
     stem = "weights_mobilenet_v3_" + model_type
     stem += f"{'_minimalistic' if minimalistic else ''}_224_{float(alpha)}_float"
-    return _builder.load_weights(
-        model,
-        weights,
-        include_top=include_top,
-        base_url=BASE_WEIGHTS_PATH,
-        top_file=(stem + ".h5", None),
-        notop_file=(stem + "_no_top_v2.h5", None),
-    )
+    return _builder.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                           base_url=BASE_WEIGHTS_PATH,
+                           stem=stem, notop_suffix="_no_top_v2")  # fmt: skip
 
 
 def _input_shape(input_shape, input_tensor):
@@ -196,11 +181,7 @@ def _input_shape(input_shape, input_tensor):
     `(None, None, 3)`; each known side at least 32."""
     first = _builder.channel_axis() == 1
     if input_tensor is not None:
-        if not isinstance(input_tensor, KerasTensor):
-            raise ValueError(
-                "Argument `input_tensor` must be a KerasTensor. Received invalid type: "
-                f"input_tensor={input_tensor} (of type {type(input_tensor)})"
-            )
+        _builder.check_input_tensor(input_tensor)
         tensor_shape = tuple(input_tensor.shape)
         if input_shape is None:
             input_shape = tensor_shape[1:]
@@ -254,16 +235,6 @@ def _check_imagenet(shape, alpha, minimalistic):
         )
 
 
-def _depth(v, divisor=8, min_value=None):
-    """`v` rounded to the nearest multiple of `divisor`, never more than 10% below `v`."""
-    if min_value is None:
-        min_value = divisor
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-
-
 def _relu(x):
     return layers.ReLU()(x)
 
@@ -282,7 +253,7 @@ def _se_block(inputs, filters, se_ratio, prefix):
     x = layers.GlobalAveragePooling2D(keepdims=True, name=prefix + "squeeze_excite_avg_pool")(
         inputs
     )
-    x = layers.Conv2D(_depth(filters * se_ratio), kernel_size=1, padding="same",
+    x = layers.Conv2D(_blocks.make_divisible(filters * se_ratio), kernel_size=1, padding="same",
                       name=prefix + "squeeze_excite_conv")(x)  # fmt: skip
     x = layers.ReLU(name=prefix + "squeeze_excite_relu")(x)
     x = layers.Conv2D(filters, kernel_size=1, padding="same",
@@ -298,9 +269,10 @@ def _inverted_res_block(x, expansion, filters, kernel_size, stride, se_ratio, ac
     shortcut = x
     prefix = f"expanded_conv_{block_id}_" if block_id else "expanded_conv_"
     infilters = x.shape[axis]
+    expanded = _blocks.make_divisible(infilters * expansion)
     if block_id:
-        x = layers.Conv2D(_depth(infilters * expansion), kernel_size=1, padding="same",
-                          use_bias=False, name=prefix + "expand")(x)  # fmt: skip
+        x = layers.Conv2D(expanded, kernel_size=1, padding="same", use_bias=False,
+                          name=prefix + "expand")(x)  # fmt: skip
         x = layers.BatchNormalization(axis=axis, epsilon=1e-3, momentum=0.999,
                                       name=prefix + "expand_bn")(x)  # fmt: skip
         x = activation(x)
@@ -314,7 +286,7 @@ def _inverted_res_block(x, expansion, filters, kernel_size, stride, se_ratio, ac
                                   name=prefix + "depthwise_bn")(x)  # fmt: skip
     x = activation(x)
     if se_ratio:
-        x = _se_block(x, _depth(infilters * expansion), se_ratio, prefix)
+        x = _se_block(x, expanded, se_ratio, prefix)
     x = layers.Conv2D(filters, kernel_size=1, padding="same", use_bias=False,
                       name=prefix + "project")(x)  # fmt: skip
     x = layers.BatchNormalization(axis=axis, epsilon=1e-3, momentum=0.999,

@@ -10,11 +10,10 @@ the newer one's shape. Inputs are scaled to [-1, 1] by `preprocess_input`.
 
 from cornu import config, layers
 from cornu.applications import _builder as B
-from cornu.applications import imagenet_utils
+from cornu.applications import imagenet_utils, weight_files
 from cornu.applications.densenet import CLASSES_MESSAGE, WEIGHTS_MESSAGE, check_weights_argument
 from cornu.applications.imagenet_utils import decode_predictions  # noqa: F401 (the module's own name, as Keras)
 from cornu.backend import name_scope
-from cornu.utils.file_utils import get_file
 
 __all__ = ["NASNetLarge", "NASNetMobile", "decode_predictions", "preprocess_input"]
 
@@ -253,34 +252,23 @@ def NASNet(
         x = layers.GlobalAveragePooling2D()(x)
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D()(x)
-    model = B.finish(input_tensor, img_input, x, name)
 
     if weights == "imagenet":
         variant = "mobile" if default_size == 224 else "large"
         url_name, fname = WEIGHTS_FILES[(variant, bool(include_top))]
-        weights = get_file(fname, BASE_WEIGHTS_PATH + url_name, cache_subdir="models")
-    return B.load_weights(model, weights, include_top=include_top, base_url=BASE_WEIGHTS_PATH,
-                          top_file=None, notop_file=None)  # fmt: skip
+        weights = weight_files.fetch(fname, BASE_WEIGHTS_PATH + url_name)
+    return B.finish(input_tensor, img_input, x, name, weights)
 
 
+@B.documented(
+    input_shape="the image shape without the batch axis; default 224x224x3 even without the top."
+)
 def NASNetMobile(input_shape=None, include_top=True, weights="imagenet", input_tensor=None,
                  pooling=None, classes=1000, classifier_activation="softmax",
                  name="nasnet_mobile"):  # fmt: skip
     """NASNet-A Mobile (4 @ 1056), default input 224x224x3, at least 32x32.
 
-    Args:
-        input_shape: the image shape without the batch axis; default 224x224x3 even without
-            the top.
-        include_top: whether to end with the 1000-way (or `classes`-way) classifier.
-        weights: None, "imagenet", or the path of a weights file.
-        input_tensor: a `keras.Input` (KerasTensor) to build the model on.
-        pooling: without the top, None (the 4D map), "avg" or "max" (global pooling).
-        classes: the classifier's width, with `include_top`.
-        classifier_activation: the classifier's activation.
-        name: the model's name.
-
-    Returns:
-        A Functional model.
+    {arguments}
 
     Example:
 

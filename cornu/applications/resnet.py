@@ -60,16 +60,15 @@ def stacks_v1(depths):
     return body
 
 
-def build_resnet(body, preact, use_bias, name, weights_name, include_top, weights,
-                 input_tensor, input_shape, pooling, classes, classifier_activation):  # fmt: skip
+def build_resnet(body, weights_name, name, include_top, weights, input_tensor, input_shape,
+                 pooling, classes, classifier_activation, *, preact):  # fmt: skip
     """A ResNet: stem, `body`, (v2: final batch norm), head, weights.
 
     Args:
         body: maps the stem's output to the last stack's output.
-        preact: True for v2 (no stem batch norm; `post_bn`/`post_relu` after the body).
-        use_bias: whether the stem convolution has a bias.
-        name: the model's name.
         weights_name: the file prefix of the published ImageNet weights ("resnet50", ...).
+        name: the model's name.
+        preact: True for v2 (no stem batch norm; `post_bn`/`post_relu` after the body).
         The rest: the builder's arguments.
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
@@ -79,7 +78,7 @@ def build_resnet(body, preact, use_bias, name, weights_name, include_top, weight
     img_input = _builder.make_input(input_tensor, shape)
 
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
-    x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)
+    x = layers.Conv2D(64, 7, strides=2, name="conv1_conv")(x)
     if not preact:
         x = batch_norm("conv1_bn")(x)
         x = layers.Activation("relu", name="conv1_relu")(x)
@@ -91,34 +90,9 @@ def build_resnet(body, preact, use_bias, name, weights_name, include_top, weight
         x = layers.Activation("relu", name="post_relu")(x)
 
     x = _builder.classifier(x, include_top, pooling, classes, classifier_activation)
-    model = _builder.finish(input_tensor, img_input, x, name)
     file_stem = f"{weights_name}_weights_tf_dim_ordering_tf_kernels"
-    return _builder.load_weights(
-        model,
-        weights,
-        include_top=include_top,
-        base_url=BASE_WEIGHTS_URL,
-        top_file=(file_stem + ".h5", None),
-        notop_file=(file_stem + "_notop.h5", None),
-    )
-
-
-def _v1(depths, weights_name, name, include_top, weights, input_tensor, input_shape, pooling,
-        classes, classifier_activation):  # fmt: skip
-    return build_resnet(
-        stacks_v1(depths),
-        preact=False,
-        use_bias=True,
-        name=name,
-        weights_name=weights_name,
-        include_top=include_top,
-        weights=weights,
-        input_tensor=input_tensor,
-        input_shape=input_shape,
-        pooling=pooling,
-        classes=classes,
-        classifier_activation=classifier_activation,
-    )
+    return _builder.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                           base_url=BASE_WEIGHTS_URL, stem=file_stem)  # fmt: skip
 
 
 _BUILDER_DOC = """Instantiates the {title} architecture (He et al. 2015).
@@ -127,20 +101,7 @@ _BUILDER_DOC = """Instantiates the {title} architecture (He et al. 2015).
     subtracted). With `weights="imagenet"` the published Keras weights are downloaded once into
     `$KERAS_HOME/models/`.
 
-    Args:
-        include_top: whether to add the global average pooling and the `predictions` layer.
-        weights: None (random), "imagenet", or the path of a weights file to load.
-        input_tensor: a symbolic tensor (`keras.Input(...)`) to build the model on.
-        input_shape: the image shape without the batch axis; at least 32x32 with 3 channels
-            for ImageNet weights; default (224, 224, 3) with the top, else (None, None, 3).
-        pooling: without the top, "avg" or "max" global pooling, or None (the 4D feature map).
-        classes: the classifier's units (1000 with ImageNet weights and the top).
-        classifier_activation: the `predictions` activation (None or "softmax" with ImageNet
-            weights).
-        name: the model's name.
-
-    Returns:
-        A `Model`.
+    {arguments}
 
     Example:
         >>> model = {title}(weights=None, include_top=False, input_shape=(32, 32, 3))
@@ -151,25 +112,28 @@ _BUILDER_DOC = """Instantiates the {title} architecture (He et al. 2015).
 
 def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
              pooling=None, classes=1000, classifier_activation="softmax", name="resnet50"):  # fmt: skip
-    return _v1((3, 4, 6, 3), "resnet50", name, include_top, weights, input_tensor,
-               input_shape, pooling, classes, classifier_activation)  # fmt: skip
+    return build_resnet(stacks_v1((3, 4, 6, 3)), "resnet50", name, include_top, weights,
+                        input_tensor, input_shape, pooling, classes, classifier_activation,
+                        preact=False)  # fmt: skip
 
 
 def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
               pooling=None, classes=1000, classifier_activation="softmax", name="resnet101"):  # fmt: skip
-    return _v1((3, 4, 23, 3), "resnet101", name, include_top, weights, input_tensor,
-               input_shape, pooling, classes, classifier_activation)  # fmt: skip
+    return build_resnet(stacks_v1((3, 4, 23, 3)), "resnet101", name, include_top, weights,
+                        input_tensor, input_shape, pooling, classes, classifier_activation,
+                        preact=False)  # fmt: skip
 
 
 def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
               pooling=None, classes=1000, classifier_activation="softmax", name="resnet152"):  # fmt: skip
-    return _v1((3, 8, 36, 3), "resnet152", name, include_top, weights, input_tensor,
-               input_shape, pooling, classes, classifier_activation)  # fmt: skip
+    return build_resnet(stacks_v1((3, 8, 36, 3)), "resnet152", name, include_top, weights,
+                        input_tensor, input_shape, pooling, classes, classifier_activation,
+                        preact=False)  # fmt: skip
 
 
-ResNet50.__doc__ = _BUILDER_DOC.format(title="ResNet50")
-ResNet101.__doc__ = _BUILDER_DOC.format(title="ResNet101")
-ResNet152.__doc__ = _BUILDER_DOC.format(title="ResNet152")
+_builder.document(ResNet50, _BUILDER_DOC)
+_builder.document(ResNet101, _BUILDER_DOC)
+_builder.document(ResNet152, _BUILDER_DOC)
 
 
 def preprocess_input(x, data_format=None):

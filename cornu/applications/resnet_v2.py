@@ -7,7 +7,7 @@ each stack, and a stack downsamples in the 3x3 convolution of its last block (it
 """
 
 from cornu import layers
-from cornu.applications import imagenet_utils, resnet
+from cornu.applications import _builder, imagenet_utils, resnet
 from cornu.applications.imagenet_utils import decode_predictions  # noqa: F401 (the module's own name, as Keras)
 
 
@@ -52,43 +52,28 @@ def stacks_v2(depths):
     return body
 
 
-def _v2(depths, weights_name, name, include_top, weights, input_tensor, input_shape, pooling,
-        classes, classifier_activation):  # fmt: skip
-    return resnet.build_resnet(
-        stacks_v2(depths),
-        preact=True,
-        use_bias=True,
-        name=name,
-        weights_name=weights_name,
-        include_top=include_top,
-        weights=weights,
-        input_tensor=input_tensor,
-        input_shape=input_shape,
-        pooling=pooling,
-        classes=classes,
-        classifier_activation=classifier_activation,
-    )
-
-
 def ResNet50V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
                pooling=None, classes=1000, classifier_activation="softmax",
                name="resnet50v2"):  # fmt: skip
-    return _v2((3, 4, 6, 3), "resnet50v2", name, include_top, weights, input_tensor,
-               input_shape, pooling, classes, classifier_activation)  # fmt: skip
+    return resnet.build_resnet(stacks_v2((3, 4, 6, 3)), "resnet50v2", name, include_top, weights,
+                               input_tensor, input_shape, pooling, classes,
+                               classifier_activation, preact=True)  # fmt: skip
 
 
 def ResNet101V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
                 pooling=None, classes=1000, classifier_activation="softmax",
                 name="resnet101v2"):  # fmt: skip
-    return _v2((3, 4, 23, 3), "resnet101v2", name, include_top, weights, input_tensor,
-               input_shape, pooling, classes, classifier_activation)  # fmt: skip
+    return resnet.build_resnet(stacks_v2((3, 4, 23, 3)), "resnet101v2", name, include_top, weights,
+                               input_tensor, input_shape, pooling, classes,
+                               classifier_activation, preact=True)  # fmt: skip
 
 
 def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
                 pooling=None, classes=1000, classifier_activation="softmax",
                 name="resnet152v2"):  # fmt: skip
-    return _v2((3, 8, 36, 3), "resnet152v2", name, include_top, weights, input_tensor,
-               input_shape, pooling, classes, classifier_activation)  # fmt: skip
+    return resnet.build_resnet(stacks_v2((3, 8, 36, 3)), "resnet152v2", name, include_top, weights,
+                               input_tensor, input_shape, pooling, classes,
+                               classifier_activation, preact=True)  # fmt: skip
 
 
 _DOC = resnet._BUILDER_DOC.replace("He et al. 2015", "He et al. 2016").replace(
@@ -96,9 +81,9 @@ _DOC = resnet._BUILDER_DOC.replace("He et al. 2015", "He et al. 2016").replace(
     '`keras.applications.resnet_v2.preprocess_input` ("tf": -1..1)',
 )
 
-ResNet50V2.__doc__ = _DOC.format(title="ResNet50V2")
-ResNet101V2.__doc__ = _DOC.format(title="ResNet101V2")
-ResNet152V2.__doc__ = _DOC.format(title="ResNet152V2")
+_builder.document(ResNet50V2, _DOC)
+_builder.document(ResNet101V2, _DOC)
+_builder.document(ResNet152V2, _DOC)
 
 
 def preprocess_input(x, data_format=None):

@@ -46,18 +46,16 @@ def build_vgg(convs_per_block, family, name, include_top, weights, input_tensor,
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D()(x)
 
-    model = _builder.finish(input_tensor, img_input, x, name)
+    base_url = f"https://storage.googleapis.com/tensorflow/keras-applications/{family}/"
     file_stem = f"{family}_weights_tf_dim_ordering_tf_kernels"
-    return _builder.load_weights(
-        model,
-        weights,
-        include_top=include_top,
-        base_url=f"https://storage.googleapis.com/tensorflow/keras-applications/{family}/",
-        top_file=(file_stem + ".h5", None),
-        notop_file=(file_stem + "_notop.h5", None),
-    )
+    return _builder.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                           base_url=base_url, stem=file_stem)  # fmt: skip
 
 
+@_builder.documented(
+    include_top="whether to add the `flatten`, `fc1`, `fc2` and `predictions` layers (the "
+    "input size must then be fully known; 224x224 with ImageNet weights)."
+)
 def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
           pooling=None, classes=1000, classifier_activation="softmax", name="vgg16"):  # fmt: skip
     """Instantiates the VGG16 architecture (Simonyan & Zisserman 2014).
@@ -66,21 +64,7 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     subtracted). With `weights="imagenet"` the published Keras weights are downloaded once into
     `$KERAS_HOME/models/`.
 
-    Args:
-        include_top: whether to add the `flatten`, `fc1`, `fc2` and `predictions` layers (the
-            input size must then be fully known; 224x224 with ImageNet weights).
-        weights: None (random), "imagenet", or the path of a weights file to load.
-        input_tensor: a symbolic tensor (`keras.Input(...)`) to build the model on.
-        input_shape: the image shape without the batch axis; at least 32x32, 3 channels for
-            ImageNet weights; default (224, 224, 3) with the top, else (None, None, 3).
-        pooling: without the top, "avg" or "max" global pooling, or None (the 4D feature map).
-        classes: the classifier's units (1000 with ImageNet weights and the top).
-        classifier_activation: the `predictions` activation (None or "softmax" with ImageNet
-            weights).
-        name: the model's name.
-
-    Returns:
-        A `Model`.
+    {arguments}
 
     Example:
         >>> model = VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))

@@ -63,23 +63,13 @@ def _conv_bn_relu(x, filters, name, conv=layers.Conv2D, **kwargs):
     return layers.Activation("relu", name=name + "_act")(_bn(x, name=name + "_bn"))
 
 
+@B.documented(default_size=299, min_size=71)
 def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
              pooling=None, classes=1000, classifier_activation="softmax",
              name="xception"):  # fmt: skip
     """Xception, default input 299x299x3, at least 71x71.
 
-    Args:
-        include_top: whether to end with the 1000-way (or `classes`-way) classifier.
-        weights: None, "imagenet", or the path of a weights file.
-        input_tensor: a `keras.Input` (KerasTensor) to build the model on.
-        input_shape: the image shape without the batch axis, when not `include_top`.
-        pooling: without the top, None (the 4D map), "avg" or "max" (global pooling).
-        classes: the classifier's width, with `include_top`.
-        classifier_activation: the classifier's activation.
-        name: the model's name.
-
-    Returns:
-        A Functional model.
+    {arguments}
 
     Example:
 
@@ -110,10 +100,8 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     x = _conv_bn_relu(x, 2048, "block14_sepconv2", conv=layers.SeparableConv2D, padding="same")
 
     x = inception_head(x, include_top, pooling, classes, classifier_activation)
-    model = B.finish(input_tensor, img_input, x, name)
-    return B.load_weights(model, weights, include_top=include_top, base_url=BASE_WEIGHTS_PATH,
-                          top_file=(WEIGHTS_FILE + ".h5", None),
-                          notop_file=(WEIGHTS_FILE + "_notop.h5", None))  # fmt: skip
+    return B.finish(input_tensor, img_input, x, name, weights, include_top=include_top,
+                    base_url=BASE_WEIGHTS_PATH, stem=WEIGHTS_FILE)  # fmt: skip
 
 
 def preprocess_input(x, data_format=None):

@@ -58,6 +58,10 @@ class EarlyStopping(Callback):
         self.baseline = baseline
         self.restore_best_weights = restore_best_weights
         self.start_from_epoch = start_from_epoch
+        self._reset_progress()
+
+    def _reset_progress(self):
+        """Forgets what an earlier `fit` saw: the wait, the best value and its weights."""
         self.wait = 0
         self.stopped_epoch = 0
         self.best = None
@@ -66,12 +70,7 @@ class EarlyStopping(Callback):
         self._direction = None
 
     def on_train_begin(self, logs=None):
-        self.wait = 0
-        self.stopped_epoch = 0
-        self.best = None
-        self.best_epoch = 0
-        self.best_weights = None
-        self._direction = None
+        self._reset_progress()
 
     def on_epoch_end(self, epoch, logs=None):
         direction = monitoring.direction(self, "EarlyStopping")

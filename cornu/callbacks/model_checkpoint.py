@@ -58,13 +58,7 @@ class ModelCheckpoint(Callback):
         self.save_weights_only = save_weights_only
         self.mode = monitoring.check_mode("ModelCheckpoint", mode)
         self._direction = None
-        if save_freq != "epoch" and not (
-            isinstance(save_freq, int) and not isinstance(save_freq, bool) and save_freq > 0
-        ):
-            raise ValueError(
-                f"ModelCheckpoint: `save_freq` must be 'epoch' or a positive int (batches); "
-                f"received save_freq={save_freq!r}."
-            )
+        loop_state.check_save_freq("ModelCheckpoint", save_freq)
         self.save_freq = save_freq
         self.initial_value_threshold = initial_value_threshold
         self.best = None if initial_value_threshold is None else float(initial_value_threshold)
@@ -107,11 +101,7 @@ class ModelCheckpoint(Callback):
         self._current_epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        self._batches_seen += 1
-        if self._batches_seen % self.save_freq == 0:
-            loop_state.sync_from_loop(self.model)
+        if loop_state.batch_save_due(self):
             self._save(self._current_epoch, batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):

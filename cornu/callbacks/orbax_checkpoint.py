@@ -69,13 +69,7 @@ class OrbaxCheckpoint(Callback):
         save_weights_only=False,
     ):
         super().__init__()
-        if save_freq != "epoch" and not (
-            isinstance(save_freq, int) and not isinstance(save_freq, bool) and save_freq > 0
-        ):
-            raise ValueError(
-                "OrbaxCheckpoint: `save_freq` must be 'epoch' or a positive int (batches); "
-                f"received save_freq={save_freq!r}."
-            )
+        loop_state.check_save_freq("OrbaxCheckpoint", save_freq)
         if max_to_keep is not None and (
             not isinstance(max_to_keep, int) or isinstance(max_to_keep, bool) or max_to_keep < 1
         ):
@@ -133,11 +127,7 @@ class OrbaxCheckpoint(Callback):
         self._manager()
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        self._batches_seen += 1
-        if self._batches_seen % self.save_freq == 0:
-            loop_state.sync_from_loop(self.model)
+        if loop_state.batch_save_due(self):
             self._maybe_save(self._batches_seen, logs)
 
     def on_epoch_end(self, epoch, logs=None):

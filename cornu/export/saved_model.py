@@ -22,9 +22,10 @@ import cornu
 from cornu import backend, config, tree
 from cornu.backend.common import dtypes
 from cornu.backend.common.scopes import StatelessScope
+from cornu.export import onnx as onnx_export
 from cornu.layers.layer import Layer
 
-_FORMATS = ("tf_saved_model",)
+_FORMATS = ("tf_saved_model", "onnx")
 # Attributes every archive has; endpoints and variable collections cannot take these names.
 _RESERVED = ("variables", "trainable_variables", "non_trainable_variables")
 
@@ -39,10 +40,21 @@ def _require_tensorflow(what):
             f"model; the current backend is '{current}', which it cannot trace. Switch to the "
             "tensorflow backend (CORNU_BACKEND=tensorflow, or "
             "cornu.config.set_backend('tensorflow')), load the model there (e.g. from a .keras "
-            "file) and export it."
+            "file) and export it"
+            + (
+                "; or export with format='onnx', which works on torch without TensorFlow."
+                if current == "torch"
+                else "."
+            )
         )
-    import tensorflow as tf
-
+    try:
+        import tensorflow as tf
+    except ImportError as error:
+        raise ImportError(
+            f"{what} writes a TensorFlow SavedModel, which needs TensorFlow, and TensorFlow is "
+            "not installed. Install it (pip install tensorflow), or export with "
+            "format='onnx', which needs no TensorFlow on the jax and torch backends."
+        ) from error
     return tf
 
 
@@ -467,10 +479,11 @@ def export_model(model, filepath, format="tf_saved_model", verbose=None, input_s
                  **kwargs):  # fmt: skip
     """`Model.export`: checks the format and the backend, then writes the artifact."""
     if format not in _FORMATS:
-        raise ValueError(
-            f"Model.export: format must be one of {list(_FORMATS)} in cornu; received "
-            f"format={format!r}."
-        )
+        raise ValueError(f"Unrecognized format={format}. Supported formats are: {list(_FORMATS)}.")
+    if format == "onnx":
+        onnx_export.export_onnx(model, filepath, verbose=verbose, input_signature=input_signature,
+                                **kwargs)  # fmt: skip
+        return
     _require_tensorflow(f"Model.export(format={format!r})")
     export_saved_model(model, filepath, verbose=verbose, input_signature=input_signature,
                        **kwargs)  # fmt: skip

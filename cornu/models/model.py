@@ -131,8 +131,13 @@ class Model(Trainer, Layer):
 
     def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
                **kwargs):  # fmt: skip
-        """Exports the inference call as a TensorFlow SavedModel with a `serve` endpoint (and
-        the `serving_default` signature); see `cornu.export.ExportArchive`."""
+        """Exports the inference call for serving.
+
+        `format="tf_saved_model"`: a TensorFlow SavedModel with a `serve` endpoint (and the
+        `serving_default` signature; tensorflow and jax backends), see
+        `cornu.export.ExportArchive`. `format="onnx"`: one ONNX file (jax, torch and tensorflow
+        backends; no TensorFlow needed on jax and torch), see `cornu.export.onnx.export_onnx`.
+        """
         return saved_model.export_model(
             self,
             filepath,

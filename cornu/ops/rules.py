@@ -4,6 +4,7 @@ Ops without a rule here are inferred by evaluating their body on abstract values
 """
 
 import inspect
+import numbers
 
 import numpy as np
 
@@ -29,7 +30,14 @@ def shape_of(x):
     shape = getattr(x, "shape", None)
     if shape is None:
         shape = np.shape(x)
-    return tuple(None if d is None else int(d) for d in shape)
+    return tuple(d if type(d) is int else _dimension(d) for d in shape)
+
+
+def _dimension(d):
+    """A static size as an int; None for an unknown one, including the symbolic sizes of
+    tracing for export (jax shape polymorphism, torch.export's SymInt): `int()` would fail on
+    the first and pin the second to its example value."""
+    return int(d) if isinstance(d, numbers.Integral) else None
 
 
 def broadcast_shapes(shape1, shape2, op_name="broadcast_shapes"):

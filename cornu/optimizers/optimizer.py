@@ -409,6 +409,7 @@ class Optimizer:
             warnings.warn(
                 f"Gradients do not exist for variables {missing}; skipping them.", stacklevel=2
             )
+        pairs = self._overwrite_with_gradients(pairs)
         variables = [v for _, v in pairs]
         for variable in variables:
             self._get_variable_index(variable)  # raises for a variable it has no state for
@@ -421,6 +422,18 @@ class Optimizer:
         else:
             self._apply_now(grads, variables)
         self._iterations.assign_add(1)
+
+    def _overwrite_with_gradients(self, pairs):
+        """Assigns their gradient to the variables marked `overwrite_with_gradient` (float8
+        scales and amax histories: their custom gradient is their next value), and returns
+        the other pairs, which the optimizer updates."""
+        kept = []
+        for grad, variable in pairs:
+            if getattr(variable, "overwrite_with_gradient", False):
+                variable.assign(ops.cast(grad, variable.dtype))
+            else:
+                kept.append((grad, variable))
+        return kept
 
     def _apply_now(self, grads, variables):
         grads = self._clip_gradients(grads)

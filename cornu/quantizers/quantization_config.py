@@ -117,8 +117,7 @@ class Float8QuantizationConfig(QuantizationConfig):
 class GPTQConfig(QuantizationConfig):
     """Settings of GPTQ quantization (Frantar et al. 2022): calibration data and grouping.
 
-    cornu accepts and stores these settings; `quantize("gptq")` itself is not implemented yet
-    and raises NotImplementedError.
+    Used by `model.quantize("gptq", config=...)`: see `cornu.quantizers.gptq`.
     """
 
     def __init__(
@@ -152,12 +151,18 @@ class GPTQConfig(QuantizationConfig):
     def mode(self):
         return "gptq"
 
+    def get_config(self):
+        """Keras's fields; the dataset, tokenizer and structure are not saved (None)."""
+        names = ("weight_bits", "num_samples", "per_channel", "sequence_length",
+                 "hessian_damping", "group_size", "symmetric", "activation_order")  # fmt: skip
+        return {"dataset": None, "tokenizer": None, **{n: getattr(self, n) for n in names},
+                "quantization_layer_structure": None}  # fmt: skip
+
 
 class AWQConfig(QuantizationConfig):
     """Settings of AWQ quantization (Lin et al. 2023): calibration data and grouping.
 
-    cornu accepts and stores these settings; `quantize("awq")` itself is not implemented yet
-    and raises NotImplementedError.
+    Used by `model.quantize("awq", config=...)`: see `cornu.quantizers.awq`.
     """
 
     def __init__(
@@ -172,6 +177,10 @@ class AWQConfig(QuantizationConfig):
         quantization_layer_structure=None,
     ):
         super().__init__(None, None)
+        if weight_bits != 4:  # Keras's limit: the codes are packed two per byte
+            raise ValueError(
+                f"AWQ only supports 4-bit quantization. Received weight_bits={weight_bits}."
+            )
         self.dataset = dataset
         self.tokenizer = tokenizer
         self.weight_bits = weight_bits
@@ -184,3 +193,9 @@ class AWQConfig(QuantizationConfig):
     @property
     def mode(self):
         return "awq"
+
+    def get_config(self):
+        """Keras's fields; the dataset, tokenizer and structure are not saved (None)."""
+        names = ("weight_bits", "num_samples", "sequence_length", "group_size", "num_grid_points")
+        return {"dataset": None, "tokenizer": None, **{n: getattr(self, n) for n in names},
+                "quantization_layer_structure": None}  # fmt: skip

@@ -1,6 +1,7 @@
 """imagenet_utils: preprocess_input (modes, layouts, dtypes, in-place NumPy) and
 decode_predictions (a small class index in a temporary cache, no network)."""
 
+import hashlib
 import json
 
 import numpy as np
@@ -8,7 +9,15 @@ import pytest
 
 import cornu.applications  # noqa: F401  (cornu's top level may not import it eagerly)
 from cornu import config, ops
-from cornu.applications import imagenet_utils, resnet, resnet50, resnet_v2, vgg16, vgg19
+from cornu.applications import (
+    imagenet_utils,
+    resnet,
+    resnet50,
+    resnet_v2,
+    vgg16,
+    vgg19,
+    weight_files,
+)
 
 _BGR_MEAN = np.array([103.939, 116.779, 123.68])
 _MEAN = np.array([0.485, 0.456, 0.406])
@@ -151,6 +160,9 @@ def class_index(tmp_path, monkeypatch):
     (tmp_path / "models" / "imagenet_class_index.json").write_text(json.dumps(index))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.setattr(imagenet_utils, "_CLASS_INDEX", None)
+    # The made-up file cannot have Keras's digest: check it against its own.
+    digest = hashlib.md5((tmp_path / "models" / "imagenet_class_index.json").read_bytes())
+    monkeypatch.setitem(weight_files.FILE_HASHES, "imagenet_class_index.json", digest.hexdigest())
     return index
 
 

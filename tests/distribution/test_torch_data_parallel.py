@@ -8,8 +8,6 @@ and the tests compare that with the same training in this single process.
 
 import json
 import os
-import socket
-import subprocess
 import sys
 
 import numpy as np
@@ -17,6 +15,7 @@ import pytest
 
 import cornu
 from cornu import backend, layers
+from tests.distribution.conftest import run_torch_ranks
 
 pytestmark = pytest.mark.skipif(
     backend.backend() != "torch",
@@ -172,45 +171,11 @@ def _worker(out_dir):
 # -- the tests -------------------------------------------------------------------------------
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def job(tmp_path_factory):
     """Runs the 2-process job once; returns each process's results."""
     out_dir = tmp_path_factory.mktemp("torch_data_parallel")
-    port = _free_port()
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    processes = []
-    for rank in range(2):
-        env = dict(
-            os.environ, CORNU_BACKEND="torch", RANK=str(rank), WORLD_SIZE="2",
-            LOCAL_RANK=str(rank), MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port),
-            PYTHONPATH=root, OMP_NUM_THREADS="1",
-        )  # fmt: skip
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, os.path.abspath(__file__), str(out_dir)],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )  # fmt: skip
-        )
-    outputs = []
-    for p in processes:
-        try:
-            outputs.append(p.communicate(timeout=180)[0])
-        except subprocess.TimeoutExpired:
-            for q in processes:
-                q.kill()
-            raise
-    for p, output in zip(processes, outputs):
-        assert p.returncode == 0, output[-4000:]
-    ranks = [dict(np.load(out_dir / f"rank{r}.npz")) for r in range(2)]
+    ranks, outputs = run_torch_ranks(os.path.abspath(__file__), out_dir)
     return out_dir, ranks, outputs
 
 

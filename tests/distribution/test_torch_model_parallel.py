@@ -8,8 +8,6 @@ with the same training in this single process, and check the DTensor placements.
 
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -17,7 +15,7 @@ import pytest
 import cornu
 from cornu import backend
 from tests.distribution import torch_model_parallel_child as child
-from tests.distribution.conftest import HERE, ROOT, child_env, free_port
+from tests.distribution.conftest import HERE, run_torch_ranks
 
 pytestmark = pytest.mark.skipif(
     backend.backend() != "torch",
@@ -34,35 +32,7 @@ WANT_PLACEMENTS = [["R", "S(1)"], ["R", "R"], ["R", "S(0)"], ["R", "R"]]
 def job(tmp_path_factory):
     """Runs the 2-process job once; returns its folder, each process's results and output."""
     out_dir = tmp_path_factory.mktemp("torch_model_parallel")
-    port = free_port()
-    processes = []
-    for rank in range(2):
-        env = child_env("torch")
-        env.update(
-            RANK=str(rank), WORLD_SIZE="2", LOCAL_RANK=str(rank), MASTER_ADDR="127.0.0.1",
-            MASTER_PORT=str(port), OMP_NUM_THREADS="1",
-        )  # fmt: skip
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, str(HERE / "torch_model_parallel_child.py"), str(out_dir)],
-                env=env,
-                cwd=ROOT,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )  # fmt: skip
-        )
-    outputs = []
-    for p in processes:
-        try:
-            outputs.append(p.communicate(timeout=180)[0])
-        except subprocess.TimeoutExpired:
-            for q in processes:
-                q.kill()
-            raise
-    for p, output in zip(processes, outputs):
-        assert p.returncode == 0, output[-4000:]
-    ranks = [dict(np.load(out_dir / f"rank{r}.npz")) for r in range(2)]
+    ranks, outputs = run_torch_ranks(HERE / "torch_model_parallel_child.py", out_dir)
     return out_dir, ranks, outputs
 
 

@@ -1,6 +1,7 @@
 """Runs a loader parity child (`tests.parity.<module>`) under real Keras and under cornu (through
 tf.data and through the TensorFlow-free dataset) in parallel, and collects what each saw."""
 
+import importlib.util
 import os
 import pickle
 import subprocess
@@ -8,8 +9,27 @@ import sys
 
 import pytest
 
+from cornu import backend
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUNS = {"keras": ("keras",), "cornu_tf": ("cornu",), "cornu_host": ("cornu", "host")}
+
+
+def parity_marks(tensorflow_reason):
+    """The skips of every loader parity test: it runs once (in the numpy pass), and needs real
+    Keras and TensorFlow (`tensorflow_reason` says what of Keras's needs TensorFlow)."""
+    return [
+        pytest.mark.skipif(
+            backend.backend() != "numpy", reason="backend-independent; runs once, in the numpy pass"
+        ),
+        pytest.mark.skipif(
+            importlib.util.find_spec("keras") is None,
+            reason="the parity oracle (real Keras) is not installed",
+        ),
+        pytest.mark.skipif(
+            importlib.util.find_spec("tensorflow") is None, reason=tensorflow_reason
+        ),
+    ]
 
 
 def _start(child, package, files, out, *extra):

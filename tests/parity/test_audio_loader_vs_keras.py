@@ -8,27 +8,12 @@ and which errors are raised. Keras cannot honour `sampling_rate` without tensorf
 that argument is tested in tests/utils/test_audio_dataset.py instead.
 """
 
-import importlib.util
-
 import numpy as np
 import pytest
 
-from cornu import backend
 from tests.parity import audio_loader_child, loader_runs
 
-pytestmark = [
-    pytest.mark.skipif(
-        backend.backend() != "numpy", reason="backend-independent; runs once, in the numpy pass"
-    ),
-    pytest.mark.skipif(
-        importlib.util.find_spec("keras") is None,
-        reason="the parity oracle (real Keras) is not installed",
-    ),
-    pytest.mark.skipif(
-        importlib.util.find_spec("tensorflow") is None,
-        reason="Keras's audio loader needs TensorFlow",
-    ),
-]
+pytestmark = loader_runs.parity_marks("Keras's audio loader needs TensorFlow")
 
 
 @pytest.fixture(scope="module")

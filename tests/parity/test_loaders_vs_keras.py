@@ -14,21 +14,10 @@ import importlib.util
 import numpy as np
 import pytest
 
-from cornu import backend
 from tests.parity import loader_runs, loaders_child
 
 pytestmark = [
-    pytest.mark.skipif(
-        backend.backend() != "numpy", reason="backend-independent; runs once, in the numpy pass"
-    ),
-    pytest.mark.skipif(
-        importlib.util.find_spec("keras") is None,
-        reason="the parity oracle (real Keras) is not installed",
-    ),
-    pytest.mark.skipif(
-        importlib.util.find_spec("tensorflow") is None,
-        reason="Keras's directory loaders need TensorFlow",
-    ),
+    *loader_runs.parity_marks("Keras's directory loaders need TensorFlow"),
     pytest.mark.skipif(importlib.util.find_spec("PIL") is None, reason="needs Pillow"),
 ]
 JPEG_TOLERANCE = 8.0  # levels of 255, Pillow's JPEG decoding vs TensorFlow's

@@ -62,6 +62,17 @@ def index_tuple(indices):
     return tuple(indices[..., i] for i in range(indices.shape[-1]))
 
 
+def slice_window(x_shape, starts, shape):
+    """The index tuple of the `shape` window of an `x_shape` array that starts at `starts`, each
+    start clamped so the window fits (as `jax.lax.dynamic_slice` clamps). Plain Python slices:
+    the eager backends (NumPy, PyTorch) index and assign with it."""
+    window = []
+    for s, d, n in zip(starts, x_shape, shape):
+        start = min(max(int(s), 0), d - n)
+        window.append(slice(start, start + n))
+    return tuple(window)
+
+
 # --- elementwise (inputs already promoted to one dtype by the front end) ---------------------
 
 _ELEMENTWISE = """

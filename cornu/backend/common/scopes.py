@@ -106,7 +106,23 @@ def current_path():
     return "/".join(scope.name for scope in getattr(_state, "names", ()) or ())
 
 
-class StatelessScope:
+class _StackedScope:
+    """A scope kept on this thread's stack `_key` and counted in `active` while it is open."""
+
+    _key = None
+
+    def __enter__(self):
+        _stack(self._key).append(self)
+        active[0] += 1
+        return self
+
+    def __exit__(self, *exc):
+        _stack(self._key).pop()
+        active[0] -= 1
+        return False
+
+
+class StatelessScope(_StackedScope):
     """Reads of variables come from `state_mapping`; assigns are recorded, not applied.
 
     This lets a function that reads and updates variables run as a pure function (for
@@ -125,6 +141,8 @@ class StatelessScope:
         >>> float(scope.get_current_value(v)), float(v.numpy())
         (6.0, 1.0)
     """
+
+    _key = "stateless"
 
     def __init__(self, state_mapping=None, collect_losses=False, initialize_variables=True):
         # lazy: cornu.backend imports this module before the backend's Variable exists
@@ -146,14 +164,8 @@ class StatelessScope:
             variable._check_shape(value, what="StatelessScope value")
             self.state_mapping[id(variable)] = (variable, value)
 
-    def __enter__(self):
-        _stack("stateless").append(self)
-        active[0] += 1
-        return self
-
     def __exit__(self, *exc):
-        _stack("stateless").pop()
-        active[0] -= 1
+        super().__exit__(*exc)
         if self.initialize_variables:
             for variable in self._uninitialized:
                 variable._deferred_initialize()
@@ -174,42 +186,26 @@ class StatelessScope:
         self._uninitialized.append(variable)
 
 
-class SymbolicScope:
+class SymbolicScope(_StackedScope):
     """Marks code that runs only to infer shapes and dtypes (no real computation).
 
     Layers and variables read this to skip side effects, e.g. torch variables read as
     `meta` tensors inside it.
     """
 
+    _key = "symbolic"
+
     def __init__(self, *args, **kwargs):
         pass
 
-    def __enter__(self):
-        _stack("symbolic").append(self)
-        active[0] += 1
-        return self
 
-    def __exit__(self, *exc):
-        _stack("symbolic").pop()
-        active[0] -= 1
-        return False
-
-
-class AutocastScope:
+class AutocastScope(_StackedScope):
     """Float variables read inside it are cast to `dtype` (for mixed precision)."""
+
+    _key = "autocast"
 
     def __init__(self, dtype):
         self.dtype = None if dtype is None else dtypes.standardize_dtype(dtype)
-
-    def __enter__(self):
-        _stack("autocast").append(self)
-        active[0] += 1
-        return self
-
-    def __exit__(self, *exc):
-        _stack("autocast").pop()
-        active[0] -= 1
-        return False
 
 
 def current_autocast_dtype():

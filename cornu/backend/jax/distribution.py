@@ -123,19 +123,20 @@ def _place(value, sharding):
 
 def distribute_variable(value, layout):
     """A variable's value stored with its layout's sharding."""
-    if layout is None:
-        return value
-    sharding = to_sharding(layout)
-    _check_divisible(value.shape, sharding, "A variable")
-    return _place(value, sharding)
+    return _distribute(value, layout, "A variable")
 
 
 def distribute_tensor(value, layout):
     """`value` placed by `layout`; inside `jit`, a sharding constraint."""
+    return _distribute(value, layout, "The tensor")
+
+
+def _distribute(value, layout, what):
+    """`value` placed with `layout`'s sharding (`what` names it in the divisibility error)."""
     if layout is None:
         return value
     sharding = to_sharding(layout)
-    _check_divisible(value.shape, sharding, "The tensor")
+    _check_divisible(value.shape, sharding, what)
     return _place(value, sharding)
 
 

@@ -4,6 +4,7 @@ import warnings
 
 import torch
 
+from cornu.backend.common.array_kernels import slice_window as _slice_window
 from cornu.backend.torch import manipulation as _manipulation
 from cornu.backend.torch.core import fori_loop as fori_loop
 from cornu.backend.torch.core import stop_gradient as stop_gradient
@@ -47,19 +48,13 @@ def custom_gradient(f):
     return wrapper
 
 
-def _clamped_starts(x, starts, shape):
-    return [min(max(int(s), 0), d - n) for s, d, n in zip(starts, x.shape, shape)]
-
-
 def dynamic_slice(x, starts, shape):
-    starts = _clamped_starts(x, starts, shape)
-    return x[tuple(slice(s, s + n) for s, n in zip(starts, shape))]
+    return x[_slice_window(x.shape, starts, shape)]
 
 
 def dynamic_update_slice(x, starts, updates):
-    starts = _clamped_starts(x, starts, tuple(updates.shape))
     out = x.clone()
-    out[tuple(slice(s, s + n) for s, n in zip(starts, updates.shape))] = updates
+    out[_slice_window(x.shape, starts, updates.shape)] = updates
     return out
 
 

@@ -211,20 +211,21 @@ def distribute_variable(value, layout):
     """Under ModelParallel (several processes): a DTensor split as `layout` says. Replicated
     variables of DataParallel stay as they are: each process holds a copy, kept equal by
     `broadcast_variables` when training starts."""
-    mesh = _mesh_for(layout) if layout is not None else None
-    if mesh is not None:
-        return _model_parallel().distribute(value, layout, mesh)
-    if layout is not None and _shards(layout):
-        raise _unsupported("distribute_variable", layout)
-    return value
+    return _distribute(value, layout, "distribute_variable")
 
 
 def distribute_tensor(value, layout):
+    return _distribute(value, layout, "distribute_tensor")
+
+
+def _distribute(value, layout, op_name):
+    """A DTensor under a multi-process mesh; else `value` itself, unless `layout` shards it
+    (which this backend cannot do without a mesh: `op_name` names the call in the error)."""
     mesh = _mesh_for(layout) if layout is not None else None
     if mesh is not None:
         return _model_parallel().distribute(value, layout, mesh)
     if layout is not None and _shards(layout):
-        raise _unsupported("distribute_tensor", layout)
+        raise _unsupported(op_name, layout)
     return value
 
 

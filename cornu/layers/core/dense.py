@@ -2,7 +2,7 @@
 
 from cornu import activations, ops, regularizers
 from cornu.layers import arguments
-from cornu.layers.core import quantized_int4, quantized_layer
+from cornu.layers.core import quantized_float8, quantized_gptq, quantized_int4, quantized_layer
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 from cornu.ops.numpy.linear import affine
@@ -71,9 +71,14 @@ class Dense(Layer):
         mode = self.dtype_policy.quantization_mode
         if mode is not None:
             quantized_layer.check_buildable(self, mode)
-        if mode == "int4":
+        if mode == "float8":  # Keras creates the float8 variables first; the kernel stays float
+            quantized_float8.add_variables(self)
+        if mode in quantized_gptq.MODES:
+            quantized_gptq.add_variables(self, input_dim, self.units, self.dtype_policy.weight_bits,
+                                         self.dtype_policy.group_size, mode)  # fmt: skip
+        elif mode == "int4":
             quantized_int4.add_variables(self, input_dim, self.units, self.dtype_policy.block_size)
-        elif mode is not None:
+        elif mode not in (None, "float8") and mode not in quantized_gptq.MODES:
             self.kernel = self.add_weight(
                 shape=(input_dim, self.units), initializer="zeros", dtype="int8",
                 trainable=False, autocast=False, name="kernel",
@@ -100,7 +105,7 @@ class Dense(Layer):
         in blocks of rows with zero points.
 
         Args:
-            mode: "int8" or "int4" ("float8", "gptq", "awq": not supported yet in cornu).
+            mode: "int8", "int4" or "float8" ("gptq", "awq": not supported yet in cornu).
             type_check: accepted for Keras compatibility.
             config: an `Int8QuantizationConfig` / `Int4QuantizationConfig` (None: default).
         """
@@ -108,6 +113,8 @@ class Dense(Layer):
             mode = config.mode
         quantized_layer.check_quantize(self, mode, quantized_layer.DENSE_MODES, config)
         config = config or quantized_layer.default_config(mode)
+        if mode == "float8":
+            return quantized_float8.quantize(self, config)
         if mode == "int4":
             block_size = quantized_int4.block_size_of(self, config)
             quantized_int4.quantize_kernel(self, self.kernel, block_size)
@@ -140,7 +147,13 @@ class Dense(Layer):
     def _quantized_call(self, inputs):
         dtype = self.compute_dtype
         quantizer = quantized_layer.activation_quantizer(self)
-        if self.dtype_policy.quantization_mode == "int4":
+        if self.dtype_policy.quantization_mode == "float8":
+            x = quantized_float8.contract(self, inputs, ops.matmul)
+            return x if self.activation is activations.linear else self.activation(x)
+        if self.dtype_policy.quantization_mode in quantized_gptq.MODES:
+            rows = self.g_idx.shape[0]
+            x = ops.matmul(inputs, quantized_gptq.dequantized_kernel(self, rows, self.units, dtype))
+        elif self.dtype_policy.quantization_mode == "int4":
             kernel = quantized_int4.dequantized_kernel(self, self.units, dtype)
             if quantizer is not None:
                 values, scale = quantized_layer.quantize_inputs(quantizer, inputs, axis=-1)
@@ -166,8 +179,12 @@ class Dense(Layer):
         """Keras's order in `.keras` files: kernel, bias, then the quantization scales."""
         if self.dtype_policy.quantization_mode is None:
             return super()._own_weights()
+        if self.dtype_policy.quantization_mode in quantized_gptq.MODES:
+            return quantized_gptq.saved_variables(self)
         if self.dtype_policy.quantization_mode == "int4":
             return quantized_int4.saved_variables(self)
+        if self.dtype_policy.quantization_mode == "float8":
+            return quantized_float8.saved_variables(self)
         return [self.kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
 
     def compute_output_shape(self, input_shape):

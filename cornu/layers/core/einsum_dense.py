@@ -6,7 +6,7 @@ import numpy as np
 
 from cornu import activations, ops, regularizers
 from cornu.layers import arguments
-from cornu.layers.core import quantized_int4, quantized_layer
+from cornu.layers.core import quantized_float8, quantized_gptq, quantized_int4, quantized_layer
 from cornu.layers.layer import Layer
 
 _EQUATION = re.compile(r"^([a-zA-Z.]+),([a-zA-Z.]+)->([a-zA-Z.]+)$")
@@ -199,10 +199,15 @@ class EinsumDense(Layer):
         self._kernel_shape = tuple(kernel_shape)
         if mode is not None:
             quantized_layer.check_buildable(self, mode)
-        if mode == "int4":
+        if mode == "float8":  # Keras creates the float8 variables first; the kernel stays float
+            quantized_float8.add_variables(self)
+        if mode in quantized_gptq.MODES:
+            quantized_gptq.add_variables(self, *self.kernel_dims_2d(), self.dtype_policy.weight_bits,
+                                         self.dtype_policy.group_size, mode)  # fmt: skip
+        elif mode == "int4":
             rows, columns = self.kernel_dims_2d()
             quantized_int4.add_variables(self, rows, columns, self.dtype_policy.block_size)
-        elif mode is not None:
+        elif mode not in (None, "float8") and mode not in quantized_gptq.MODES:
             self.kernel = self.add_weight(
                 shape=tuple(kernel_shape), initializer="zeros", dtype="int8", trainable=False,
                 autocast=False, name="kernel",
@@ -284,7 +289,7 @@ class EinsumDense(Layer):
         """Replaces the float kernel by an int8 kernel with scales per output letter.
 
         Args:
-            mode: "int8" ("int4", "float8", "gptq", "awq": not supported yet in cornu).
+            mode: "int8", "int4" or "float8" ("gptq", "awq": not supported yet in cornu).
             type_check: accepted for Keras compatibility.
             config: an `Int8QuantizationConfig` (None: the default one).
         """
@@ -292,6 +297,8 @@ class EinsumDense(Layer):
             mode = config.mode
         quantized_layer.check_quantize(self, mode, quantized_layer.DENSE_MODES, config)
         config = config or quantized_layer.default_config(mode)
+        if mode == "float8":
+            return quantized_float8.quantize(self, config)
         if mode == "int4":
             block_size = quantized_int4.block_size_of(self, config)
             rows, columns = self.kernel_dims_2d()
@@ -325,7 +332,11 @@ class EinsumDense(Layer):
 
     def _quantized_call(self, inputs):
         dtype = self.compute_dtype
-        if self.dtype_policy.quantization_mode == "int4":
+        if self.dtype_policy.quantization_mode in quantized_gptq.MODES:
+            rows, columns = self.kernel_dims_2d()
+            kernel = quantized_gptq.dequantized_kernel(self, rows, columns, dtype)
+            kernel = ops.reshape(kernel, self._kernel_shape)
+        elif self.dtype_policy.quantization_mode == "int4":
             _, columns = self.kernel_dims_2d()
             kernel = quantized_int4.dequantized_kernel(self, columns, dtype)
             kernel = ops.reshape(kernel, self._kernel_shape)
@@ -345,8 +356,12 @@ class EinsumDense(Layer):
         """Keras's order in `.keras` files: kernel, bias, then the quantization scales."""
         if self.dtype_policy.quantization_mode is None:
             return super()._own_weights()
+        if self.dtype_policy.quantization_mode in quantized_gptq.MODES:
+            return quantized_gptq.saved_variables(self)
         if self.dtype_policy.quantization_mode == "int4":
             return quantized_int4.saved_variables(self)
+        if self.dtype_policy.quantization_mode == "float8":
+            return quantized_float8.saved_variables(self)
         return [self.kernel] + ([self.bias] if self.bias is not None else []) + [self.kernel_scale]
 
     def _bias_shape(self, sizes, ellipsis_rank):
@@ -358,6 +373,11 @@ class EinsumDense(Layer):
         return tuple(sizes[c] if c is not None and c in self.bias_axes else 1 for c in dims[start:])
 
     def call(self, inputs, training=None):
+        if self._quantization_mode == "float8":  # adds the bias itself
+            x = quantized_float8.contract(
+                self, inputs, lambda x, kernel: ops.einsum(self.equation, x, kernel)
+            )
+            return x if self.activation is activations.linear else self.activation(x)
         if self._quantization_mode is not None:
             x = self._quantized_call(inputs)
         else:

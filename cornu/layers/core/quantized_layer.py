@@ -2,10 +2,12 @@
 `quantize(mode)` request, swapping float weights for quantized ones, and the policy and
 config a quantized layer records."""
 
+import warnings
+
 from cornu import dtype_policies, ops, quantizers
 from cornu.dtype_policies import quantized as quantized_policies
 
-_NOT_YET = ("gptq", "awq", "float8", "int4")
+_NOT_YET = ("gptq", "awq", "int4")
 DENSE_MODES = ("int8", "int4", "float8", "gptq", "awq")  # Keras's, for Dense and EinsumDense
 EMBEDDING_MODES = ("int8", "int4")
 
@@ -15,6 +17,10 @@ def check_buildable(layer, mode):
     blocks ("int4/<block_size>") for Dense and EinsumDense."""
     block_size = getattr(layer.dtype_policy, "block_size", 0)
     if mode == "int4" and block_size > 0 and _has_int4(layer):
+        return
+    if mode == "float8" and hasattr(layer, "kernel_dims_2d"):  # Dense, EinsumDense
+        return
+    if mode in ("gptq", "awq") and hasattr(layer, "kernel_dims_2d"):  # Dense, EinsumDense
         return
     if mode != "int8":
         raise NotImplementedError(
@@ -53,6 +59,12 @@ def check_quantize(layer, mode, supported, config=None):
         )
     if mode == "int4" and _has_int4(layer):
         return  # Dense, EinsumDense and Embedding quantize int4 in blocks
+    if mode in ("gptq", "awq") and hasattr(layer, "kernel_dims_2d"):
+        raise ValueError(
+            f"Layer '{layer.name}': mode='{mode}' quantizes from calibration data through the "
+            f"whole model: call `model.quantize('{mode}', config=...)` with a "
+            f"{'GPTQConfig' if mode == 'gptq' else 'AWQConfig'} instead of `layer.quantize`."
+        )
     if mode in _NOT_YET:
         raise NotImplementedError(
             f"Quantization mode '{mode}' is not supported yet in cornu (layer '{layer.name}' "
@@ -81,19 +93,35 @@ def quantize_model(model, mode, config, filters):
             "Invalid quantization mode. Expected one of "
             f"{quantized_policies.QUANTIZATION_MODES}. Received: mode={mode}"
         )
-    if mode in ("gptq", "awq"):
-        raise NotImplementedError(
-            f"Quantization mode '{mode}' is not supported yet in cornu; only 'int8' is."
-        )
     if not model.built:
         raise ValueError(
             "Cannot quantize a layer that isn't yet built. Layer "
             f"'{model.name}' (of type '{type(model).__name__}') is not built yet."
         )
+    if mode in ("gptq", "awq"):
+        return _quantize_calibrated(model, mode, config, filters)
     for layer in model._all_layers()[1:]:
         if type(layer).quantize is Layer.quantize or not _selected(layer, filters):
             continue
-        layer.quantize(mode, type_check=False, config=config)
+        try:
+            layer.quantize(mode, type_check=False, config=config)
+        except NotImplementedError as error:
+            if mode != "float8":
+                raise
+            warnings.warn(str(error), stacklevel=2)  # Keras: float8 skips Embedding, warning
+
+
+def _quantize_calibrated(model, mode, config, filters):
+    """GPTQ and AWQ: calibrated over the model's blocks (`cornu.quantizers.calibration`)."""
+    from cornu.quantizers import awq, gptq
+
+    expected = quantizers.GPTQConfig if mode == "gptq" else quantizers.AWQConfig
+    if not isinstance(config, expected):
+        raise ValueError(
+            f"Mode '{mode}' requires a valid `config` argument of type "
+            f"`{expected.__name__}`. Received: config={config} (of type {type(config)})"
+        )
+    (gptq if mode == "gptq" else awq).quantize_model(model, config, filters)
 
 
 def _selected(layer, filters):
@@ -129,6 +157,8 @@ def default_config(mode):
         return quantizers.Int8QuantizationConfig()
     if mode == "int4":
         return quantizers.Int4QuantizationConfig()
+    if mode == "float8":
+        return quantizers.Float8QuantizationConfig()
     raise NotImplementedError(f"Quantization mode '{mode}' is not supported yet in cornu.")
 
 
@@ -137,7 +167,7 @@ def config_from_argument(where, value, mode):
     None gives the default config of `mode` when the layer is quantized."""
     if isinstance(value, dict) and "class_name" in value:
         value = quantizers.deserialize(value)
-    if value is None and mode is not None:
+    if value is None and mode not in (None, "float8"):  # Keras: None when built as float8
         value = default_config(mode)
     if value is not None and not isinstance(value, quantizers.QuantizationConfig):
         raise ValueError(

@@ -47,8 +47,8 @@ class Concatenate(Merge):
             if i == axis:
                 out.append(None if any(d is None for d in dims) else sum(dims))
                 continue
-            known = {d for d in dims if d is not None}
-            if len(known) > 1:
+            known = [d for d in dims if d is not None]  # a list: symbolic sizes do not hash
+            if any(d != known[0] for d in known[1:]):
                 raise ValueError(
                     f"Concatenate layer '{self.name}' needs inputs with matching shapes except "
                     f"on the concatenation axis ({self.axis}); received input shapes {shapes}."

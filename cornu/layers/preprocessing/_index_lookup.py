@@ -27,6 +27,22 @@ def index_dtype():
     return dtypes.standardize_dtype(backend.convert_to_tensor(np.zeros((0,), "int64")).dtype)
 
 
+# The constructor arguments IntegerLookup and StringLookup pass on to IndexLookup as they are.
+FORWARDED = (
+    "max_tokens",
+    "num_oov_indices",
+    "mask_token",
+    "oov_token",
+    "vocabulary",
+    "idf_weights",
+    "invert",
+    "output_mode",
+    "sparse",
+    "pad_to_max_tokens",
+    "name",
+)
+
+
 class IndexLookup(DataLayer):
     """Base of the lookup layers; subclasses define `_lookup(inputs)` (tokens -> indices),
     `_invert(indices)` and `_prepare_tokens(array)` (the vocabulary's token type)."""

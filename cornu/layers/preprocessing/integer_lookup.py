@@ -3,7 +3,8 @@
 import numpy as np
 
 from cornu import backend, ops
-from cornu.layers.preprocessing._index_lookup import IndexLookup, index_dtype
+from cornu.layers import arguments
+from cornu.layers.preprocessing._index_lookup import FORWARDED, IndexLookup, index_dtype
 
 
 class IntegerLookup(IndexLookup):
@@ -42,10 +43,7 @@ class IntegerLookup(IndexLookup):
                 f"IntegerLookup: only vocabulary_dtype='int64' is supported; "
                 f"received vocabulary_dtype={vocabulary_dtype!r}."
             )
-        super().__init__(max_tokens, num_oov_indices, mask_token, oov_token,
-                         vocabulary=vocabulary, idf_weights=idf_weights, invert=invert,
-                         output_mode=output_mode, sparse=sparse,
-                         pad_to_max_tokens=pad_to_max_tokens, name=name, **kwargs)  # fmt: skip
+        super().__init__(**arguments.forwarded(locals(), FORWARDED))
         self.vocabulary_dtype = vocabulary_dtype
 
     @staticmethod

@@ -6,8 +6,9 @@ import numpy as np
 
 from cornu import backend
 from cornu.graph.keras_tensor import KerasTensor
+from cornu.layers import arguments
 from cornu.layers.preprocessing._adapt_data import to_numpy
-from cornu.layers.preprocessing._index_lookup import IndexLookup, index_dtype
+from cornu.layers.preprocessing._index_lookup import FORWARDED, IndexLookup, index_dtype
 from cornu.layers.preprocessing.data_layer import is_graph_tensor
 
 
@@ -71,10 +72,7 @@ class StringLookup(IndexLookup):
             raise ValueError(
                 f"StringLookup: only encoding='utf-8' is supported; received encoding={encoding!r}."
             )
-        super().__init__(max_tokens, num_oov_indices, mask_token, oov_token,
-                         vocabulary=vocabulary, idf_weights=idf_weights, invert=invert,
-                         output_mode=output_mode, sparse=sparse,
-                         pad_to_max_tokens=pad_to_max_tokens, name=name, **kwargs)  # fmt: skip
+        super().__init__(**arguments.forwarded(locals(), FORWARDED))
         self.encoding = encoding
 
     @staticmethod

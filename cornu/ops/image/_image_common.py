@@ -20,7 +20,7 @@ _k = kernels()
 # ---------------------------------------------------------------------------------------------
 
 
-def _jit(n_tensors, sequences=()):
+def jit(n_tensors, sequences=()):
     """Runs an op body through the backend's `compiled` hook (jax.jit on JAX).
 
     The first `n_tensors` parameters are tensors (those named in `sequences` may also be lists
@@ -52,7 +52,7 @@ def _jit(n_tensors, sequences=()):
     return decorate
 
 
-def _data_format(data_format, op_name):
+def checked_data_format(data_format, op_name):
     data_format = config.image_data_format() if data_format is None else data_format
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(
@@ -62,7 +62,7 @@ def _data_format(data_format, op_name):
     return data_format
 
 
-def _check_image_rank(shape, op_name, arg="images", ranks=(3, 4)):
+def check_image_rank(shape, op_name, arg="images", ranks=(3, 4)):
     if len(shape) not in ranks:
         raise ValueError(
             f"{op_name}: `{arg}` must be a {ranks[0]}D (single) or {ranks[1]}D (batched) tensor; "
@@ -70,7 +70,7 @@ def _check_image_rank(shape, op_name, arg="images", ranks=(3, 4)):
         )
 
 
-def _spatial_shape(shape, data_format, n=2):
+def spatial_shape(shape, data_format, n=2):
     """(batch prefix: () or (batch,), spatial dims, channels) of an image shape."""
     prefix = tuple(shape[:1]) if len(shape) == n + 2 else ()
     body = tuple(shape[len(prefix) :])
@@ -79,14 +79,14 @@ def _spatial_shape(shape, data_format, n=2):
     return prefix, body[:-1], body[-1]
 
 
-def _image_shape(prefix, spatial, channels, data_format):
-    """Inverse of `_spatial_shape`."""
+def image_shape(prefix, spatial, channels, data_format):
+    """Inverse of `spatial_shape`."""
     if data_format == "channels_first":
         return tuple(prefix) + (channels,) + tuple(spatial)
     return tuple(prefix) + tuple(spatial) + (channels,)
 
 
-def _to_channels_last(x, data_format, n=2):
+def to_channels_last(x, data_format, n=2):
     """A 3D/4D (or 4D/5D for n=3) image -> (batched channels-last tensor, was_batched)."""
     batched = len(x.shape) == n + 2
     if not batched:
@@ -96,7 +96,7 @@ def _to_channels_last(x, data_format, n=2):
     return x, batched
 
 
-def _from_channels_last(y, data_format, batched, n=2):
+def from_channels_last(y, data_format, batched, n=2):
     if data_format == "channels_first":
         y = _k.transpose(y, (0, n + 1) + tuple(range(1, n + 1)))
     if not batched:
@@ -104,14 +104,14 @@ def _from_channels_last(y, data_format, batched, n=2):
     return y
 
 
-def _compute_dtype(dtype):
+def compute_dtype(dtype):
     """The float dtype an image of `dtype` is processed in (ints and bool -> floatx)."""
     if dtype in dtypes.FLOAT_TYPES:
         return dtype
     return config.floatx()
 
 
-def _cast_back(y, dtype):
+def cast_back(y, dtype):
     """Casts a float result to the input's `dtype` (ints: rounded half away from zero, clipped)."""
     if dtypes.standardize_dtype(y.dtype) == dtype:
         return y
@@ -121,7 +121,7 @@ def _cast_back(y, dtype):
     return backend.cast(y, dtype)
 
 
-def _same_dtype_spec(x, shape):
+def same_dtype_spec(x, shape):
     return KerasTensor(tuple(shape), dtype=dtype_of(x))
 
 
@@ -130,7 +130,7 @@ def _same_dtype_spec(x, shape):
 # ---------------------------------------------------------------------------------------------
 
 
-def _apply_weights(x, matrices, axes):
+def apply_weights(x, matrices, axes):
     """Contracts each axis in `axes` of `x` with its (out, in) weight matrix."""
     letters = "abcdefghijklmnopqrstuvwxyz"
     for matrix, axis in zip(matrices, axes):
@@ -144,13 +144,13 @@ def _apply_weights(x, matrices, axes):
     return x
 
 
-def _gaussian_kernel(size, sigma):
+def gaussian_kernel(size, sigma):
     offsets = np.arange(size, dtype="float64") - (size - 1) / 2.0
     weights = np.exp(-(offsets**2) / (2.0 * float(sigma) ** 2))
     return weights / np.sum(weights)
 
 
-def _filter_matrix(size, taps, pads=(0, 0), mode="constant"):
+def filter_matrix(size, taps, pads=(0, 0), mode="constant"):
     """(out, size) matrix M such that M @ v correlates v with `taps` after padding it.
 
     `pads` = (before, after); "constant" pads with zeros, "reflect" mirrors about the edge
@@ -173,13 +173,13 @@ def _filter_matrix(size, taps, pads=(0, 0), mode="constant"):
     return matrix
 
 
-def _correlate_axis(x, taps, axis, pads=(0, 0), mode="constant"):
+def correlate_axis(x, taps, axis, pads=(0, 0), mode="constant"):
     """Correlates float `x` along `axis` with the 1D `taps` (one contraction with a band matrix)."""
-    return _apply_weights(x, [_filter_matrix(int(x.shape[axis]), taps, pads, mode)], [axis])
+    return apply_weights(x, [filter_matrix(int(x.shape[axis]), taps, pads, mode)], [axis])
 
 
-def _blur(x, kernel_size, sigma):
+def blur(x, kernel_size, sigma):
     """Zero-padded "same" Gaussian blur of a batched channels-last tensor."""
     for axis, k, s in ((1, kernel_size[0], sigma[0]), (2, kernel_size[1], sigma[1])):
-        x = _correlate_axis(x, _gaussian_kernel(k, s), axis, ((k - 1) // 2, k - 1 - (k - 1) // 2))
+        x = correlate_axis(x, gaussian_kernel(k, s), axis, ((k - 1) // 2, k - 1 - (k - 1) // 2))
     return x

@@ -6,16 +6,7 @@ from cornu import backend
 from cornu.backend.common import dtypes
 from cornu.ops import rules
 from cornu.ops.define import dtype_of, kernels, op, to_tensor
-from cornu.ops.image._image_common import (
-    _cast_back,
-    _check_image_rank,
-    _compute_dtype,
-    _data_format,
-    _from_channels_last,
-    _jit,
-    _same_dtype_spec,
-    _to_channels_last,
-)
+from cornu.ops.image import _image_common as common
 
 _k = kernels()
 
@@ -31,9 +22,9 @@ def _channel_axis(images, data_format):
 
 
 def _check_rgb(images, data_format, op_name):
-    data_format = _data_format(data_format, op_name)
+    data_format = common.checked_data_format(data_format, op_name)
     shape = rules.shape_of(images)
-    _check_image_rank(shape, op_name)
+    common.check_image_rank(shape, op_name)
     channels = shape[_channel_axis(images, data_format)]
     if channels is not None and channels != 3:
         raise ValueError(
@@ -53,11 +44,11 @@ def _grayscale_spec(images, data_format=None):
     data_format = _check_rgb(images, data_format, "rgb_to_grayscale")
     shape = list(rules.shape_of(images))
     shape[_channel_axis(images, data_format)] = 1
-    return _same_dtype_spec(images, shape)
+    return common.same_dtype_spec(images, shape)
 
 
 @op(spec=_grayscale_spec)
-@_jit(1)
+@common.jit(1)
 def rgb_to_grayscale(images, data_format=None):
     """Luma 0.2989 R + 0.5870 G + 0.1140 B, keeping a channel axis of size 1.
 
@@ -66,28 +57,28 @@ def rgb_to_grayscale(images, data_format=None):
     images = to_tensor(images)
     data_format = _check_rgb(images, data_format, "rgb_to_grayscale")
     dtype = dtype_of(images)
-    x, batched = _to_channels_last(images, data_format)
-    x = backend.cast(x, _compute_dtype(dtype))
-    weights = to_tensor(np.array([[0.2989], [0.5870], [0.1140]]), _compute_dtype(dtype))
+    x, batched = common.to_channels_last(images, data_format)
+    x = backend.cast(x, common.compute_dtype(dtype))
+    weights = to_tensor(np.array([[0.2989], [0.5870], [0.1140]]), common.compute_dtype(dtype))
     y = _k.einsum("bhwc,cd->bhwd", x, weights)
-    return _from_channels_last(_cast_back(y, dtype), data_format, batched)
+    return common.from_channels_last(common.cast_back(y, dtype), data_format, batched)
 
 
 def _hsv_spec(images, data_format=None, op_name="rgb_to_hsv"):
     _check_rgb(images, data_format, op_name)
     _check_float(images, op_name)
-    return _same_dtype_spec(images, rules.shape_of(images))
+    return common.same_dtype_spec(images, rules.shape_of(images))
 
 
 def _channels(images, data_format, op_name):
     data_format = _check_rgb(images, data_format, op_name)
     _check_float(images, op_name)
-    x, batched = _to_channels_last(to_tensor(images), data_format)
+    x, batched = common.to_channels_last(to_tensor(images), data_format)
     return x, batched, data_format
 
 
 @op(spec=lambda images, data_format=None: _hsv_spec(images, data_format, "rgb_to_hsv"))
-@_jit(1)
+@common.jit(1)
 def rgb_to_hsv(images, data_format=None):
     """RGB -> HSV, all three in [0, 1] (hue as a fraction of a turn). Float images only."""
     x, batched, data_format = _channels(images, data_format, "rgb_to_hsv")
@@ -107,11 +98,11 @@ def rgb_to_hsv(images, data_format=None):
     hue = (hue / 6.0) % 1.0
     hue = _k.where(delta > 0.0, hue, zero)
     y = backend.cast(_k.stack([hue, saturation, value], -1), dtype_of(x))
-    return _from_channels_last(y, data_format, batched)
+    return common.from_channels_last(y, data_format, batched)
 
 
 @op(spec=lambda images, data_format=None: _hsv_spec(images, data_format, "hsv_to_rgb"))
-@_jit(1)
+@common.jit(1)
 def hsv_to_rgb(images, data_format=None):
     """HSV -> RGB, the inverse of `rgb_to_hsv` (all channels in [0, 1]). Float images only."""
     x, batched, data_format = _channels(images, data_format, "hsv_to_rgb")
@@ -122,4 +113,4 @@ def hsv_to_rgb(images, data_format=None):
         ramp = _k.clip(_k.minimum(k, 4.0 - k), 0.0, 1.0)
         channels.append(value - value * saturation * ramp)
     y = backend.cast(_k.stack(channels, -1), dtype_of(x))
-    return _from_channels_last(y, data_format, batched)
+    return common.from_channels_last(y, data_format, batched)

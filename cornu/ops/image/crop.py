@@ -6,16 +6,7 @@ import math
 
 from cornu.ops import rules
 from cornu.ops.define import kernels, op, to_tensor
-from cornu.ops.image._image_common import (
-    _check_image_rank,
-    _data_format,
-    _from_channels_last,
-    _image_shape,
-    _jit,
-    _same_dtype_spec,
-    _spatial_shape,
-    _to_channels_last,
-)
+from cornu.ops.image import _image_common as common
 
 _k = kernels()
 
@@ -42,10 +33,10 @@ def _check_two_of_three(first, last, target, op_name, names):
 
 
 def _crop_pad_plan(images, a, b, c, d, target_h, target_w, data_format, op_name):
-    data_format = _data_format(data_format, op_name)
+    data_format = common.checked_data_format(data_format, op_name)
     shape = rules.shape_of(images)
-    _check_image_rank(shape, op_name)
-    batch, (height, width), channels = _spatial_shape(shape, data_format)
+    common.check_image_rank(shape, op_name)
+    batch, (height, width), channels = common.spatial_shape(shape, data_format)
     word = "cropping" if op_name == "crop_images" else "padding"
     plans = []
     for first, last, target, size, names in (
@@ -75,7 +66,7 @@ def _crop_pad_plan(images, a, b, c, d, target_h, target_w, data_format, op_name)
             )
         plans.append((first, last, target))
     out_h, out_w = plans[0][2], plans[1][2]
-    return data_format, plans, _image_shape(batch, (out_h, out_w), channels, data_format)
+    return data_format, plans, common.image_shape(batch, (out_h, out_w), channels, data_format)
 
 
 def _plan_spec(op_name):
@@ -84,7 +75,7 @@ def _plan_spec(op_name):
     def spec(*args, **kwargs):
         arguments = rules.bound_arguments(globals()[op_name], args, kwargs)
         plan = _crop_pad_plan(*arguments.values(), op_name)
-        return _same_dtype_spec(arguments["images"], plan[2])
+        return common.same_dtype_spec(arguments["images"], plan[2])
 
     return spec
 
@@ -106,9 +97,9 @@ def crop_images(
         images, top_cropping, left_cropping, bottom_cropping, right_cropping,
         target_height, target_width, data_format, "crop_images",
     )  # fmt: skip
-    x, batched = _to_channels_last(images, data_format)
+    x, batched = common.to_channels_last(images, data_format)
     y = x[:, top : top + out_h, left : left + out_w, :]
-    return _from_channels_last(y, data_format, batched)
+    return common.from_channels_last(y, data_format, batched)
 
 
 @op(spec=_plan_spec("pad_images"))
@@ -128,9 +119,9 @@ def pad_images(
         images, top_padding, left_padding, bottom_padding, right_padding,
         target_height, target_width, data_format, "pad_images",
     )  # fmt: skip
-    x, batched = _to_channels_last(images, data_format)
+    x, batched = common.to_channels_last(images, data_format)
     y = _k.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), 0)
-    return _from_channels_last(y, data_format, batched)
+    return common.from_channels_last(y, data_format, batched)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,16 +144,16 @@ def _ntuple(value, n, name, op_name):
 
 
 def _patch_plan(shape, size, strides, dilation_rate, padding, data_format, n, op_name):
-    data_format = _data_format(data_format, op_name)
+    data_format = common.checked_data_format(data_format, op_name)
     arg = "images" if n == 2 else "volumes"
-    _check_image_rank(shape, op_name, arg, ranks=(n + 1, n + 2))
+    common.check_image_rank(shape, op_name, arg, ranks=(n + 1, n + 2))
     size = _ntuple(size, n, "size", op_name)
     strides = size if strides is None else _ntuple(strides, n, "strides", op_name)
     dilation = _ntuple(dilation_rate, n, "dilation_rate", op_name)
     padding = padding.lower() if isinstance(padding, str) else padding
     if padding not in ("valid", "same"):
         raise ValueError(f"{op_name}: `padding` must be 'valid' or 'same'; received {padding!r}.")
-    batch, spatial, channels = _spatial_shape(shape, data_format, n)
+    batch, spatial, channels = common.spatial_shape(shape, data_format, n)
     out, pads = [], []
     for dim, k, s, d in zip(spatial, size, strides, dilation):
         span = (k - 1) * d + 1
@@ -182,7 +173,7 @@ def _patch_plan(shape, size, strides, dilation_rate, padding, data_format, n, op
             out.append((dim - span) // s + 1)
             pads.append((0, 0))
     depth = None if channels is None else math.prod(size) * channels
-    out_shape = _image_shape(batch, out, depth, data_format)
+    out_shape = common.image_shape(batch, out, depth, data_format)
     return data_format, size, strides, dilation, pads, out, out_shape
 
 
@@ -214,7 +205,7 @@ def _patches_spec(
     plan = _patch_plan(
         rules.shape_of(images), size, strides, dilation_rate, padding, data_format, n, op_name
     )
-    return _same_dtype_spec(images, plan[-1])
+    return common.same_dtype_spec(images, plan[-1])
 
 
 def _patches(images, size, strides, dilation_rate, padding, data_format, n, op_name):
@@ -222,13 +213,13 @@ def _patches(images, size, strides, dilation_rate, padding, data_format, n, op_n
     data_format, size, strides, dilation, pads, out, _ = _patch_plan(
         tuple(images.shape), size, strides, dilation_rate, padding, data_format, n, op_name
     )
-    x, batched = _to_channels_last(images, data_format, n)
+    x, batched = common.to_channels_last(images, data_format, n)
     y = _extract(x, size, strides, dilation, pads, out, n)
-    return _from_channels_last(y, data_format, batched, n)
+    return common.from_channels_last(y, data_format, batched, n)
 
 
 @op(spec=_patches_spec)
-@_jit(1)
+@common.jit(1)
 def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     """Extracts 2D patches; each patch is flattened in (row, column, channel) order.
 
@@ -256,7 +247,7 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
         )
     )
 )
-@_jit(1)
+@common.jit(1)
 def extract_patches_3d(
     volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None
 ):

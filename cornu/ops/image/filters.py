@@ -4,20 +4,7 @@ from cornu import backend
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, to_tensor
-from cornu.ops.image._image_common import (
-    _blur,
-    _cast_back,
-    _check_image_rank,
-    _compute_dtype,
-    _correlate_axis,
-    _data_format,
-    _from_channels_last,
-    _gaussian_kernel,
-    _jit,
-    _same_dtype_spec,
-    _spatial_shape,
-    _to_channels_last,
-)
+from cornu.ops.image import _image_common as common
 
 _k = kernels()
 
@@ -43,8 +30,8 @@ def _pair(value, name, op_name):
 
 
 def _blur_args(images, kernel_size, sigma, data_format):
-    data_format = _data_format(data_format, "gaussian_blur")
-    _check_image_rank(rules.shape_of(images), "gaussian_blur")
+    data_format = common.checked_data_format(data_format, "gaussian_blur")
+    common.check_image_rank(rules.shape_of(images), "gaussian_blur")
     kernel_size = _pair(kernel_size, "kernel_size", "gaussian_blur")
     sigma = _pair(sigma, "sigma", "gaussian_blur")
     if any(not isinstance(k, int) or k <= 0 for k in kernel_size):
@@ -58,11 +45,11 @@ def _blur_args(images, kernel_size, sigma, data_format):
 
 def _blur_spec(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
     _blur_args(images, kernel_size, sigma, data_format)
-    return _same_dtype_spec(images, rules.shape_of(images))
+    return common.same_dtype_spec(images, rules.shape_of(images))
 
 
 @op(spec=_blur_spec)
-@_jit(1)
+@common.jit(1)
 def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
     """Blurs each channel with a normalised Gaussian kernel ("same" size, zero padding).
 
@@ -75,20 +62,20 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     images = to_tensor(images)
     data_format, kernel_size, sigma = _blur_args(images, kernel_size, sigma, data_format)
     dtype = dtype_of(images)
-    x, batched = _to_channels_last(images, data_format)
-    y = _blur(backend.cast(x, _compute_dtype(dtype)), kernel_size, sigma)
-    return _from_channels_last(_cast_back(y, dtype), data_format, batched)
+    x, batched = common.to_channels_last(images, data_format)
+    y = common.blur(backend.cast(x, common.compute_dtype(dtype)), kernel_size, sigma)
+    return common.from_channels_last(common.cast_back(y, dtype), data_format, batched)
 
 
 def _sobel_spec(images, data_format=None):
-    data_format = _data_format(data_format, "sobel_edges")
+    data_format = common.checked_data_format(data_format, "sobel_edges")
     shape = rules.shape_of(images)
-    _check_image_rank(shape, "sobel_edges")
+    common.check_image_rank(shape, "sobel_edges")
     return KerasTensor(tuple(shape) + (2,), dtype=float_dtype_of(images))
 
 
 @op(spec=_sobel_spec)
-@_jit(1)
+@common.jit(1)
 def sobel_edges(images, data_format=None):
     """Sobel gradients [dy, dx] of each channel (reflect padding), stacked on a new last axis.
 
@@ -96,26 +83,30 @@ def sobel_edges(images, data_format=None):
         The input's shape plus a trailing axis of 2, in a float dtype.
     """
     images = to_tensor(images)
-    data_format = _data_format(data_format, "sobel_edges")
-    _check_image_rank(tuple(images.shape), "sobel_edges")
-    x, batched = _to_channels_last(images, data_format)
+    data_format = common.checked_data_format(data_format, "sobel_edges")
+    common.check_image_rank(tuple(images.shape), "sobel_edges")
+    x, batched = common.to_channels_last(images, data_format)
     if min(int(x.shape[1]), int(x.shape[2])) < 2:
         raise ValueError(
             f"sobel_edges: images must be at least 2x2; received shape {tuple(images.shape)}."
         )
     x = backend.cast(x, float_dtype_of(images))
     smooth, diff, pads = (1.0, 2.0, 1.0), (-1.0, 0.0, 1.0), (1, 1)
-    dy = _correlate_axis(_correlate_axis(x, diff, 1, pads, "reflect"), smooth, 2, pads, "reflect")
-    dx = _correlate_axis(_correlate_axis(x, smooth, 1, pads, "reflect"), diff, 2, pads, "reflect")
-    dy = _from_channels_last(dy, data_format, batched)
-    dx = _from_channels_last(dx, data_format, batched)
+    dy = common.correlate_axis(
+        common.correlate_axis(x, diff, 1, pads, "reflect"), smooth, 2, pads, "reflect"
+    )
+    dx = common.correlate_axis(
+        common.correlate_axis(x, smooth, 1, pads, "reflect"), diff, 2, pads, "reflect"
+    )
+    dy = common.from_channels_last(dy, data_format, batched)
+    dx = common.from_channels_last(dx, data_format, batched)
     return _k.stack([dy, dx], -1)
 
 
 def _ssim_args(image1, image2, filter_size, data_format):
-    data_format = _data_format(data_format, "ssim")
+    data_format = common.checked_data_format(data_format, "ssim")
     shape1, shape2 = rules.shape_of(image1), rules.shape_of(image2)
-    _check_image_rank(shape1, "ssim", "image1")
+    common.check_image_rank(shape1, "ssim", "image1")
     if len(shape1) != len(shape2) or any(
         a is not None and b is not None and a != b for a, b in zip(shape1, shape2)
     ):
@@ -126,7 +117,7 @@ def _ssim_args(image1, image2, filter_size, data_format):
         raise ValueError(
             f"ssim: `filter_size` must be a positive odd int; received {filter_size!r}."
         )
-    _, spatial, _ = _spatial_shape(shape1, data_format)
+    _, spatial, _ = common.spatial_shape(shape1, data_format)
     if any(d is not None and d < filter_size for d in spatial):
         raise ValueError(
             f"ssim: images must be at least filter_size={filter_size} pixels on each side; "
@@ -144,7 +135,7 @@ def _ssim_spec(*args, **kwargs):
 
 
 @op(spec=_ssim_spec)
-@_jit(2)
+@common.jit(2)
 def ssim(
     image1,
     image2,
@@ -166,12 +157,12 @@ def ssim(
     image1, image2 = to_tensor(image1), to_tensor(image2)
     data_format = _ssim_args(image1, image2, filter_size, data_format)
     dtype = float_dtype_of(image1, image2)
-    x, batched = _to_channels_last(backend.cast(image1, dtype), data_format)
-    y, _ = _to_channels_last(backend.cast(image2, dtype), data_format)
-    taps = _gaussian_kernel(filter_size, filter_sigma)
+    x, batched = common.to_channels_last(backend.cast(image1, dtype), data_format)
+    y, _ = common.to_channels_last(backend.cast(image2, dtype), data_format)
+    taps = common.gaussian_kernel(filter_size, filter_sigma)
 
     def window(t):
-        return _correlate_axis(_correlate_axis(t, taps, 1), taps, 2)
+        return common.correlate_axis(common.correlate_axis(t, taps, 1), taps, 2)
 
     mu_x, mu_y = window(x), window(y)
     var_x = window(x * x) - mu_x * mu_x

@@ -10,19 +10,7 @@ from cornu import backend
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import dtype_of, float_dtype_of, kernels, op, to_tensor
-from cornu.ops.image._image_common import (
-    _apply_weights,
-    _cast_back,
-    _check_image_rank,
-    _compute_dtype,
-    _data_format,
-    _from_channels_last,
-    _image_shape,
-    _jit,
-    _same_dtype_spec,
-    _spatial_shape,
-    _to_channels_last,
-)
+from cornu.ops.image import _image_common as common
 
 _k = kernels()
 
@@ -103,8 +91,8 @@ _RESIZE_METHODS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "ar
 def _resize_args(
     images, size, interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_mode, data_format
 ):
-    data_format = _data_format(data_format, "resize")
-    _check_image_rank(rules.shape_of(images), "resize")
+    data_format = common.checked_data_format(data_format, "resize")
+    common.check_image_rank(rules.shape_of(images), "resize")
     if interpolation not in _RESIZE_METHODS:
         raise ValueError(
             f"resize: `interpolation` must be one of {_RESIZE_METHODS}; received {interpolation!r}."
@@ -133,12 +121,12 @@ def _resize_spec(*args, **kwargs):
         images, a["size"], a["interpolation"], a["crop_to_aspect_ratio"],
         a["pad_to_aspect_ratio"], a["fill_mode"], data_format,
     )  # fmt: skip
-    batch, _, channels = _spatial_shape(rules.shape_of(images), data_format)
-    return _same_dtype_spec(images, _image_shape(batch, size, channels, data_format))
+    batch, _, channels = common.spatial_shape(rules.shape_of(images), data_format)
+    return common.same_dtype_spec(images, common.image_shape(batch, size, channels, data_format))
 
 
 @op(spec=_resize_spec)
-@_jit(1)
+@common.jit(1)
 def resize(
     images,
     size,
@@ -182,7 +170,7 @@ def resize(
         data_format,
     )
     dtype = dtype_of(images)
-    x, batched = _to_channels_last(images, data_format)
+    x, batched = common.to_channels_last(images, data_format)
     height, width = int(x.shape[1]), int(x.shape[2])
     target_h, target_w = size
     if crop_to_aspect_ratio:
@@ -202,15 +190,15 @@ def resize(
             x = _k.take(x, _nearest_indices(in_h, target_h), 1)
         if in_w != target_w:
             x = _k.take(x, _nearest_indices(in_w, target_w), 2)
-        return _from_channels_last(x, data_format, batched)
+        return common.from_channels_last(x, data_format, batched)
     method = "area" if interpolation == "area" else _METHOD_ALIASES[interpolation]
     matrices = [
         None if n == m else _weight_matrix(n, m, m / n, 0.0, method, antialias)
         for n, m in ((in_h, target_h), (in_w, target_w))
     ]
-    x = backend.cast(x, _compute_dtype(dtype))
-    y = _apply_weights(x, matrices, (1, 2))
-    return _from_channels_last(_cast_back(y, dtype), data_format, batched)
+    x = backend.cast(x, common.compute_dtype(dtype))
+    y = common.apply_weights(x, matrices, (1, 2))
+    return common.from_channels_last(common.cast_back(y, dtype), data_format, batched)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -296,4 +284,4 @@ def scale_and_translate(
         _weight_matrix(int(x.shape[d]), output_shape[d], s, t, _METHOD_ALIASES[method], antialias)
         for d, s, t in zip(spatial_dims, scale, translation)
     ]
-    return _apply_weights(x, matrices, spatial_dims)
+    return common.apply_weights(x, matrices, spatial_dims)

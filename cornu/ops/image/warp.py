@@ -11,18 +11,7 @@ from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import dtype_of, kernels, op, to_tensor
-from cornu.ops.image._image_common import (
-    _blur,
-    _cast_back,
-    _check_image_rank,
-    _compute_dtype,
-    _data_format,
-    _from_channels_last,
-    _jit,
-    _same_dtype_spec,
-    _spatial_shape,
-    _to_channels_last,
-)
+from cornu.ops.image import _image_common as common
 
 _k = kernels()
 
@@ -124,7 +113,7 @@ def _map_coordinates_spec(inputs, coordinates, order, fill_mode="constant", fill
     else:
         coord_shape = rules.shape_of(coordinates)
     _map_coordinates_args(in_shape, coord_shape, order, fill_mode)
-    return _same_dtype_spec(inputs, coord_shape[1:])
+    return common.same_dtype_spec(inputs, coord_shape[1:])
 
 
 def _map_coordinates_args(in_shape, coord_shape, order, fill_mode):
@@ -139,7 +128,7 @@ def _map_coordinates_args(in_shape, coord_shape, order, fill_mode):
 
 
 @op(spec=_map_coordinates_spec)
-@_jit(2, sequences=("coordinates",))
+@common.jit(2, sequences=("coordinates",))
 def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
     """Samples `inputs` at `coordinates` (one row per input dim) by nearest/linear interpolation.
 
@@ -160,20 +149,20 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     in_shape = tuple(int(d) for d in inputs.shape)
     _map_coordinates_args(in_shape, coord_shape, order, fill_mode)
     dtype = dtype_of(inputs)
-    compute = _compute_dtype(dtype)
+    compute = common.compute_dtype(dtype)
     coords = [backend.cast(coordinates[i], compute) for i in range(len(in_shape))]
     flat = _k.reshape(backend.cast(inputs, compute), (-1, 1))
     y = _sample(flat, in_shape, coords, order, fill_mode, fill_value)[..., 0]
-    return _cast_back(y, dtype)
+    return common.cast_back(y, dtype)
 
 
 _INTERPOLATION_ORDER = {"nearest": 0, "bilinear": 1}
 
 
 def _transform_args(images, transform, interpolation, fill_mode, data_format, op_name):
-    data_format = _data_format(data_format, op_name)
+    data_format = common.checked_data_format(data_format, op_name)
     shape = rules.shape_of(images)
-    _check_image_rank(shape, op_name)
+    common.check_image_rank(shape, op_name)
     if interpolation not in _INTERPOLATION_ORDER:
         raise ValueError(
             f"{op_name}: `interpolation` must be 'nearest' or 'bilinear'; "
@@ -198,7 +187,7 @@ def _affine_spec(*args, **kwargs):
         a["images"], a["transform"], a["interpolation"], a["fill_mode"], a["data_format"],
         "affine_transform",
     )  # fmt: skip
-    return _same_dtype_spec(a["images"], rules.shape_of(a["images"]))
+    return common.same_dtype_spec(a["images"], rules.shape_of(a["images"]))
 
 
 def _resample(x, compute, in_rows, in_cols, base, interpolation, fill_mode, fill_value):
@@ -212,8 +201,8 @@ def _resample(x, compute, in_rows, in_cols, base, interpolation, fill_mode, fill
 def _apply_projective(images, transform, interpolation, fill_mode, fill_value, data_format):
     """Projective warp of images by 8-parameter transforms mapping output -> input points."""
     dtype = dtype_of(images)
-    compute = _compute_dtype(dtype)
-    x, batched = _to_channels_last(images, data_format)
+    compute = common.compute_dtype(dtype)
+    x, batched = common.to_channels_last(images, data_format)
     height, width = int(x.shape[1]), int(x.shape[2])
     transform = backend.cast(transform, compute)
     if len(tuple(transform.shape)) == 1:
@@ -239,11 +228,11 @@ def _apply_projective(images, transform, interpolation, fill_mode, fill_value, d
     broadcast = backend.cast(base, compute) * 0.0
     in_cols, in_rows = in_cols + broadcast, in_rows + broadcast
     y = _resample(x, compute, in_rows, in_cols, base, interpolation, fill_mode, fill_value)
-    return _from_channels_last(_cast_back(y, dtype), data_format, batched)
+    return common.from_channels_last(common.cast_back(y, dtype), data_format, batched)
 
 
 @op(spec=_affine_spec)
-@_jit(2)
+@common.jit(2)
 def affine_transform(
     images,
     transform,
@@ -274,9 +263,9 @@ def affine_transform(
 
 
 def _points_args(images, start_points, end_points, interpolation, data_format):
-    data_format = _data_format(data_format, "perspective_transform")
+    data_format = common.checked_data_format(data_format, "perspective_transform")
     shape = rules.shape_of(images)
-    _check_image_rank(shape, "perspective_transform")
+    common.check_image_rank(shape, "perspective_transform")
     if interpolation not in _INTERPOLATION_ORDER:
         raise ValueError(
             "perspective_transform: `interpolation` must be 'nearest' or 'bilinear'; "
@@ -296,7 +285,7 @@ def _perspective_spec(
     images, start_points, end_points, interpolation="bilinear", fill_value=0, data_format=None
 ):
     _points_args(images, start_points, end_points, interpolation, data_format)
-    return _same_dtype_spec(images, rules.shape_of(images))
+    return common.same_dtype_spec(images, rules.shape_of(images))
 
 
 def _homography(start_points, end_points, dtype):
@@ -320,7 +309,7 @@ def _homography(start_points, end_points, dtype):
 
 
 @op(spec=_perspective_spec)
-@_jit(3)
+@common.jit(3)
 def perspective_transform(
     images, start_points, end_points, interpolation="bilinear", fill_value=0, data_format=None
 ):
@@ -335,7 +324,7 @@ def perspective_transform(
     """
     images = to_tensor(images)
     data_format = _points_args(images, start_points, end_points, interpolation, data_format)
-    compute = _compute_dtype(dtype_of(images))
+    compute = common.compute_dtype(dtype_of(images))
     transform = _homography(to_tensor(start_points), to_tensor(end_points), compute)
     return _apply_projective(images, transform, interpolation, "constant", fill_value, data_format)
 
@@ -346,8 +335,8 @@ def perspective_transform(
 
 
 def _elastic_args(images, interpolation, fill_mode, data_format):
-    data_format = _data_format(data_format, "elastic_transform")
-    _check_image_rank(rules.shape_of(images), "elastic_transform")
+    data_format = common.checked_data_format(data_format, "elastic_transform")
+    common.check_image_rank(rules.shape_of(images), "elastic_transform")
     if interpolation not in _INTERPOLATION_ORDER:
         raise ValueError(
             "elastic_transform: `interpolation` must be 'nearest' or 'bilinear'; "
@@ -360,7 +349,7 @@ def _elastic_args(images, interpolation, fill_mode, data_format):
 def _elastic_spec(*args, **kwargs):
     a = rules.bound_arguments(elastic_transform, args, kwargs)
     _elastic_args(a["images"], a["interpolation"], a["fill_mode"], a["data_format"])
-    return _same_dtype_spec(a["images"], rules.shape_of(a["images"]))
+    return common.same_dtype_spec(a["images"], rules.shape_of(a["images"]))
 
 
 @op(spec=_elastic_spec)
@@ -394,27 +383,27 @@ def elastic_transform(
 
     images = to_tensor(images)
     data_format = _elastic_args(images, interpolation, fill_mode, data_format)
-    prefix, (height, width), _ = _spatial_shape(tuple(images.shape), data_format)
+    prefix, (height, width), _ = common.spatial_shape(tuple(images.shape), data_format)
     batch = int(prefix[0]) if prefix else 1
-    compute = _compute_dtype(dtype_of(images))
+    compute = common.compute_dtype(dtype_of(images))
     noise = random.uniform((batch, height, width, 2), -1.0, 1.0, dtype=compute, seed=seed)
     return _elastic_warp(
         images, noise, float(alpha), float(sigma), interpolation, fill_mode, fill_value, data_format
     )
 
 
-@_jit(2)
+@common.jit(2)
 def _elastic_warp(images, noise, alpha, sigma, interpolation, fill_mode, fill_value, data_format):
     """Smooths and scales the (batch, height, width, 2) `noise` and resamples `images` by it."""
     dtype = dtype_of(images)
-    compute = _compute_dtype(dtype)
-    x, batched = _to_channels_last(images, data_format)
+    compute = common.compute_dtype(dtype)
+    x, batched = common.to_channels_last(images, data_format)
     height, width = int(x.shape[1]), int(x.shape[2])
     size = 2 * int(3 * sigma) + 1
-    field = _blur(noise, (size, size), (sigma, sigma)) * alpha
+    field = common.blur(noise, (size, size), (sigma, sigma)) * alpha
     rows, cols = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
     in_rows = to_tensor(rows[None], compute) + field[..., 0]
     in_cols = to_tensor(cols[None], compute) + field[..., 1]
     base = _k.batch_offsets(x, height * width)
     y = _resample(x, compute, in_rows, in_cols, base, interpolation, fill_mode, fill_value)
-    return _from_channels_last(_cast_back(y, dtype), data_format, batched)
+    return common.from_channels_last(common.cast_back(y, dtype), data_format, batched)

@@ -10,37 +10,37 @@ from cornu.ops.define import float_dtype_of, to_tensor
 _HALF = ("float16", "bfloat16")
 
 
-_COMPLEX_OF = {"float32": "complex64", "float64": "complex128"}
+COMPLEX_OF = {"float32": "complex64", "float64": "complex128"}
 
 
-def _result_dtype(*values):
+def result_dtype(*values):
     """The float dtype an op returns for `values` (ints and bools give floatx)."""
     return float_dtype_of(*values)
 
 
-def _compute_dtype(dtype):
+def compute_dtype(dtype):
     """Half precision computes in float32 (the frameworks lack half linalg kernels)."""
     return "float32" if dtype in _HALF else dtype
 
 
-def _prepare(x, dtype):
-    return to_tensor(x, _compute_dtype(dtype))
+def prepare(x, dtype):
+    return to_tensor(x, compute_dtype(dtype))
 
 
-def _finish(out, dtype):
+def finish(out, dtype):
     """Casts `out` (a tensor or tuple) back to `dtype` when a half dtype computed in float32."""
     if dtype not in _HALF:
         return out
     if isinstance(out, tuple):
-        return tuple(_finish(o, dtype) for o in out)
+        return tuple(finish(o, dtype) for o in out)
     return backend.cast(out, dtype)
 
 
-def _real_dtype(dtype):
+def real_dtype(dtype):
     return {"complex64": "float32", "complex128": "float64"}.get(dtype, dtype)
 
 
-def _check_matrix(shape, op_name, arg="x", square=True):
+def check_matrix(shape, op_name, arg="x", square=True):
     """Raises unless `shape` is a (batch of) matrix, square when asked."""
     if len(shape) < 2:
         raise ValueError(
@@ -56,21 +56,30 @@ def _check_matrix(shape, op_name, arg="x", square=True):
     return tuple(shape)
 
 
-def _same_spec(op_name, square=True):
+def prepared_matrix(x, op_name, square=True):
+    """`(x, dtype)`: `x` as a tensor of its compute dtype, checked to be a (batch of) matrix
+    (square when asked), and the dtype the op returns (`finish` casts back to it)."""
+    dtype = result_dtype(x)
+    x = prepare(x, dtype)
+    check_matrix(static_shape(x), op_name, square=square)
+    return x, dtype
+
+
+def same_spec(op_name, square=True):
     def spec(x, *args, **kwargs):
-        shape = _check_matrix(rules.shape_of(x), op_name, square=square)
-        return KerasTensor(shape, dtype=_result_dtype(x))
+        shape = check_matrix(rules.shape_of(x), op_name, square=square)
+        return KerasTensor(shape, dtype=result_dtype(x))
 
     return spec
 
 
-def _batch_spec(op_name):
+def batch_spec(op_name):
     def spec(x, *args, **kwargs):
-        shape = _check_matrix(rules.shape_of(x), op_name)
-        return KerasTensor(shape[:-2], dtype=_result_dtype(x))
+        shape = check_matrix(rules.shape_of(x), op_name)
+        return KerasTensor(shape[:-2], dtype=result_dtype(x))
 
     return spec
 
 
-def _shape(x):
+def static_shape(x):
     return tuple(rules.shape_of(x))

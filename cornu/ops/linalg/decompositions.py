@@ -6,17 +6,7 @@ from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import kernels, op
-from cornu.ops.linalg._linalg_common import (
-    _COMPLEX_OF,
-    _check_matrix,
-    _compute_dtype,
-    _finish,
-    _prepare,
-    _real_dtype,
-    _result_dtype,
-    _same_spec,
-    _shape,
-)
+from cornu.ops.linalg import _linalg_common as common
 
 _k = kernels()
 
@@ -31,7 +21,7 @@ __all__ = [
 ]
 
 
-@op(spec=_same_spec("cholesky"))
+@op(spec=common.same_spec("cholesky"))
 def cholesky(x, upper=False):
     """Cholesky factor of a symmetric (Hermitian) positive-definite matrix.
 
@@ -39,31 +29,27 @@ def cholesky(x, upper=False):
         x: `(..., N, N)` matrices; only their lower triangle is read.
         upper: return the upper factor `U` (`x = U^H U`) instead of the lower `L` (`x = L L^H`).
     """
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _check_matrix(_shape(x), "cholesky")
-    return _finish(_k.cholesky(x, bool(upper)), dtype)
+    x, dtype = common.prepared_matrix(x, "cholesky")
+    return common.finish(_k.cholesky(x, bool(upper)), dtype)
 
 
-@op(spec=_same_spec("cholesky_inverse"))
+@op(spec=common.same_spec("cholesky_inverse"))
 def cholesky_inverse(x, upper=False):
     """Inverse of `A` given its Cholesky factor `x` (`A = x x^H`, or `x^H x` when `upper`)."""
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _check_matrix(_shape(x), "cholesky_inverse")
-    return _finish(_k.cholesky_inverse(x, bool(upper)), dtype)
+    x, dtype = common.prepared_matrix(x, "cholesky_inverse")
+    return common.finish(_k.cholesky_inverse(x, bool(upper)), dtype)
 
 
 def _eig_spec(x):
-    shape = _check_matrix(rules.shape_of(x), "eig")
-    complex_dtype = _complex_dtype(_result_dtype(x))
+    shape = common.check_matrix(rules.shape_of(x), "eig")
+    complex_dtype = _complex_dtype(common.result_dtype(x))
     return KerasTensor(shape[:-1], dtype=complex_dtype), KerasTensor(shape, dtype=complex_dtype)
 
 
 def _complex_dtype(dtype):
     if dtype in dtypes.COMPLEX_TYPES:
         return dtype
-    return _COMPLEX_OF[_compute_dtype(dtype)]
+    return common.COMPLEX_OF[common.compute_dtype(dtype)]
 
 
 @op(spec=_eig_spec)
@@ -74,16 +60,14 @@ def eig(x):
         `(w, v)`, complex (complex64 for float32 input, complex128 for float64): `x @ v = v * w`
         with eigenvectors in the columns of `v`.
     """
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _check_matrix(_shape(x), "eig")
+    x, dtype = common.prepared_matrix(x, "eig")
     return _k.eig(x, _complex_dtype(dtype))
 
 
 def _eigh_spec(x):
-    shape = _check_matrix(rules.shape_of(x), "eigh")
-    dtype = _result_dtype(x)
-    return KerasTensor(shape[:-1], dtype=_real_dtype(dtype)), KerasTensor(shape, dtype=dtype)
+    shape = common.check_matrix(rules.shape_of(x), "eigh")
+    dtype = common.result_dtype(x)
+    return KerasTensor(shape[:-1], dtype=common.real_dtype(dtype)), KerasTensor(shape, dtype=dtype)
 
 
 @op(spec=_eigh_spec)
@@ -96,17 +80,15 @@ def eigh(x):
     Returns:
         `(w, v)` with `x @ v = v * w`.
     """
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _check_matrix(_shape(x), "eigh")
-    return _finish(_k.eigh(x), dtype)
+    x, dtype = common.prepared_matrix(x, "eigh")
+    return common.finish(_k.eigh(x), dtype)
 
 
 def _lu_factor_spec(x):
-    shape = _check_matrix(rules.shape_of(x), "lu_factor", square=False)
+    shape = common.check_matrix(rules.shape_of(x), "lu_factor", square=False)
     m, n = shape[-2], shape[-1]
     k = None if m is None or n is None else min(m, n)
-    return KerasTensor(shape, dtype=_result_dtype(x)), KerasTensor(shape[:-2] + (k,), "int32")
+    return KerasTensor(shape, dtype=common.result_dtype(x)), KerasTensor(shape[:-2] + (k,), "int32")
 
 
 @op(spec=_lu_factor_spec)
@@ -117,17 +99,15 @@ def lu_factor(x):
         `(lu, pivots)`: `lu` holds `U` in its upper triangle and the unit-diagonal `L` below it;
         `pivots` (int32, 0-based) says row `i` was interchanged with row `pivots[i]`.
     """
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _check_matrix(_shape(x), "lu_factor", square=False)
+    x, dtype = common.prepared_matrix(x, "lu_factor", square=False)
     lu, pivots = _k.lu_factor(x)
-    return _finish(lu, dtype), pivots
+    return common.finish(lu, dtype), pivots
 
 
 def _qr_shapes(shape, mode):
     if mode not in ("reduced", "complete"):
         raise ValueError(f"qr: `mode` must be 'reduced' or 'complete'; received {mode!r}.")
-    shape = _check_matrix(shape, "qr", square=False)
+    shape = common.check_matrix(shape, "qr", square=False)
     m, n = shape[-2], shape[-1]
     batch = shape[:-2]
     if mode == "complete":
@@ -138,7 +118,7 @@ def _qr_shapes(shape, mode):
 
 def _qr_spec(x, mode="reduced"):
     q, r = _qr_shapes(rules.shape_of(x), mode)
-    dtype = _result_dtype(x)
+    dtype = common.result_dtype(x)
     return KerasTensor(q, dtype=dtype), KerasTensor(r, dtype=dtype)
 
 
@@ -150,14 +130,14 @@ def qr(x, mode="reduced"):
         mode: "reduced" (`q` is `(M, K)`, `r` is `(K, N)`, `K = min(M, N)`) or "complete"
             (`q` is `(M, M)`, `r` is `(M, N)`).
     """
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _qr_shapes(_shape(x), mode)
-    return _finish(_k.qr(x, mode), dtype)
+    dtype = common.result_dtype(x)
+    x = common.prepare(x, dtype)
+    _qr_shapes(common.static_shape(x), mode)
+    return common.finish(_k.qr(x, mode), dtype)
 
 
 def _svd_shapes(shape, full_matrices):
-    shape = _check_matrix(shape, "svd", square=False)
+    shape = common.check_matrix(shape, "svd", square=False)
     m, n = shape[-2], shape[-1]
     batch = shape[:-2]
     k = None if m is None or n is None else min(m, n)
@@ -168,8 +148,8 @@ def _svd_shapes(shape, full_matrices):
 
 def _svd_spec(x, full_matrices=True, compute_uv=True):
     u, s, vh = _svd_shapes(rules.shape_of(x), full_matrices)
-    dtype = _result_dtype(x)
-    real = _real_dtype(dtype)
+    dtype = common.result_dtype(x)
+    real = common.real_dtype(dtype)
     if not compute_uv:
         return KerasTensor(s, dtype=real)
     return KerasTensor(u, dtype=dtype), KerasTensor(s, dtype=real), KerasTensor(vh, dtype=dtype)
@@ -187,7 +167,7 @@ def svd(x, full_matrices=True, compute_uv=True):
     Returns:
         `(u, s, vh)`, or `s`.
     """
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _svd_shapes(_shape(x), full_matrices)
-    return _finish(_k.svd(x, bool(full_matrices), bool(compute_uv)), dtype)
+    dtype = common.result_dtype(x)
+    x = common.prepare(x, dtype)
+    _svd_shapes(common.static_shape(x), full_matrices)
+    return common.finish(_k.svd(x, bool(full_matrices), bool(compute_uv)), dtype)

@@ -7,16 +7,7 @@ import math as _math
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import kernels, op, to_tensor
-from cornu.ops.linalg._linalg_common import (
-    _batch_spec,
-    _check_matrix,
-    _compute_dtype,
-    _finish,
-    _prepare,
-    _real_dtype,
-    _result_dtype,
-    _shape,
-)
+from cornu.ops.linalg import _linalg_common as common
 
 _k = kernels()
 
@@ -27,17 +18,15 @@ __all__ = [
 ]
 
 
-@op(spec=_batch_spec("det"))
+@op(spec=common.batch_spec("det"))
 def det(x):
     """Determinant of each `(N, N)` matrix of `x`."""
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _check_matrix(_shape(x), "det")
-    return _finish(_k.det(x), dtype)
+    x, dtype = common.prepared_matrix(x, "det")
+    return common.finish(_k.det(x), dtype)
 
 
 def _rank_spec(x, tol=None):
-    shape = _check_matrix(rules.shape_of(x), "matrix_rank", square=False)
+    shape = common.check_matrix(rules.shape_of(x), "matrix_rank", square=False)
     return KerasTensor(shape[:-2], dtype="int32")
 
 
@@ -48,11 +37,9 @@ def matrix_rank(x, tol=None):
     Args:
         tol: threshold; default `largest singular value * max(M, N) * eps`.
     """
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _check_matrix(_shape(x), "matrix_rank", square=False)
+    x, dtype = common.prepared_matrix(x, "matrix_rank", square=False)
     if tol is not None and not isinstance(tol, (int, float)):
-        tol = to_tensor(tol, _compute_dtype(dtype))
+        tol = to_tensor(tol, common.compute_dtype(dtype))
     return _k.matrix_rank(x, tol)
 
 
@@ -108,7 +95,7 @@ def _norm_spec(x, ord=None, axis=None, keepdims=False):
     shape = rules.shape_of(x)
     axes, _ = _norm_axes(shape, ord, axis)
     out = rules.reduced_shape(shape, axes, keepdims, "norm")
-    return KerasTensor(out, dtype=_real_dtype(_result_dtype(x)))
+    return KerasTensor(out, dtype=common.real_dtype(common.result_dtype(x)))
 
 
 @op(spec=_norm_spec)
@@ -122,11 +109,11 @@ def norm(x, ord=None, axis=None, keepdims=False):
             (vector norm) or a pair of ints (matrix norm).
         keepdims: keep reduced axes with size 1.
     """
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    axes, kind = _norm_axes(_shape(x), ord, axis)
+    dtype = common.result_dtype(x)
+    x = common.prepare(x, dtype)
+    axes, kind = _norm_axes(common.static_shape(x), ord, axis)
     if kind == "vector":
         axes = axes[0]
     if ord is not None and not isinstance(ord, str):
         ord = float(ord) if _math.isinf(ord) else ord
-    return _finish(_k.norm(x, ord, axes, bool(keepdims)), _real_dtype(dtype))
+    return common.finish(_k.norm(x, ord, axes, bool(keepdims)), common.real_dtype(dtype))

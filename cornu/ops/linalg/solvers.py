@@ -7,15 +7,7 @@ import numpy as _np
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import kernels, op
-from cornu.ops.linalg._linalg_common import (
-    _check_matrix,
-    _compute_dtype,
-    _finish,
-    _prepare,
-    _result_dtype,
-    _same_spec,
-    _shape,
-)
+from cornu.ops.linalg import _linalg_common as common
 
 _k = kernels()
 
@@ -28,13 +20,11 @@ __all__ = [
 ]
 
 
-@op(spec=_same_spec("inv"))
+@op(spec=common.same_spec("inv"))
 def inv(x):
     """Inverse of each square matrix of `x`."""
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _check_matrix(_shape(x), "inv")
-    return _finish(_k.inv(x), dtype)
+    x, dtype = common.prepared_matrix(x, "inv")
+    return common.finish(_k.inv(x), dtype)
 
 
 def _lstsq_shapes(a_shape, b_shape):
@@ -52,11 +42,11 @@ def _lstsq_shapes(a_shape, b_shape):
 
 def _lstsq_spec(a, b, rcond=None):
     shape = _lstsq_shapes(rules.shape_of(a), rules.shape_of(b))
-    return KerasTensor(shape, dtype=_result_dtype(a, b))
+    return KerasTensor(shape, dtype=common.result_dtype(a, b))
 
 
 def _default_rcond(dtype, shape):
-    return float(_np.finfo(_compute_dtype(dtype)).eps) * max(shape[-2], shape[-1])
+    return float(_np.finfo(common.compute_dtype(dtype)).eps) * max(shape[-2], shape[-1])
 
 
 @op(spec=_lstsq_spec)
@@ -72,17 +62,17 @@ def lstsq(a, b, rcond=None):
     Returns:
         `(N,)` or `(N, K)` solution.
     """
-    dtype = _result_dtype(a, b)
-    a, b = _prepare(a, dtype), _prepare(b, dtype)
-    _lstsq_shapes(_shape(a), _shape(b))
+    dtype = common.result_dtype(a, b)
+    a, b = common.prepare(a, dtype), common.prepare(b, dtype)
+    _lstsq_shapes(common.static_shape(a), common.static_shape(b))
     if rcond is None:
-        rcond = _default_rcond(dtype, _shape(a))
-    return _finish(_k.lstsq(a, b, float(rcond)), dtype)
+        rcond = _default_rcond(dtype, common.static_shape(a))
+    return common.finish(_k.lstsq(a, b, float(rcond)), dtype)
 
 
 def _pinv_spec(x, rcond=None):
-    shape = _check_matrix(rules.shape_of(x), "pinv", square=False)
-    return KerasTensor(shape[:-2] + (shape[-1], shape[-2]), dtype=_result_dtype(x))
+    shape = common.check_matrix(rules.shape_of(x), "pinv", square=False)
+    return KerasTensor(shape[:-2] + (shape[-1], shape[-2]), dtype=common.result_dtype(x))
 
 
 @op(spec=_pinv_spec)
@@ -93,16 +83,14 @@ def pinv(x, rcond=None):
         rcond: singular values below `rcond * largest` count as zero; default
             `eps * max(M, N)`.
     """
-    dtype = _result_dtype(x)
-    x = _prepare(x, dtype)
-    _check_matrix(_shape(x), "pinv", square=False)
+    x, dtype = common.prepared_matrix(x, "pinv", square=False)
     if rcond is None:
-        rcond = _default_rcond(dtype, _shape(x))
-    return _finish(_k.pinv(x, float(rcond)), dtype)
+        rcond = _default_rcond(dtype, common.static_shape(x))
+    return common.finish(_k.pinv(x, float(rcond)), dtype)
 
 
 def _solve_shapes(a_shape, b_shape, op_name):
-    _check_matrix(a_shape, op_name, "a")
+    common.check_matrix(a_shape, op_name, "a")
     if len(b_shape) < 1:
         raise ValueError(f"{op_name}: `b` must have rank >= 1; received shape {b_shape}.")
     rows = b_shape[0] if len(b_shape) == 1 else b_shape[-2]
@@ -120,17 +108,17 @@ def _solve_shapes(a_shape, b_shape, op_name):
 
 def _solve_spec(a, b, *args, **kwargs):
     shape = _solve_shapes(rules.shape_of(a), rules.shape_of(b), "solve")
-    return KerasTensor(shape, dtype=_result_dtype(a, b))
+    return KerasTensor(shape, dtype=common.result_dtype(a, b))
 
 
 def _solve_triangular_spec(a, b, *args, **kwargs):
     shape = _solve_shapes(rules.shape_of(a), rules.shape_of(b), "solve_triangular")
-    return KerasTensor(shape, dtype=_result_dtype(a, b))
+    return KerasTensor(shape, dtype=common.result_dtype(a, b))
 
 
 def _as_matrix_rhs(b):
     """(b as (..., N, K), whether it was a vector)."""
-    if len(_shape(b)) == 1:
+    if len(common.static_shape(b)) == 1:
         return _k.expand_last(b), True
     return b, False
 
@@ -144,14 +132,14 @@ def solve(a, b):
         b: `(N,)` (one vector for every matrix of `a`) or `(..., N, K)`; batch dimensions
             broadcast.
     """
-    dtype = _result_dtype(a, b)
-    a, b = _prepare(a, dtype), _prepare(b, dtype)
-    _solve_shapes(_shape(a), _shape(b), "solve")
+    dtype = common.result_dtype(a, b)
+    a, b = common.prepare(a, dtype), common.prepare(b, dtype)
+    _solve_shapes(common.static_shape(a), common.static_shape(b), "solve")
     b, vector = _as_matrix_rhs(b)
     out = _k.solve(a, b)
     if vector:
         out = _k.squeeze_last(out)
-    return _finish(out, dtype)
+    return common.finish(out, dtype)
 
 
 @op(spec=_solve_triangular_spec)
@@ -164,11 +152,11 @@ def solve_triangular(a, b, lower=False):
             broadcast.
         lower: use the lower triangle of `a` (default: the upper one).
     """
-    dtype = _result_dtype(a, b)
-    a, b = _prepare(a, dtype), _prepare(b, dtype)
-    _solve_shapes(_shape(a), _shape(b), "solve_triangular")
+    dtype = common.result_dtype(a, b)
+    a, b = common.prepare(a, dtype), common.prepare(b, dtype)
+    _solve_shapes(common.static_shape(a), common.static_shape(b), "solve_triangular")
     b, vector = _as_matrix_rhs(b)
     out = _k.solve_triangular(a, b, bool(lower))
     if vector:
         out = _k.squeeze_last(out)
-    return _finish(out, dtype)
+    return common.finish(out, dtype)

@@ -10,7 +10,7 @@ from cornu.ops.define import kernels
 _k = kernels()
 
 
-def _spatial_rank(inputs, op_name):
+def spatial_rank(inputs, op_name):
     ndim = len(rules.shape_of(inputs))
     if ndim not in (3, 4, 5):
         raise ValueError(
@@ -20,7 +20,7 @@ def _spatial_rank(inputs, op_name):
     return ndim - 2
 
 
-def _tuple(value, n, op_name, arg):
+def int_tuple(value, n, op_name, arg):
     """An int or a length-n sequence of positive ints -> tuple of n ints."""
     values = (value,) * n if isinstance(value, int) else tuple(value)
     if len(values) != n or not all(
@@ -33,32 +33,32 @@ def _tuple(value, n, op_name, arg):
     return values
 
 
-def _padding(padding, op_name):
+def checked_padding(padding, op_name):
     mode = str(padding).lower()
     if mode not in ("valid", "same"):
         raise ValueError(f"{op_name}: `padding` must be 'valid' or 'same'; received {padding!r}.")
     return mode
 
 
-def _data_format(data_format):
+def checked_data_format(data_format):
     return config.standardize_data_format(data_format)
 
 
-def _spatial_shape(shape, data_format):
+def spatial_shape(shape, data_format):
     return shape[2:] if data_format == "channels_first" else shape[1:-1]
 
 
-def _channels(shape, data_format):
+def channel_count(shape, data_format):
     return shape[1] if data_format == "channels_first" else shape[-1]
 
 
-def _output_shape(shape, data_format, spatial, channels):
+def output_shape(shape, data_format, spatial, channels):
     if data_format == "channels_first":
         return (shape[0], channels) + tuple(spatial)
     return (shape[0],) + tuple(spatial) + (channels,)
 
 
-def _out_length(length, window, stride, dilation, mode):
+def out_length(length, window, stride, dilation, mode):
     """Output length of a forward window op along one axis (None stays None)."""
     if length is None:
         return None
@@ -68,7 +68,7 @@ def _out_length(length, window, stride, dilation, mode):
     return max((length - extent) // stride + 1, 0)
 
 
-def _explicit_padding(lengths, windows, strides, dilations, mode):
+def explicit_padding(lengths, windows, strides, dilations, mode):
     """(before, after) pairs; 'same' pads like TensorFlow (the extra element goes after)."""
     if mode == "valid":
         return [(0, 0)] * len(lengths)
@@ -81,21 +81,21 @@ def _explicit_padding(lengths, windows, strides, dilations, mode):
     return pairs
 
 
-def _to_channels_last(x, data_format):
+def to_channels_last(x, data_format):
     if data_format == "channels_first":
         n = len(rules.shape_of(x)) - 2
         return _k.transpose(x, (0,) + tuple(range(2, n + 2)) + (1,))
     return x
 
 
-def _from_channels_last(x, data_format):
+def from_channels_last(x, data_format):
     if data_format == "channels_first":
         n = len(rules.shape_of(x)) - 2
         return _k.transpose(x, (0, n + 1) + tuple(range(1, n + 1)))
     return x
 
 
-def _dilate(x, axis, stride):
+def dilate(x, axis, stride):
     """Inserts `stride - 1` zeros between the elements of `x` along `axis`."""
     if stride == 1:
         return x

@@ -10,20 +10,7 @@ from cornu import config
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import float_dtype_of, kernels, op, promote
-from cornu.ops.nn._window_args import (
-    _channels,
-    _data_format,
-    _dilate,
-    _explicit_padding,
-    _from_channels_last,
-    _out_length,
-    _output_shape,
-    _padding,
-    _spatial_rank,
-    _spatial_shape,
-    _to_channels_last,
-    _tuple,
-)
+from cornu.ops.nn import _window_args as window_args
 from cornu.ops.numpy.elementwise import add
 from cornu.ops.numpy.manipulation import reshape
 
@@ -38,16 +25,23 @@ __all__ = [
 
 
 def _conv_args(inputs, kernel, strides, padding, data_format, dilation_rate, op_name):
-    n = _spatial_rank(inputs, op_name)
+    n = window_args.spatial_rank(inputs, op_name)
     kshape = rules.shape_of(kernel)
     if len(kshape) != n + 2:
         raise ValueError(
             f"{op_name}: `kernel` must have rank {n + 2} (spatial..., in_channels, "
             f"out_channels) for a rank-{n + 2} input; received kernel shape {kshape}."
         )
-    strides = _tuple(strides, n, op_name, "strides")
-    dilation = _tuple(dilation_rate, n, op_name, "dilation_rate")
-    return n, kshape, strides, dilation, _padding(padding, op_name), _data_format(data_format)
+    strides = window_args.int_tuple(strides, n, op_name, "strides")
+    dilation = window_args.int_tuple(dilation_rate, n, op_name, "dilation_rate")
+    return (
+        n,
+        kshape,
+        strides,
+        dilation,
+        window_args.checked_padding(padding, op_name),
+        window_args.checked_data_format(data_format),
+    )
 
 
 def _groups(channels, in_per_group, out_channels, op_name):
@@ -72,22 +66,24 @@ def _conv_spec(inputs, kernel, strides=1, padding="valid", data_format=None, dil
         inputs, kernel, strides, padding, data_format, dilation_rate, "conv"
     )
     shape = rules.shape_of(inputs)
-    _groups(_channels(shape, data_format), kshape[-2], kshape[-1], "conv")
+    _groups(window_args.channel_count(shape, data_format), kshape[-2], kshape[-1], "conv")
     spatial = [
-        _out_length(length, k, s, d, mode)
+        window_args.out_length(length, k, s, d, mode)
         for length, k, s, d in zip(
-            _spatial_shape(shape, data_format), kshape[:n], strides, dilation
+            window_args.spatial_shape(shape, data_format), kshape[:n], strides, dilation
         )
     ]
     dtype = float_dtype_of(inputs, kernel)
-    return KerasTensor(_output_shape(shape, data_format, spatial, kshape[-1]), dtype=dtype)
+    return KerasTensor(
+        window_args.output_shape(shape, data_format, spatial, kshape[-1]), dtype=dtype
+    )
 
 
 def _conv_last(x, kernel, n, strides, dilation, mode, op_name):
     """The conv of a channels-last `x` (already in the compute dtype)."""
     shape, kshape = rules.shape_of(x), rules.shape_of(kernel)
     groups = _groups(shape[-1], kshape[-2], kshape[-1], op_name)
-    pads = _explicit_padding(shape[1:-1], kshape[:n], strides, dilation, mode)
+    pads = window_args.explicit_padding(shape[1:-1], kshape[:n], strides, dilation, mode)
     return _k.conv(x, kernel, strides, pads, dilation, groups)
 
 
@@ -103,12 +99,12 @@ def conv_bias(inputs, kernel, bias, strides=1, padding="valid", data_format=None
         inputs, kernel, strides, padding, data_format, dilation_rate, "conv"
     )
     inputs, kernel, bias = promote(inputs, kernel, bias, dtype=float_dtype_of(inputs, kernel))
-    x = _to_channels_last(inputs, data_format)
+    x = window_args.to_channels_last(inputs, data_format)
     shape, kshape = rules.shape_of(x), rules.shape_of(kernel)
     groups = _groups(shape[-1], kshape[-2], kshape[-1], "conv")
-    pads = _explicit_padding(shape[1:-1], kshape[:n], strides, dilation, mode)
+    pads = window_args.explicit_padding(shape[1:-1], kshape[:n], strides, dilation, mode)
     out = _k.conv_bias(x, kernel, bias, strides, pads, dilation, groups)
-    return _from_channels_last(out, data_format)
+    return window_args.from_channels_last(out, data_format)
 
 
 @op(spec=_conv_spec)
@@ -128,9 +124,9 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
         inputs, kernel, strides, padding, data_format, dilation_rate, "conv"
     )
     inputs, kernel = promote(inputs, kernel, dtype=float_dtype_of(inputs, kernel))
-    x = _to_channels_last(inputs, data_format)
+    x = window_args.to_channels_last(inputs, data_format)
     out = _conv_last(x, kernel, n, strides, dilation, mode, "conv")
-    return _from_channels_last(out, data_format)
+    return window_args.from_channels_last(out, data_format)
 
 
 def _depthwise_kernel(kernel, n):
@@ -144,16 +140,18 @@ def _depthwise_spec(inputs, kernel, strides=1, padding="valid", data_format=None
         inputs, kernel, strides, padding, data_format, dilation_rate, "depthwise_conv"
     )
     shape = rules.shape_of(inputs)
-    _check_depthwise_channels(_channels(shape, data_format), kshape, "depthwise_conv")
+    _check_depthwise_channels(
+        window_args.channel_count(shape, data_format), kshape, "depthwise_conv"
+    )
     spatial = [
-        _out_length(length, k, s, d, mode)
+        window_args.out_length(length, k, s, d, mode)
         for length, k, s, d in zip(
-            _spatial_shape(shape, data_format), kshape[:n], strides, dilation
+            window_args.spatial_shape(shape, data_format), kshape[:n], strides, dilation
         )
     ]
     out_channels = kshape[-2] * kshape[-1]
     return KerasTensor(
-        _output_shape(shape, data_format, spatial, out_channels),
+        window_args.output_shape(shape, data_format, spatial, out_channels),
         dtype=float_dtype_of(inputs, kernel),
     )
 
@@ -176,12 +174,12 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
         inputs, kernel, strides, padding, data_format, dilation_rate, "depthwise_conv"
     )
     _check_depthwise_channels(
-        _channels(rules.shape_of(inputs), data_format), kshape, "depthwise_conv"
+        window_args.channel_count(rules.shape_of(inputs), data_format), kshape, "depthwise_conv"
     )
     inputs, kernel = promote(inputs, kernel, dtype=float_dtype_of(inputs, kernel))
-    x = _to_channels_last(inputs, data_format)
+    x = window_args.to_channels_last(inputs, data_format)
     out = _conv_last(x, _depthwise_kernel(kernel, n), n, strides, dilation, mode, "depthwise_conv")
-    return _from_channels_last(out, data_format)
+    return window_args.from_channels_last(out, data_format)
 
 
 def _separable_spec(*args, **kwargs):
@@ -254,7 +252,7 @@ def _conv_transpose_args(
                 f"{n} of them; received {output_padding!r}."
             )
         output_padding = values
-    channels = _channels(rules.shape_of(inputs), data_format)
+    channels = window_args.channel_count(rules.shape_of(inputs), data_format)
     if channels is not None and channels != kshape[-1]:
         raise ValueError(
             f"conv_transpose: the input has {channels} channels but the kernel (shape {kshape}, "
@@ -278,10 +276,15 @@ def _conv_transpose_spec(
     )
     shape = rules.shape_of(inputs)
     lengths = _transpose_lengths(
-        _spatial_shape(shape, data_format), kshape[:n], strides, dilation, mode, output_padding
+        window_args.spatial_shape(shape, data_format),
+        kshape[:n],
+        strides,
+        dilation,
+        mode,
+        output_padding,
     )
     return KerasTensor(
-        _output_shape(shape, data_format, [o for o, _ in lengths], kshape[-2]),
+        window_args.output_shape(shape, data_format, [o for o, _ in lengths], kshape[-2]),
         dtype=float_dtype_of(inputs, kernel),
     )
 
@@ -310,10 +313,10 @@ def conv_transpose(
         inputs, kernel, strides, padding, output_padding, data_format, dilation_rate
     )
     inputs, kernel = promote(inputs, kernel, dtype=float_dtype_of(inputs, kernel))
-    x = _to_channels_last(inputs, data_format)
+    x = window_args.to_channels_last(inputs, data_format)
     lengths = rules.shape_of(x)[1:-1]
     for axis, s in enumerate(strides):
-        x = _dilate(x, axis + 1, s)
+        x = window_args.dilate(x, axis + 1, s)
     plan = _transpose_lengths(lengths, kshape[:n], strides, dilation, mode, output_padding)
     pads, crops = [], []
     for length, k, s, d, (out, start) in zip(lengths, kshape[:n], strides, dilation, plan):
@@ -327,4 +330,4 @@ def conv_transpose(
     flipped = _k.flip(kernel, tuple(range(n)))
     forward_kernel = _k.transpose(flipped, tuple(range(n)) + (n + 1, n))
     out = _k.conv(x, forward_kernel, (1,) * n, pads, dilation, 1)
-    return _from_channels_last(out, data_format)
+    return window_args.from_channels_last(out, data_format)

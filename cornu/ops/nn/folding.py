@@ -5,7 +5,7 @@
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.ops import rules
 from cornu.ops.define import dtype_of, kernels, op, to_tensor
-from cornu.ops.nn._window_args import _dilate
+from cornu.ops.nn import _window_args as window_args
 
 _k = kernels()
 
@@ -132,7 +132,7 @@ def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
     for i in range(window[0]):
         for j in range(window[1]):
             block = _k.slice(x, (slice(None), slice(None), i * window[1] + j))
-            block = _dilate(_dilate(block, 2, stride[0]), 3, stride[1])
+            block = window_args.dilate(window_args.dilate(block, 2, stride[0]), 3, stride[1])
             pads = [(0, 0), (0, 0)]
             for axis, offset in enumerate((i * dilation[0], j * dilation[1])):
                 extent = (counts[axis] - 1) * stride[axis] + 1

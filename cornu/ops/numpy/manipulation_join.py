@@ -43,8 +43,8 @@ def _concat_shape(shapes, axis, op_name):
         if i == axis:
             out.append(None if None in dims else sum(dims))
             continue
-        known = {d for d in dims if d is not None}
-        if len(known) > 1:
+        known = [d for d in dims if d is not None]  # a list: symbolic sizes do not hash
+        if any(d != known[0] for d in known[1:]):
             raise ValueError(f"{op_name}: input shapes {shapes} differ outside axis {axis}.")
         out.append(known.pop() if known else None)
     return tuple(out), axis

@@ -1,11 +1,10 @@
 """keras.applications DenseNet, Inception-v3, Xception and NASNet-Mobile: predictions with equal
 weights at each model's smallest input, and the per-family argument errors."""
 
-import importlib
-
 import numpy as np
 
 from tests.parity.case import case
+from tests.parity.cases import applications_support as support
 
 # Not jax: Keras's jax child (jit-compiling each whole model for `predict`) ran past 18 minutes
 # on the 2-core CI machine, far over the parity budget; the three other backends cover the
@@ -13,36 +12,11 @@ from tests.parity.case import case
 BACKENDS = ("numpy", "torch", "tensorflow")
 
 
-def _apps(keras):
-    """`keras.applications`, imported (cornu's top level may not import it eagerly)."""
-    return importlib.import_module(keras.__name__ + ".applications")
-
-
-def _set_weights(model, seed=0):
-    """Every weight from a NumPy generator by its role (fan-in scaled kernels, positive
-    variances), in `model.weights` order, so both libraries predict alike."""
-    rng = np.random.default_rng(seed)
-    for w in model.weights:
-        shape, role = tuple(w.shape), w.path.split("/")[-1]
-        if role in ("kernel", "pointwise_kernel"):
-            value = rng.normal(0.0, 1.0 / np.sqrt(np.prod(shape[:-1])), shape)
-        elif role == "depthwise_kernel":
-            value = rng.normal(0.0, 1.0 / np.sqrt(np.prod(shape[:2])), shape)
-        elif role == "gamma":
-            value = rng.uniform(0.8, 1.2, shape)
-        elif role == "moving_variance":
-            value = rng.uniform(0.5, 1.5, shape)
-        else:  # bias, beta, moving_mean
-            value = rng.normal(0.0, 0.1, shape)
-        w.assign(value.astype("float32"))
-    return model
-
-
 def _predict(keras, builder, module, side):
-    apps = _apps(keras)
+    apps = support.applications(keras)
     model = getattr(apps, builder)(weights=None, input_shape=(side, side, 3), include_top=False,
                                    pooling="avg")  # fmt: skip
-    _set_weights(model)
+    support.set_weights_by_role(model)
     images = np.random.default_rng(1).uniform(0, 255, (2, side, side, 3)).astype("float32")
     x = getattr(apps, module).preprocess_input(images.copy())
     features = model.predict(x, verbose=0)
@@ -78,7 +52,7 @@ def case_nasnet_mobile_predict(keras, H):
 
 @case(backends=("numpy",))
 def case_densenet_inception_nasnet_errors(keras, H):
-    apps = _apps(keras)
+    apps = support.applications(keras)
     out = {}
     for builder in ("DenseNet121", "InceptionV3", "InceptionResNetV2", "Xception",
                     "NASNetMobile", "NASNetLarge"):  # fmt: skip

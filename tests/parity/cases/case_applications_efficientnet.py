@@ -1,49 +1,10 @@
 """EfficientNet and EfficientNetV2 (keras.applications): outputs with equal weights, the
 builders' arguments and errors, and the modules' preprocess_input/decode_predictions."""
 
-import importlib
-import os
-import re
-import tempfile
-
 import numpy as np
 
 from tests.parity.case import ALL, case
-
-
-def _set_weights(model, variance=(0.5, 1.5), seed=0):
-    """Every weight from one NumPy generator in `model.weights` order, scaled so signals
-    survive 16+ blocks: He-normal kernels, BatchNorm variances in `variance` (chosen per
-    model so that the outputs neither vanish nor explode and still differ per image)."""
-    rng = np.random.default_rng(seed)
-    for w in model.weights:
-        shape = tuple(w.shape)
-        if not np.issubdtype(np.dtype(w.dtype), np.floating):
-            continue
-        if w.path.endswith("variance"):
-            value = rng.uniform(*variance, shape)
-        elif w.path.endswith("gamma"):
-            value = rng.uniform(0.5, 1.5, shape)
-        elif len(shape) == 4:
-            fan_in = np.prod(shape[:2]) * (1 if shape[3] == 1 else shape[2])
-            value = rng.normal(0.0, np.sqrt(2.0 / fan_in), shape)
-        elif len(shape) == 2:
-            value = rng.normal(0.0, np.sqrt(1.0 / shape[0]), shape)
-        else:
-            value = rng.normal(0.0, 0.1, shape)
-        w.assign(value.astype(w.dtype))
-    # Keras's Normalization reads its statistics when weights are loaded, not when its
-    # variables are assigned: a save/load round trip makes both libraries use them.
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.weights.h5")
-        model.save_weights(path)
-        model.load_weights(path)
-    return model
-
-
-def _applications(keras):
-    # Until the top-level package imports it, `cornu.applications` must be imported by name.
-    return importlib.import_module(keras.__name__ + ".applications")
+from tests.parity.cases import applications_support as support
 
 
 def _images(n=2, side=32, channels=3, seed=1):
@@ -57,48 +18,39 @@ def _images(n=2, side=32, channels=3, seed=1):
 _FUNCTIONS = ("preprocess_input", "decode_predictions")
 
 
-def _error(fn, *args, **kwargs):
-    try:
-        fn(*args, **kwargs)
-    except Exception as exc:
-        # A function's repr carries its address: compare without it.
-        return type(exc).__name__, re.sub(r" at 0x[0-9a-f]+", "", str(exc))
-    return "no exception"
+def _logits_and_features(keras, builder, variance):
+    """The logits and the top activation of `builder` (32x32 inputs, 10 classes) with weights
+    set alike (BatchNorm variances in `variance`)."""
+    model = getattr(support.applications(keras), builder)(
+        weights=None, input_shape=(32, 32, 3), classes=10, classifier_activation=None
+    )
+    support.set_weights_by_shape(model, variance=variance)
+    features = keras.Model(model.input, model.get_layer("top_activation").output)
+    x = _images()
+    return {"logits": model.predict(x, verbose=0), "features": features.predict(x, verbose=0)}
 
 
 @case(backends=ALL, rtol=1e-4, atol=1e-5, timeout=600)
 def case_efficientnet_b0_outputs(keras, H):
-    model = _applications(keras).EfficientNetB0(
-        weights=None, input_shape=(32, 32, 3), classes=10, classifier_activation=None
-    )
-    _set_weights(model, variance=(0.4, 1.2))
-    features = keras.Model(model.input, model.get_layer("top_activation").output)
-    x = _images()
-    return {"logits": model.predict(x, verbose=0), "features": features.predict(x, verbose=0)}
+    return _logits_and_features(keras, "EfficientNetB0", variance=(0.4, 1.2))
 
 
 @case(backends=ALL, rtol=1e-4, atol=1e-5, timeout=600)
 def case_efficientnet_v2b0_outputs(keras, H):
-    model = _applications(keras).EfficientNetV2B0(
-        weights=None, input_shape=(32, 32, 3), classes=10, classifier_activation=None
-    )
-    _set_weights(model, variance=(0.8, 2.0))
-    features = keras.Model(model.input, model.get_layer("top_activation").output)
-    x = _images()
-    return {"logits": model.predict(x, verbose=0), "features": features.predict(x, verbose=0)}
+    return _logits_and_features(keras, "EfficientNetV2B0", variance=(0.8, 2.0))
 
 
 # Outputs of order 1-20 with a few near zero after cancellation: atol 1e-4.
 @case(backends=ALL, rtol=1e-4, atol=1e-4, timeout=300)
 def case_efficientnet_v2_no_preprocessing_and_odd_sides(keras, H):
     # V2 without its rescaling layer, on one channel; V1 on odd sides (asymmetric padding).
-    A = _applications(keras)
+    A = support.applications(keras)
     v2 = A.EfficientNetV2B0(weights=None, include_top=False, pooling="avg",
                             input_shape=(33, 35, 1), include_preprocessing=False)  # fmt: skip
     v1 = A.EfficientNetB0(weights=None, include_top=False, pooling="max",
                           input_shape=(33, 35, 3))  # fmt: skip
-    _set_weights(v2, variance=(0.8, 2.0))
-    _set_weights(v1, variance=(0.4, 1.2))
+    support.set_weights_by_shape(v2, variance=(0.8, 2.0))
+    support.set_weights_by_shape(v1, variance=(0.4, 1.2))
     return {
         # Without its rescaling layer the model gets [0, 1] inputs, as a user would give it.
         "v2": v2.predict(_images(side=35, channels=1)[:, :33] / 255.0, verbose=0),
@@ -108,7 +60,7 @@ def case_efficientnet_v2_no_preprocessing_and_odd_sides(keras, H):
 
 @case(backends=("numpy",))
 def case_efficientnet_builder_arguments(keras, H):
-    A = _applications(keras)
+    A = support.applications(keras)
 
     def layers_of(model):
         return [(layer.name, type(layer).__name__) for layer in model.layers]
@@ -141,23 +93,25 @@ def case_efficientnet_builder_arguments(keras, H):
 
 @case(backends=("numpy",))
 def case_efficientnet_errors(keras, H):
-    A = _applications(keras)
+    A = support.applications(keras)
     out = {}
     for builder in (A.EfficientNetB0, A.EfficientNetV2B0):
         out[builder.__name__] = [
-            _error(builder, weights="bad"),
-            _error(builder, weights="imagenet", classes=10),
-            _error(builder, weights="imagenet", classifier_activation="relu"),
-            _error(
+            support.error_of(builder, weights="bad"),
+            support.error_of(builder, weights="imagenet", classes=10),
+            support.error_of(builder, weights="imagenet", classifier_activation="relu"),
+            support.error_of(
                 builder, weights="imagenet", classifier_activation="relu", input_shape=(16, 16, 3)
             ),  # fmt: skip
-            _error(builder, weights="imagenet", input_shape=(64, 64, 3)),
-            _error(builder, weights="imagenet", include_top=False, input_shape=(64, 64, 1)),
-            _error(builder, weights=None, include_top=False, input_shape=(16, 16, 3)),
-            _error(builder, weights=None, include_top=False, input_shape=(31, 64, 3)),
-            _error(builder, weights=None, input_shape=(64, 64)),
-            _error(builder, weights=None, input_shape=(None, None, 3)),
-            _error(builder, weights=None, input_tensor=np.zeros((1, 32, 32, 3))),
+            support.error_of(builder, weights="imagenet", input_shape=(64, 64, 3)),
+            support.error_of(
+                builder, weights="imagenet", include_top=False, input_shape=(64, 64, 1)
+            ),
+            support.error_of(builder, weights=None, include_top=False, input_shape=(16, 16, 3)),
+            support.error_of(builder, weights=None, include_top=False, input_shape=(31, 64, 3)),
+            support.error_of(builder, weights=None, input_shape=(64, 64)),
+            support.error_of(builder, weights=None, input_shape=(None, None, 3)),
+            support.error_of(builder, weights=None, input_tensor=np.zeros((1, 32, 32, 3))),
         ]
     return out
 
@@ -166,7 +120,10 @@ def case_efficientnet_errors(keras, H):
 def case_efficientnet_preprocess_input(keras, H):
     x = _images(1, 4)
     out = {}
-    for module in (_applications(keras).efficientnet, _applications(keras).efficientnet_v2):
+    for module in (
+        support.applications(keras).efficientnet,
+        support.applications(keras).efficientnet_v2,
+    ):
         out[module.__name__.rsplit(".", 1)[-1]] = {
             "same_object": module.preprocess_input(x) is x,
             "channels_first": module.preprocess_input(x, data_format="channels_first") is x,

@@ -1,36 +1,13 @@
 """keras.applications ResNet (v1, v2) and VGG: predictions with equal weights, argument errors,
 and imagenet_utils' input scaling (every mode, both layouts, NumPy and tensors, dtypes)."""
 
-import importlib
-
 import numpy as np
 
 from tests.parity.case import ALL, case
+from tests.parity.cases import applications_support as support
 
 _MODES = ("caffe", "tf", "torch")
 _LAYOUTS = {"channels_last": (2, 4, 5, 3), "channels_first": (2, 3, 4, 5)}
-
-
-def _apps(keras):
-    """`keras.applications`, imported (cornu's top level may not import it eagerly)."""
-    return importlib.import_module(keras.__name__ + ".applications")
-
-
-def _set_weights(model, seed=0):
-    """Every weight from a NumPy generator by its role, so both libraries predict alike."""
-    rng = np.random.default_rng(seed)
-    for w in model.weights:
-        shape, role = tuple(w.shape), w.path.split("/")[-1]
-        if role == "kernel":
-            value = rng.normal(0.0, 1.0 / np.sqrt(np.prod(shape[:-1])), shape)
-        elif role == "gamma":
-            value = rng.uniform(0.8, 1.2, shape)
-        elif role == "moving_variance":
-            value = rng.uniform(0.5, 1.5, shape)
-        else:  # bias, beta, moving_mean
-            value = rng.normal(0.0, 0.1, shape)
-        w.assign(value.astype("float32"))
-    return model
 
 
 def _unit_scale(values):
@@ -39,8 +16,10 @@ def _unit_scale(values):
 
 
 def _predict(keras, builder, preprocess):
-    model = getattr(_apps(keras), builder)(weights=None, input_shape=(32, 32, 3), classes=10)
-    _set_weights(model)
+    model = getattr(support.applications(keras), builder)(
+        weights=None, input_shape=(32, 32, 3), classes=10
+    )
+    support.set_weights_by_role(model)
     images = np.random.default_rng(1).uniform(0, 255, (2, 32, 32, 3)).astype("float32")
     features = keras.Model(model.input, model.layers[-2].output)
     x = preprocess(images.copy())
@@ -53,17 +32,17 @@ def _predict(keras, builder, preprocess):
 
 @case(backends=ALL, rtol=1e-4, atol=1e-5, timeout=600)
 def case_resnet50_predict(keras, H):
-    return _predict(keras, "ResNet50", _apps(keras).resnet50.preprocess_input)
+    return _predict(keras, "ResNet50", support.applications(keras).resnet50.preprocess_input)
 
 
 @case(backends=ALL, rtol=1e-4, atol=1e-5, timeout=600)
 def case_resnet50v2_predict(keras, H):
-    return _predict(keras, "ResNet50V2", _apps(keras).resnet_v2.preprocess_input)
+    return _predict(keras, "ResNet50V2", support.applications(keras).resnet_v2.preprocess_input)
 
 
 @case(backends=ALL, rtol=1e-4, atol=1e-5, timeout=600)
 def case_vgg16_predict(keras, H):
-    return _predict(keras, "VGG16", _apps(keras).vgg16.preprocess_input)
+    return _predict(keras, "VGG16", support.applications(keras).vgg16.preprocess_input)
 
 
 def _message(fn):
@@ -76,7 +55,7 @@ def _message(fn):
 
 @case(backends=ALL)
 def case_builder_argument_errors(keras, H):
-    A = _apps(keras)
+    A = support.applications(keras)
     out = {}
     for builder in (A.ResNet50, A.ResNet50V2, A.VGG19):
         name = builder.__name__
@@ -104,7 +83,7 @@ def case_builder_argument_errors(keras, H):
 
 @case(backends=ALL, timeout=300)
 def case_vgg_heads_and_input_tensor(keras, H):
-    A = _apps(keras)
+    A = support.applications(keras)
     keras.backend.clear_session()
     avg = A.VGG16(weights=None, include_top=False, pooling="avg", input_shape=(32, 32, 3))
     inp = keras.Input((40, 48, 3))
@@ -123,7 +102,7 @@ def _images(shape, dtype):
 
 @case(backends=ALL, rtol=1e-5, atol=1e-4)
 def case_preprocess_input_numpy(keras, H):
-    iu = _apps(keras).imagenet_utils
+    iu = support.applications(keras).imagenet_utils
     out = {}
     for mode in _MODES:
         for layout, shape in _LAYOUTS.items():
@@ -138,7 +117,7 @@ def case_preprocess_input_numpy(keras, H):
 @case(backends=ALL, rtol=1e-2, atol=1e-2)
 def case_preprocess_input_numpy_float16(keras, H):
     # Keras's "caffe" turns float16 into -inf (see test_imagenet_utils.py); tf/torch are fine.
-    iu = _apps(keras).imagenet_utils
+    iu = support.applications(keras).imagenet_utils
     return {
         (mode, layout): iu.preprocess_input(
             _images(shape, "float16"), data_format=layout, mode=mode
@@ -150,7 +129,7 @@ def case_preprocess_input_numpy_float16(keras, H):
 
 @case(backends=ALL, rtol=1e-5, atol=1e-4)
 def case_preprocess_input_in_place(keras, H):
-    iu = _apps(keras).imagenet_utils
+    iu = support.applications(keras).imagenet_utils
     out = {}
     for mode in _MODES:
         x = _images((1, 2, 2, 3), "float32")
@@ -167,7 +146,7 @@ def case_preprocess_input_in_place(keras, H):
 def case_preprocess_input_tensors(keras, H):
     # Float tensors only: Keras keeps an integer tensor's dtype (truncating "caffe" results, or
     # failing on torch/tensorflow); cornu returns floatx there (test_imagenet_utils.py).
-    iu = _apps(keras).imagenet_utils
+    iu = support.applications(keras).imagenet_utils
     out = {}
     for mode in _MODES:
         for layout, shape in _LAYOUTS.items():
@@ -178,7 +157,7 @@ def case_preprocess_input_tensors(keras, H):
 
 @case(backends=ALL)
 def case_preprocess_input_symbolic_and_families(keras, H):
-    A = _apps(keras)
+    A = support.applications(keras)
     image = np.full((1, 1, 1, 3), 255.0, "float32")
     symbolic = A.imagenet_utils.preprocess_input(keras.Input((8, 8, 3)), mode="torch")
     return {
@@ -198,11 +177,13 @@ def case_preprocess_input_symbolic_and_families(keras, H):
 
 @case(backends=ALL)
 def case_decode_predictions_shape_errors(keras, H):
-    decode = _apps(keras).imagenet_utils.decode_predictions
+    decode = support.applications(keras).imagenet_utils.decode_predictions
     preds = np.random.default_rng(0).random((2, 1000)).astype("float32")
     return {
         "classes": _message(lambda: decode(preds[:, :10])),
         "rank1": _message(lambda: decode(preds[0])),
         "rank3": _message(lambda: decode(preds[None])),
-        "family": _message(lambda: _apps(keras).resnet_v2.decode_predictions(preds[:, :3])),
+        "family": _message(
+            lambda: support.applications(keras).resnet_v2.decode_predictions(preds[:, :3])
+        ),
     }
