@@ -7,12 +7,12 @@ import pytest
 
 from cornu import backend, config, layers
 from cornu.applications import (
-    _builder,
     densenet,
     imagenet_utils,
     inception_resnet_v2,
     inception_v3,
     nasnet,
+    weight_files,
     xception,
 )
 from cornu.models import Model
@@ -87,8 +87,7 @@ def test_imagenet_files(monkeypatch, build, kwargs, fname, url):
         requested.append((name, origin, kw.get("cache_subdir")))
         raise _Requested
 
-    monkeypatch.setattr(_builder, "get_file", get_file)
-    monkeypatch.setattr(nasnet, "get_file", get_file)
+    monkeypatch.setattr(weight_files, "get_file", get_file)
     with pytest.raises(_Requested):
         build(weights="imagenet", **kwargs)
     base = "https://storage.googleapis.com/tensorflow/keras-applications/"

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from cornu import backend, config, layers
-from cornu.applications import _blocks, _builder, efficientnet, efficientnet_v2
+from cornu.applications import _blocks, _builder, efficientnet, efficientnet_v2, weight_files
 
 
 def test_module_exports():
@@ -140,7 +140,7 @@ def test_imagenet_weights_files(monkeypatch, builder, include_top, url):
         seen.update(fname=fname, origin=origin, **kwargs)
         raise _Fetched
 
-    monkeypatch.setattr(_builder, "get_file", fake_get_file)
+    monkeypatch.setattr(weight_files, "get_file", fake_get_file)
     module = efficientnet if builder.startswith("B") else efficientnet_v2
     with pytest.raises(_Fetched):
         getattr(module, f"EfficientNet{builder}")(

@@ -9,7 +9,13 @@ import pytest
 
 import cornu
 from cornu import backend
-from cornu.applications import _builder, convnext, mobilenet, mobilenet_v2, mobilenet_v3
+from cornu.applications import (
+    convnext,
+    mobilenet,
+    mobilenet_v2,
+    mobilenet_v3,
+    weight_files,
+)
 from tests.conftest import requires_training
 
 
@@ -138,7 +144,7 @@ def fetched(monkeypatch):
         assert cache_subdir == "models"
         raise _Fetched(fname, origin)
 
-    monkeypatch.setattr(_builder, "get_file", fake_get_file)
+    monkeypatch.setattr(weight_files, "get_file", fake_get_file)
 
     def run(builder, **kwargs):
         with pytest.raises(_Fetched) as info:

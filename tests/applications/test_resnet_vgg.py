@@ -1,6 +1,8 @@
 """ResNet50/101/152 (v1, v2) and VGG16/19: (structure: test_structure.py) the
 argument checks, and loading weights from a Keras 2 (`*_tf_kernels.h5`) file."""
 
+import hashlib
+
 import h5py
 import numpy as np
 import pytest
@@ -8,7 +10,7 @@ import pytest
 import cornu
 import cornu.applications  # noqa: F401  (cornu's top level may not import it eagerly)
 from cornu import backend, config
-from cornu.applications import _builder, resnet, resnet_v2, vgg16, vgg19
+from cornu.applications import resnet, resnet_v2, vgg16, vgg19, weight_files
 
 _BUILDERS = [
     resnet.ResNet50,
@@ -73,7 +75,7 @@ def test_imagenet_weight_urls(builder, top, url, monkeypatch):
     def fake_get_file(fname, origin, cache_subdir, file_hash):
         raise _Requested(fname, origin, cache_subdir)
 
-    monkeypatch.setattr(_builder, "get_file", fake_get_file)
+    monkeypatch.setattr(weight_files, "get_file", fake_get_file)
     with pytest.raises(_Requested) as requested:
         builder(weights="imagenet", include_top=top, input_shape=None if top else (32, 32, 3))
     base = "https://storage.googleapis.com/tensorflow/keras-applications/"
@@ -147,6 +149,9 @@ def test_vgg16_loads_keras2_weights_from_path_and_cache(tmp_path, monkeypatch):
     (tmp_path / "home" / "models").mkdir(parents=True)
     path.rename(tmp_path / "home" / "models" / path.name)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "home"))
+    # The file written here is not Keras's published one: check it against its own digest.
+    digest = hashlib.md5((tmp_path / "home" / "models" / path.name).read_bytes()).hexdigest()
+    monkeypatch.setitem(weight_files.FILE_HASHES, path.name, digest)
     model = vgg16.VGG16(weights="imagenet", include_top=False, input_shape=(32, 32, 3))
     _assert_loaded(model, values)
     out = model.predict(np.zeros((1, 32, 32, 3), "float32"), verbose=0)

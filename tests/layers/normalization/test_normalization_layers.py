@@ -395,7 +395,14 @@ def test_spectral_norm_matches_numpy_power_iteration(iterations):
 
 
 def test_spectral_norm_converges_to_unit_spectral_norm_and_inference_keeps_u():
-    layer = layers.SpectralNormalization(layers.Dense(3, use_bias=False))
+    # Power iteration converges at the rate sigma2/sigma1: a kernel with known, well-separated
+    # singular values (3, 1, 0.5) rather than a random one, whose two largest may be close.
+    q, _ = np.linalg.qr(np.random.default_rng(0).normal(size=(4, 3)))
+    kernel = (q * np.array([3.0, 1.0, 0.5])) @ np.linalg.qr(
+        np.random.default_rng(1).normal(size=(3, 3))
+    )[0]
+    dense = layers.Dense(3, use_bias=False, kernel_initializer=cornu.initializers.Constant(kernel))
+    layer = layers.SpectralNormalization(dense)
     eye = np.eye(4, dtype="float32")
     for _ in range(30):
         out = _np(layer(eye, training=True))
