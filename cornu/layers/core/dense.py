@@ -78,7 +78,7 @@ class Dense(Layer):
                                          self.dtype_policy.group_size, mode)  # fmt: skip
         elif mode == "int4":
             quantized_int4.add_variables(self, input_dim, self.units, self.dtype_policy.block_size)
-        elif mode not in (None, "float8") and mode not in quantized_gptq.MODES:
+        elif mode == "int8":  # float8 keeps the float kernel below
             self.kernel = self.add_weight(
                 shape=(input_dim, self.units), initializer="zeros", dtype="int8",
                 trainable=False, autocast=False, name="kernel",
@@ -105,7 +105,7 @@ class Dense(Layer):
         in blocks of rows with zero points.
 
         Args:
-            mode: "int8", "int4" or "float8" ("gptq", "awq": not supported yet in cornu).
+            mode: "int8", "int4" or "float8" ("gptq" and "awq" need calibration data: `model.quantize(mode, config=...)`).
             type_check: accepted for Keras compatibility.
             config: an `Int8QuantizationConfig` / `Int4QuantizationConfig` (None: default).
         """

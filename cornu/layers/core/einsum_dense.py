@@ -207,7 +207,7 @@ class EinsumDense(Layer):
         elif mode == "int4":
             rows, columns = self.kernel_dims_2d()
             quantized_int4.add_variables(self, rows, columns, self.dtype_policy.block_size)
-        elif mode not in (None, "float8") and mode not in quantized_gptq.MODES:
+        elif mode == "int8":  # float8 keeps the float kernel below
             self.kernel = self.add_weight(
                 shape=tuple(kernel_shape), initializer="zeros", dtype="int8", trainable=False,
                 autocast=False, name="kernel",
@@ -289,7 +289,7 @@ class EinsumDense(Layer):
         """Replaces the float kernel by an int8 kernel with scales per output letter.
 
         Args:
-            mode: "int8", "int4" or "float8" ("gptq", "awq": not supported yet in cornu).
+            mode: "int8", "int4" or "float8" ("gptq" and "awq" need calibration data: `model.quantize(mode, config=...)`).
             type_check: accepted for Keras compatibility.
             config: an `Int8QuantizationConfig` (None: the default one).
         """
