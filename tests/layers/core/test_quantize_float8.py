@@ -189,7 +189,11 @@ def test_dense_float8_output():
     want = np.maximum(_e4m3(x, 0.05) @ _e4m3(kernel) + _bfloat16(bias), 0)
     out = _np(layer(x))
     np.testing.assert_allclose(out, want, rtol=1e-6, atol=1e-6)
-    assert np.abs(out - before).max() < 0.1 * np.abs(before).max()
+    # e4m3 keeps 3 mantissa bits: each operand is off by at most 1/16 of itself, so the
+    # product by at most about 1/8 of |x| @ |kernel|, plus half the subnormal spacing (2**-10)
+    # for tiny kernel entries: a bound that holds for any draw.
+    bound = 0.14 * (np.abs(x) @ (np.abs(kernel) + 2.0**-9)) + 0.01
+    assert (np.abs(out - before) <= bound).all()
     out = _np(layer(x, training=True))  # calls alone never change the float8 variables
     assert float(_np(layer.inputs_scale)) == np.float32(0.05)
     assert not _np(layer.inputs_amax_history).any()

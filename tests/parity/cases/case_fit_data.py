@@ -505,16 +505,20 @@ def case_pydataset_evaluate_predict_weights(keras, H):
 def case_pydataset_threads(keras, H):
     x, y = H.data(40, 3)
     model = _model(keras, H)
-    # (Keras's threaded training order differs from its own single-thread run in the last
-    # digits: compared here are the batches' results, not a training trajectory.)
+    # What threads return is compared by kind only: on a loaded machine Keras 3.15's workers
+    # once evaluated batches [0, 1, 2, 3, 1] (one duplicated, one lost), so its numbers are
+    # not an oracle here. cornu's exactness under workers is its own test
+    # (tests/trainers/test_data.py::test_py_dataset_workers_see_each_batch_once_in_order).
     evaluated = model.evaluate(
         _Batches.make(keras, x, y, batch=8, workers=2, max_queue_size=3), verbose=0
     )
     predicted = model.predict(_Batches.make(keras, x, batch=8, workers=3), verbose=0)
     history = model.fit(_Batches.make(keras, x, y, batch=8, workers=2), epochs=2, verbose=0)
     return {
-        "evaluate": evaluated,
-        "predict": predicted,
+        "evaluate_kind": type(evaluated).__name__,
+        "evaluate_finite": bool(np.isfinite(evaluated)),
+        "predict_shape": tuple(predicted.shape),
+        "predict_dtype": str(predicted.dtype),
         "epochs": len(history.history["loss"]),
         "fell": history.history["loss"][1] < history.history["loss"][0],
     }
