@@ -93,3 +93,21 @@ def layer_battery_test(cases):
         run_layer_test(layer_cls, init_kwargs, **checks)
 
     return test
+
+
+def keras_report(script, *args, backend="numpy", timeout=600):
+    """Runs `script` (Python source) under real Keras in a subprocess with `args` as
+    `sys.argv[1:]` and returns the JSON it printed after "REPORT" (the last such line)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    for flag in ("JAX_ENABLE_X64", "JAX_NUMPY_DTYPE_PROMOTION"):  # test-only JAX flags
+        env.pop(flag, None)
+    proc = subprocess.run([sys.executable, "-c", script, *map(str, args)], env=env,
+                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("REPORT")]
+    assert lines, f"the Keras subprocess failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+    return json.loads(lines[-1][len("REPORT") :])

@@ -42,6 +42,8 @@ class SwapEMAWeights(Callback):
         for variable in self.model.trainable_variables:
             index = optimizer._get_variable_index(variable)
             average = optimizer._model_variables_moving_average[index]
+            if average is None:  # an overwrite_with_gradient variable (float8): no average
+                continue
             current = np.array(ops.convert_to_numpy(variable.value))
             variable.assign(np.array(ops.convert_to_numpy(average.value)))
             average.assign(current)
@@ -57,7 +59,15 @@ class SwapEMAWeights(Callback):
             self._swap()
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.swap_on_epoch and not self._ema_in_model:
+        if not self.swap_on_epoch or self._ema_in_model:
+            return
+        epochs = (self.params or {}).get("epochs") or float("inf")
+        if epoch + 1 >= epochs:
+            # The last epoch (as Keras): the model keeps the averages, which stay averages,
+            # rather than swapping them with the raw weights that fit would then restore.
+            self._check().finalize_variable_values(self.model.trainable_variables)
+            loop_state.refresh_loop_state(self.model)
+        else:
             self._swap()
 
     def on_test_begin(self, logs=None):

@@ -37,7 +37,7 @@ class QuantizedDTypePolicy(float_policy.DTypePolicy):
 
     def _check_compute_dtype(self):
         base = self._mode.split("/")[0]
-        if base in ("int8", "int4") and self._compute_dtype == "float16":
+        if base == "int8" and self._compute_dtype == "float16":
             raise ValueError(
                 f"Quantization mode='{base}' doesn't work well with compute_dtype='float16'. "
                 "Use a float32 or bfloat16 source policy."

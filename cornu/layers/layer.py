@@ -113,6 +113,9 @@ class Layer(backend.LayerMixin, Operation):
         build = cls.__dict__.get("build")
         if build is not None and not hasattr(build, "_cornu_scoped"):
             cls.build = _scoped_build(build)
+        quantize = cls.__dict__.get("quantize")
+        if quantize is not None and not hasattr(quantize, "_cornu_scoped"):
+            cls.quantize = _scoped_quantize(quantize)
 
     # -- attribute tracking --------------------------------------------------------------
 
@@ -720,6 +723,23 @@ class Layer(backend.LayerMixin, Operation):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
     __hash__ = object.__hash__
+
+
+def _scoped_quantize(quantize):
+    """Wraps a subclass's `quantize`: the weights it makes get the paths of the ones they
+    replace (`model/dense/kernel_scale` inside a model, not `dense/kernel_scale`)."""
+
+    @functools.wraps(quantize)
+    def scoped(self, *args, **kwargs):
+        own = self._variables[0].path.rsplit("/", 1)[0] if self._variables else ""
+        parent = own[: -len(self.name) - 1] if own.endswith("/" + self.name) else None
+        if not parent:  # built at the top level (or under a path cornu did not make)
+            return quantize(self, *args, **kwargs)
+        with scopes.name_scope(self.name, caller=self, override_parent=parent):
+            return quantize(self, *args, **kwargs)
+
+    scoped._cornu_scoped = True
+    return scoped
 
 
 def _scoped_build(build):

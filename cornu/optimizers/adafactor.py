@@ -2,7 +2,7 @@
 Memory Cost", https://arxiv.org/abs/1804.04235, Algorithms 4 and 5)."""
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer, base_arguments
+from cornu.optimizers.optimizer import Optimizer, base_arguments, overwrites_with_gradient
 
 
 def _rms(x):
@@ -47,16 +47,21 @@ class Adafactor(Optimizer):
             prefix = variable.path.replace("/", "_")
             shape = tuple(variable.shape)
             if len(shape) < 2:
-                # Unfactored: r and c are unused scalar placeholders (kept so every variable
-                # has the same three slots).
-                r_shape, c_shape = (), ()
+                # Unfactored: r and c are unused int32 scalar placeholders (kept so every
+                # variable has the same slots, as in Keras's files).
+                r_shape, c_shape, dtype = (), (), "int32"
             else:
                 r_shape, c_shape = shape[:-1], shape[:-2] + shape[-1:]
-            self._r.append(self.add_variable(r_shape, dtype=variable.dtype, name=f"{prefix}_row"))
-            self._c.append(
-                self.add_variable(c_shape, dtype=variable.dtype, name=f"{prefix}_column")
+                dtype = variable.dtype
+            self._r.append(self.add_variable(r_shape, dtype=dtype, name=f"{prefix}_row"))
+            self._c.append(self.add_variable(c_shape, dtype=dtype, name=f"{prefix}_column"))
+            # An overwrite_with_gradient variable (assigned its gradient, never updated)
+            # keeps its two placeholders but no velocity, as in Keras's files.
+            self._v.append(
+                None
+                if overwrites_with_gradient(variable)
+                else self.add_variable_from_reference(variable, "velocity")
             )
-            self._v.append(self.add_variable_from_reference(variable, "velocity"))
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)

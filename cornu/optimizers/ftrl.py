@@ -2,7 +2,7 @@
 Algorithm 1), with the L2 shrinkage and `beta` extensions."""
 
 from cornu import initializers, ops
-from cornu.optimizers.optimizer import Optimizer, base_arguments
+from cornu.optimizers.optimizer import Optimizer, base_arguments, overwrites_with_gradient
 
 
 class Ftrl(Optimizer):
@@ -66,6 +66,10 @@ class Ftrl(Optimizer):
         self._linears = []
         constant = initializers.Constant(self.initial_accumulator_value)
         for variable in var_list:
+            if overwrites_with_gradient(variable):  # assigned its gradient: no slots
+                self._accumulators.append(None)
+                self._linears.append(None)
+                continue
             self._accumulators.append(
                 self.add_variable_from_reference(variable, "accumulator", initializer=constant)
             )

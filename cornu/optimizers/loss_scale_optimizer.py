@@ -50,8 +50,8 @@ class LossScaleOptimizer(Optimizer):
                 f"{dynamic_growth_steps!r}."
             )
         super().__init__(learning_rate=0.0, name=name, **kwargs)
-        # Its own iterations / learning rate are the inner optimizer's.
-        self._variables = []
+        # Its `iterations` and `learning_rate` are the inner optimizer's. Its own two
+        # Variables stay (unused, 0) at the head of `variables`, as in Keras's saved files.
         self.inner_optimizer = inner_optimizer
         self.initial_scale = initial_scale
         self.dynamic_growth_steps = dynamic_growth_steps
@@ -72,7 +72,8 @@ class LossScaleOptimizer(Optimizer):
 
     @property
     def variables(self):
-        """step_counter, dynamic_scale, then the inner optimizer's variables."""
+        """Its (unused) iteration and learning rate, step_counter, dynamic_scale, then the
+        inner optimizer's variables."""
         return list(self._variables) + self.inner_optimizer.variables
 
     @property

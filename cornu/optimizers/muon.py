@@ -7,7 +7,7 @@ import math
 import re
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer, base_arguments
+from cornu.optimizers.optimizer import Optimizer, base_arguments, overwrites_with_gradient
 
 
 class Muon(Optimizer):
@@ -71,6 +71,10 @@ class Muon(Optimizer):
         self._momentums = []
         self._velocities = []
         for variable in var_list:
+            if overwrites_with_gradient(variable):  # assigned its gradient: no slots
+                self._momentums.append(None)
+                self._velocities.append(None)
+                continue
             self._momentums.append(self.add_variable_from_reference(variable, "momentum"))
             velocity = None
             if self._uses_adam(variable):

@@ -288,14 +288,20 @@ class Optimizer:
         """Slots named `name` (a string or a list of strings) for each variable.
 
         The slots are created variable by variable (all names for the first variable, then
-        the second, ...). Returns one list per name (a single list when `name` is a string).
+        the second, ...). Returns one list per name (a single list when `name` is a string),
+        aligned with `trainable_variables`: a variable marked `overwrite_with_gradient` (a
+        float8 scale or amax history, which the optimizer never updates) gets None, not a slot.
         """
         names = [name] if isinstance(name, str) else list(name)
         result = [[] for _ in names]
         for variable in trainable_variables:
             for slots, slot_name in zip(result, names):
                 slots.append(
-                    self.add_variable_from_reference(variable, slot_name, initializer=initializer)
+                    None
+                    if overwrites_with_gradient(variable)
+                    else self.add_variable_from_reference(
+                        variable, slot_name, initializer=initializer
+                    )
                 )
         return result[0] if isinstance(name, str) else tuple(result)
 
@@ -306,9 +312,12 @@ class Optimizer:
         if self.use_ema:
             self._model_variables_moving_average = self.add_optimizer_variables(var_list, "average")
         if self.gradient_accumulation_steps:
-            self._accumulated_gradients = self.add_optimizer_variables(
-                var_list, "gradient_accumulator"
-            )
+            # Every variable gets one, overwrite_with_gradient ones included (as in Keras's
+            # files); theirs holds the sum of their gradients until the update step.
+            self._accumulated_gradients = [
+                self.add_variable_from_reference(variable, "gradient_accumulator")
+                for variable in var_list
+            ]
         if self._slots:
             slots = self.add_optimizer_variables(var_list, list(self._slots.values()))
             for attribute, values in zip(self._slots, slots):
@@ -409,31 +418,38 @@ class Optimizer:
             warnings.warn(
                 f"Gradients do not exist for variables {missing}; skipping them.", stacklevel=2
             )
-        pairs = self._overwrite_with_gradients(pairs)
-        variables = [v for _, v in pairs]
-        for variable in variables:
+        for _, variable in pairs:
             self._get_variable_index(variable)  # raises for a variable it has no state for
+        # Variables marked `overwrite_with_gradient` (float8 scales and amax histories: their
+        # custom gradient is their next value) take their raw gradient (before loss-scale
+        # unscaling and clipping); the optimizer updates the others.
+        overwrites = [
+            (backend.convert_to_tensor(g, v.dtype), v)
+            for g, v in pairs
+            if overwrites_with_gradient(v)
+        ]
+        pairs = [(g, v) for g, v in pairs if not overwrites_with_gradient(v)]
+        variables = [v for _, v in pairs]
         grads = [backend.convert_to_tensor(g, v.dtype) for g, v in pairs]
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
 
         if self.gradient_accumulation_steps:
-            self._apply_accumulating(grads, variables)
+            self._apply_accumulating(grads, variables, overwrites)
         else:
-            self._apply_now(grads, variables)
+            self._overwrite_with_gradients(overwrites)
+            if variables:
+                self._apply_now(grads, variables)
         self._iterations.assign_add(1)
 
-    def _overwrite_with_gradients(self, pairs):
-        """Assigns their gradient to the variables marked `overwrite_with_gradient` (float8
-        scales and amax histories: their custom gradient is their next value), and returns
-        the other pairs, which the optimizer updates."""
-        kept = []
-        for grad, variable in pairs:
-            if getattr(variable, "overwrite_with_gradient", False):
-                variable.assign(ops.cast(grad, variable.dtype))
+    def _overwrite_with_gradients(self, overwrites, is_update=True):
+        """Assigns each `(gradient, variable)` pair's gradient to its variable (where
+        `is_update`, a boolean tensor under gradient accumulation; else keeps the value)."""
+        for grad, variable in overwrites:
+            if is_update is True:
+                variable.assign(grad)
             else:
-                kept.append((grad, variable))
-        return kept
+                variable.assign(ops.where(is_update, grad, variable.value))
 
     def _apply_now(self, grads, variables):
         grads = self._clip_gradients(grads)
@@ -466,19 +482,30 @@ class Optimizer:
             return None
         return fn
 
-    def _apply_accumulating(self, grads, variables):
+    def _apply_accumulating(self, grads, variables, overwrites=()):
         # Written without data-dependent branching: compute the update on every call, then
         # keep it only on every `steps`-th call (ops.where), so it traces under jit.
+        # `overwrites` ((gradient, variable) pairs) take the last call's gradient on the
+        # update step and keep their value in between; their gradients are summed too.
         steps = self.gradient_accumulation_steps
         is_update = ops.equal(ops.mod(self._iterations + 1, steps), 0)
-        accumulators = [self._accumulated_gradients[self._get_variable_index(v)] for v in variables]
-        summed = [ops.add(acc.value, g) for acc, g in zip(accumulators, grads)]
-        skip = {id(self._iterations)} | {id(a) for a in accumulators}
-        guarded = variables + [v for v in self._variables if id(v) not in skip]
-        before = [ops.copy(v.value) for v in guarded]
-        self._apply_now([s / steps for s in summed], variables)
-        for variable, old in zip(guarded, before):
-            variable.assign(ops.where(is_update, variable.value, old))
+        all_grads = grads + [g for g, _ in overwrites]
+        accumulators = [
+            self._accumulated_gradients[self._get_variable_index(v)]
+            for v in variables + [v for _, v in overwrites]
+        ]
+        summed = [ops.add(acc.value, g) for acc, g in zip(accumulators, all_grads)]
+        if variables:
+            skip = {id(self._iterations)} | {id(a) for a in accumulators}
+            guarded = variables + [v for v in self._variables if id(v) not in skip]
+            before = [ops.copy(v.value) for v in guarded]
+            self._apply_now([s / steps for s in summed[: len(variables)]], variables)
+            for variable, old in zip(guarded, before):
+                variable.assign(ops.where(is_update, variable.value, old))
+        # The moving average follows the variables on every call (Keras's observable
+        # behaviour): between update steps, towards their unchanged values.
+        self._update_moving_average(variables, only_where=ops.logical_not(is_update))
+        self._overwrite_with_gradients(overwrites, is_update)
         for acc, total in zip(accumulators, summed):
             acc.assign(ops.where(is_update, ops.zeros_like(total), total))
 
@@ -508,15 +535,20 @@ class Optimizer:
 
     # -- moving average -----------------------------------------------------------------
 
-    def _update_moving_average(self, variables):
-        if not self.use_ema:
+    def _update_moving_average(self, variables, only_where=None):
+        """Moves the averages of `variables` towards their values (only where `only_where`,
+        a boolean tensor, holds; everywhere when None)."""
+        if not self.use_ema or not variables:
             return
         # The first step copies the variables (momentum 0) so the average starts from them.
         first = ops.equal(self.iterations, 0)
         for variable in variables:
             average = self._model_variables_moving_average[self._get_variable_index(variable)]
             momentum = ops.cast(ops.logical_not(first), variable.dtype) * self.ema_momentum
-            average.assign(momentum * average.value + (1.0 - momentum) * variable.value)
+            moved = momentum * average.value + (1.0 - momentum) * variable.value
+            if only_where is not None:
+                moved = ops.where(only_where, moved, average.value)
+            average.assign(moved)
 
     def _maybe_overwrite_with_average(self, variables):
         if not self.use_ema or not self.ema_overwrite_frequency:
@@ -533,7 +565,8 @@ class Optimizer:
         with backend.no_grad():
             for variable in var_list:
                 average = self._model_variables_moving_average[self._get_variable_index(variable)]
-                variable.assign(average.value)
+                if average is not None:  # None: an overwrite_with_gradient variable
+                    variable.assign(average.value)
 
     # -- losses and stateless use -------------------------------------------------------
 
@@ -635,6 +668,12 @@ class Optimizer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
+def overwrites_with_gradient(variable):
+    """Whether `variable` is marked `overwrite_with_gradient`: the optimizer assigns it its
+    gradient instead of updating it, and keeps no slots (nor a moving average) for it."""
+    return bool(getattr(variable, "overwrite_with_gradient", False))
+
+
 def _iterations_dtype():
     # int64 (as in Keras's files) where the framework has it: JAX stores int64 only with
     # x64 enabled, and would otherwise warn on every conversion. Keras's torch backend keeps
@@ -649,12 +688,9 @@ def _iterations_dtype():
     return "int64"
 
 
-_DEFAULT_NAMES = {
-    "RMSprop": "rmsprop",
-    "AdamW": "adamw",
-    "SGD": "sgd",
-    "ScheduleFreeAdamW": "schedule_free_adamw",
-}
+# Names Keras 3.15 gives that snake_case of the class name does not (AdamW, RMSprop and
+# ScheduleFreeAdamW follow it: "adam_w", "rm_sprop", "schedule_free_adam_w").
+_DEFAULT_NAMES = {"SGD": "sgd"}
 
 
 def _is_number(value):

@@ -34,15 +34,15 @@ class RMSprop(Optimizer):
         if self.built:
             return
         super().build(var_list)
-        names = ["velocity"]
+        # Slot by slot (every velocity, then every momentum, then every average gradient):
+        # the order of Keras's `variables`, which its saved files follow.
+        self._velocities = self.add_optimizer_variables(var_list, "velocity")
+        self._momentums = []
         if self.momentum > 0:
-            names.append("momentum")
+            self._momentums = self.add_optimizer_variables(var_list, "momentum")
+        self._average_gradients = []
         if self.centered:
-            names.append("average_gradient")
-        slots = dict(zip(names, self.add_optimizer_variables(var_list, names)))
-        self._velocities = slots["velocity"]
-        self._momentums = slots.get("momentum", [])
-        self._average_gradients = slots.get("average_gradient", [])
+            self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient")
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)

@@ -2,18 +2,19 @@
 https://arxiv.org/abs/2405.15682, Algorithm 1 with Adam's second-moment preconditioner)."""
 
 from cornu import ops
-from cornu.optimizers.optimizer import Optimizer, base_arguments
+from cornu.optimizers.optimizer import Optimizer, base_arguments, overwrites_with_gradient
 
 
 class ScheduleFreeAdamW(Optimizer):
-    """AdamW without a learning-rate schedule: steps go to a sequence `z`, an average `x` of
-    `z` is kept, and the model's variables hold the interpolation `y = (1 - b1) z + b1 x`
-    where gradients are taken.
+    """AdamW without a learning-rate schedule: steps go to a sequence `z` (the "momentum"
+    slot), `x` is the uniform average of the `z` iterates, and the model's variables hold
+    the interpolation `y = (1 - b1) z + b1 x`, where gradients are taken.
 
-    At step t: `v = b2 v + (1 - b2) g^2`; `lr_t = lr * min(1, t / warmup_steps) *
-    sqrt(1 - b2^t)`; `z -= lr_t * (g / (sqrt(v) + epsilon) + weight_decay * y)`;
-    `c = lr_t^2 / sum_{i<=t} lr_i^2`; `x = (1 - c) x + c z`; `y = (1 - b1) z + b1 x`.
-    `finalize_variable_values` sets the variables to `x` (the sequence to evaluate).
+    Only `z` and the second moment `v` are stored; `x` is implied by `y` and `z`. At step t
+    (weight decay, when set, first shrinks `y` as in AdamW: `y -= lr * weight_decay * y`):
+    `v = b2 v + (1 - b2) g^2`; `lr_t = lr * min(1, t / warmup_steps)`;
+    `z' = z - lr_t * g / (sqrt(v / (1 - b2^t)) + epsilon)`; `x' = (1 - 1/t) x + z' / t`;
+    `y' = (1 - b1) z' + b1 x'`. The variables keep `y` after training, as in Keras.
 
     Args:
         beta_1: interpolation between `z` and `x`.
@@ -42,54 +43,37 @@ class ScheduleFreeAdamW(Optimizer):
         if self.built:
             return
         super().build(var_list)
-        self._z, self._x, self._velocities = [], [], []
+        self._momentums, self._velocities = [], []
         for variable in var_list:
-            start = _copy_of(variable)
-            self._z.append(self.add_variable_from_reference(variable, "momentum", start))
-            self._x.append(self.add_variable_from_reference(variable, "x", start))
+            if overwrites_with_gradient(variable):  # assigned its gradient: no slots
+                self._momentums.append(None)
+                self._velocities.append(None)
+                continue
+            self._momentums.append(
+                self.add_variable_from_reference(variable, "momentum", _copy_of(variable))
+            )
             self._velocities.append(self.add_variable_from_reference(variable, "velocity"))
-        dtype = var_list[0].dtype if var_list else None
-        self._weight_sum = self.add_variable((), dtype=dtype, name="weight_sum")
-
-    def _apply_weight_decay(self, variables, learning_rate):
-        pass  # weight decay is part of the z step (taken at y)
-
-    def _step_size(self, learning_rate, dtype):
-        t = ops.cast(self.iterations + 1, dtype)
-        lr = ops.cast(learning_rate, dtype)
-        if self.warmup_steps:
-            lr = lr * ops.minimum(1.0, t / self.warmup_steps)
-        return lr * ops.sqrt(1.0 - ops.power(ops.cast(self.beta_2, dtype), t))
-
-    def _apply_now(self, grads, variables):
-        # The running sum of squared step sizes advances once per step, before the updates.
-        dtype = self._weight_sum.dtype
-        lr_t = self._step_size(self._get_current_learning_rate(), dtype)
-        self._weight_sum.assign(self._weight_sum.value + ops.square(lr_t))
-        super()._apply_now(grads, variables)
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)
         dtype = variable.dtype
-        lr_t = self._step_size(learning_rate, dtype)
-        z, x, v = self._z[index], self._x[index], self._velocities[index]
-        y = variable.value
+        z, v = self._momentums[index], self._velocities[index]
+        t = ops.cast(self.iterations + 1, dtype)
+        lr = ops.cast(learning_rate, dtype)
+        if self.warmup_steps:
+            lr = lr * ops.minimum(1.0, t / self.warmup_steps)
+        bias_correction = 1.0 - ops.power(ops.cast(self.beta_2, dtype), t)
         v.assign(self.beta_2 * v.value + (1.0 - self.beta_2) * ops.square(gradient))
-        step = gradient / (ops.sqrt(v.value) + self.epsilon)
-        if self.weight_decay and self._use_weight_decay(variable):
-            step = step + self.weight_decay * y
-        z.assign(z.value - lr_t * step)
-        weight_sum = ops.cast(self._weight_sum.value, dtype)
-        c = ops.square(lr_t) / ops.maximum(weight_sum, 1e-30)
-        x.assign((1.0 - c) * x.value + c * z.value)
-        variable.assign((1.0 - self.beta_1) * z.value + self.beta_1 * x.value)
-
-    def finalize_variable_values(self, var_list):
-        super().finalize_variable_values(var_list)
-        if self.use_ema:
-            return
-        for variable in var_list:
-            variable.assign(self._x[self._get_variable_index(variable)].value)
+        # New values are computed in full before any assign: on eager backends `.value` may
+        # alias the storage that `assign` overwrites.
+        y, z_old = variable.value, z.value
+        z_new = z_old - lr * gradient / (ops.sqrt(v.value / bias_correction) + self.epsilon)
+        # b1 x = y - (1 - b1) z, kept multiplied by b1 so that beta_1 = 0 needs no division.
+        c = 1.0 / t
+        b1_x = (1.0 - c) * (y - (1.0 - self.beta_1) * z_old) + self.beta_1 * c * z_new
+        y_new = (1.0 - self.beta_1) * z_new + b1_x
+        z.assign(z_new)
+        variable.assign(y_new)
 
 
 def _copy_of(variable):

@@ -76,7 +76,7 @@ class Int4QuantizationConfig(QuantizationConfig):
     Args:
         weight_quantizer: a Quantizer for the kernel (None: the default).
         activation_quantizer: "default" (None: inputs stay float), a Quantizer, or None.
-        block_size: rows per quantization block.
+        block_size: rows per quantization block (None or -1: one scale per column).
     """
 
     def __init__(self, weight_quantizer=None, activation_quantizer="default", block_size=128):
@@ -84,11 +84,19 @@ class Int4QuantizationConfig(QuantizationConfig):
             activation_quantizer = None
         super().__init__(weight_quantizer, activation_quantizer)
         if block_size is not None and (
-            not isinstance(block_size, int) or isinstance(block_size, bool) or block_size < 1
+            not isinstance(block_size, int)
+            or isinstance(block_size, bool)
+            or (block_size < 1 and block_size != -1)
         ):
             raise ValueError(
-                "Int4QuantizationConfig: block_size must be a positive int or None; received "
-                f"block_size={block_size!r}."
+                "Int4QuantizationConfig: block_size must be None, -1 (both: one scale per "
+                f"column) or a positive int; received block_size={block_size!r}."
+            )
+        if block_size is not None and block_size > 0 and (weight_quantizer or activation_quantizer):
+            raise ValueError(
+                f"Int4QuantizationConfig: block_size={block_size} (blocks with zero points) "
+                "takes no custom weight_quantizer or activation_quantizer. Set block_size=None "
+                "or -1 for one scale per column, or remove the quantizer arguments."
             )
         self.block_size = block_size
 

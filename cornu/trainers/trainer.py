@@ -417,6 +417,8 @@ class Trainer(BatchMethods):
             self._loop_end("train")
             self._in_fit = False
             self.__dict__.pop("_fit_iterator", None)
+        if getattr(self.optimizer, "use_ema", False):  # as Keras: the weights become their
+            self.optimizer.finalize_variable_values(self.trainable_variables)  # averages
         callback_list.on_train_end(training_logs)
         return self.history
 

@@ -146,21 +146,16 @@ def ref_adafactor(
     return w - alpha * u
 
 
-def ref_schedule_free_adamw(
-    w, g, s, t, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-8, warmup_steps=0, decay=0.0
-):
-    # Defazio et al. (2024), Algorithm 1 (AdamW form, bias-corrected second moment); the
-    # model holds y, the point where gradients are taken.
-    z = s.get("z", w)
-    x = s.get("x", w)
+def ref_schedule_free_adamw(w, g, s, t, lr, beta_1=0.9, beta_2=0.999, epsilon=1e-8, warmup_steps=0):
+    # Defazio et al. (2024), Algorithm 1 (AdamW form): the model holds y, z is stored, and
+    # x (the uniform average of the z iterates) is implied by y = (1 - b1) z + b1 x.
+    z = s.get("z", s["initial"])  # the slot copies the variable at build, before any decay
+    x = (w - (1 - beta_1) * z) / beta_1
     s["v"] = beta_2 * s.get("v", 0.0) + (1 - beta_2) * g * g
     lr_t = lr * (min(1.0, t / warmup_steps) if warmup_steps else 1.0)
-    lr_t *= math.sqrt(1 - beta_2**t)
-    z = z - lr_t * (g / (np.sqrt(s["v"]) + epsilon) + decay * w)
-    s["sum"] = s.get("sum", 0.0) + lr_t**2
-    c = lr_t**2 / s["sum"]
-    x = (1 - c) * x + c * z
-    s["z"], s["x"] = z, x
+    z = z - lr_t * g / (np.sqrt(s["v"] / (1 - beta_2**t)) + epsilon)
+    x = (1 - 1 / t) * x + z / t
+    s["z"] = z
     return (1 - beta_1) * z + beta_1 * x
 
 
@@ -225,12 +220,10 @@ def _reference_run(
         if clipvalue is not None:
             grads = [np.clip(g, -clipvalue, clipvalue) for g in grads]
         for i, g in enumerate(grads):
-            step_hyper = hyper
-            if weight_decay and ref is ref_schedule_free_adamw:
-                step_hyper = dict(hyper, decay=weight_decay)  # decay taken inside the z step
-            elif weight_decay:
+            states[i].setdefault("initial", ws[i])
+            if weight_decay:
                 ws[i] = ws[i] - ws[i] * weight_decay * lr
-            ws[i] = ref(ws[i], g, states[i], t, lr, **step_hyper)
+            ws[i] = ref(ws[i], g, states[i], t, lr, **hyper)
             if use_ema:
                 averages[i] = (
                     ws[i] if t == 1 else (ema_momentum * averages[i] + (1 - ema_momentum) * ws[i])

@@ -54,8 +54,9 @@ def test_loss_scale_optimizer_variables_config_and_errors():
     optimizer = optimizers.LossScaleOptimizer(inner, name="lso")
     optimizer.build([w])
     names = [v.name for v in optimizer.variables]
-    assert names[:2] == ["step_counter", "dynamic_scale"]
-    assert optimizer.variables[2:] == inner.variables
+    # Keras 3.15.1's layout: its own (unused) iteration and learning rate come first.
+    assert names[:4] == ["iteration", "learning_rate", "step_counter", "dynamic_scale"]
+    assert optimizer.variables[4:] == inner.variables
     assert float(optimizer.learning_rate.numpy()) == 0.5
     optimizer.learning_rate = 0.25
     assert float(inner.learning_rate.numpy()) == 0.25
@@ -87,7 +88,7 @@ def test_loss_scale_optimizer_stateless_apply():
     bad = np.array([np.nan, 1.0], "float32")
     train_values, opt_values = step(opt_values, [bad], train_values)
     np.testing.assert_allclose(ops.convert_to_numpy(train_values[0]), [-1.0, -1.0])
-    assert float(ops.convert_to_numpy(opt_values[1])) == 4.0
+    assert float(ops.convert_to_numpy(opt_values[3])) == 4.0
     np.testing.assert_allclose(w.numpy(), [0.0, 0.0])
 
 
@@ -162,17 +163,30 @@ def test_muon_orthogonalizes_and_reduces_quadratic():
     assert optimizers.Muon.from_config(config).get_config() == config
 
 
-def test_schedule_free_finalize_uses_average():
+def test_schedule_free_layout_and_finalize():
+    # As in Keras: one momentum (z) and one velocity slot per variable, and the variables
+    # keep y after training (finalize_variable_values changes nothing without use_ema).
     weights, grads = _data(seed=11)
     optimizer = optimizers.ScheduleFreeAdamW(learning_rate=0.05, beta_1=0.5)
     variables = _run(optimizer, weights, grads)
+    before = [v.numpy() for v in variables]
     optimizer.finalize_variable_values(variables)
-    for variable, x in zip(variables, optimizer._x):
-        np.testing.assert_allclose(variable.numpy(), x.numpy())
-    assert [v.name for v in optimizer.variables[2:5]] == ["w0_momentum", "w0_x", "w0_velocity"]
-    assert optimizer.variables[-1].name == "weight_sum"
+    for variable, value in zip(variables, before):
+        np.testing.assert_array_equal(variable.numpy(), value)
+    names = [v.name for v in optimizer.variables]
+    assert names == ["iteration", "learning_rate", "w0_momentum", "w0_velocity",
+                     "w1_momentum", "w1_velocity"]  # fmt: skip
     with pytest.raises(ValueError, match="`warmup_steps` must be an int >= 0"):
         optimizers.ScheduleFreeAdamW(warmup_steps=-1)
+
+
+def test_schedule_free_beta_1_zero_keeps_z():
+    # beta_1 = 0 puts the variables on z; no division by beta_1 (Keras gives NaN there).
+    weights, grads = _data(seed=13)
+    optimizer = optimizers.ScheduleFreeAdamW(learning_rate=0.05, beta_1=0.0)
+    variables = _run(optimizer, weights, grads)
+    for variable, z in zip(variables, optimizer._momentums):
+        np.testing.assert_allclose(variable.numpy(), z.numpy(), rtol=1e-6, atol=1e-7)
 
 
 # -- MultiOptimizer -------------------------------------------------------------------------

@@ -447,4 +447,7 @@ def test_save_and_load_own_variables():
 def test_default_names_are_unique():
     first, second = optimizers.Adam(), optimizers.Adam()
     assert first.name.startswith("adam") and first.name != second.name
-    assert optimizers.RMSprop().name.startswith("rmsprop")
+    # Keras 3.15's names: snake_case of the class name, except SGD.
+    assert optimizers.RMSprop().name.startswith("rm_sprop")
+    assert optimizers.AdamW().name.startswith("adam_w")
+    assert optimizers.SGD().name.startswith("sgd")

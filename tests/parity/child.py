@@ -13,6 +13,7 @@ import pickle
 import signal
 import sys
 import tempfile
+import time
 import traceback
 
 import numpy as np
@@ -53,14 +54,16 @@ def main(argv):
     keras = importlib.import_module(package)
     backend = keras.backend.backend()
     signal.signal(signal.SIGALRM, _on_alarm)
-    results = {}
+    results, seconds = {}, {}
     for case_id, fn, options in iter_cases(modules):
         if backend not in options["backends"]:
             continue
+        start = time.perf_counter()
         results[case_id] = _run_case(keras, fn, options, backend)
+        seconds[case_id] = time.perf_counter() - start
         sys.stdout.flush()
     with open(out_path + ".tmp", "wb") as f:
-        pickle.dump({"backend": backend, "results": results}, f)
+        pickle.dump({"backend": backend, "results": results, "seconds": seconds}, f)
     os.replace(out_path + ".tmp", out_path)
 
 

@@ -3,11 +3,13 @@
 Both libraries run in their own child process (`tests/parity/child.py`) with this session's
 backend; all cases of the suite run once per library per session, then each case is one test.
 Real Keras is a test-only dependency (the `test` extra pins it); without it these tests skip.
-`PARITY_CASES=case_fit,case_callbacks` limits the modules run.
+`PARITY_CASES=case_fit,case_callbacks` limits the modules run; `PARITY_TIMINGS=<folder>` writes
+each child's seconds per case there.
 """
 
 import concurrent.futures
 import importlib.util
+import json
 import os
 import tempfile
 
@@ -32,7 +34,7 @@ _CASES = [(cid, opts) for cid, fn, opts in iter_cases(_MODULES) if BACKEND in op
 def _run_child(package, out_dir):
     out = os.path.join(out_dir, f"{package}.pkl")
     # The children see the same strictness as users do: no test-only JAX flags.
-    return run_child(
+    found = run_child(
         "tests.parity.child",
         package,
         [out, *_MODULES],
@@ -41,7 +43,12 @@ def _run_child(package, out_dir):
         3000,
         "parity",
         drop_env=("JAX_ENABLE_X64", "JAX_NUMPY_DTYPE_PROMOTION"),
-    )["results"]
+    )
+    if os.environ.get("PARITY_TIMINGS"):  # a folder: each child's seconds per case, as JSON
+        path = os.path.join(os.environ["PARITY_TIMINGS"], f"{package}_{BACKEND}.json")
+        with open(path, "w") as f:
+            json.dump(found.get("seconds", {}), f, indent=1, sort_keys=True)
+    return found["results"]
 
 
 @pytest.fixture(scope="session")

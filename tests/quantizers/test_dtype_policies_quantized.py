@@ -30,6 +30,8 @@ def test_policies_by_name(name, cls, compute, mode):
 def test_policy_errors():
     with pytest.raises(ValueError, match="doesn't work well with compute_dtype='float16'"):
         dp.QuantizedDTypePolicy("int8", "mixed_float16")
+    # int4 from float16 is allowed, as in Keras (only int8's range is too narrow for it).
+    assert dp.Int4DTypePolicy("int4/128", "mixed_float16").name == "int4/128_from_mixed_float16"
     with pytest.raises(ValueError, match="Invalid quantization mode"):
         dp.QuantizedDTypePolicy("foo")
     with pytest.raises(ValueError, match="Expected format 'int4/<block_size>'"):

@@ -101,8 +101,13 @@ def test_configs():
         assert q.deserialize(q.serialize(config)).get_config() == config.get_config()
     with pytest.raises(NotImplementedError, match="Do not instantiate QuantizationConfig"):
         q.QuantizationConfig().mode
-    with pytest.raises(ValueError, match="block_size must be a positive int"):
+    with pytest.raises(ValueError, match="block_size must be None, -1 .* or a positive int"):
         q.Int4QuantizationConfig(block_size=0)
+    assert q.Int4QuantizationConfig(block_size=-1).block_size == -1  # per column, as None
+    custom = q.AbsMaxQuantizer(axis=0, value_range=(-8, 7), output_dtype="int8")
+    assert q.Int4QuantizationConfig(weight_quantizer=custom, block_size=None).block_size is None
+    with pytest.raises(ValueError, match="takes no custom weight_quantizer"):
+        q.Int4QuantizationConfig(weight_quantizer=custom)  # blocks of 128 by default
     with pytest.raises(TypeError, match="weight_quantizer must be a Quantizer"):
         q.Int8QuantizationConfig(weight_quantizer=3)
     assert q.GPTQConfig(None, None).mode == "gptq" and q.AWQConfig(None, None).mode == "awq"

@@ -34,8 +34,8 @@ def add_variables(layer, rows, columns, block_size):
                              autocast=False, name="kernel_scale")  # fmt: skip
     layer.kernel_zero = add(shape=(blocks, columns), initializer="zeros", dtype="int8",
                             trainable=False, autocast=False, name="kernel_zero")  # fmt: skip
-    layer.g_idx = add(shape=(rows,), initializer="zeros", trainable=False, autocast=False,
-                      name="g_idx")  # fmt: skip
+    layer.g_idx = add(shape=(rows,), initializer="zeros", dtype="float32", trainable=False,
+                      autocast=False, name="g_idx")  # fmt: skip
     layer.g_idx.assign(np.arange(rows, dtype="float32") // block_size)
 
 
@@ -80,8 +80,8 @@ def add_embedding_variables(layer, block_size):
                                  autocast=False, name="embeddings_scale")  # fmt: skip
     layer.embeddings_zero = add(shape=(rows, blocks), initializer="zeros", dtype="int8",
                                 trainable=False, autocast=False, name="embeddings_zero")  # fmt: skip
-    layer.g_idx = add(shape=(layer.output_dim,), initializer="zeros", trainable=False,
-                      autocast=False, name="g_idx")  # fmt: skip
+    layer.g_idx = add(shape=(layer.output_dim,), initializer="zeros", dtype="float32",
+                      trainable=False, autocast=False, name="g_idx")  # fmt: skip
     layer.g_idx.assign(np.arange(layer.output_dim, dtype="float32") // block_size)
 
 
@@ -105,3 +105,53 @@ def embedding_lookup(layer, ids, dtype):
     zero = ops.take(ops.take(layer.embeddings_zero, ids, axis=0), blocks, axis=-1)
     values = ops.subtract(ops.cast(values, dtype), ops.cast(zero, dtype))
     return ops.multiply(values, ops.cast(scale, dtype))
+
+
+def dequantized_embeddings(layer, dtype):
+    """The whole `(input_dim, output_dim)` float table: `(values - zero) * scale`, per row
+    and block of columns (the tied reverse projection of `ReversibleEmbedding`)."""
+    values = quantizers.unpack_int4(layer.embeddings, layer.output_dim, axis=-1)
+    blocks = ops.cast(layer.g_idx, "int32")
+    zero = ops.take(ops.cast(layer.embeddings_zero, dtype), blocks, axis=-1)
+    scale = ops.take(ops.cast(layer.embeddings_scale, dtype), blocks, axis=-1)
+    return ops.multiply(ops.subtract(ops.cast(values, dtype), zero), scale)
+
+
+# -- ReversibleEmbedding (untied): `reverse_embeddings` `(output_dim, input_dim)` is quantized
+# in blocks of `block_size` rows (the contracted `output_dim`), each block's own range as for
+# the table, and packed two per byte along those rows; Keras keeps its zero points in float. -
+
+
+def add_reverse_embedding_variables(layer, block_size):
+    blocks = -(-layer.output_dim // block_size)
+    columns, add = layer.input_dim, layer.add_weight
+    layer.reverse_embeddings = add(shape=((layer.output_dim + 1) // 2, columns),
+                                   initializer="zeros", dtype="int8", trainable=False,
+                                   autocast=False, name="reverse_embeddings")  # fmt: skip
+    layer.reverse_embeddings_scale = add(shape=(blocks, columns), initializer="ones",
+                                         trainable=False, autocast=False,
+                                         name="reverse_embeddings_scale")  # fmt: skip
+    layer.reverse_embeddings_zero = add(shape=(blocks, columns), initializer="zeros",
+                                        trainable=False, autocast=False,
+                                        name="reverse_embeddings_zero")  # fmt: skip
+
+
+def quantize_reverse_embeddings(layer, block_size):
+    values, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(
+        layer.reverse_embeddings, block_size, to_numpy=True
+    )
+    packed, _, _ = quantizers.pack_int4(values, axis=0)
+    quantized_layer.untrack_variable(layer, layer.reverse_embeddings)
+    add_reverse_embedding_variables(layer, block_size)
+    layer.reverse_embeddings.assign(packed)
+    layer.reverse_embeddings_scale.assign(scale)
+    layer.reverse_embeddings_zero.assign(ops.cast(zero, "float32"))
+
+
+def dequantized_reverse_embeddings(layer, dtype):
+    """The `(output_dim, input_dim)` float reverse projection, blockwise over its rows."""
+    values = quantizers.unpack_int4(layer.reverse_embeddings, layer.output_dim, axis=0)
+    blocks = ops.cast(layer.g_idx, "int32")  # the block of each of the `output_dim` rows
+    zero = ops.take(ops.cast(layer.reverse_embeddings_zero, dtype), blocks, axis=0)
+    scale = ops.take(ops.cast(layer.reverse_embeddings_scale, dtype), blocks, axis=0)
+    return ops.multiply(ops.subtract(ops.cast(values, dtype), zero), scale)

@@ -26,7 +26,7 @@ def check_buildable(layer, mode):
         raise NotImplementedError(
             f"Layer '{layer.name}' has dtype policy '{layer.dtype_policy.name}': quantization "
             f"mode '{mode}' is not supported yet in cornu (only 'int8', and 'int4' in blocks on "
-            "Dense, EinsumDense and Embedding, are)."
+            "Dense, EinsumDense, Embedding and ReversibleEmbedding, are)."
         )
 
 
@@ -58,7 +58,7 @@ def check_quantize(layer, mode, supported, config=None):
             f"quantization_mode={mode}"
         )
     if mode == "int4" and _has_int4(layer):
-        return  # Dense, EinsumDense and Embedding quantize int4 in blocks
+        return  # Dense, EinsumDense and (Reversible)Embedding quantize int4 in blocks
     if mode in ("gptq", "awq") and hasattr(layer, "kernel_dims_2d"):
         raise ValueError(
             f"Layer '{layer.name}': mode='{mode}' quantizes from calibration data through the "
@@ -69,7 +69,7 @@ def check_quantize(layer, mode, supported, config=None):
         raise NotImplementedError(
             f"Quantization mode '{mode}' is not supported yet in cornu (layer '{layer.name}' "
             f"of type '{type(layer).__name__}'); only 'int8' (and 'int4' on Dense, "
-            "EinsumDense and Embedding) are."
+            "EinsumDense, Embedding and ReversibleEmbedding) are."
         )
     if config is not None and getattr(config, "mode", mode) != mode:
         raise ValueError(
@@ -136,13 +136,10 @@ def _selected(layer, filters):
 
 
 def _has_int4(layer):
-    """Dense, EinsumDense and Embedding (not ReversibleEmbedding, whose reverse int4 layout
-    cornu does not have yet) quantize int4 in blocks."""
+    """Dense, EinsumDense, Embedding and ReversibleEmbedding quantize int4 in blocks."""
     from cornu.layers.core import embedding  # embedding.py imports this module
 
-    if isinstance(layer, embedding.Embedding):
-        return type(layer) is embedding.Embedding
-    return hasattr(layer, "kernel_dims_2d")
+    return isinstance(layer, embedding.Embedding) or hasattr(layer, "kernel_dims_2d")
 
 
 def quantized_policy(layer, mode, block_size=None):

@@ -3,7 +3,7 @@
 from cornu import ops
 from cornu.backend.common import dtypes
 from cornu.graph.keras_tensor import KerasTensor
-from cornu.layers.core import quantized_layer
+from cornu.layers.core import quantized_int4, quantized_layer
 from cornu.layers.core.embedding import Embedding
 
 
@@ -14,7 +14,9 @@ class ReversibleEmbedding(Embedding):
     `(..., output_dim)` hidden states to `(..., input_dim)` vocabulary logits with
     `hidden @ embeddings.T` (tied weights, the default) or `hidden @ reverse_embeddings`
     (`tie_weights=False`: a separate `(output_dim, input_dim)` weight, created after
-    `embeddings`). There are no biases.
+    `embeddings`). There are no biases. `quantize("int8")` and `quantize("int4")` quantize
+    both tables in Keras's layouts; a quantized reverse projection computes in the compute
+    dtype (`reverse_dtype` is then not used, as in Keras).
 
     Args:
         input_dim: the vocabulary size; output_dim: the size of each vector.
@@ -79,7 +81,15 @@ class ReversibleEmbedding(Embedding):
         if self.built:
             return
         super().build(input_shape)
-        if not self.tie_weights and self.dtype_policy.quantization_mode is not None:
+        if not self.tie_weights:
+            self._add_reverse_embeddings(self.dtype_policy.quantization_mode)
+        self.built = True
+
+    def _add_reverse_embeddings(self, mode):
+        """The untied `(output_dim, input_dim)` weight: float, or its quantized form."""
+        if mode == "int4":
+            quantized_int4.add_reverse_embedding_variables(self, self.dtype_policy.block_size)
+        elif mode is not None:
             self.reverse_embeddings = self.add_weight(
                 shape=(self.output_dim, self.input_dim), initializer="zeros", dtype="int8",
                 trainable=False, autocast=False, name="reverse_embeddings",
@@ -88,13 +98,27 @@ class ReversibleEmbedding(Embedding):
                 shape=(self.input_dim,), initializer="ones", trainable=False, autocast=False,
                 name="reverse_embeddings_scale",
             )  # fmt: skip
-        elif not self.tie_weights:
+        else:
             self.reverse_embeddings = self.add_weight(
                 shape=(self.output_dim, self.input_dim),
                 initializer=self.embeddings_initializer,
                 name="reverse_embeddings",
             )
-        self.built = True
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantizes the table as `Embedding.quantize` does, and the untied
+        `reverse_embeddings` alike: int8 with one scale per vocabulary column, or int4 in
+        blocks of `block_size` hidden rows with scales and zero points.
+
+        Args:
+            mode: "int8" or "int4".
+            type_check: accepted for Keras compatibility.
+            config: an `Int8QuantizationConfig` or `Int4QuantizationConfig` (None: the
+                default one).
+        """
+        super().quantize(mode, type_check=type_check, config=config)
+        if self.dtype_policy.quantization_mode == "int4" and not self.tie_weights:
+            quantized_int4.quantize_reverse_embeddings(self, self.dtype_policy.block_size)
 
     def _quantize_weights(self, config):
         super()._quantize_weights(config)
@@ -107,7 +131,7 @@ class ReversibleEmbedding(Embedding):
                 self, "reverse_embeddings_scale", ops.reshape(scale, (self.input_dim,))
             )
 
-    def _quantized_reverse_kernel(self, dtype):
+    def _quantized_reverse_kernel(self):
         """The reverse projection `(output_dim, input_dim)` and its per-column scales."""
         if self.tie_weights:
             return ops.transpose(self.embeddings), self.embeddings_scale
@@ -116,15 +140,25 @@ class ReversibleEmbedding(Embedding):
     def call(self, inputs, reverse=False):
         if not reverse:
             return super().call(inputs)
-        if self._quantization_mode is not None:
+        mode = self._quantization_mode
+        if mode == "int4":
+            return self._soft_cap(self._int4_reverse(inputs))
+        if mode is not None:
             return self._soft_cap(self._int8_reverse(inputs))
         if self.tie_weights:
             kernel = ops.transpose(self.embeddings)
         else:
             kernel = self.reverse_embeddings
-        dtype = self.reverse_dtype or self.compute_dtype
+        dtype = self._reverse_output_dtype()
         logits = ops.matmul(ops.cast(inputs, dtype), ops.cast(kernel, dtype))
         return self._soft_cap(logits)
+
+    def _reverse_output_dtype(self):
+        # As Keras: a quantized reverse projection does not use `reverse_dtype` (its
+        # symbolic spec is the compute dtype; eager int4 logits promote with the inputs).
+        if self._quantization_mode is not None:
+            return self.compute_dtype
+        return self.reverse_dtype or self.compute_dtype
 
     def _soft_cap(self, logits):
         if self.logit_soft_cap is not None:
@@ -132,9 +166,20 @@ class ReversibleEmbedding(Embedding):
             logits = ops.tanh(logits / cap) * cap
         return logits
 
+    def _int4_reverse(self, inputs):
+        # As Keras: the table is dequantized in the compute dtype and the inputs are not
+        # cast, so the logits take the promoted dtype (float32 inputs under mixed_bfloat16
+        # give float32 logits, while the symbolic spec says bfloat16).
+        dtype = self.compute_dtype
+        if self.tie_weights:
+            kernel = ops.transpose(quantized_int4.dequantized_embeddings(self, dtype))
+        else:
+            kernel = quantized_int4.dequantized_reverse_embeddings(self, dtype)
+        return ops.matmul(inputs, kernel)
+
     def _int8_reverse(self, inputs):
-        dtype = self.reverse_dtype or self.compute_dtype
-        kernel, kernel_scale = self._quantized_reverse_kernel(dtype)
+        dtype = self.compute_dtype
+        kernel, kernel_scale = self._quantized_reverse_kernel()
         quantizer = quantized_layer.activation_quantizer(self)
         if quantizer is None:
             kernel = ops.divide(ops.cast(kernel, dtype), ops.cast(kernel_scale, dtype))
@@ -157,7 +202,7 @@ class ReversibleEmbedding(Embedding):
 
     def compute_output_spec(self, inputs, reverse=False):
         if reverse:
-            dtype = self.reverse_dtype or self.compute_dtype
+            dtype = self._reverse_output_dtype()
             return KerasTensor(self.compute_output_shape(inputs.shape, reverse=True), dtype=dtype)
         return super().compute_output_spec(inputs)
 

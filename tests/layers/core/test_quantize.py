@@ -169,10 +169,6 @@ def test_quantize_errors():
         norm.quantize("int8")
     with pytest.raises(NotImplementedError, match="not supported yet in cornu"):
         L.Dense(3, dtype="int4_from_float32").build((None, 4))  # Keras's older int4 layout
-    reversible = L.ReversibleEmbedding(3, 2)
-    reversible.build()
-    with pytest.raises(NotImplementedError, match="'int4' is not supported yet in cornu"):
-        reversible.quantize("int4")
     einsum = L.EinsumDense("abc,dc->abd", output_shape=(2, 3))
     einsum.build((None, 2, 4))
     with pytest.raises(NotImplementedError, match="contracted kernel letters must come first"):

@@ -3,10 +3,7 @@ the exact float8 rounding, outputs, delayed scaling in training, saving, and `.k
 passing both ways with real Keras (run in a subprocess)."""
 
 import importlib.util
-import json
 import os
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -15,6 +12,7 @@ import pytest
 import cornu
 from cornu.layers.core import quantized_float8
 from tests.conftest import requires_training
+from tests.helpers import keras_report
 
 L = cornu.layers
 RNG = np.random.default_rng(0)
@@ -354,14 +352,7 @@ def test_float8_models_pass_both_ways_with_keras(tmp_path):
     for name, model in models.items():
         expected[name] = _np(model.predict(data[name], verbose=0))
         model.save(str(tmp_path / f"cornu_{name}.keras"))
-    env = dict(os.environ, KERAS_BACKEND="numpy", TF_CPP_MIN_LOG_LEVEL="3")
-    for flag in ("JAX_ENABLE_X64", "JAX_NUMPY_DTYPE_PROMOTION"):
-        env.pop(flag, None)
-    proc = subprocess.run([sys.executable, "-c", _IN_KERAS, str(tmp_path), _ROOT], env=env,
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("REPORT")]
-    assert lines, f"the Keras subprocess failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
-    report = json.loads(lines[-1][len("REPORT") :])
+    report = keras_report(_IN_KERAS, tmp_path, _ROOT)
     for name, model in models.items():
         # cornu -> Keras: same variables (names, shapes, dtypes, values) and predictions.
         assert report[name]["variables"] == _variables(model), name

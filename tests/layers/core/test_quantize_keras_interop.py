@@ -3,15 +3,13 @@ subprocess) and Keras's load in cornu, with the same variables and predictions. 
 Keras is not installed."""
 
 import importlib.util
-import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 import cornu
+from tests.helpers import keras_report
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("keras") is None, reason="real Keras (the oracle) is not installed"
@@ -83,14 +81,7 @@ def test_int8_models_pass_both_ways(tmp_path):
     for name, model in models.items():
         expected[name] = np.asarray(model.predict(inputs[name], verbose=0))
         model.save(str(tmp_path / f"cornu_{name}.keras"))
-    env = dict(os.environ, KERAS_BACKEND="numpy", TF_CPP_MIN_LOG_LEVEL="3")
-    for flag in ("JAX_ENABLE_X64", "JAX_NUMPY_DTYPE_PROMOTION"):
-        env.pop(flag, None)
-    proc = subprocess.run([sys.executable, "-c", _IN_KERAS, str(tmp_path), _ROOT], env=env,
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("REPORT")]
-    assert lines, f"the Keras subprocess failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
-    report = json.loads(lines[-1][len("REPORT") :])
+    report = keras_report(_IN_KERAS, tmp_path, _ROOT)
     for name, model in models.items():
         # cornu -> Keras: same variables, same predictions.
         assert report[name]["weights"] == _weights(model), name

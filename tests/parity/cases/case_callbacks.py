@@ -567,3 +567,33 @@ def case_remote_monitor_posts_each_epoch(keras, H):
     finally:
         server.shutdown()
     return _decoded_posts(received)
+
+
+@case()
+def case_ema_weights_after_fit(keras, H):
+    # fit ends with the weights set to the optimizer's averages; SwapEMAWeights with
+    # swap_on_epoch swaps on every epoch but the last, where the averages stay in the model.
+    x = np.linspace(0, 1, 24, dtype="float32").reshape(8, 3)
+    y = np.ones((8, 2), "float32")
+    out = {}
+    for label, swap in (("plain", None), ("swap_on_epoch", True), ("swap_for_eval", False)):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        model.layers[0].kernel.assign(np.arange(6, dtype="float32").reshape(3, 2) / 10)
+        model.compile(keras.optimizers.SGD(0.1, use_ema=True, ema_momentum=0.5), "mse")
+        seen = []
+
+        def state(*_, model=model, seen=seen):
+            average = [v for v in model.optimizer.variables if "average" in v.path][0]
+            seen.append((np.asarray(model.weights[0]).copy(), np.asarray(average).copy()))
+
+        probe = keras.callbacks.LambdaCallback(  # (Keras on tensorflow builds the optimizer
+            on_epoch_begin=lambda epoch, logs: epoch and state(),  # in the first step)
+            on_epoch_end=state,
+            on_train_end=state,
+        )
+        extra = [] if swap is None else [keras.callbacks.SwapEMAWeights(swap_on_epoch=swap)]
+        history = model.fit(x, y, epochs=3, batch_size=4, shuffle=False, verbose=0,
+                            validation_data=(x, y), callbacks=extra + [probe])  # fmt: skip
+        out[label] = {"seen": seen, "val_loss": history.history["val_loss"],
+                      "final": model.get_weights()}  # fmt: skip
+    return out

@@ -254,3 +254,48 @@ def case_quantize_int4_layers(keras, H):
     from_config.build((None, 10))
     out["from_config"] = [(v.path.split("/")[-1], tuple(v.shape)) for v in from_config.weights]
     return out
+
+
+@case(backends=ALL, timeout=400)
+def case_quantized_variable_paths(keras, H):
+    # Weights made by quantize keep the model's path: `seq/d/kernel_scale`, as the float
+    # weights they replace had (checkpoints and DTypePolicyMap keys rely on these paths).
+    L = keras.layers
+    out = {}
+    for mode in ("int8", "int4", "float8"):
+        inputs = keras.Input((4,), name="x")
+        hidden = L.Dense(6, name="d")(inputs)
+        outputs = L.EinsumDense("ab,bc->ac", 3, name="ed")(hidden)
+        functional = keras.Model(inputs, outputs, name="fn")
+        sequential = keras.Sequential(
+            [keras.Input((2,), dtype="int32"), L.Embedding(5, 4, name="e"), L.Dense(2, name="d")],
+            name="seq",
+        )
+        for label, model in (("functional", functional), ("sequential", sequential)):
+            if mode == "float8":  # float8 skips Embedding with a warning: quantize Dense only
+                model.quantize(mode, filters="d")
+            else:
+                model.quantize(mode)
+            out[f"{mode}_{label}"] = [v.path for v in model.weights]
+    standalone = L.Dense(3, name="alone")
+    standalone.build((None, 4))
+    standalone.quantize("int8")
+    out["standalone"] = [v.path for v in standalone.weights]
+    return out
+
+
+@case(backends=ALL)
+def case_int4_config_block_sizes(keras, H):
+    q = keras.quantizers
+    custom = q.AbsMaxQuantizer(axis=0, value_range=(-8, 7), output_dtype="int8")
+    return {
+        "minus_one": q.Int4QuantizationConfig(block_size=-1).get_config(),
+        "none_custom": q.Int4QuantizationConfig(
+            weight_quantizer=custom, block_size=None
+        ).get_config()["block_size"],
+        "zero": H.raises(q.Int4QuantizationConfig, block_size=0),
+        "blocks_custom": H.raises(q.Int4QuantizationConfig, weight_quantizer=custom),
+        "blocks_activation": H.raises(
+            q.Int4QuantizationConfig, activation_quantizer=q.AbsMaxQuantizer(axis=-1)
+        ),
+    }
