@@ -418,19 +418,18 @@ class Optimizer:
             warnings.warn(
                 f"Gradients do not exist for variables {missing}; skipping them.", stacklevel=2
             )
-        for _, variable in pairs:
-            self._get_variable_index(variable)  # raises for a variable it has no state for
         # Variables marked `overwrite_with_gradient` (float8 scales and amax histories: their
         # custom gradient is their next value) take their raw gradient (before loss-scale
         # unscaling and clipping); the optimizer updates the others.
-        overwrites = [
-            (backend.convert_to_tensor(g, v.dtype), v)
-            for g, v in pairs
-            if overwrites_with_gradient(v)
-        ]
-        pairs = [(g, v) for g, v in pairs if not overwrites_with_gradient(v)]
-        variables = [v for _, v in pairs]
-        grads = [backend.convert_to_tensor(g, v.dtype) for g, v in pairs]
+        overwrites, grads, variables = [], [], []
+        for g, v in pairs:
+            self._get_variable_index(v)  # raises for a variable it has no state for
+            g = backend.convert_to_tensor(g, v.dtype)
+            if overwrites_with_gradient(v):
+                overwrites.append((g, v))
+            else:
+                grads.append(g)
+                variables.append(v)
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
 

@@ -417,8 +417,9 @@ class Trainer(BatchMethods):
             self._loop_end("train")
             self._in_fit = False
             self.__dict__.pop("_fit_iterator", None)
-        if getattr(self.optimizer, "use_ema", False):  # as Keras: the weights become their
-            self.optimizer.finalize_variable_values(self.trainable_variables)  # averages
+        if self.optimizer is not None and self.optimizer.built:  # as Keras: with use_ema
+            self.optimizer.finalize_variable_values(self.trainable_variables)  # (wrapped too),
+        # the weights become their averages
         callback_list.on_train_end(training_logs)
         return self.history
 

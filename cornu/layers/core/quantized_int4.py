@@ -54,9 +54,15 @@ def quantize_kernel(layer, matrix, block_size):
 def dequantized_kernel(layer, columns, dtype):
     """The `(rows, columns)` float kernel view: `(values - zero) * scale`, blockwise."""
     values = quantizers.unpack_int4(layer.kernel, columns, axis=-1)
-    blocks = ops.cast(layer.g_idx, "int32")
-    zero = ops.take(ops.cast(layer.kernel_zero, dtype), blocks, axis=0)
-    scale = ops.take(ops.cast(layer.kernel_scale, dtype), blocks, axis=0)
+    return _dequantize(values, layer.kernel_zero, layer.kernel_scale, layer.g_idx, 0, dtype)
+
+
+def _dequantize(values, zero, scale, g_idx, axis, dtype):
+    """`(values - zero) * scale` with each block's zero and scale, taken along `axis` by
+    `g_idx` (the block of each index there)."""
+    blocks = ops.cast(g_idx, "int32")
+    zero = ops.take(ops.cast(zero, dtype), blocks, axis=axis)
+    scale = ops.take(ops.cast(scale, dtype), blocks, axis=axis)
     return ops.multiply(ops.subtract(ops.cast(values, dtype), zero), scale)
 
 
@@ -111,10 +117,9 @@ def dequantized_embeddings(layer, dtype):
     """The whole `(input_dim, output_dim)` float table: `(values - zero) * scale`, per row
     and block of columns (the tied reverse projection of `ReversibleEmbedding`)."""
     values = quantizers.unpack_int4(layer.embeddings, layer.output_dim, axis=-1)
-    blocks = ops.cast(layer.g_idx, "int32")
-    zero = ops.take(ops.cast(layer.embeddings_zero, dtype), blocks, axis=-1)
-    scale = ops.take(ops.cast(layer.embeddings_scale, dtype), blocks, axis=-1)
-    return ops.multiply(ops.subtract(ops.cast(values, dtype), zero), scale)
+    return _dequantize(
+        values, layer.embeddings_zero, layer.embeddings_scale, layer.g_idx, -1, dtype
+    )
 
 
 # -- ReversibleEmbedding (untied): `reverse_embeddings` `(output_dim, input_dim)` is quantized
@@ -151,7 +156,6 @@ def quantize_reverse_embeddings(layer, block_size):
 def dequantized_reverse_embeddings(layer, dtype):
     """The `(output_dim, input_dim)` float reverse projection, blockwise over its rows."""
     values = quantizers.unpack_int4(layer.reverse_embeddings, layer.output_dim, axis=0)
-    blocks = ops.cast(layer.g_idx, "int32")  # the block of each of the `output_dim` rows
-    zero = ops.take(ops.cast(layer.reverse_embeddings_zero, dtype), blocks, axis=0)
-    scale = ops.take(ops.cast(layer.reverse_embeddings_scale, dtype), blocks, axis=0)
-    return ops.multiply(ops.subtract(ops.cast(values, dtype), zero), scale)
+    # (g_idx: the block of each of the `output_dim` rows, shared with the table's columns)
+    return _dequantize(values, layer.reverse_embeddings_zero, layer.reverse_embeddings_scale,
+                       layer.g_idx, 0, dtype)  # fmt: skip

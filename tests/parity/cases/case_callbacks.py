@@ -576,10 +576,14 @@ def case_ema_weights_after_fit(keras, H):
     x = np.linspace(0, 1, 24, dtype="float32").reshape(8, 3)
     y = np.ones((8, 2), "float32")
     out = {}
-    for label, swap in (("plain", None), ("swap_on_epoch", True), ("swap_for_eval", False)):
+    for label, swap in (("plain", None), ("swap_on_epoch", True), ("swap_for_eval", False),
+                        ("loss_scaled", None)):  # fmt: skip
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
         model.layers[0].kernel.assign(np.arange(6, dtype="float32").reshape(3, 2) / 10)
-        model.compile(keras.optimizers.SGD(0.1, use_ema=True, ema_momentum=0.5), "mse")
+        optimizer = keras.optimizers.SGD(0.1, use_ema=True, ema_momentum=0.5)
+        if label == "loss_scaled":  # the EMA is the wrapped optimizer's
+            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+        model.compile(optimizer, "mse")
         seen = []
 
         def state(*_, model=model, seen=seen):
